@@ -1,0 +1,67 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { EngineConfig } from '../config/engine-config';
+import { UnauthorizedError } from '../common/errors';
+import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
+import type { CreativeEngineModuleOptions } from '../creative-engine.module-definition';
+import type { AuthenticatedRequest } from './current-user.decorator';
+
+const USER_ID_PATTERN = /^[A-Za-z0-9._:@|+-]{1,255}$/;
+
+/**
+ * Resolves the calling user for every /api/creative route (DESIGN.md §5): a host app's resolver when one
+ * was given, else an HS256 JWT (the algorithm is pinned, so `alg: none` and RS/ES tokens are refused),
+ * else — only with AUTH_MODE=header behind an authenticating gateway — the X-User-Id header.
+ */
+@Injectable()
+export class EngineAuthGuard implements CanActivate, OnApplicationBootstrap {
+  private readonly logger = new Logger('CreativeEngineAuth');
+
+  constructor(
+    private readonly config: EngineConfig,
+    @Inject(CREATIVE_ENGINE_OPTIONS) private readonly options: CreativeEngineModuleOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.resolveUser && this.config.auth.mode === 'header') {
+      this.logger.warn('AUTH_MODE=header: X-User-Id is trusted as the caller. Run this only behind a gateway that authenticates users and sets the header.');
+    }
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const userId = await this.resolveUserId(request);
+    if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) {
+      throw new UnauthorizedError();
+    }
+    request.creativeEngineUser = { id: userId };
+    return true;
+  }
+
+  private async resolveUserId(request: AuthenticatedRequest): Promise<string | null | undefined> {
+    if (this.options.resolveUser) return this.options.resolveUser(request);
+    if (this.config.auth.mode === 'header') return request.header('x-user-id');
+    return this.verifyBearerToken(request.header('authorization'));
+  }
+
+  private verifyBearerToken(header: string | undefined): string {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token>');
+    const { jwtSecret, jwtIssuer, jwtAudience } = this.config.auth;
+    try {
+      const payload = jwt.verify(match[1], jwtSecret as string, {
+        algorithms: ['HS256'],
+        issuer: jwtIssuer,
+        audience: jwtAudience,
+      });
+      if (typeof payload !== 'object' || typeof payload.sub !== 'string') {
+        throw new UnauthorizedError('The token has no subject (sub)');
+      }
+      return payload.sub;
+    } catch (error) {
+      if (error instanceof UnauthorizedError) throw error;
+      const reason = error instanceof jwt.TokenExpiredError ? 'The token has expired' : 'The token is invalid';
+      throw new UnauthorizedError(reason);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { EngineExceptionFilter } from './common/exception.filter';
+import { EngineConfig, LOG_LEVELS } from './config/engine-config';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const options = new DocumentBuilder()
+    .setTitle('Creative Engine')
+    .setDescription('AI image and text generation with a per-user asset library. All /api/creative routes need a bearer token.')
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, options);
+}
+
+/**
+ * What the standalone service adds around the module: body limits, the error shape for requests that
+ * never reach an engine controller (unknown routes, oversized or unparsable bodies), Swagger, shutdown hooks.
+ */
+export function configureApp(app: NestExpressApplication, config: EngineConfig): void {
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.useGlobalFilters(new EngineExceptionFilter());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+}
+
+export async function createApp(config: EngineConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+  });
+  configureApp(app, config);
+  return app;
+}
+
+export function logStartupFailure(error: unknown): never {
+  new Logger('CreativeEngine').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

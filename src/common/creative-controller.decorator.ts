@@ -1,0 +1,25 @@
+import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { EngineAuthGuard } from '../auth/engine-auth.guard';
+import { ErrorResponseDto } from './error-response.dto';
+import { EngineExceptionFilter } from './exception.filter';
+import { createValidationPipe } from './validation.pipe';
+
+export const API_BASE_PATH = 'api/creative';
+
+/**
+ * Every engine controller: the contract's base path, auth, validation and error shape scoped to the
+ * engine's own routes, so a host app's global pipes, guards and filters are left alone.
+ */
+export function CreativeController(tag: string): ClassDecorator {
+  return applyDecorators(
+    Controller(API_BASE_PATH),
+    ApiTags(tag),
+    ApiBearerAuth(),
+    UseGuards(EngineAuthGuard),
+    UsePipes(createValidationPipe()),
+    UseFilters(EngineExceptionFilter),
+    ApiResponse({ status: 400, description: 'Invalid input', type: ErrorResponseDto }),
+    ApiResponse({ status: 401, description: 'Missing or invalid credentials', type: ErrorResponseDto }),
+  );
+}

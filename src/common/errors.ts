@@ -1,0 +1,118 @@
+/**
+ * Domain errors: services throw these, never HTTP exceptions. EngineExceptionFilter maps each code to the
+ * contract's status and JSON shape, so a service stays usable from a host app outside HTTP.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  PAYMENT_REQUIRED: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  CONTENT_POLICY_VIOLATION: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  NOT_IMPLEMENTED: 501,
+  PROVIDER_FAILED: 502,
+  PROVIDER_NOT_CONFIGURED: 503,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+export class BadRequestError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('BAD_REQUEST', message, details);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'Authentication required: send a valid bearer token') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
+}
+
+/** Also used for rows that exist but belong to someone else, so their existence is never revealed. */
+export class NotFoundError extends DomainError {
+  constructor(resource: string, id?: string) {
+    super('NOT_FOUND', id === undefined ? `${resource} not found` : `${resource} ${id} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
+
+export class NotImplementedError extends DomainError {
+  constructor(message: string) {
+    super('NOT_IMPLEMENTED', message);
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('SERVICE_UNAVAILABLE', message, details);
+  }
+}
+
+export class ProviderNotConfiguredError extends DomainError {
+  constructor(message: string) {
+    super('PROVIDER_NOT_CONFIGURED', message);
+  }
+}
+
+/**
+ * A provider call failed. `retryable` separates transient failures (429, 5xx, timeouts, network) from
+ * permanent ones (invalid request, auth, content policy) for the queue's retry decision.
+ */
+export class ProviderError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown; retryAfterMs?: number; code?: ErrorCode; provider?: string },
+  ) {
+    super(options?.code ?? 'PROVIDER_FAILED', message, undefined, { cause: options?.cause });
+    this.retryAfterMs = options?.retryAfterMs;
+    this.provider = options?.provider;
+  }
+
+  readonly retryAfterMs?: number;
+  readonly provider?: string;
+}

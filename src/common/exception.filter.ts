@@ -1,0 +1,82 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { Prisma } from '../generated/prisma/client';
+import { DomainError, ERROR_STATUS, ErrorCode, RateLimitedError } from './errors';
+import type { ErrorResponseDto } from './error-response.dto';
+
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = Object.fromEntries(
+  // Where several codes share a status, the last declared (the generic one) names it.
+  (Object.entries(ERROR_STATUS) as [ErrorCode, number][]).map(([code, status]) => [status, code]),
+);
+
+/**
+ * The one place that turns an error into the contract's JSON error shape:
+ * `{ success: false, statusCode, error, message, details? }`. Anything unexpected becomes a 500 with an
+ * error id that is logged with its cause; no stack trace ever reaches the body.
+ */
+@Catch()
+export class EngineExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('CreativeEngine');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (exception instanceof RateLimitedError && exception.retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  toBody(exception: unknown): ErrorResponseDto {
+    if (exception instanceof DomainError) {
+      return this.shape(ERROR_STATUS[exception.code], exception.code, exception.message, exception.details);
+    }
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      const mapped = this.fromPrismaError(exception);
+      if (mapped) return mapped;
+    }
+    const errorId = randomUUID();
+    this.logger.error(`Unexpected error ${errorId}`, exception instanceof Error ? exception.stack : String(exception));
+    return { ...this.shape(500, 'INTERNAL_ERROR', `An unexpected error occurred (error id ${errorId})`), errorId };
+  }
+
+  private fromHttpException(exception: HttpException): ErrorResponseDto {
+    const status = exception.getStatus();
+    const code = HTTP_STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+    const payload = exception.getResponse();
+    const raw = typeof payload === 'object' && payload !== null ? (payload as { message?: unknown }).message : payload;
+    const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
+      return this.shape(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the configured limit');
+    }
+    if (status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(message)) {
+      return this.shape(404, 'NOT_FOUND', `No route ${message.replace(/^Cannot /, '')}`);
+    }
+    return this.shape(status, code, message);
+  }
+
+  private fromPrismaError(error: Prisma.PrismaClientKnownRequestError): ErrorResponseDto | undefined {
+    switch (error.code) {
+      case 'P2025':
+        return this.shape(404, 'NOT_FOUND', 'The requested record was not found');
+      case 'P2002':
+        return this.shape(409, 'CONFLICT', 'A record with the same unique values already exists');
+      case 'P2003':
+        return this.shape(409, 'CONFLICT', 'The operation refers to a record that does not exist or is still referenced');
+      default:
+        return undefined;
+    }
+  }
+
+  private shape(statusCode: number, error: ErrorCode | string, message: string, details?: unknown): ErrorResponseDto {
+    return details === undefined
+      ? { success: false, statusCode, error, message }
+      : { success: false, statusCode, error, message, details };
+  }
+}

@@ -1,0 +1,26 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { Request } from 'express';
+import type { EngineConfig } from './config/engine-config';
+
+/** Returns the calling user's id, or null when the request is not authenticated (answered with 401). */
+export type UserResolver = (request: Request) => string | null | undefined | Promise<string | null | undefined>;
+
+export interface CreativeEngineModuleOptions {
+  /** Validated configuration; build it with `loadConfig(process.env)` or from your own config source. */
+  config: EngineConfig;
+  /**
+   * Host apps with their own authentication pass a resolver; it replaces the JWT/header modes of
+   * `config.auth` for every /api/creative route.
+   */
+  resolveUser?: UserResolver;
+}
+
+export const {
+  ConfigurableModuleClass: CreativeEngineModuleBase,
+  MODULE_OPTIONS_TOKEN: CREATIVE_ENGINE_OPTIONS,
+  OPTIONS_TYPE: CREATIVE_ENGINE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<CreativeEngineModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

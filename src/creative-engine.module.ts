@@ -1,0 +1,62 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { EngineConfig } from './config/engine-config';
+import {
+  CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE,
+  CREATIVE_ENGINE_OPTIONS,
+  CREATIVE_ENGINE_OPTIONS_TYPE,
+  CreativeEngineModuleBase,
+  CreativeEngineModuleOptions,
+} from './creative-engine.module-definition';
+import { HealthModule } from './health/health.module';
+import { PrismaModule } from './prisma/prisma.module';
+import { ENGINE_BULL_CONFIG_KEY } from './queue/queue.constants';
+
+/** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
+@Module({})
+class CreativeEngineCoreModule {}
+
+const FEATURE_MODULES = [PrismaModule, AuthModule, HealthModule];
+
+/**
+ * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:
+ * `CreativeEngineModule.forRootAsync({ useFactory: () => ({ config: loadConfig(process.env) }) })`.
+ */
+@Module({})
+export class CreativeEngineModule extends CreativeEngineModuleBase {
+  static forRoot(options: typeof CREATIVE_ENGINE_OPTIONS_TYPE): DynamicModule {
+    return CreativeEngineModule.assemble(super.forRoot(options));
+  }
+
+  static forRootAsync(options: typeof CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return CreativeEngineModule.assemble(super.forRootAsync(options));
+  }
+
+  private static assemble(definition: DynamicModule): DynamicModule {
+    const core: DynamicModule = {
+      module: CreativeEngineCoreModule,
+      global: true,
+      imports: definition.imports,
+      providers: [
+        ...(definition.providers ?? []),
+        {
+          provide: EngineConfig,
+          inject: [CREATIVE_ENGINE_OPTIONS],
+          useFactory: (options: CreativeEngineModuleOptions) => options.config,
+        },
+      ],
+      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig],
+    };
+    const bull = BullModule.forRootAsync(ENGINE_BULL_CONFIG_KEY, {
+      inject: [EngineConfig],
+      useFactory: (config: EngineConfig) => ({ url: config.redisUrl, prefix: config.queuePrefix }),
+    });
+    return {
+      ...definition,
+      providers: [],
+      imports: [core, bull, ...FEATURE_MODULES],
+      exports: [PrismaModule],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { logStartupFailure } from './bootstrap';
+import { loadConfig } from './config/engine-config';
+
+/** Queue consumers only, no HTTP: run as many of these as Redis and PostgreSQL serve. */
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, WORKER_ENABLED: 'true' });
+  const app = await NestFactory.createApplicationContext(AppModule.forConfig(config));
+  app.enableShutdownHooks();
+  new Logger('CreativeEngineWorker').log(`Worker started (concurrency ${config.worker.concurrency})`);
+}
+
+main().catch(logStartupFailure);
