@@ -64,7 +64,8 @@ async function ensureDatabase(databaseUrl: string): Promise<void> {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;
     await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error; // created meanwhile by another process
+      // Another process created it meanwhile: duplicate_database, or a unique violation in pg_database.
+      if (error.code !== '42P04' && error.code !== '23505') throw error;
     });
   } finally {
     await admin.end();
