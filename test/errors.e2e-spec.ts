@@ -1,0 +1,78 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createTestApp, TestApp, bearer } from './support/app';
+import { createHostApp } from './support/host-app';
+
+const errorShape = (statusCode: number, error: string) => ({ success: false, statusCode, error, message: expect.any(String) });
+
+describe('error contract on engine routes', () => {
+  let app: NestExpressApplication;
+  const as = (user: string) => ({ 'x-host-user': user });
+  beforeAll(async () => {
+    app = await createHostApp();
+  });
+  afterAll(() => app.close());
+
+  it('400 with details naming every invalid field; unknown fields refused', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/api/creative/__probe/echo')
+      .set(as('u1'))
+      .send({ name: '', count: 'many', isAdmin: true })
+      .expect(400);
+    expect(res.body).toEqual({ ...errorShape(400, 'VALIDATION_FAILED'), details: expect.any(Array) });
+    const fields = res.body.details.map((detail: { field: string }) => detail.field).sort();
+    expect(fields).toEqual(['count', 'isAdmin', 'name']);
+  });
+
+  it('accepts a valid body (the pipe transforms and whitelists)', async () => {
+    const res = await request(app.getHttpServer()).post('/api/creative/__probe/echo').set(as('u1')).send({ name: 'ok', count: 2 }).expect(201);
+    expect(res.body).toEqual({ name: 'ok', count: 2, userId: 'u1' });
+  });
+
+  it('maps Prisma "record not found" to 404', async () => {
+    const res = await request(app.getHttpServer()).get(`/api/creative/__probe/missing/${randomUUID()}`).set(as('u1')).expect(404);
+    expect(res.body).toEqual(errorShape(404, 'NOT_FOUND'));
+  });
+
+  it('maps a Prisma unique violation to 409', async () => {
+    const res = await request(app.getHttpServer()).post('/api/creative/__probe/duplicate').set(as(`u-${randomUUID()}`)).expect(409);
+    expect(res.body).toEqual(errorShape(409, 'CONFLICT'));
+  });
+
+  it('500 with an error id and a generic message: no stack, no internal detail', async () => {
+    const res = await request(app.getHttpServer()).get('/api/creative/__probe/boom').set(as('u1')).expect(500);
+    expect(res.body).toEqual({ ...errorShape(500, 'INTERNAL_ERROR'), errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.body.message).toContain(res.body.errorId);
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|at .*\.ts:\d+|Error:/);
+  });
+});
+
+describe('error contract for requests that never reach a controller (standalone app)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ BODY_LIMIT: '1kb' });
+  });
+  afterAll(() => t.close());
+
+  it('unknown routes answer 404 in the error shape', async () => {
+    const res = await t.http.get('/api/creative/no-such-thing').set(bearer('u1')).expect(404);
+    expect(res.body).toEqual(errorShape(404, 'NOT_FOUND'));
+    await t.http.delete('/nowhere').expect(404);
+  });
+
+  it('400 for a body that is not JSON', async () => {
+    const res = await t.http
+      .post('/api/creative/me')
+      .set(bearer('u1'))
+      .set('Content-Type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
+    expect(res.body).toEqual(errorShape(400, 'BAD_REQUEST'));
+  });
+
+  it('bodies over the configured limit answer 413', async () => {
+    const res = await t.http.post('/api/creative/me').set(bearer('u1')).send({ text: 'x'.repeat(2048) }).expect(413);
+    expect(res.body).toEqual(errorShape(413, 'PAYLOAD_TOO_LARGE'));
+  });
+});

@@ -1,0 +1,28 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createHostApp } from './support/host-app';
+
+describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await createHostApp();
+  });
+  afterAll(() => app.close());
+
+  it("answers an engine route with the host's own user resolver", async () => {
+    const res = await request(app.getHttpServer()).get('/api/creative/me').set('x-host-user', 'host-user-1').expect(200);
+    expect(res.body).toEqual({ userId: 'host-user-1' });
+  });
+
+  it('the resolver replaces the configured auth mode: X-User-Id alone is not enough', async () => {
+    const res = await request(app.getHttpServer()).get('/api/creative/me').set('x-user-id', 'someone').expect(401);
+    expect(res.body).toMatchObject({ success: false, statusCode: 401, error: 'UNAUTHORIZED' });
+  });
+
+  it("leaves the host's own routes alone: no engine validation, auth or error shape on them", async () => {
+    const res = await request(app.getHttpServer()).post('/host/echo').send({ anything: ['goes'] }).expect(201);
+    expect(res.body).toEqual({ received: { anything: ['goes'] } });
+    const missing = await request(app.getHttpServer()).get('/host/nowhere').expect(404);
+    expect(missing.body.success).toBeUndefined();
+  });
+});
