@@ -1,0 +1,130 @@
+import { Body, Get, Header, HttpCode, Patch, Post, Delete, Query, StreamableFile } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../auth/current-user.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { CreativeController } from '../common/creative-controller.decorator';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { UuidParam } from '../common/validation';
+import { AssetStatsService } from './asset-stats.service';
+import { AssetFile, AssetsService } from './assets.service';
+import { AddTagsDto, DeletedResponseDto, FavoriteResponseDto, RecordUsageDto, UsageResponseDto } from './dto/asset-actions.dto';
+import { AssetPageResponseDto } from './dto/asset-page-response.dto';
+import { AssetResponseDto } from './dto/asset-response.dto';
+import { AssetStatsResponseDto } from './dto/asset-stats.dto';
+import { CreatedRangeQueryDto, ListAssetsQueryDto } from './dto/list-assets-query.dto';
+import { UpdateAssetDto } from './dto/update-asset.dto';
+
+const NOT_FOUND = { type: ErrorResponseDto, description: 'No such asset, or it is private to another user' };
+const FORBIDDEN = { type: ErrorResponseDto, description: 'A public asset of another user: readable, not changeable' };
+
+function toStreamableFile(file: AssetFile): StreamableFile {
+  return new StreamableFile(file.body, { type: file.contentType, disposition: `inline; filename="${file.fileName}"` });
+}
+
+@CreativeController('assets')
+export class AssetsController {
+  constructor(
+    private readonly assets: AssetsService,
+    private readonly stats: AssetStatsService,
+  ) {}
+
+  @Get('assets')
+  @ApiOperation({ summary: 'List your assets: filters, full-text search, sort and cursor pagination' })
+  @ApiOkResponse({ type: AssetPageResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'collectionId is not one of your collections' })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListAssetsQueryDto): Promise<AssetPageResponseDto> {
+    return this.assets.listAssets(user.id, query);
+  }
+
+  @Get('assets/stats')
+  @ApiOperation({ summary: 'Counts by type and source module, cost by provider, model and UTC day, usage totals' })
+  @ApiOkResponse({ type: AssetStatsResponseDto })
+  getStats(@CurrentUser() user: AuthUser, @Query() query: CreatedRangeQueryDto): Promise<AssetStatsResponseDto> {
+    return this.stats.getStats(user.id, query);
+  }
+
+  @Get('asset/:id')
+  @ApiOperation({ summary: 'One asset: yours or a public one' })
+  @ApiOkResponse({ type: AssetResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<AssetResponseDto> {
+    return this.assets.getAsset(user.id, id);
+  }
+
+  @Patch('asset/:id')
+  @ApiOperation({ summary: 'Edit title, description, category, tags, isPublic, isFavorite or metadata (other fields are a 400)' })
+  @ApiOkResponse({ type: AssetResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(FORBIDDEN)
+  update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateAssetDto): Promise<AssetResponseDto> {
+    return this.assets.updateAsset(user.id, id, body);
+  }
+
+  @Delete('asset/:id')
+  @ApiOperation({ summary: 'Delete the asset, its collection links and its stored files' })
+  @ApiOkResponse({ type: DeletedResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(FORBIDDEN)
+  remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<DeletedResponseDto> {
+    return this.assets.deleteAsset(user.id, id);
+  }
+
+  @Post('asset/:id/favorite')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Toggle favorite' })
+  @ApiOkResponse({ type: FavoriteResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(FORBIDDEN)
+  toggleFavorite(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<FavoriteResponseDto> {
+    return this.assets.toggleFavorite(user.id, id);
+  }
+
+  @Post('asset/:id/tags')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add tags (trimmed, lowercased, deduplicated; 1-64 characters each; at most 50 per asset)' })
+  @ApiOkResponse({ type: AssetResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(FORBIDDEN)
+  addTags(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: AddTagsDto): Promise<AssetResponseDto> {
+    return this.assets.addTags(user.id, id, body.tags);
+  }
+
+  @Post('asset/:id/usage')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Count a view, download, share or use (atomic) and set lastUsedAt' })
+  @ApiOkResponse({ type: UsageResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: '`use` of another user\'s public asset' })
+  recordUsage(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: RecordUsageDto): Promise<UsageResponseDto> {
+    return this.assets.recordUsage(user.id, id, body.action);
+  }
+
+  // nosniff + a sandboxing CSP: served bytes never run as a page of the API's origin.
+  @Get('asset/:id/file')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ApiOperation({ summary: 'The stored file (text assets: their content as text/plain)' })
+  @ApiProduces('image/*', 'video/*', 'audio/*', 'text/plain')
+  @ApiOkResponse({ description: 'The bytes, with their Content-Type' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getFile(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
+    return toStreamableFile(await this.assets.getAssetFile(user.id, id));
+  }
+
+  @Get('asset/:id/thumbnail')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ApiOperation({ summary: 'The 320px WebP thumbnail of an image asset' })
+  @ApiProduces('image/webp')
+  @ApiOkResponse({ description: 'WebP bytes' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such asset, private to another user, or no thumbnail' })
+  async getThumbnail(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
+    return toStreamableFile(await this.assets.getAssetThumbnail(user.id, id));
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, ValidationError } from '../common/errors';
+import { decodeCursor, PageQueryDto, toPage } from '../common/pagination';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import { AccessMode, assertAccess } from './access';
+import { DeletedResponseDto } from './dto/asset-actions.dto';
+import {
+  CollectionMembershipResponseDto,
+  CollectionPageResponseDto,
+  CollectionResponseDto,
+  CollectionRow,
+  CreateCollectionDto,
+  toCollectionResponse,
+  UpdateCollectionDto,
+} from './dto/collection.dto';
+
+const WITH_ASSET_COUNT = { _count: { select: { items: true } } } as const;
+
+/**
+ * Collections group a user's own assets (many-to-many). Deleting a collection removes only its links;
+ * deleting an asset removes it from every collection. Others may read a public collection, never change it.
+ */
+@Injectable()
+export class CollectionsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async createCollection(userId: string, input: CreateCollectionDto): Promise<CollectionResponseDto> {
+    const row = await this.prisma.assetCollection.create({
+      data: { userId, name: input.name, description: input.description || null, isPublic: input.isPublic ?? false },
+      include: WITH_ASSET_COUNT,
+    });
+    return toCollectionResponse(row);
+  }
+
+  /** The caller's collections, newest first. */
+  async listCollections(userId: string, page: PageQueryDto): Promise<CollectionPageResponseDto> {
+    const after = page.cursor ? decodeCursor(page.cursor, 2) : undefined;
+    const where: Prisma.AssetCollectionWhereInput = { userId };
+    if (after) {
+      const [createdAt, id] = after as [string, string];
+      where.OR = [{ createdAt: { lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { lt: id } }];
+    }
+    const rows = await this.prisma.assetCollection.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: page.limit + 1,
+      include: WITH_ASSET_COUNT,
+    });
+    return toPage(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], toCollectionResponse);
+  }
+
+  async getCollection(userId: string, id: string): Promise<CollectionResponseDto> {
+    return toCollectionResponse(await this.findCollection(userId, id, 'read'));
+  }
+
+  async updateCollection(userId: string, id: string, changes: UpdateCollectionDto): Promise<CollectionResponseDto> {
+    await this.findCollection(userId, id, 'change');
+    if (changes.coverAssetId) {
+      const member = await this.prisma.assetCollectionItem.findUnique({ where: { collectionId_assetId: { collectionId: id, assetId: changes.coverAssetId } } });
+      if (!member) {
+        throw new ValidationError('coverAssetId must be an asset in the collection', [{ field: 'coverAssetId', problems: ['not in this collection'] }]);
+      }
+    }
+    const row = await this.prisma.assetCollection.update({
+      where: { id, userId },
+      data: {
+        name: changes.name,
+        description: changes.description === '' ? null : changes.description,
+        isPublic: changes.isPublic,
+        coverAssetId: changes.coverAssetId,
+      },
+      include: WITH_ASSET_COUNT,
+    });
+    return toCollectionResponse(row);
+  }
+
+  /** Deletes the collection and its links; the assets stay in the library. */
+  async deleteCollection(userId: string, id: string): Promise<DeletedResponseDto> {
+    await this.findCollection(userId, id, 'change');
+    await this.prisma.assetCollection.delete({ where: { id, userId } });
+    return { success: true };
+  }
+
+  /** Adds the caller's own assets; one invisible id fails the whole request (404), a public one of others 403. */
+  async addAssets(userId: string, id: string, assetIds: string[]): Promise<CollectionMembershipResponseDto> {
+    await this.findCollection(userId, id, 'change');
+    const uniqueIds = [...new Set(assetIds.map((assetId) => assetId.toLowerCase()))];
+    const assets = await this.prisma.creativeAsset.findMany({
+      where: { id: { in: uniqueIds }, OR: [{ userId }, { isPublic: true }] },
+      select: { id: true, userId: true, isPublic: true },
+    });
+    const byId = new Map(assets.map((asset) => [asset.id, asset]));
+    for (const assetId of uniqueIds) assertAccess(byId.get(assetId), userId, 'change', 'Asset', assetId);
+    const { count } = await this.prisma.assetCollectionItem.createMany({
+      data: uniqueIds.map((assetId) => ({ collectionId: id, assetId })),
+      skipDuplicates: true,
+    });
+    return { success: true, changed: count, assetCount: await this.countAssets(id) };
+  }
+
+  async removeAssets(userId: string, id: string, assetIds: string[]): Promise<CollectionMembershipResponseDto> {
+    await this.findCollection(userId, id, 'change');
+    const { count } = await this.prisma.assetCollectionItem.deleteMany({ where: { collectionId: id, assetId: { in: assetIds } } });
+    return { success: true, changed: count, assetCount: await this.countAssets(id) };
+  }
+
+  private countAssets(collectionId: string): Promise<number> {
+    return this.prisma.assetCollectionItem.count({ where: { collectionId } });
+  }
+
+  private async findCollection(userId: string, id: string, access: AccessMode): Promise<CollectionRow> {
+    const row = await this.prisma.assetCollection.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] }, include: WITH_ASSET_COUNT });
+    return assertAccess(row, userId, access, 'Collection', id);
+  }
+}

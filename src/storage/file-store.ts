@@ -1,0 +1,75 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { assertStorageKey, InvalidStorageKeyError } from './storage-keys';
+
+/**
+ * Where asset bytes live. The local disk store is the default; an S3-compatible store implements the same
+ * four operations. Keys are already validated by StorageService; stores validate again (defence in depth).
+ */
+export interface FileStore {
+  write(key: string, bytes: Buffer): Promise<void>;
+  read(key: string): Promise<Buffer>;
+  /** Resolves once the object is readable; rejects with FileNotFoundError when it does not exist. */
+  openReadStream(key: string): Promise<Readable>;
+  /** Deleting a missing object succeeds (deletion is retried, so it must be idempotent). */
+  remove(key: string): Promise<void>;
+}
+
+export const FILE_STORE = Symbol('CREATIVE_ENGINE_FILE_STORE');
+
+export class FileNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`Stored file ${key} does not exist`);
+    this.name = 'FileNotFoundError';
+  }
+}
+
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+
+export class LocalDiskFileStore implements FileStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** The absolute path of a key, refusing anything that would resolve outside the root. */
+  pathOf(key: string): string {
+    assertStorageKey(key);
+    const resolved = path.resolve(this.root, key);
+    if (!resolved.startsWith(this.root + path.sep)) throw new InvalidStorageKeyError(key);
+    return resolved;
+  }
+
+  async write(key: string, bytes: Buffer): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    // Write then rename, so a reader never sees a half-written file.
+    const temporary = `${target}.partial`;
+    await writeFile(temporary, bytes, { flag: 'wx' });
+    await rename(temporary, target);
+  }
+
+  async read(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      if (isMissing(error)) throw new FileNotFoundError(key);
+      throw error;
+    }
+  }
+
+  openReadStream(key: string): Promise<Readable> {
+    const stream = createReadStream(this.pathOf(key));
+    return new Promise((resolve, reject) => {
+      stream.once('open', () => resolve(stream));
+      stream.once('error', (error) => reject(isMissing(error) ? new FileNotFoundError(key) : error));
+    });
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

@@ -1,0 +1,69 @@
+import sharp from 'sharp';
+import { ValidationError } from '../common/errors';
+
+export interface ImageMetadata {
+  width: number;
+  height: number;
+  /** sharp's name of the decoded format: jpeg, png, webp, gif, avif, tiff. */
+  format: string;
+  mimeType: string;
+  fileSize: number;
+}
+
+export const THUMBNAIL_WIDTH = 320;
+export const THUMBNAIL_EXTENSION = 'webp';
+export const THUMBNAIL_MIME_TYPE = 'image/webp';
+
+/**
+ * Raster formats the library accepts. SVG is refused on purpose: served from our origin it can run script.
+ * HEIF covers AVIF, which sharp reports as `heif` with an `av1` compression.
+ */
+const IMAGE_FORMATS: Record<string, { mimeType: string; extension: string }> = {
+  jpeg: { mimeType: 'image/jpeg', extension: 'jpg' },
+  png: { mimeType: 'image/png', extension: 'png' },
+  webp: { mimeType: 'image/webp', extension: 'webp' },
+  gif: { mimeType: 'image/gif', extension: 'gif' },
+  avif: { mimeType: 'image/avif', extension: 'avif' },
+  tiff: { mimeType: 'image/tiff', extension: 'tiff' },
+};
+
+// Decoding bombs: refuse images beyond ~100 megapixels before sharp allocates for them.
+const MAX_INPUT_PIXELS = 100_000_000;
+
+function notAnImage(reason: string): ValidationError {
+  return new ValidationError(`The bytes are not a supported image (${reason}); send JPEG, PNG, WebP, GIF, AVIF or TIFF`);
+}
+
+/** Width, height, format, MIME type and size read from the bytes themselves, never from a client's claim. */
+export async function readImageMetadata(bytes: Buffer): Promise<ImageMetadata> {
+  let metadata: sharp.Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch (error) {
+    throw notAnImage(error instanceof Error ? error.message : 'undecodable');
+  }
+  const format = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
+  const known = format ? IMAGE_FORMATS[format] : undefined;
+  if (!known || !metadata.width || !metadata.height) throw notAnImage(`format ${format ?? 'unknown'}`);
+  return { width: metadata.width, height: metadata.height, format, mimeType: known.mimeType, fileSize: bytes.length };
+}
+
+/** The file extension the engine stores a decoded image format under. */
+export function imageExtension(format: string): string {
+  const known = IMAGE_FORMATS[format];
+  if (!known) throw notAnImage(`format ${format}`);
+  return known.extension;
+}
+
+/** A 320px-wide WebP (never enlarged), oriented by EXIF; the first frame of an animation. */
+export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch (error) {
+    throw notAnImage(error instanceof Error ? error.message : 'undecodable');
+  }
+}

@@ -1,0 +1,131 @@
+import type request from 'supertest';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { assetRow, newUserId } from './support/factories';
+
+const API = '/api/creative';
+
+describe('asset library: collections', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  async function seedAssets(userId: string, count: number, overrides: Record<string, unknown> = {}): Promise<string[]> {
+    const rows = Array.from({ length: count }, () => assetRow(userId, overrides));
+    await t.prisma.creativeAsset.createMany({ data: rows as never });
+    return rows.map((row) => row.id);
+  }
+  const createCollection = async (userId: string, body: Record<string, unknown> = { name: 'Campaign' }) =>
+    (await t.http.post(`${API}/collections`).set(bearer(userId)).send(body).expect(201)).body;
+
+  it('creates, reads, renames and lists collections with correct asset counts', async () => {
+    const owner = newUserId();
+    const created = await createCollection(owner, { name: '  Spring launch ', description: 'Hero images', isPublic: false });
+    expect(created).toMatchObject({ name: 'Spring launch', description: 'Hero images', isPublic: false, assetCount: 0, coverAssetId: null, userId: owner });
+
+    const ids = await seedAssets(owner, 3);
+    const added = await t.http.post(`${API}/collection/${created.id}/assets`).set(bearer(owner)).send({ assetIds: [...ids, ids[0]] }).expect(200);
+    expect(added.body).toEqual({ success: true, changed: 3, assetCount: 3 });
+    const again = await t.http.post(`${API}/collection/${created.id}/assets`).set(bearer(owner)).send({ assetIds: [ids[1]] }).expect(200);
+    expect(again.body).toEqual({ success: true, changed: 0, assetCount: 3 });
+
+    const renamed = await t.http.patch(`${API}/collection/${created.id}`).set(bearer(owner)).send({ name: 'Summer', coverAssetId: ids[2] }).expect(200);
+    expect(renamed.body).toMatchObject({ name: 'Summer', coverAssetId: ids[2], assetCount: 3 });
+
+    const inCollection = await t.http.get(`${API}/assets`).query({ collectionId: created.id }).set(bearer(owner)).expect(200);
+    expect(inCollection.body.items.map((item: { id: string }) => item.id).sort()).toEqual([...ids].sort());
+
+    const removed = await t.http.delete(`${API}/collection/${created.id}/assets`).set(bearer(owner)).send({ assetIds: [ids[0], ids[0]] }).expect(200);
+    expect(removed.body).toEqual({ success: true, changed: 1, assetCount: 2 });
+    expect((await t.http.get(`${API}/collection/${created.id}`).set(bearer(owner)).expect(200)).body.assetCount).toBe(2);
+  });
+
+  it('an asset can be in several collections; deleting a collection keeps its assets', async () => {
+    const owner = newUserId();
+    const [assetId] = await seedAssets(owner, 1);
+    const first = await createCollection(owner, { name: 'one' });
+    const second = await createCollection(owner, { name: 'two' });
+    for (const collection of [first, second]) {
+      await t.http.post(`${API}/collection/${collection.id}/assets`).set(bearer(owner)).send({ assetIds: [assetId] }).expect(200);
+    }
+    await t.http.delete(`${API}/collection/${first.id}`).set(bearer(owner)).expect(200, { success: true });
+    await t.http.get(`${API}/collection/${first.id}`).set(bearer(owner)).expect(404);
+    await t.http.get(`${API}/asset/${assetId}`).set(bearer(owner)).expect(200);
+    expect((await t.http.get(`${API}/collection/${second.id}`).set(bearer(owner)).expect(200)).body.assetCount).toBe(1);
+  });
+
+  it('the cover must be an asset of the collection', async () => {
+    const owner = newUserId();
+    const collection = await createCollection(owner);
+    const [outsider] = await seedAssets(owner, 1);
+    const res = await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ coverAssetId: outsider }).expect(400);
+    expect(res.body.message).toContain('coverAssetId');
+  });
+
+  it('GET /collections pages through the caller\'s collections only, newest first', async () => {
+    const owner = newUserId();
+    const created: string[] = [];
+    for (let i = 0; i < 5; i += 1) created.push((await createCollection(owner, { name: `c${i}` })).id);
+    await createCollection(newUserId(), { name: 'not yours', isPublic: true });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await t.http.get(`${API}/collections`).query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(owner)).expect(200);
+      seen.push(...res.body.items.map((item: { id: string }) => item.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    // Newest first, ties on the millisecond broken by id (descending).
+    const expected = await t.prisma.assetCollection.findMany({ where: { userId: owner }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    expect(seen).toEqual(expected.map((row) => row.id));
+    expect([...seen].sort()).toEqual([...created].sort());
+  });
+
+  it('only your own assets can be added: others\' private → 404, others\' public → 403, nothing added', async () => {
+    const owner = newUserId();
+    const other = newUserId();
+    const collection = await createCollection(owner);
+    const [mine] = await seedAssets(owner, 1);
+    const [theirPrivate] = await seedAssets(other, 1);
+    const [theirPublic] = await seedAssets(other, 1, { isPublic: true });
+    await t.http.post(`${API}/collection/${collection.id}/assets`).set(bearer(owner)).send({ assetIds: [mine, theirPrivate] }).expect(404);
+    await t.http.post(`${API}/collection/${collection.id}/assets`).set(bearer(owner)).send({ assetIds: [mine, theirPublic] }).expect(403);
+    expect(await t.prisma.assetCollectionItem.count({ where: { collectionId: collection.id } })).toBe(0);
+    await t.http.post(`${API}/collection/${collection.id}/assets`).set(bearer(owner)).send({ assetIds: ['not-a-uuid'] }).expect(400);
+    await t.http.post(`${API}/collection/${collection.id}/assets`).set(bearer(owner)).send({ assetIds: [] }).expect(400);
+  });
+
+  describe('visibility: someone else\'s private collection is 404; a public one is readable, not changeable', () => {
+    const owner = newUserId('owner');
+    const stranger = newUserId('stranger');
+    let privateId: string;
+    let publicId: string;
+    let assetId: string;
+    beforeAll(async () => {
+      [assetId] = await seedAssets(owner, 1);
+      privateId = (await createCollection(owner, { name: 'private' })).id;
+      publicId = (await createCollection(owner, { name: 'public', isPublic: true })).id;
+    });
+
+    it.each<[string, (id: string) => { method: 'get' | 'post' | 'patch' | 'delete'; url: string; body?: object }, number]>([
+      ['GET /collection/:id', (id) => ({ method: 'get', url: `/collection/${id}` }), 200],
+      ['PATCH /collection/:id', (id) => ({ method: 'patch', url: `/collection/${id}`, body: { name: 'x' } }), 403],
+      ['POST /collection/:id/assets', (id) => ({ method: 'post', url: `/collection/${id}/assets`, body: { assetIds: [assetId] } }), 403],
+      ['DELETE /collection/:id/assets', (id) => ({ method: 'delete', url: `/collection/${id}/assets`, body: { assetIds: [assetId] } }), 403],
+      ['DELETE /collection/:id', (id) => ({ method: 'delete', url: `/collection/${id}` }), 403],
+    ])('%s', async (_name, call, publicStatus) => {
+      const send = (id: string) => {
+        const { method, url, body } = call(id);
+        const req = t.http[method](`${API}${url}`).set(bearer(stranger));
+        return body ? req.send(body) : req;
+      };
+      expect((await send(privateId)).status).toBe(404);
+      expect((await send(publicId)).status).toBe(publicStatus);
+      expect(await t.prisma.assetCollection.count({ where: { id: { in: [privateId, publicId] }, userId: owner } })).toBe(2);
+    });
+
+    it('GET /assets?collectionId= of someone else\'s collection is a 404', async () => {
+      await t.http.get(`${API}/assets`).query({ collectionId: publicId }).set(bearer(stranger)).expect(404);
+    });
+  });
+});
