@@ -1,0 +1,85 @@
+import { applyDecorators, Body, HttpStatus, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthUser } from '../auth/current-user.decorator';
+import { CreativeController } from '../common/creative-controller.decorator';
+import { GenerationRoute } from '../limits/rate-limit.guard';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
+import { ContentCreationService } from './content-creation.service';
+import { FromTemplateDto, GenerateContentDto, GenerateIdeasDto, ImproveContentDto } from './dto/content-request.dto';
+import {
+  GenerateContentResponseDto,
+  IdeasResponseDto,
+  ImproveContentResponseDto,
+  TemplateContentResponseDto,
+} from './dto/content-response.dto';
+
+/** Provider failures every content route can answer with. */
+function ApiProviderFailures(): MethodDecorator {
+  return applyDecorators(
+    ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'CONTENT_POLICY_VIOLATION: the provider refused the request' }),
+    ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'PROVIDER_FAILED: the provider failed after retries, or answered unusably twice' }),
+    ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'PROVIDER_NOT_CONFIGURED: no text provider is configured' }),
+  );
+}
+
+@CreativeController('content')
+export class ContentCreationController {
+  constructor(private readonly content: ContentCreationService) {}
+
+  @Post('content/generate')
+  @GenerationRoute()
+  @ApiOperation({ summary: 'Generate text for a content type (tone, length, audience, language, model, temperature); saved as a text asset unless save: false' })
+  @ApiCreatedResponse({ type: GenerateContentResponseDto })
+  @ApiProviderFailures()
+  async generate(@CurrentUser() user: AuthUser, @Body() body: GenerateContentDto): Promise<GenerateContentResponseDto> {
+    return this.content.generateContent(user.id, body);
+  }
+
+  @Post('content/improve')
+  @GenerationRoute()
+  @ApiOperation({ summary: 'Improve a text toward a goal: { improved, suggestions }' })
+  @ApiCreatedResponse({ type: ImproveContentResponseDto })
+  @ApiProviderFailures()
+  async improve(@CurrentUser() user: AuthUser, @Body() body: ImproveContentDto): Promise<ImproveContentResponseDto> {
+    return this.content.improveContent(user.id, body);
+  }
+
+  @Post('content/ideas')
+  @GenerationRoute()
+  @ApiOperation({ summary: 'Exactly `count` (1-50) ideas about a topic' })
+  @ApiCreatedResponse({ type: IdeasResponseDto })
+  @ApiProviderFailures()
+  async ideas(@CurrentUser() user: AuthUser, @Body() body: GenerateIdeasDto): Promise<IdeasResponseDto> {
+    return this.content.generateIdeas(user.id, body);
+  }
+
+  @Post('content/from-template')
+  @GenerationRoute()
+  @ApiOperation({ summary: 'Render a template with variables: text templates generate content (201), image templates queue an image job (202)' })
+  @ApiCreatedResponse({ type: TemplateContentResponseDto, description: 'Text template: the generated content' })
+  @ApiAcceptedResponse({ type: GenerateImageResponseDto, description: 'Image template: the queued job; poll statusUrl' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not a template you can see' })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'Missing required variables (all named), unknown variables' })
+  @ApiProviderFailures()
+  async fromTemplate(
+    @CurrentUser() user: AuthUser,
+    @Body() body: FromTemplateDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
+    const result = await this.content.generateFromTemplate(user.id, body);
+    if ('jobId' in result) response.status(HttpStatus.ACCEPTED);
+    return result;
+  }
+}

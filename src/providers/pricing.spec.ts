@@ -1,0 +1,81 @@
+import { DEFAULT_PRICING, findPrice, imageCost, mergePricing, parsePricingOverrides, PricingTable, textCost, tokenCost } from './pricing';
+
+describe('pricing', () => {
+  const table: PricingTable = {
+    text: {
+      'model-a': { inputPerMillion: 0.4, outputPerMillion: 1.6, cachedInputPerMillion: 0.1 },
+      'claude-*': { inputPerMillion: 3, outputPerMillion: 15 },
+      'claude-opus-*': { inputPerMillion: 15, outputPerMillion: 75 },
+    },
+    image: {
+      'img-tokens': { tokens: { inputPerMillion: 5, outputPerMillion: 40 }, perImage: { '*': 0.5 } },
+      'img-fixed': { perImage: { '1024x1024:hd': 0.08, '1024x1024': 0.04, '*:hd': 0.12, '*': 0.06 } },
+    },
+  };
+
+  it('matches exact names first, then the longest prefix pattern', () => {
+    expect(findPrice(table.text, 'model-a')).toBe(table.text['model-a']);
+    expect(findPrice(table.text, 'claude-sonnet-4-5')).toBe(table.text['claude-*']);
+    expect(findPrice(table.text, 'claude-opus-4-1')).toBe(table.text['claude-opus-*']);
+    expect(findPrice(table.text, 'model-a-2025')).toBeUndefined();
+  });
+
+  it('prices tokens per million, cached input at its own rate, rounded to the micro-dollar', () => {
+    expect(tokenCost({ inputPerMillion: 2, outputPerMillion: 8 }, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBe(6);
+    // 37 × 0.4 + 12 × 1.6 = 34 micro-dollars
+    expect(textCost(table, 'model-a', { inputTokens: 37, outputTokens: 12 })).toBe(0.000034);
+    // (100 − 40) × 0.4 + 40 × 0.1 + 0 = 28 micro-dollars
+    expect(textCost(table, 'model-a', { inputTokens: 100, outputTokens: 0, cachedInputTokens: 40 })).toBe(0.000028);
+    // 0.1 + 0.2 style float error does not leak: 3 × 0.1 micro-dollars rounds to 0
+    expect(tokenCost({ inputPerMillion: 0.1, outputPerMillion: 0.2 }, { inputTokens: 1, outputTokens: 1 })).toBe(0);
+  });
+
+  it('returns null for unpriced models', () => {
+    expect(textCost(table, 'unknown', { inputTokens: 1, outputTokens: 1 })).toBeNull();
+    expect(imageCost(table, 'unknown', { count: 1 })).toBeNull();
+  });
+
+  it('prices images from usage tokens when reported, else per image by size and quality', () => {
+    expect(imageCost(table, 'img-tokens', { count: 1, usage: { inputTokens: 10, outputTokens: 1000 } })).toBe(0.04005);
+    expect(imageCost(table, 'img-tokens', { count: 2 })).toBe(1);
+    expect(imageCost(table, 'img-fixed', { size: '1024x1024', quality: 'hd', count: 1 })).toBe(0.08);
+    expect(imageCost(table, 'img-fixed', { size: '1024x1024', quality: 'standard', count: 3 })).toBe(0.12);
+    expect(imageCost(table, 'img-fixed', { size: '512x512', quality: 'hd', count: 1 })).toBe(0.12);
+    expect(imageCost(table, 'img-fixed', { size: '512x512', count: 1 })).toBe(0.06);
+  });
+
+  it('overrides replace entries per model and keep the rest', () => {
+    const merged = mergePricing(DEFAULT_PRICING, { text: { 'gpt-4.1-mini': { inputPerMillion: 1, outputPerMillion: 2 } } });
+    expect(merged.text['gpt-4.1-mini']).toEqual({ inputPerMillion: 1, outputPerMillion: 2 });
+    expect(merged.text['gpt-4o']).toEqual(DEFAULT_PRICING.text['gpt-4o']);
+  });
+
+  describe('parsePricingOverrides', () => {
+    it('accepts a valid document', () => {
+      const json = JSON.stringify({
+        text: { m: { inputPerMillion: 1, outputPerMillion: 2 } },
+        image: { i: { perImage: { '*': 0.1 } } },
+      });
+      expect(parsePricingOverrides(json)).toEqual({
+        overrides: { text: { m: { inputPerMillion: 1, outputPerMillion: 2 } }, image: { i: { perImage: { '*': 0.1 } } } },
+        problems: [],
+      });
+      expect(parsePricingOverrides(undefined)).toEqual({ problems: [] });
+    });
+
+    it('lists every problem', () => {
+      expect(parsePricingOverrides('{nope').problems[0]).toMatch(/^PROVIDER_PRICING is not valid JSON/);
+      const { problems } = parsePricingOverrides(
+        JSON.stringify({ audio: {}, text: { m: { inputPerMillion: -1, typo: 1 } }, image: { i: {}, j: { perImage: { '*': 'cheap' } } } }),
+      );
+      expect(problems).toEqual([
+        'PROVIDER_PRICING has unknown sections: audio (expected text, image)',
+        'PROVIDER_PRICING.text["m"] has unknown fields: typo',
+        'PROVIDER_PRICING.text["m"].inputPerMillion must be a non-negative number',
+        'PROVIDER_PRICING.text["m"].outputPerMillion must be a non-negative number',
+        'PROVIDER_PRICING.image["i"] needs tokens or perImage',
+        'PROVIDER_PRICING.image["j"].perImage["*"] must be a non-negative number',
+      ]);
+    });
+  });
+});
