@@ -1,0 +1,199 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { ASSET_LIMITS } from '../../assets/asset-rules';
+import { Trim } from '../../common/validation';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../config/engine-config';
+import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
+import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../../providers/image/image-models';
+
+/** Upper bounds of the HTTP shape; each model's own (tighter) rules are checked by the service. */
+export const IMAGE_REQUEST_LIMITS = {
+  maxPromptLength: ASSET_LIMITS.promptLength,
+  maxNegativePromptLength: ASSET_LIMITS.promptLength,
+  maxImages: 10,
+  maxTags: 20,
+  maxTitleLength: 200,
+} as const;
+
+/** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
+export class GenerateImageDto {
+  @ApiPropertyOptional({ description: 'Required unless templateId is given', maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, example: 'A lighthouse at dawn, watercolour' })
+  @ValidateIf((dto: GenerateImageDto) => dto.templateId === undefined || dto.prompt !== undefined)
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(IMAGE_REQUEST_LIMITS.maxPromptLength)
+  prompt?: string;
+
+  @ApiPropertyOptional({ maxLength: IMAGE_REQUEST_LIMITS.maxNegativePromptLength })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(IMAGE_REQUEST_LIMITS.maxNegativePromptLength)
+  negativePrompt?: string;
+
+  @ApiPropertyOptional({ description: 'Image template whose prompt is rendered with `variables`' })
+  @IsOptional()
+  @IsUUID()
+  templateId?: string;
+
+  @ApiPropertyOptional({ description: 'Values of the template variables', type: Object, example: { subject: 'a fox' } })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: IMAGE_PROVIDER_NAMES, description: 'Defaults to the provider serving `model`, else the configured default' })
+  @IsOptional()
+  @IsIn(IMAGE_PROVIDER_NAMES)
+  provider?: ImageProviderName;
+
+  @ApiPropertyOptional({ example: 'gpt-image-2', description: 'e.g. gpt-image-2, gpt-image-1.5, gpt-image-1, gpt-image-1-mini, dall-e-3, core, ultra, sd3, placeholder' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, { message: 'model must be a model name (letters, digits, . _ : / -; at most 100)' })
+  model?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: IMAGE_REQUEST_LIMITS.maxImages, default: 1, description: 'Number of images' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(IMAGE_REQUEST_LIMITS.maxImages)
+  n?: number;
+
+  @ApiPropertyOptional({ example: '1024x1024', description: 'WIDTHxHEIGHT or auto (OpenAI, placeholder)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  size?: string;
+
+  @ApiPropertyOptional({ example: '16:9', description: 'Stability models' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  aspectRatio?: string;
+
+  @ApiPropertyOptional({ example: 'high', description: 'GPT image: auto|low|medium|high; DALL-E 3: standard|hd' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  quality?: string;
+
+  @ApiPropertyOptional({ example: 'vivid', description: 'DALL-E 3: vivid|natural' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  style?: string;
+
+  @ApiPropertyOptional({ example: 'transparent', description: 'GPT image: auto|opaque|transparent' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  background?: string;
+
+  @ApiPropertyOptional({ enum: IMAGE_OUTPUT_FORMATS })
+  @IsOptional()
+  @IsIn(IMAGE_OUTPUT_FORMATS)
+  outputFormat?: ImageOutputFormat;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Stability and placeholder' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  seed?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 150, description: 'Placeholder only; hosted APIs choose their own' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(150)
+  steps?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 50, description: 'CFG scale (Stability sd3, placeholder)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(50)
+  guidance?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_JOB_PRIORITY, default: 0, description: 'Higher runs sooner' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_JOB_PRIORITY)
+  priority?: number;
+
+  @ApiPropertyOptional({ maxLength: IMAGE_REQUEST_LIMITS.maxTitleLength, description: 'Title of the created asset(s); defaults to the prompt' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(IMAGE_REQUEST_LIMITS.maxTitleLength)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  category?: string;
+
+  @ApiPropertyOptional({ type: [String], maxItems: IMAGE_REQUEST_LIMITS.maxTags })
+  @IsOptional()
+  @ArrayMaxSize(IMAGE_REQUEST_LIMITS.maxTags)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  tags?: string[];
+}
+
+/**
+ * POST /image/:assetId/regenerate: every field optional; what is given replaces the asset's own
+ * prompt and parameters, the rest is kept.
+ */
+export class RegenerateImageDto extends PartialType(OmitType(GenerateImageDto, ['templateId', 'variables', 'prompt'] as const)) {
+  @ApiPropertyOptional({ maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, description: "Defaults to the asset's prompt" })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(IMAGE_REQUEST_LIMITS.maxPromptLength)
+  prompt?: string;
+}
+
+export class GenerateImageResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ format: 'uuid' })
+  jobId: string;
+
+  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'cancelled'] })
+  status: string;
+
+  @ApiProperty({ example: '/api/creative/image/6f1c…/status' })
+  statusUrl: string;
+
+  @ApiProperty({ description: 'Expected milliseconds until completion, from recent jobs of the same model', nullable: true, type: Number })
+  estimatedTime: number | null;
+}

@@ -1,0 +1,60 @@
+import { InjectQueue } from '@nestjs/bull';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { ProviderError } from '../common/errors';
+import { EngineConfig } from '../config/engine-config';
+import { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, ImageGenerationJobData } from '../queue/queue.constants';
+import { ImageGenerationRunner, RunOutcome } from './image-generation.runner';
+
+/** The reason Bull gives when a job exceeded maxStalledCount (bull/lib/scripts). */
+const BULL_STALLED_LIMIT_MESSAGE = 'job stalled more than allowable limit';
+
+/**
+ * The Bull consumer of image jobs. Registered by hand rather than with @Processor so that an API started
+ * with WORKER_ENABLED=false only enqueues, and `node dist/worker.js` only consumes.
+ */
+@Injectable()
+export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ImageGenerationProcessor.name);
+
+  constructor(
+    @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue<ImageGenerationJobData>,
+    private readonly config: EngineConfig,
+    private readonly runner: ImageGenerationRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.worker.enabled) return;
+    // Bull fails a job that stalled too often without calling the handler: record it on the row, or it stays processing.
+    this.queue.on('failed', (job: Job<ImageGenerationJobData>, error: Error) => {
+      if (error?.message !== BULL_STALLED_LIMIT_MESSAGE) return;
+      this.runner
+        .abandon(job.data.jobId, 'The job was interrupted too many times (its worker stopped mid-job)')
+        .catch((failure: unknown) => this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`));
+    });
+    // Resolves only when the queue closes; a failure to start consuming is logged, never unhandled.
+    this.queue
+      .process(IMAGE_GENERATION_JOB, this.config.worker.concurrency, (job) => this.handle(job))
+      .catch((error: unknown) => this.logger.error(`Image queue consumer stopped: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /**
+   * Graceful stop (SIGTERM, app.close()): take no new job and let the running ones finish, so none is cut
+   * off halfway. Runs before the queue and the database connections close (onApplicationShutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.config.worker.enabled) return;
+    // Local pause: this process stops fetching jobs and waits for its active ones; other workers go on.
+    await this.queue.pause(true).catch((error: unknown) => this.logger.error(`Could not drain the image queue: ${String(error)}`));
+  }
+
+  /** A permanent failure is discarded so Bull does not retry it; a retryable one goes back with backoff. */
+  async handle(job: Job<ImageGenerationJobData>): Promise<RunOutcome> {
+    try {
+      return await this.runner.run(job.data.jobId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+    } catch (error) {
+      if (!(error instanceof ProviderError) || !error.retryable) await job.discard();
+      throw error;
+    }
+  }
+}

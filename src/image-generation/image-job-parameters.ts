@@ -1,0 +1,66 @@
+import type { ImageOutputFormat } from '../providers/image/image-models';
+import { IMAGE_OUTPUT_FORMATS } from '../providers/image/image-models';
+import type { ImageGenerationRequest } from '../providers/image/image-provider';
+
+/** What an image job stores in GenerationJob.parameters: the provider parameters and the asset's labels. */
+export interface ImageJobParameters {
+  n: number;
+  size?: string;
+  aspectRatio?: string;
+  quality?: string;
+  style?: string;
+  background?: string;
+  outputFormat?: ImageOutputFormat;
+  seed?: number;
+  steps?: number;
+  guidance?: number;
+  title?: string;
+  category?: string;
+  tags?: string[];
+  /** Template values the prompt was rendered with. */
+  variables?: Record<string, string>;
+}
+
+const STRING_KEYS = ['size', 'aspectRatio', 'quality', 'style', 'background', 'title', 'category'] as const;
+const NUMBER_KEYS = ['n', 'seed', 'steps', 'guidance'] as const;
+
+/**
+ * The image parameters found in free-form JSON (a template's or an earlier asset's `parameters`), each
+ * kept only when it has the right type; the model's rules check the values afterwards.
+ */
+export function pickImageParameters(json: unknown): Partial<ImageJobParameters> {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+  const source = json as Record<string, unknown>;
+  const picked: Partial<ImageJobParameters> = {};
+  for (const key of STRING_KEYS) if (typeof source[key] === 'string') picked[key] = source[key];
+  for (const key of NUMBER_KEYS) if (typeof source[key] === 'number' && Number.isFinite(source[key])) picked[key] = source[key];
+  if (IMAGE_OUTPUT_FORMATS.includes(source.outputFormat as ImageOutputFormat)) picked.outputFormat = source.outputFormat as ImageOutputFormat;
+  if (Array.isArray(source.tags) && source.tags.every((tag) => typeof tag === 'string')) picked.tags = source.tags;
+  return picked;
+}
+
+/** Drops undefined entries so the stored JSON holds only what was asked for. */
+export function compactParameters(parameters: ImageJobParameters): ImageJobParameters {
+  return Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined)) as unknown as ImageJobParameters;
+}
+
+export function toProviderRequest(
+  job: { prompt: string; negativePrompt: string | null; model: string },
+  parameters: ImageJobParameters,
+): ImageGenerationRequest {
+  return {
+    prompt: job.prompt,
+    negativePrompt: job.negativePrompt ?? undefined,
+    model: job.model,
+    n: parameters.n,
+    size: parameters.size,
+    aspectRatio: parameters.aspectRatio,
+    quality: parameters.quality,
+    style: parameters.style,
+    background: parameters.background,
+    outputFormat: parameters.outputFormat,
+    seed: parameters.seed,
+    steps: parameters.steps,
+    guidance: parameters.guidance,
+  };
+}

@@ -1,0 +1,179 @@
+import { ValidationError } from '../../common/errors';
+import type { ImageProviderName } from '../../config/engine-config';
+import type { ImageGenerationRequest } from './image-provider';
+
+export const IMAGE_OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export type ImageOutputFormat = (typeof IMAGE_OUTPUT_FORMATS)[number];
+
+/** What one image model accepts. Requests are checked against it before anything is queued. */
+export interface ImageModelSpec {
+  provider: ImageProviderName;
+  maxPromptLength: number;
+  maxImages: number;
+  /** Allowed `size` values; `freeSize` accepts any WIDTHxHEIGHT within its bounds instead. */
+  sizes?: readonly string[];
+  freeSize?: { min: number; max: number };
+  aspectRatios?: readonly string[];
+  qualities?: readonly string[];
+  styles?: readonly string[];
+  backgrounds?: readonly string[];
+  outputFormats: readonly ImageOutputFormat[];
+  negativePrompt?: { maxLength: number };
+  seed?: { min: number; max: number };
+  steps?: { min: number; max: number };
+  guidance?: { min: number; max: number };
+}
+
+const GPT_IMAGE: ImageModelSpec = {
+  provider: 'openai',
+  maxPromptLength: 32000,
+  maxImages: 10,
+  sizes: ['auto', '1024x1024', '1536x1024', '1024x1536'],
+  qualities: ['auto', 'low', 'medium', 'high'],
+  backgrounds: ['auto', 'opaque', 'transparent'],
+  outputFormats: IMAGE_OUTPUT_FORMATS,
+};
+
+const STABILITY_ASPECT_RATIOS = ['1:1', '16:9', '9:16', '21:9', '9:21', '3:2', '2:3', '5:4', '4:5'] as const;
+const STABILITY_IMAGE: ImageModelSpec = {
+  provider: 'stability',
+  maxPromptLength: 10000,
+  maxImages: 1,
+  aspectRatios: STABILITY_ASPECT_RATIOS,
+  outputFormats: IMAGE_OUTPUT_FORMATS,
+  negativePrompt: { maxLength: 10000 },
+  seed: { min: 0, max: 4294967294 },
+};
+
+/**
+ * The models the engine knows, keyed by the name sent to the provider. A model missing here can still be
+ * used through an explicit `provider` (OpenAI-compatible endpoints name their models freely): it is then
+ * checked against that provider's generic rules.
+ */
+export const IMAGE_MODELS: Readonly<Record<string, ImageModelSpec>> = {
+  'gpt-image-2': GPT_IMAGE,
+  'gpt-image-1.5': GPT_IMAGE,
+  'gpt-image-1': GPT_IMAGE,
+  'gpt-image-1-mini': GPT_IMAGE,
+  'dall-e-3': {
+    provider: 'openai',
+    maxPromptLength: 4000,
+    maxImages: 1,
+    sizes: ['1024x1024', '1792x1024', '1024x1792'],
+    qualities: ['standard', 'hd'],
+    styles: ['vivid', 'natural'],
+    outputFormats: ['png'],
+  },
+  'dall-e-2': {
+    provider: 'openai',
+    maxPromptLength: 1000,
+    maxImages: 10,
+    sizes: ['256x256', '512x512', '1024x1024'],
+    outputFormats: ['png'],
+  },
+  core: STABILITY_IMAGE,
+  ultra: STABILITY_IMAGE,
+  sd3: { ...STABILITY_IMAGE, guidance: { min: 1, max: 10 } },
+  placeholder: {
+    provider: 'placeholder',
+    maxPromptLength: 32000,
+    maxImages: 4,
+    freeSize: { min: 64, max: 2048 },
+    outputFormats: IMAGE_OUTPUT_FORMATS,
+    negativePrompt: { maxLength: 10000 },
+    seed: { min: 0, max: Number.MAX_SAFE_INTEGER },
+    steps: { min: 1, max: 150 },
+    guidance: { min: 0, max: 50 },
+  },
+};
+
+/** Rules for a model the catalogue does not list, used only when the caller names its provider. */
+const GENERIC_MODELS: Record<ImageProviderName, ImageModelSpec> = {
+  openai: {
+    provider: 'openai',
+    maxPromptLength: 32000,
+    maxImages: 10,
+    freeSize: { min: 64, max: 4096 },
+    qualities: ['auto', 'low', 'medium', 'high', 'standard', 'hd'],
+    styles: ['vivid', 'natural'],
+    outputFormats: ['png'],
+  },
+  stability: STABILITY_IMAGE,
+  placeholder: IMAGE_MODELS.placeholder,
+};
+
+export function imageModelSpec(model: string, provider?: ImageProviderName): ImageModelSpec | undefined {
+  const known = IMAGE_MODELS[model];
+  if (known && (provider === undefined || known.provider === provider)) return known;
+  return provider === undefined ? undefined : GENERIC_MODELS[provider];
+}
+
+const SIZE_PATTERN = /^(\d{2,5})x(\d{2,5})$/;
+
+export function parseSize(size: string): { width: number; height: number } | undefined {
+  const match = SIZE_PATTERN.exec(size);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
+
+interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+function oneOf(field: string, value: string | undefined, allowed: readonly string[] | undefined, model: string): FieldProblem[] {
+  if (value === undefined) return [];
+  if (!allowed) return [{ field, problems: [`${field} is not supported by ${model}`] }];
+  return allowed.includes(value) ? [] : [{ field, problems: [`${field} must be one of ${allowed.join(', ')} for ${model}`] }];
+}
+
+function within(field: string, value: number | undefined, range: { min: number; max: number } | undefined, model: string): FieldProblem[] {
+  if (value === undefined) return [];
+  if (!range) return [{ field, problems: [`${field} is not supported by ${model}`] }];
+  return value >= range.min && value <= range.max
+    ? []
+    : [{ field, problems: [`${field} must be between ${range.min} and ${range.max} for ${model}`] }];
+}
+
+function sizeProblems(request: ImageGenerationRequest, spec: ImageModelSpec): FieldProblem[] {
+  if (request.size === undefined) return [];
+  if (spec.sizes) return oneOf('size', request.size, spec.sizes, request.model);
+  if (!spec.freeSize) return [{ field: 'size', problems: [`size is not supported by ${request.model}; use aspectRatio`] }];
+  const { min, max } = spec.freeSize;
+  const parsed = parseSize(request.size);
+  const fits = parsed && [parsed.width, parsed.height].every((side) => side >= min && side <= max);
+  return request.size === 'auto' || fits
+    ? []
+    : [{ field: 'size', problems: [`size must be "auto" or WIDTHxHEIGHT with sides between ${min} and ${max} for ${request.model}`] }];
+}
+
+function negativePromptProblems(request: ImageGenerationRequest, spec: ImageModelSpec): FieldProblem[] {
+  if (request.negativePrompt === undefined) return [];
+  if (!spec.negativePrompt) return [{ field: 'negativePrompt', problems: [`negativePrompt is not supported by ${request.model}`] }];
+  return request.negativePrompt.length <= spec.negativePrompt.maxLength
+    ? []
+    : [{ field: 'negativePrompt', problems: [`negativePrompt must be at most ${spec.negativePrompt.maxLength} characters for ${request.model}`] }];
+}
+
+/** Every way `request` breaks its model's rules, as one 400 listing them all. */
+export function validateImageRequest(request: ImageGenerationRequest, spec: ImageModelSpec): void {
+  const { model } = request;
+  const problems: FieldProblem[] = [
+    ...(request.prompt.length > spec.maxPromptLength
+      ? [{ field: 'prompt', problems: [`prompt must be at most ${spec.maxPromptLength} characters for ${model}`] }]
+      : []),
+    ...(request.n > spec.maxImages ? [{ field: 'n', problems: [`n must be at most ${spec.maxImages} for ${model}`] }] : []),
+    ...sizeProblems(request, spec),
+    ...oneOf('aspectRatio', request.aspectRatio, spec.aspectRatios, model),
+    ...oneOf('quality', request.quality, spec.qualities, model),
+    ...oneOf('style', request.style, spec.styles, model),
+    ...oneOf('background', request.background, spec.backgrounds, model),
+    ...oneOf('outputFormat', request.outputFormat, spec.outputFormats, model),
+    ...negativePromptProblems(request, spec),
+    ...within('seed', request.seed, spec.seed, model),
+    ...within('steps', request.steps, spec.steps, model),
+    ...within('guidance', request.guidance, spec.guidance, model),
+  ];
+  if (problems.length > 0) {
+    throw new ValidationError(`Invalid request for model ${model}: ${problems.flatMap((p) => p.problems).join('; ')}`, problems);
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { ProviderNotConfiguredError, ValidationError } from '../../common/errors';
+import { EngineConfig, IMAGE_PROVIDER_NAMES, ImageProviderName } from '../../config/engine-config';
+import { IMAGE_MODELS, ImageModelSpec, imageModelSpec } from './image-models';
+import type { ImageProvider } from './image-provider';
+import { OpenAiImageProvider } from './openai-image.provider';
+import { PlaceholderImageProvider } from './placeholder-image.provider';
+import { StabilityImageProvider } from './stability-image.provider';
+
+export interface ResolvedImageModel {
+  provider: ImageProvider;
+  model: string;
+  spec: ImageModelSpec;
+}
+
+/**
+ * Picks the image provider for a request: the one named, else the one serving the named model, else the
+ * default (IMAGE_DEFAULT_PROVIDER, or the first configured of openai, stability, placeholder).
+ */
+@Injectable()
+export class ImageProviderRegistry {
+  private readonly providers: Record<ImageProviderName, ImageProvider>;
+
+  constructor(private readonly config: EngineConfig) {
+    this.providers = {
+      openai: new OpenAiImageProvider(config, config.storage.maxFileBytes),
+      stability: new StabilityImageProvider(config),
+      placeholder: new PlaceholderImageProvider(),
+    };
+  }
+
+  isProviderName(name: string): name is ImageProviderName {
+    return (IMAGE_PROVIDER_NAMES as readonly string[]).includes(name);
+  }
+
+  get(name: ImageProviderName): ImageProvider {
+    return this.providers[name];
+  }
+
+  defaultProvider(): ImageProvider {
+    const configured = this.config.imageGeneration.defaultProvider;
+    if (configured) return this.providers[configured];
+    return [this.providers.openai, this.providers.stability].find((provider) => provider.isConfigured()) ?? this.providers.placeholder;
+  }
+
+  /** Throws a 400 for an unknown model and a 503 for a provider without credentials. */
+  resolve(selection: { provider?: ImageProviderName; model?: string }): ResolvedImageModel {
+    const provider = selection.provider
+      ? this.providers[selection.provider]
+      : selection.model
+        ? this.providers[this.knownModel(selection.model).provider]
+        : this.defaultProvider();
+    const model = selection.model ?? provider.defaultModel;
+    const spec = imageModelSpec(model, provider.name);
+    if (!spec) throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`);
+    if (!provider.isConfigured()) {
+      throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)`);
+    }
+    return { provider, model, spec };
+  }
+
+  private knownModel(model: string): ImageModelSpec {
+    const spec = IMAGE_MODELS[model];
+    if (spec) return spec;
+    throw new ValidationError(
+      `Unknown image model ${model}: use one of ${Object.keys(IMAGE_MODELS).join(', ')}, or name its provider to use another model`,
+      [{ field: 'model', problems: [`unknown model ${model}`] }],
+    );
+  }
+}

@@ -1,0 +1,153 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { imageRequest, newUserId } from './support/factories';
+import { FakeProvider, startFakeProvider } from './support/fake-provider';
+import { jobStatus, startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
+
+const BASE = '/api/creative';
+
+/** Every file under the storage folder, so a test can prove nothing was left behind. */
+async function storedFiles(storageDir: string): Promise<string[]> {
+  const entries = await readdir(storageDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
+}
+
+function queueOf(t: TestApp): Queue {
+  return t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
+}
+
+describe('image jobs: retries, failures, timeouts and cancellation', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    t = await createTestApp({
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-jobs`,
+      OPENAI_API_KEY: 'sk-test-jobs',
+      OPENAI_BASE_URL: fake.baseUrl,
+      IMAGE_JOB_ATTEMPTS: '3',
+      IMAGE_JOB_BACKOFF_MS: '50',
+      IMAGE_JOB_TIMEOUT_MS: '1000',
+      QUEUE_KEEP_COMPLETED: '2',
+    });
+  });
+  afterEach(() => {
+    fake.assertNoSchemaViolations();
+    fake.reset();
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1-mini', quality: 'low' });
+
+  it('retries a 429 no sooner than its Retry-After, then completes', async () => {
+    const user = newUserId();
+    fake.enqueue({ kind: 'rate_limit', retryAfterSeconds: 1, route: 'images' });
+    const jobId = await startImageJob(t.http, user, gptImage('rate limited'));
+    const firstAt = await waitFor(() => (fake.requestsTo('images').length >= 1 ? Date.now() : undefined), 'the first request');
+    const secondAt = await waitFor(() => (fake.requestsTo('images').length >= 2 ? Date.now() : undefined), 'the retry', 10_000, 10);
+    // The exponential backoff alone would retry after 50 ms.
+    expect(secondAt - firstAt).toBeGreaterThanOrEqual(900);
+    const job = await waitForJobStatus(t.http, user, jobId);
+    expect(job).toMatchObject({ status: 'completed', attempts: 2, errorMessage: null });
+    expect(job.assets).toHaveLength(1);
+  });
+
+  it("fails with the provider's message once 5xx answers use up every attempt, without assets", async () => {
+    const user = newUserId();
+    fake.enqueue(...[1, 2, 3].map(() => ({ kind: 'server_error' as const, route: 'images' as const })));
+    const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, gptImage('always failing')));
+    expect(job).toMatchObject({ status: 'failed', attempts: 3, assets: [] });
+    expect(job.errorMessage).toContain('The server had an error while processing your request');
+    expect(fake.requestsTo('images')).toHaveLength(3);
+  });
+
+  it('fails a content-policy refusal at once, without retrying', async () => {
+    const user = newUserId();
+    fake.enqueue({ kind: 'content_policy', route: 'images' });
+    const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, gptImage('something refused')));
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, assets: [] });
+    expect(job.errorMessage).toContain('safety system');
+    // Give a wrongly scheduled retry the time it would need (backoff 50 ms) before counting requests.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.requestsTo('images')).toHaveLength(1);
+  });
+
+  it('retries an attempt that exceeds the per-job timeout', async () => {
+    const user = newUserId();
+    fake.enqueue({ kind: 'hang', route: 'images' });
+    const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, gptImage('slow provider')));
+    expect(job).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(fake.requestsTo('images')).toHaveLength(2);
+  });
+
+  it('cancels a job while it is processing: it stops at its next step, stores no asset and leaves no file', async () => {
+    const user = newUserId();
+    const before = await storedFiles(t.config.storageDir);
+    fake.enqueue({ kind: 'latency', ms: 600, route: 'images' });
+    const jobId = await startImageJob(t.http, user, gptImage('cancel me midway'));
+    await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), 'the provider call');
+    expect((await jobStatus(t.http, user, jobId)).status).toBe('processing');
+
+    const res = await t.http.post(`${BASE}/jobs/${jobId}/cancel`).set(bearer(user)).expect(200);
+    expect(res.body).toMatchObject({ success: true, job: { id: jobId, status: 'cancelled' } });
+
+    const bullJob = await queueOf(t).getJob(jobId);
+    await waitFor(async () => ((await bullJob?.isCompleted()) ? true : undefined), 'the worker to stop');
+    expect(bullJob?.returnvalue ?? (await queueOf(t).getJob(jobId))?.returnvalue).toBe('cancelled');
+    const job = await jobStatus(t.http, user, jobId);
+    expect(job).toMatchObject({ status: 'cancelled', assets: [] });
+    expect(await t.prisma.creativeAsset.count({ where: { generationId: jobId } })).toBe(0);
+    expect(await storedFiles(t.config.storageDir)).toEqual(before);
+
+    const again = await t.http.post(`${BASE}/jobs/${jobId}/cancel`).set(bearer(user));
+    expect(again.status).toBe(409);
+  });
+
+  it('keeps only QUEUE_KEEP_COMPLETED finished jobs in Redis', async () => {
+    const user = newUserId();
+    for (let i = 0; i < 3; i++) await waitForJobStatus(t.http, user, await startImageJob(t.http, user, imageRequest()));
+    expect(await queueOf(t).getCompletedCount()).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('image jobs: an API that only enqueues, priorities and concurrency', () => {
+  const queuePrefix = `${process.env.QUEUE_PREFIX}-enqueue-only`;
+  let api: TestApp;
+
+  beforeAll(async () => {
+    api = await createTestApp({ QUEUE_PREFIX: queuePrefix, WORKER_ENABLED: 'false' });
+  });
+  afterAll(() => api.close());
+
+  it('with WORKER_ENABLED=false only enqueues; a queued job can be cancelled; a worker then runs the rest by priority', async () => {
+    const user = newUserId();
+    const low = await startImageJob(api.http, user, imageRequest({ priority: 0 }));
+    const cancelled = await startImageJob(api.http, user, imageRequest());
+    const high = await startImageJob(api.http, user, imageRequest({ priority: 9 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const id of [low, cancelled, high]) expect((await jobStatus(api.http, user, id)).status).toBe('queued');
+    expect(await queueOf(api).getWaitingCount()).toBe(3);
+
+    await api.http.post(`${BASE}/jobs/${cancelled}/cancel`).set(bearer(user)).expect(200);
+    expect(await queueOf(api).getJob(cancelled)).toBeNull();
+
+    const worker = await createTestApp({ QUEUE_PREFIX: queuePrefix, WORKER_ENABLED: 'true', WORKER_CONCURRENCY: '1' });
+    try {
+      const [lowJob, highJob] = [await waitForJobStatus(api.http, user, low), await waitForJobStatus(api.http, user, high)];
+      expect([lowJob.status, highJob.status]).toEqual(['completed', 'completed']);
+      // Priority: the urgent job ran first; concurrency 1: the second started after the first completed.
+      expect(Date.parse(String(highJob.completedAt))).toBeLessThanOrEqual(Date.parse(String(lowJob.startedAt)));
+      expect(await jobStatus(api.http, user, cancelled)).toMatchObject({ status: 'cancelled', attempts: 0, assets: [] });
+    } finally {
+      await worker.close();
+    }
+  });
+});

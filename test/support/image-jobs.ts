@@ -1,0 +1,65 @@
+import type TestAgent from 'supertest/lib/agent';
+import { bearer } from './app';
+
+/** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface JobStatusBody {
+  jobId: string;
+  status: string;
+  progress: number;
+  currentStep: number | null;
+  totalSteps: number | null;
+  errorMessage: string | null;
+  attempts: number;
+  cost: number | null;
+  resultUrl: string | null;
+  thumbnailUrl: string | null;
+  estimatedTime: number | null;
+  actualTime: number | null;
+  assets: Array<Record<string, any>>;
+  [key: string]: unknown;
+}
+
+export async function jobStatus(http: TestAgent, userId: string, jobId: string): Promise<JobStatusBody> {
+  const response = await http.get(`/api/creative/image/${jobId}/status`).set(bearer(userId)).expect(200);
+  return response.body as JobStatusBody;
+}
+
+/** Polls GET /image/:jobId/status until the job reaches one of `statuses`. */
+export function waitForJobStatus(
+  http: TestAgent,
+  userId: string,
+  jobId: string,
+  statuses: string[] = ['completed', 'failed', 'cancelled'],
+  timeoutMs = 20_000,
+): Promise<JobStatusBody> {
+  return waitFor(
+    async () => {
+      const body = await jobStatus(http, userId, jobId);
+      return statuses.includes(body.status) ? body : undefined;
+    },
+    `job ${jobId} to become ${statuses.join('/')}`,
+    timeoutMs,
+  );
+}
+
+/** POST /image/generate, expecting 202; returns the job id. */
+export async function startImageJob(
+  http: TestAgent,
+  userId: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await http.post('/api/creative/image/generate').set(bearer(userId)).set(headers).send(body);
+  if (response.status !== 202) throw new Error(`generate answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.jobId as string;
+}
