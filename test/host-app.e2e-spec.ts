@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { AssetsService } from '../src';
 import { createHostApp } from './support/host-app';
 
 describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
@@ -17,6 +18,13 @@ describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
   it('the resolver replaces the configured auth mode: X-User-Id alone is not enough', async () => {
     const res = await request(app.getHttpServer()).get('/api/creative/me').set('x-user-id', 'someone').expect(401);
     expect(res.body).toMatchObject({ success: false, statusCode: 401, error: 'UNAUTHORIZED' });
+  });
+
+  it('exports the engine services to the host: saveAsset from a host module lands in the library', async () => {
+    const assets = app.get(AssetsService);
+    const saved = await assets.saveAsset('host-user-2', { type: 'text', sourceModule: 'host_notes', title: 'From the host', content: 'hello' });
+    const res = await request(app.getHttpServer()).get(`/api/creative/asset/${saved.id}`).set('x-host-user', 'host-user-2').expect(200);
+    expect(res.body).toMatchObject({ id: saved.id, sourceModule: 'host_notes', title: 'From the host', content: 'hello' });
   });
 
   it("leaves the host's own routes alone: no engine validation, auth or error shape on them", async () => {

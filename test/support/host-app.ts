@@ -6,8 +6,8 @@ import type { Request } from 'express';
 import { CurrentUser } from '../../src/auth/current-user.decorator';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
 import { CreativeController } from '../../src/common/creative-controller.decorator';
-import { loadConfig } from '../../src/config/engine-config';
-import { CreativeEngineModule } from '../../src/creative-engine.module';
+// Imported as a host app would, from the package's public entry point.
+import { CreativeEngineModule, loadConfig } from '../../src';
 import { PrismaService } from '../../src/prisma/prisma.service';
 import { testEnvironment } from './test-env';
 
