@@ -3,17 +3,7 @@ import { IMAGE_OUTPUT_FORMATS } from '../providers/image/image-models';
 import type { ImageGenerationRequest } from '../providers/image/image-provider';
 
 /** What an image job stores in GenerationJob.parameters: the provider parameters and the asset's labels. */
-export interface ImageJobParameters {
-  n: number;
-  size?: string;
-  aspectRatio?: string;
-  quality?: string;
-  style?: string;
-  background?: string;
-  outputFormat?: ImageOutputFormat;
-  seed?: number;
-  steps?: number;
-  guidance?: number;
+export interface ImageJobParameters extends Omit<ImageGenerationRequest, 'prompt' | 'negativePrompt' | 'model'> {
   title?: string;
   category?: string;
   tags?: string[];
