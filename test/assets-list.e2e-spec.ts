@@ -223,7 +223,7 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     ['tags', 'creative_assets_tags_idx', { tags: ['five'] }],
   ])('the %s condition matches the GIN index %s', async (_name, index, overrides) => {
     // With the userId B-tree indexes out of the way (rolled back), only the GIN index can avoid a scan.
-    const userIndexes = ['createdAt_id', 'type_createdAt', 'isFavorite', 'updatedAt_id', 'cost_id', 'title_id'].map((suffix) =>
+    const userIndexes = ['createdAt_id', 'type_createdAt', 'isFavorite', 'updatedAt_id', 'cost_id', 'title_id', 'stats'].map((suffix) =>
       Prisma.raw(`DROP INDEX "creative_assets_userId_${suffix}_idx"`),
     );
     const plan = await explain(overrides, [NO_SEQ_SCAN, ...userIndexes]);
