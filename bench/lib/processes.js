@@ -1,0 +1,63 @@
+'use strict';
+
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * A server started as its own process (the service or the baseline) on 127.0.0.1, with the same Node as
+ * this runner. Its stderr is kept for the error message when it dies; stdout is dropped.
+ */
+async function startServer({ name, script, port, env, nodeArgs = [] }) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const early = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200, null))]);
+    if (early) throw new Error(`${name} exited during start-up (${JSON.stringify(early)}):\n${stderr}`);
+    const ready = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 60 s:\n${stderr}`);
+  }
+  return {
+    name,
+    pid: child.pid,
+    baseUrl,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** VmRSS and VmHWM (peak resident set since start) of a process, in MB. */
+function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  return { rssMb: field('VmRSS'), peakRssMb: field('VmHWM') };
+}
+
+/** CPU time (user + system) a process has used so far, in ms: per-request cost that holds on a busy machine. */
+function cpuTimeMsOf(pid) {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ, 100 on every Linux build Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+module.exports = { startServer, memoryOf, cpuTimeMsOf, ROOT };

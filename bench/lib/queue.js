@@ -1,0 +1,171 @@
+'use strict';
+
+const { fork } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const Bull = require('bull');
+const { loadConfig } = require('../../dist/config/engine-config');
+const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
+const { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, imageJobOptions, imageQueueSettings } = require('../../dist/queue/queue.constants');
+const { withClient } = require('./seed');
+
+/** The fixed small image every benchmark job asks for. */
+const IMAGE_SIZE = '64x64';
+/** Requests (or Bull adds) in flight while enqueueing, for both the pipeline and bare Bull. */
+const ENQUEUE_CONCURRENCY = 16;
+const WARM_UP_JOBS = 10;
+const SEQUENTIAL_JOBS = 50;
+const POLL_MS = 20;
+const TIMEOUT_MS = 10 * 60_000;
+/** The service's default WORKER_CONCURRENCY, given to bare Bull too. */
+const WORKER_CONCURRENCY = loadConfig({ AUTH_MODE: 'header' }).worker.concurrency;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values, fraction) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+async function inParallel(count, concurrency, task) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+async function waitFor(check, what) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    if (await check()) return performance.now();
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function enqueueImage(service, userId, index) {
+  const response = await fetch(`${service.baseUrl}/api/creative/image/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-user-id': userId },
+    body: JSON.stringify({ prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`, provider: 'placeholder', size: IMAGE_SIZE }),
+  });
+  if (response.status !== 202) throw new Error(`POST /image/generate answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).jobId;
+}
+
+/** Enqueues `jobs` over HTTP and times them until every job is completed (or failed) in the database. */
+async function pipelineThroughput(client, service, jobs) {
+  const userId = `bench-queue-${randomUUID()}`;
+  const finished = async () => {
+    const { rows } = await client.query(
+      `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status = 'failed')::int AS failed
+       FROM "generation_jobs" WHERE "userId" = $1`,
+      [userId],
+    );
+    return rows[0];
+  };
+  const started = performance.now();
+  await inParallel(jobs, ENQUEUE_CONCURRENCY, (index) => enqueueImage(service, userId, index));
+  let counts;
+  const done = await waitFor(async () => {
+    counts = await finished();
+    return counts.completed + counts.failed >= jobs;
+  }, `${jobs} image jobs`);
+  const { rows: [{ assets }] } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
+  return { jobs, failed: counts.failed, assets, seconds: (done - started) / 1000, jobsPerSecond: (jobs * 1000) / (done - started) };
+}
+
+/**
+ * Jobs one at a time, so none waits behind another: end to end is from the job row's insert (the request)
+ * to the asset row's insert (the completing transaction), both stamped by PostgreSQL's clock.
+ */
+async function sequentialLatencies(client, service) {
+  const userId = `bench-latency-${randomUUID()}`;
+  for (let index = 0; index < SEQUENTIAL_JOBS; index++) {
+    const jobId = await enqueueImage(service, userId, index);
+    await waitFor(async () => {
+      const { rows } = await client.query(`SELECT status FROM "generation_jobs" WHERE id = $1`, [jobId]);
+      return rows[0].status === 'completed' || rows[0].status === 'failed';
+    }, `job ${jobId}`);
+  }
+  const { rows } = await client.query(
+    `SELECT extract(epoch FROM (a."createdAt" - j."createdAt")) * 1000 AS ms
+     FROM "generation_jobs" j JOIN "creative_assets" a ON a."generationId" = j.id WHERE j."userId" = $1`,
+    [userId],
+  );
+  return rows.map((row) => Number(row.ms));
+}
+
+/** The placeholder provider's own time for the same request, called directly (no queue, no storage, no DB). */
+async function providerLatencies() {
+  const provider = new PlaceholderImageProvider();
+  const durations = [];
+  for (let index = 0; index < SEQUENTIAL_JOBS + WARM_UP_JOBS; index++) {
+    const started = performance.now();
+    await provider.generate({ prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`, model: 'placeholder', n: 1, size: IMAGE_SIZE }, AbortSignal.timeout(60_000));
+    if (index >= WARM_UP_JOBS) durations.push(performance.now() - started);
+  }
+  return durations;
+}
+
+/** Bare Bull: the same adds (options from the service's imageJobOptions) consumed by no-op handlers in another process. */
+async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
+  const prefix = `${queuePrefix}-bare`;
+  const worker = fork(path.join(__dirname, '..', 'bull-noop-worker.js'), {
+    env: { ...process.env, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, QUEUE_NAME: IMAGE_GENERATION_QUEUE, WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+  });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('exit', (code) => reject(new Error(`bull-noop-worker exited (${code})`)));
+  });
+  const completedCount = () =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.send('count');
+    });
+  const config = loadConfig({ AUTH_MODE: 'header', REDIS_URL: redisUrl });
+  const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: imageQueueSettings(config) });
+  const run = async (count) => {
+    const before = await completedCount();
+    const started = performance.now();
+    await inParallel(count, ENQUEUE_CONCURRENCY, () => {
+      const id = randomUUID();
+      return queue.add(IMAGE_GENERATION_JOB, { jobId: id }, imageJobOptions(config, id, 0));
+    });
+    const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} bare Bull jobs`);
+    return (done - started) / 1000;
+  };
+  try {
+    await run(WARM_UP_JOBS);
+    const seconds = await run(jobs);
+    return { jobs, seconds, jobsPerSecond: jobs / seconds, concurrency: WORKER_CONCURRENCY };
+  } finally {
+    worker.kill('SIGTERM');
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+const summary = (values) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99) });
+
+async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, log }) {
+  return withClient(databaseUrl, async (client) => {
+    await pipelineThroughput(client, service, WARM_UP_JOBS);
+    const pipeline = await pipelineThroughput(client, service, jobs);
+    log(`  pipeline: ${pipeline.jobsPerSecond.toFixed(1)} jobs/s (${jobs} jobs in ${pipeline.seconds.toFixed(2)} s, ${pipeline.failed} failed)`);
+    const endToEnd = await sequentialLatencies(client, service);
+    const provider = await providerLatencies();
+    const providerP50 = percentile(provider, 0.5);
+    const latency = { jobs: endToEnd.length, endToEnd: summary(endToEnd), provider: summary(provider), added: summary(endToEnd.map((ms) => ms - providerP50)) };
+    log(`  latency: end to end p50 ${latency.endToEnd.p50.toFixed(1)} ms, provider p50 ${providerP50.toFixed(1)} ms`);
+    const bareBull = await bareBullThroughput({ redisUrl, queuePrefix, jobs });
+    log(`  bare Bull: ${bareBull.jobsPerSecond.toFixed(1)} jobs/s`);
+    const serviceQueue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix: queuePrefix });
+    await serviceQueue.obliterate({ force: true });
+    await serviceQueue.close();
+    return { pipeline, bareBull, latency };
+  });
+}
+
+module.exports = { benchQueue };

@@ -1,0 +1,65 @@
+'use strict';
+
+const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const verdict = (met) => (met ? 'met' : '**not met**');
+
+/** The run as Markdown: the per-route table, the queue figures and each target of issue #6, met or not. */
+function formatReport(report) {
+  const lines = [
+    `Run of ${report.startedAt.toISOString()} — ${report.assets} assets; ${report.args.connections} connections, ` +
+      `${report.args.duration} s per route after ${report.args.warmup} s warm-up; ` +
+      `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, Node ${report.machine.node}`,
+    '',
+  ];
+  const targets = [];
+
+  if (report.rows) {
+    lines.push(
+      '| route | service req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | service/baseline | CPU ms/req service / baseline |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const { route, kind, service, baseline } of report.rows) {
+      const ratio = service.requestsPerSecond / baseline.requestsPerSecond;
+      const failures = service.failures + baseline.failures > 0 ? ` (failed: service ${service.failures}, baseline ${baseline.failures})` : '';
+      lines.push(
+        `| ${route}${failures} | ${fixed(service.requestsPerSecond)} | ${service.p50Ms} | ${service.p99Ms} | ` +
+          `${fixed(baseline.requestsPerSecond)} | ${baseline.p50Ms} | ${baseline.p99Ms} | ${fixed(ratio, 2)} | ` +
+          `${fixed(service.cpuMsPerRequest, 2)} / ${fixed(baseline.cpuMsPerRequest, 2)} |`,
+      );
+      if (kind === 'list' || kind === 'get') {
+        targets.push([`${route}: ≥ 0.7× baseline req/s`, fixed(ratio, 2), ratio >= 0.7]);
+        targets.push([`${route}: p99 < 50 ms`, `${service.p99Ms} ms`, service.p99Ms < 50]);
+      }
+      if (kind === 'search') targets.push([`${route}: p99 < 100 ms (target set at 1M assets)`, `${service.p99Ms} ms`, service.p99Ms < 100]);
+    }
+    lines.push('');
+    targets.push(['Service RSS under load < 300 MB (peak)', `${fixed(report.peakRssMb)} MB (at start ${fixed(report.startRssMb)} MB)`, report.peakRssMb < 300]);
+  }
+
+  if (report.queue) {
+    const { pipeline, bareBull, latency } = report.queue;
+    const ratio = pipeline.jobsPerSecond / bareBull.jobsPerSecond;
+    lines.push(
+      `Queue: pipeline ${fixed(pipeline.jobsPerSecond, 1)} jobs/s (${pipeline.jobs} jobs, ${pipeline.failed} failed, ${pipeline.assets} assets stored) ` +
+        `vs bare Bull ${fixed(bareBull.jobsPerSecond, 1)} jobs/s (${bareBull.jobs} no-op jobs), ratio ${fixed(ratio, 3)}, both at worker concurrency ${bareBull.concurrency}.`,
+      `Latency over ${latency.jobs} sequential jobs: end to end p50 ${fixed(latency.endToEnd.p50, 1)} ms, p99 ${fixed(latency.endToEnd.p99, 1)} ms; ` +
+        `provider alone p50 ${fixed(latency.provider.p50, 1)} ms, p99 ${fixed(latency.provider.p99, 1)} ms; ` +
+        `added by the pipeline p50 ${fixed(latency.added.p50, 1)} ms, p99 ${fixed(latency.added.p99, 1)} ms.`,
+      '',
+    );
+    targets.push(['Pipeline ≥ 0.5× bare Bull jobs/s', fixed(ratio, 3), ratio >= 0.5]);
+    targets.push(['Pipeline added latency p50 < 20 ms', `${fixed(latency.added.p50, 1)} ms (p99 ${fixed(latency.added.p99, 1)} ms)`, latency.added.p50 < 20]);
+  }
+
+  if (report.explain) {
+    lines.push('| EXPLAIN | execution ms per statement | seq scan on creative_assets |', '|---|---|---|');
+    for (const { name, seqScan, executionMs } of report.explain) lines.push(`| ${name} | ${executionMs.map((ms) => fixed(ms, 1)).join(' + ')} | ${seqScan ? '**yes**' : 'no'} |`);
+    lines.push('');
+    targets.push(['Every list/search/stats plan uses an index (no Seq Scan on creative_assets)', '', report.explain.every((entry) => !entry.seqScan)]);
+  }
+
+  lines.push('| target | measured | verdict |', '|---|---|---|', ...targets.map(([target, measured, met]) => `| ${target} | ${measured} | ${verdict(met)} |`));
+  return `${lines.join('\n')}\n`;
+}
+
+module.exports = { formatReport };

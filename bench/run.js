@@ -1,0 +1,158 @@
+'use strict';
+
+/**
+ * `npm run bench` — see bench/README.md. Seeds a dedicated database, starts the built service and the
+ * baseline as separate processes on 127.0.0.1, loads each route of both with autocannon from this
+ * process, then benchmarks the image queue and EXPLAINs the list, search and stats queries.
+ */
+const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { explainRoutes } = require('./lib/explain');
+const { runLoad } = require('./lib/load');
+const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
+const { benchQueue } = require('./lib/queue');
+const { formatReport } = require('./lib/report');
+const { HEAVY_USER, loadFixtures, routeScenarios } = require('./lib/routes');
+const { ensureSeeded } = require('./lib/seed');
+
+const { values: args } = parseArgs({
+  options: {
+    assets: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    jobs: { type: 'string', default: '200' },
+    only: { type: 'string', default: 'routes,queue,explain' },
+    /** Comma-separated route kinds to load (list, search, get, write, stats); all by default. */
+    kinds: { type: 'string', default: 'list,search,get,write,stats' },
+    reseed: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    /** Extra Node flags for the service process, e.g. "--max-semi-space-size=8" (space-separated). */
+    'service-node-args': { type: 'string', default: '' },
+    'database-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/creative_engine_bench' },
+    'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    'service-port': { type: 'string', default: '3910' },
+    'baseline-port': { type: 'string', default: '3911' },
+  },
+});
+
+const assets = Number(args.assets);
+const phases = new Set(args.only.split(','));
+const databaseUrl = args['database-url'];
+const log = (message) => console.log(message);
+
+async function benchRoutes(service, baseline, fixtures) {
+  const load = (server, scenario, durationSeconds) =>
+    runLoad({
+      baseUrl: server.baseUrl,
+      method: scenario.method,
+      nextPath: scenario.paths(),
+      headers: { 'x-user-id': HEAVY_USER },
+      connections: Number(args.connections),
+      durationSeconds,
+    });
+  const rows = [];
+  let peakRssMb = 0;
+  const kinds = new Set(args.kinds.split(','));
+  for (const scenario of routeScenarios(fixtures).filter((candidate) => kinds.has(candidate.kind))) {
+    const measured = {};
+    // Interleaved per route, each after its own warm-up (JIT, pool connections, plan caches).
+    for (const server of [service, baseline]) {
+      await load(server, scenario, Number(args.warmup));
+      const sampler = setInterval(() => {
+        if (server === service) peakRssMb = Math.max(peakRssMb, memoryOf(service.pid).rssMb);
+      }, 100);
+      const cpuBefore = cpuTimeMsOf(server.pid);
+      const result = await load(server, scenario, Number(args.duration));
+      clearInterval(sampler);
+      measured[server.name] = { ...result, cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests };
+    }
+    const row = { route: scenario.name, kind: scenario.kind, service: measured.service, baseline: measured.baseline };
+    rows.push(row);
+    log(
+      `  ${scenario.name}: service ${row.service.requestsPerSecond.toFixed(0)} req/s p50 ${row.service.p50Ms} p99 ${row.service.p99Ms} ms` +
+        ` | baseline ${row.baseline.requestsPerSecond.toFixed(0)} req/s p50 ${row.baseline.p50Ms} p99 ${row.baseline.p99Ms} ms` +
+        ` | ratio ${(row.service.requestsPerSecond / row.baseline.requestsPerSecond).toFixed(2)}` +
+        ` | CPU ms/request service ${row.service.cpuMsPerRequest.toFixed(2)} baseline ${row.baseline.cpuMsPerRequest.toFixed(2)}` +
+        (row.service.failures + row.baseline.failures > 0 ? ` | FAILURES service ${row.service.failures} baseline ${row.baseline.failures}` : ''),
+    );
+  }
+  return { rows, peakRssMb: Math.max(peakRssMb, memoryOf(service.pid).peakRssMb) };
+}
+
+async function main() {
+  const startedAt = new Date();
+  await ensureSeeded({ databaseUrl, assets, reseed: args.reseed, log });
+  const fixtures = await loadFixtures(databaseUrl);
+  const report = { startedAt, assets, args, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+
+  if (phases.has('routes') || phases.has('queue')) {
+    const storageDir = mkdtempSync(path.join(os.tmpdir(), 'creative-engine-bench-'));
+    const queuePrefix = `bench-${process.pid}-${Date.now()}`;
+    const serviceEnv = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: args['redis-url'],
+      QUEUE_PREFIX: queuePrefix,
+      AUTH_MODE: 'header',
+      LOG_LEVEL: 'warn',
+      STORAGE_DIR: storageDir,
+      WORKER_ENABLED: 'true',
+      IMAGE_DEFAULT_PROVIDER: 'placeholder',
+      // One user sends all the load: the per-user limits stay on (their Redis counter is part of every request)
+      // but high enough never to refuse, and the active-jobs cap is off so the queue can fill.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_GENERATE_PER_MINUTE: '1000000',
+      USER_MAX_ACTIVE_JOBS: '0',
+      NODE_ENV: 'production',
+    };
+    const profileDir = path.join(ROOT, 'bench', 'profiles');
+    if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
+    const service = await startServer({
+      name: 'service',
+      script: 'dist/main.js',
+      port: Number(args['service-port']),
+      env: serviceEnv,
+      nodeArgs: [
+        ...args['service-node-args'].split(' ').filter(Boolean),
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ],
+    });
+    const baseline = await startServer({ name: 'baseline', script: 'bench/baseline-server.js', port: Number(args['baseline-port']), env: { DATABASE_URL: databaseUrl } });
+    try {
+      report.startRssMb = memoryOf(service.pid).rssMb;
+      if (phases.has('routes')) {
+        log(`Routes: ${args.connections} connections, ${args.duration} s each (after ${args.warmup} s warm-up), user ${HEAVY_USER}`);
+        Object.assign(report, await benchRoutes(service, baseline, fixtures));
+      }
+      if (phases.has('queue')) {
+        log(`Queue: ${args.jobs} jobs through POST /image/generate (placeholder provider) vs bare Bull no-op jobs`);
+        report.queue = await benchQueue({ service, databaseUrl, redisUrl: args['redis-url'], queuePrefix, jobs: Number(args.jobs), log });
+        report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;
+      }
+    } finally {
+      await baseline.stop();
+      await service.stop();
+      rmSync(storageDir, { recursive: true, force: true });
+    }
+  }
+
+  if (phases.has('explain')) {
+    // Files are kept for the large run (the issue's 1M); smaller runs only check the plans.
+    const outputDir = assets >= 1_000_000 ? path.join(ROOT, 'bench', 'explain') : undefined;
+    report.explain = await explainRoutes({ databaseUrl, fixtures, outputDir, assets });
+  }
+
+  const markdown = formatReport(report);
+  console.log(`\n${markdown}`);
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, `${assets}-assets.md`), markdown);
+  writeFileSync(path.join(resultsDir, `${assets}-assets.json`), JSON.stringify(report, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
