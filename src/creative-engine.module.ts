@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
+import { AssetsModule } from './assets/assets.module';
 import { AuthModule } from './auth/auth.module';
+import { ContentCreationModule } from './content-creation/content-creation.module';
 import { EngineConfig } from './config/engine-config';
 import {
   CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE,
@@ -10,14 +12,19 @@ import {
   CreativeEngineModuleOptions,
 } from './creative-engine.module-definition';
 import { HealthModule } from './health/health.module';
+import { ImageGenerationModule } from './image-generation/image-generation.module';
+import { LimitsModule } from './limits/limits.module';
+import { RateLimitStore } from './limits/rate-limit.store';
 import { PrismaModule } from './prisma/prisma.module';
 import { ENGINE_BULL_CONFIG_KEY } from './queue/queue.constants';
+import { StorageModule } from './storage/storage.module';
+import { TemplatesModule } from './templates/templates.module';
 
 /** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
 @Module({})
 class CreativeEngineCoreModule {}
 
-const FEATURE_MODULES = [PrismaModule, AuthModule, HealthModule];
+const FEATURE_MODULES = [PrismaModule, AuthModule, HealthModule, StorageModule, AssetsModule, TemplatesModule, ImageGenerationModule, ContentCreationModule, LimitsModule];
 
 /**
  * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:
@@ -45,8 +52,10 @@ export class CreativeEngineModule extends CreativeEngineModuleBase {
           inject: [CREATIVE_ENGINE_OPTIONS],
           useFactory: (options: CreativeEngineModuleOptions) => options.config,
         },
+        // Used by the rate-limit guard that @CreativeController puts on every engine controller, in every module.
+        RateLimitStore,
       ],
-      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig],
+      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig, RateLimitStore],
     };
     const bull = BullModule.forRootAsync(ENGINE_BULL_CONFIG_KEY, {
       inject: [EngineConfig],
@@ -56,7 +65,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase {
       ...definition,
       providers: [],
       imports: [core, bull, ...FEATURE_MODULES],
-      exports: [PrismaModule],
+      exports: [PrismaModule, StorageModule, AssetsModule, TemplatesModule, ImageGenerationModule, ContentCreationModule, LimitsModule],
     };
   }
 }

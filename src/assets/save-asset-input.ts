@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors';
+import { fieldsWithNulCharacter } from '../common/validation.pipe';
 import type { FieldProblem } from '../common/validation.pipe';
 import { AssetType, Prisma } from '../generated/prisma/client';
 import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
@@ -151,6 +152,7 @@ export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromI
     }
   }
   if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean') problem('isPublic', 'isPublic must be a boolean');
+  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined })) problem(field, `${field} must not contain the NUL character (\\u0000)`);
 
   const fields: AssetFieldsFromInput = {
     type: type as AssetType,

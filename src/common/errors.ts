@@ -71,12 +71,25 @@ export class ConflictError extends DomainError {
   }
 }
 
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super('PAYLOAD_TOO_LARGE', message);
+  }
+}
+
 export class RateLimitedError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
     super('RATE_LIMITED', message);
+  }
+}
+
+/** A spending cap (e.g. USER_DAILY_BUDGET_USD) is reached: nothing that costs money is started. */
+export class PaymentRequiredError extends DomainError {
+  constructor(message: string) {
+    super('PAYMENT_REQUIRED', message);
   }
 }
 

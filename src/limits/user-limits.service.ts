@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { PaymentRequiredError, RateLimitedError } from '../common/errors';
+import { EngineConfig } from '../config/engine-config';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+
+type Db = PrismaService | Prisma.TransactionClient;
+
+const ACTIVE_JOB_STATUSES = ['queued', 'processing'] as const;
+
+/** Midnight UTC of `now`'s day: budgets are per UTC day. */
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/**
+ * Per-user caps on work that costs money: active jobs (USER_MAX_ACTIVE_JOBS) and spend per UTC day
+ * (USER_DAILY_BUDGET_USD). Enforced by the services, so host apps calling them directly get the same caps.
+ */
+@Injectable()
+export class UserLimitsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: EngineConfig,
+  ) {}
+
+  /**
+   * Refuses a new job when the user already has the maximum queued or processing. Call it inside the
+   * transaction that creates the job: the per-user advisory lock makes concurrent requests count one by one.
+   */
+  async assertCanQueueJob(userId: string, tx: Prisma.TransactionClient): Promise<void> {
+    const max = this.config.limits.maxActiveJobs;
+    if (max <= 0) return;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`creative-engine:active-jobs:${userId}`}, 0))`;
+    const active = await tx.generationJob.count({ where: { userId, status: { in: [...ACTIVE_JOB_STATUSES] } } });
+    if (active >= max) {
+      throw new RateLimitedError(
+        `You have ${active} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
+      );
+    }
+  }
+
+  /** Refuses new paid work (402) once today's spend has reached the daily budget. */
+  async assertWithinDailyBudget(userId: string, now = new Date()): Promise<void> {
+    const budget = this.config.limits.dailyBudgetUsd;
+    if (budget === undefined) return;
+    const spent = await this.spentToday(userId, now);
+    if (spent >= budget) {
+      throw new PaymentRequiredError(
+        `Daily budget reached: $${spent.toFixed(4)} spent today of $${budget} (USER_DAILY_BUDGET_USD); new generations are refused until 00:00 UTC`,
+      );
+    }
+  }
+
+  /** Cost (USD) of the user's jobs and of assets made outside jobs (text content, saveAsset) since midnight UTC. */
+  async spentToday(userId: string, now = new Date(), db: Db = this.prisma): Promise<number> {
+    const since = startOfUtcDay(now);
+    const [jobs, assets] = await Promise.all([
+      db.generationJob.aggregate({ _sum: { cost: true }, where: { userId, createdAt: { gte: since } } }),
+      // An image job's assets carry its cost too: counted once, through the job.
+      db.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } }),
+    ]);
+    return Number(jobs._sum.cost ?? 0) + Number(assets._sum.cost ?? 0);
+  }
+}

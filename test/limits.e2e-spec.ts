@@ -1,0 +1,183 @@
+import { ASSET_LIMITS } from '../src/assets/asset-rules';
+import { CONTENT_LIMITS } from '../src/content-creation/dto/content-request.dto';
+import { loadConfig } from '../src/config/engine-config';
+import { RateLimitStore } from '../src/limits/rate-limit.store';
+import { bearer, createTestApp, TestApp } from './support/app';
+import { assetRow, imageRequest, jobRow, newUserId } from './support/factories';
+import { FakeProvider, startFakeProvider } from './support/fake-provider';
+import { testEnvironment } from './support/test-env';
+
+const BASE = '/api/creative';
+// Jobs stay queued (no worker) and in this spec's own Bull keys, so no other spec's worker picks them up.
+const QUIET_QUEUE = { WORKER_ENABLED: 'false', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-limits` };
+
+const errorShape = (statusCode: number, error: string) => ({ success: false, statusCode, error, message: expect.any(String) });
+
+describe('per-user rate limits (Redis, shared by every instance)', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    const limits = { ...QUIET_QUEUE, RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_GENERATE_PER_MINUTE: '2' };
+    [first, second] = await Promise.all([createTestApp(limits), createTestApp(limits)]);
+  });
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('counts a user’s requests across two instances and answers 429 with Retry-After past the limit', async () => {
+    const user = newUserId();
+    await first.http.get(`${BASE}/me`).set(bearer(user)).expect(200);
+    await second.http.get(`${BASE}/me`).set(bearer(user)).expect(200);
+    await first.http.get(`${BASE}/me`).set(bearer(user)).expect(200);
+
+    const refused = await second.http.get(`${BASE}/me`).set(bearer(user)).expect(429);
+    expect(refused.body).toEqual(errorShape(429, 'RATE_LIMITED'));
+    expect(refused.body.message).toContain('3 requests per minute');
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    await first.http.get(`${BASE}/me`).set(bearer(user)).expect(429);
+
+    // Limits are per user: someone else is not affected.
+    await first.http.get(`${BASE}/me`).set(bearer(newUserId())).expect(200);
+  });
+
+  it('limits generation routes separately and more tightly', async () => {
+    const user = newUserId();
+    await first.http.post(`${BASE}/image/generate`).set(bearer(user)).send(imageRequest()).expect(202);
+    await second.http.post(`${BASE}/image/generate`).set(bearer(user)).send(imageRequest()).expect(202);
+    const refused = await first.http.post(`${BASE}/image/generate`).set(bearer(user)).send(imageRequest()).expect(429);
+    expect(refused.body.message).toContain('2 generation requests per minute');
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(await first.prisma.generationJob.count({ where: { userId: user } })).toBe(2);
+  });
+
+  it('fails open, at once, when Redis cannot be reached (an outage of the limiter is not an outage of the API)', async () => {
+    const store = new RateLimitStore(loadConfig(testEnvironment({ REDIS_URL: 'redis://127.0.0.1:1' })));
+    store.onModuleInit();
+    try {
+      const started = Date.now();
+      await expect(store.hit('all:someone', 60_000)).resolves.toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await store.onModuleDestroy();
+    }
+  });
+
+  it('does not count requests without a valid token against anyone', async () => {
+    const user = newUserId();
+    for (let i = 0; i < 4; i++) await first.http.get(`${BASE}/me`).expect(401);
+    await first.http.get(`${BASE}/me`).set(bearer(user)).expect(200);
+  });
+});
+
+describe('per-user job and spend caps', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+  const BUDGET = 0.05;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    t = await createTestApp({
+      ...QUIET_QUEUE,
+      USER_MAX_ACTIVE_JOBS: '2',
+      USER_DAILY_BUDGET_USD: String(BUDGET),
+      OPENAI_API_KEY: 'sk-test-limits',
+      OPENAI_BASE_URL: fake.baseUrl,
+      TEXT_DEFAULT_MODEL: 'fake-gpt-mini',
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  const generate = (user: string, body = imageRequest()) => t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(body);
+
+  it('refuses a job beyond USER_MAX_ACTIVE_JOBS queued or processing with 429, and accepts again once one ends', async () => {
+    const user = newUserId();
+    const firstJob = await generate(user).expect(202);
+    await generate(user).expect(202);
+    const refused = await generate(user).expect(429);
+    expect(refused.body).toEqual(errorShape(429, 'RATE_LIMITED'));
+    expect(refused.body.message).toContain('USER_MAX_ACTIVE_JOBS=2');
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(2);
+
+    await t.http.post(`${BASE}/jobs/${firstJob.body.jobId}/cancel`).set(bearer(user)).expect(200);
+    await generate(user).expect(202);
+  });
+
+  it('holds the cap under concurrent requests', async () => {
+    const user = newUserId();
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => generate(user)))).map((res) => res.status).sort();
+    expect(statuses).toEqual([202, 202, 429, 429, 429, 429]);
+    expect(await t.prisma.generationJob.count({ where: { userId: user, status: 'queued' } })).toBe(2);
+  });
+
+  it('refuses new image jobs and content with 402 once today’s spend reaches USER_DAILY_BUDGET_USD', async () => {
+    const user = newUserId();
+    await t.prisma.generationJob.createMany({ data: [jobRow(user, { status: 'completed', cost: BUDGET })] as never });
+
+    const image = await generate(user).expect(402);
+    expect(image.body).toEqual(errorShape(402, 'PAYMENT_REQUIRED'));
+    expect(image.body.message).toContain('USER_DAILY_BUDGET_USD');
+    const content = await t.http.post(`${BASE}/content/generate`).set(bearer(user)).send({ prompt: 'A haiku about rain' }).expect(402);
+    expect(content.body.error).toBe('PAYMENT_REQUIRED');
+    expect(fake.requestsTo('chat')).toHaveLength(0);
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
+    expect(await t.prisma.creativeAsset.count({ where: { userId: user } })).toBe(0);
+  });
+
+  it('counts only today (UTC), text assets made outside jobs, and a job’s assets once', async () => {
+    const user = newUserId();
+    const yesterday = new Date(Date.now() - 36 * 60 * 60 * 1000);
+    const job = jobRow(user, { status: 'completed', cost: 0.02 });
+    await t.prisma.generationJob.createMany({ data: [job, jobRow(user, { status: 'completed', cost: 5, createdAt: yesterday })] as never });
+    await t.prisma.creativeAsset.createMany({
+      data: [
+        assetRow(user, { type: 'image', cost: 0.02, generationId: job.id }),
+        assetRow(user, { cost: 0.02 }),
+        assetRow(user, { cost: 5, createdAt: yesterday }),
+      ] as never,
+    });
+    // 0.02 (job) + 0.02 (text asset) = 0.04 < 0.05: still allowed.
+    await generate(user).expect(202);
+    await t.http.post(`${BASE}/content/generate`).set(bearer(user)).send({ prompt: 'A haiku about rain' }).expect(201);
+  });
+});
+
+describe('prompt length limits', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(QUIET_QUEUE);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('image prompts: at most ASSET_LIMITS.promptLength characters', async () => {
+    const user = newUserId();
+    await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(imageRequest({ prompt: 'p'.repeat(ASSET_LIMITS.promptLength) })).expect(202);
+    const res = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send(imageRequest({ prompt: 'p'.repeat(ASSET_LIMITS.promptLength + 1) }))
+      .expect(400);
+    expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_FAILED' });
+  });
+
+  it('content prompts: at most CONTENT_LIMITS.promptLength characters (checked before any provider is needed)', async () => {
+    const res = await t.http
+      .post(`${BASE}/content/generate`)
+      .set(bearer(newUserId()))
+      .send({ prompt: 'p'.repeat(CONTENT_LIMITS.promptLength + 1) })
+      .expect(400);
+    expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_FAILED' });
+  });
+});
