@@ -9,7 +9,8 @@ import { loadConfig } from './config/engine-config';
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, WORKER_ENABLED: 'true' });
   const app = await NestFactory.createApplicationContext(AppModule.forConfig(config));
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: the running jobs finish (ImageGenerationProcessor drains), then exit 0 rather than re-raising the signal.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   new Logger('CreativeEngineWorker').log(`Worker started (concurrency ${config.worker.concurrency})`);
 }
 

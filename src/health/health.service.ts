@@ -5,6 +5,7 @@ import type { Queue } from 'bull';
 import { ServiceUnavailableError } from '../common/errors';
 import { PrismaService } from '../prisma/prisma.service';
 import { IMAGE_GENERATION_QUEUE } from '../queue/queue.constants';
+import { withTimeout } from '../queue/with-timeout';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
@@ -26,14 +27,6 @@ export class HealthResponseDto {
   checks: HealthChecksDto;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 @Injectable()
 export class HealthService {
   constructor(
@@ -43,8 +36,8 @@ export class HealthService {
 
   async check(): Promise<HealthResponseDto> {
     const [database, redis] = await Promise.all([
-      this.probe(() => this.prisma.$queryRaw`SELECT 1`),
-      this.probe(() => this.queue.client.ping()),
+      this.probe('database', () => this.prisma.$queryRaw`SELECT 1`),
+      this.probe('redis', () => this.queue.client.ping()),
     ]);
     const checks = { database, redis };
     const down = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
@@ -54,9 +47,9 @@ export class HealthService {
     return { status: 'ok', checks };
   }
 
-  private async probe(check: () => Promise<unknown>): Promise<DependencyState> {
+  private async probe(name: string, check: () => Promise<unknown>): Promise<DependencyState> {
     try {
-      await withTimeout(check(), CHECK_TIMEOUT_MS);
+      await withTimeout(check(), CHECK_TIMEOUT_MS, `${name} health check`);
       return 'up';
     } catch {
       return 'down';

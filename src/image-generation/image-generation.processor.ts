@@ -25,11 +25,15 @@ export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeA
 
   onApplicationBootstrap(): void {
     if (!this.config.worker.enabled) return;
-    // Bull fails a job that stalled too often without calling the handler: record it on the row, or it stays processing.
+    // Bull gave up on a job without the runner recording it (stalled too often, or its last attempt failed
+    // before or while recording, e.g. the database connection dropped): fail the row, or it stays queued/processing.
+    // A row the runner already finished is left alone.
     this.queue.on('failed', (job: Job<ImageGenerationJobData>, error: Error) => {
-      if (error?.message !== BULL_STALLED_LIMIT_MESSAGE) return;
+      const stalled = error?.message === BULL_STALLED_LIMIT_MESSAGE;
+      if (!stalled && !job.finishedOn) return;
+      const reason = stalled ? 'The job was interrupted too many times (its worker stopped mid-job)' : `The job failed: ${error?.message ?? 'unknown error'}`;
       this.runner
-        .abandon(job.data.jobId, 'The job was interrupted too many times (its worker stopped mid-job)')
+        .abandon(job.data.jobId, reason)
         .catch((failure: unknown) => this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`));
     });
     // Resolves only when the queue closes; a failure to start consuming is logged, never unhandled.
@@ -48,12 +52,16 @@ export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeA
     await this.queue.pause(true).catch((error: unknown) => this.logger.error(`Could not drain the image queue: ${String(error)}`));
   }
 
-  /** A permanent failure is discarded so Bull does not retry it; a retryable one goes back with backoff. */
+  /**
+   * A permanent provider failure is discarded so Bull does not retry it. Anything else goes back with
+   * backoff, including an error from outside the attempt (the database unreachable while starting or
+   * recording it): discarding that would leave the row queued or processing with no queue entry.
+   */
   async handle(job: Job<ImageGenerationJobData>): Promise<RunOutcome> {
     try {
       return await this.runner.run(job.data.jobId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
     } catch (error) {
-      if (!(error instanceof ProviderError) || !error.retryable) await job.discard();
+      if (error instanceof ProviderError && !error.retryable) await job.discard();
       throw error;
     }
   }

@@ -205,7 +205,9 @@ export class ImageGenerationService {
       // The caller is told nothing was created, so nothing is kept: no queued row without a queue entry, and a
       // retry with the same Idempotency-Key makes a new job. An add that still reaches Redis later finds no row
       // and is skipped by the worker.
-      await this.prisma.generationJob.deleteMany({ where: { id: job.id } });
+      await this.prisma.generationJob
+        .deleteMany({ where: { id: job.id } })
+        .catch((failure: unknown) => this.logger.error(`Unqueued job ${job.id} could not be removed: ${String(failure)}`));
       throw new ServiceUnavailableError('The job queue is unavailable; nothing was queued, try again shortly');
     }
     return this.toGenerateResponse(job);
