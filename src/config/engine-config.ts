@@ -179,6 +179,10 @@ export class EnvironmentVariables {
   @Transform(toInteger) @IsInt() @Min(100) @Max(60000)
   QUEUE_COMMAND_TIMEOUT_MS = 5000;
 
+  /** How often workers re-enqueue queued jobs that have no Bull job (lost between insert and enqueue); 0 = never. */
+  @Transform(toInteger) @IsInt() @Min(0) @Max(3600000)
+  QUEUE_RECOVERY_INTERVAL_MS = 60000;
+
   @Transform(toInteger) @IsInt() @Min(0) @Max(1000000)
   QUEUE_KEEP_COMPLETED = 1000;
 
@@ -253,6 +257,7 @@ export class EngineConfig {
     stalledIntervalMs: number;
     maxStalledCount: number;
     commandTimeoutMs: number;
+    recoveryIntervalMs: number;
     keepCompleted: number;
     keepFailed: number;
   };
@@ -319,6 +324,7 @@ export class EngineConfig {
       stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
       maxStalledCount: env.QUEUE_MAX_STALLED_COUNT,
       commandTimeoutMs: env.QUEUE_COMMAND_TIMEOUT_MS,
+      recoveryIntervalMs: env.QUEUE_RECOVERY_INTERVAL_MS,
       keepCompleted: env.QUEUE_KEEP_COMPLETED,
       keepFailed: env.QUEUE_KEEP_FAILED,
     };

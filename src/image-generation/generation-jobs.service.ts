@@ -52,6 +52,19 @@ export class GenerationJobsService {
     @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue<ImageGenerationJobData>,
   ) {}
 
+  /**
+   * Queued jobs created before `createdBefore`, oldest first: the candidates a worker re-enqueues in case
+   * their Bull job never reached Redis.
+   */
+  findQueuedJobs(createdBefore: Date, limit: number): Promise<Pick<GenerationJob, 'id' | 'priority'>[]> {
+    return this.prisma.generationJob.findMany({
+      where: { status: 'queued', createdAt: { lt: createdBefore } },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+      select: { id: true, priority: true },
+    });
+  }
+
   async getJobStatus(userId: string, jobId: string): Promise<ImageJobStatusResponseDto> {
     const row = await this.prisma.generationJob.findFirst({
       where: { id: jobId, userId },

@@ -3,8 +3,12 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import type { Job, Queue } from 'bull';
 import { ProviderError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
-import { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, ImageGenerationJobData } from '../queue/queue.constants';
+import { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, ImageGenerationJobData, imageJobOptions } from '../queue/queue.constants';
+import { GenerationJobsService } from './generation-jobs.service';
 import { ImageGenerationRunner, RunOutcome } from './image-generation.runner';
+
+/** Queued jobs re-enqueued per recovery sweep. */
+const RECOVERY_BATCH_SIZE = 100;
 
 /** The reason Bull gives when a job exceeded maxStalledCount (bull/lib/scripts). */
 const BULL_STALLED_LIMIT_MESSAGE = 'job stalled more than allowable limit';
@@ -16,11 +20,13 @@ const BULL_STALLED_LIMIT_MESSAGE = 'job stalled more than allowable limit';
 @Injectable()
 export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ImageGenerationProcessor.name);
+  private recoveryTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue<ImageGenerationJobData>,
     private readonly config: EngineConfig,
     private readonly runner: ImageGenerationRunner,
+    private readonly jobs: GenerationJobsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,6 +46,27 @@ export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeA
     this.queue
       .process(IMAGE_GENERATION_JOB, this.config.worker.concurrency, (job) => this.handle(job))
       .catch((error: unknown) => this.logger.error(`Image queue consumer stopped: ${error instanceof Error ? error.message : String(error)}`));
+    const { recoveryIntervalMs } = this.config.queue;
+    if (recoveryIntervalMs > 0) {
+      this.recoveryTimer = setInterval(() => {
+        this.requeueLostJobs().catch((error: unknown) => this.logger.warn(`Queue recovery sweep failed: ${String(error)}`));
+      }, recoveryIntervalMs);
+      this.recoveryTimer.unref();
+    }
+  }
+
+  /**
+   * Re-enqueues queued jobs older than one sweep interval. A job row can outlive its Bull job (the process
+   * died between the insert and the enqueue; a Redis without persistence restarted); the row id is the Bull
+   * job id, so re-adding a job Bull still holds is a no-op. Returns how many were offered to Bull.
+   */
+  async requeueLostJobs(): Promise<number> {
+    const createdBefore = new Date(Date.now() - this.config.queue.recoveryIntervalMs);
+    const queued = await this.jobs.findQueuedJobs(createdBefore, RECOVERY_BATCH_SIZE);
+    for (const job of queued) {
+      await this.queue.add(IMAGE_GENERATION_JOB, { jobId: job.id }, imageJobOptions(this.config, job.id, job.priority));
+    }
+    return queued.length;
   }
 
   /**
@@ -47,6 +74,7 @@ export class ImageGenerationProcessor implements OnApplicationBootstrap, BeforeA
    * off halfway. Runs before the queue and the database connections close (onApplicationShutdown).
    */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.recoveryTimer);
     if (!this.config.worker.enabled) return;
     // Local pause: this process stops fetching jobs and waits for its active ones; other workers go on.
     await this.queue.pause(true).catch((error: unknown) => this.logger.error(`Could not drain the image queue: ${String(error)}`));
