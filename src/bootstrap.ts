@@ -26,6 +26,9 @@ export function configureApp(app: NestExpressApplication, config: EngineConfig):
   app.useGlobalFilters(new EngineExceptionFilter());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // API answers are per-user and rarely repeated verbatim: hashing every body for a weak ETag cost CPU on
+  // each request (bench/RESULTS.md) and saved no bytes, since no client sends If-None-Match.
+  app.set('etag', false);
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
 

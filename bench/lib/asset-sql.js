@@ -3,40 +3,17 @@
 /**
  * The benchmarked routes' service code from the built service (dist/), running on plain `pg` instead of
  * Prisma. The baseline server and the EXPLAIN step use it, so both send exactly the SQL the service sends:
- * - raw SQL (the GET /assets id page, GET /assets/stats, the favorite UPDATE) is the services' own, passed
- *   through unchanged;
- * - the two Prisma model calls on these paths are written out as the single-table SELECTs Prisma issues:
- *   findFirst (visibility check of GET /asset/:id and favorite) and findMany by ids (rows of a list page).
+ * the benchmarked routes (GET /assets page, GET /asset/:id, the favorite UPDATE, GET /assets/stats) are all
+ * `$queryRaw` in the service, passed through unchanged.
  */
+const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
 const { AssetStatsService } = require('../../dist/assets/asset-stats.service');
 const { AssetsService } = require('../../dist/assets/assets.service');
 
-/** Every scalar column Prisma reads for a CreativeAsset (all but the Unsupported searchVector). */
-const ASSET_COLUMNS = [
-  'id', 'userId', 'type', 'category', 'title', 'description', 'prompt', 'negativePrompt', 'model', 'generationId', 'url',
-  'thumbnailUrl', 'fileSize', 'duration', 'width', 'height', 'format', 'parameters', 'seed', 'steps', 'guidance', 'sampler',
-  'status', 'isPublic', 'isFavorite', 'tags', 'provider', 'cost', 'sourceModule', 'mimeType', 'storageKey', 'thumbnailKey',
-  'content', 'metadata', 'generationTimeMs', 'parentAssetId', 'viewCount', 'downloadCount', 'shareCount', 'useCount',
-  'lastUsedAt', 'createdAt', 'updatedAt',
-]
-  .map((column) => `"${column}"`)
-  .join(', ');
-
-/** findMany({ where: { id: { in: ids } } }), the ids as one array parameter. */
-const ASSETS_BY_IDS_SQL = `SELECT ${ASSET_COLUMNS} FROM "creative_assets" WHERE "id" = ANY($1::uuid[])`;
-
-/** findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] } }). */
-const VISIBLE_ASSET_SQL = `SELECT ${ASSET_COLUMNS} FROM "creative_assets" WHERE "id" = $1::uuid AND ("userId" = $2 OR "isPublic" = true) LIMIT 1`;
-
-/** pg gives numeric and bigint as strings; the services expect Prisma's Decimal and BigInt. */
-function toPrismaRow(row) {
-  return {
-    ...row,
-    cost: row.cost === null ? null : new Prisma.Decimal(row.cost),
-    seed: row.seed === null ? null : BigInt(row.seed),
-  };
-}
+// Prisma's $queryRaw gives numeric as Decimal and int8 as BigInt (pg: strings); the services' mappers expect those.
+types.setTypeParser(types.builtins.NUMERIC, (value) => new Prisma.Decimal(value));
+types.setTypeParser(types.builtins.INT8, (value) => BigInt(value));
 
 /**
  * The part of PrismaService the benchmarked routes use, on `query(text, values) → rows`.
@@ -47,15 +24,6 @@ function pgPrisma(query) {
     $queryRaw(first, ...rest) {
       const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...rest);
       return query(sql.text, sql.values);
-    },
-    creativeAsset: {
-      async findFirst({ where }) {
-        const [row] = await query(VISIBLE_ASSET_SQL, [where.id, where.OR[0].userId]);
-        return row ? toPrismaRow(row) : null;
-      },
-      async findMany({ where }) {
-        return (await query(ASSETS_BY_IDS_SQL, [where.id.in])).map(toPrismaRow);
-      },
     },
   };
 }

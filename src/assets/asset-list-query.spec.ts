@@ -1,5 +1,7 @@
 import { encodeCursor } from '../common/pagination';
+import { Prisma } from '../generated/prisma/client';
 import { buildAssetPageSql, decodeAssetCursor, parseCreatedRange } from './asset-list-query';
+import { ASSET_ROW_COLUMNS, toAssetResponse } from './dto/asset-response.dto';
 import { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 
 const query = (overrides: Partial<ListAssetsQueryDto> = {}) =>
@@ -18,6 +20,22 @@ describe('asset list query', () => {
     const sql = buildAssetPageSql('user', query({ sort: 'title', order: 'asc', limit: 10 }), [], {});
     expect(sql.sql).toMatch(/ORDER BY a\."title" ASC, a\.id ASC\s+LIMIT \?/);
     expect(sql.values.at(-1)).toBe(11);
+  });
+
+  it('selects the whole response row in the page query itself (one statement per page), never server-only columns', () => {
+    const sql = buildAssetPageSql('user', query(), [], {});
+    expect(sql.sql).toMatch(/^SELECT a\."id", a\."userId", .*a\."updatedAt" FROM "creative_assets" a/);
+    const selected = [...ASSET_ROW_COLUMNS.sql.matchAll(/a\."(\w+)"/g)].map((match) => match[1]).sort();
+    const modelColumns = Object.values(Prisma.CreativeAssetScalarFieldEnum).filter((column) => column !== 'storageKey' && column !== 'thumbnailKey');
+    expect(selected).toEqual([...modelColumns].sort());
+    expect(sql.sql).not.toMatch(/storageKey|thumbnailKey|a\."searchVector",/);
+  });
+
+  it('maps a raw row (Decimal cost, BigInt seed) like a model row: cost as a number, seed as a decimal string', () => {
+    const fields = Object.fromEntries([...ASSET_ROW_COLUMNS.sql.matchAll(/a\."(\w+)"/g)].map((match) => [match[1], null]));
+    const row = { ...fields, cost: new Prisma.Decimal('0.040000'), seed: 12345678901234567891n, tags: ['a'] } as unknown as Parameters<typeof toAssetResponse>[0];
+    expect(toAssetResponse(row)).toMatchObject({ cost: 0.04, seed: '12345678901234567891', tags: ['a'] });
+    expect(Object.keys(toAssetResponse(row)).sort()).toEqual(Object.keys(fields).sort());
   });
 
   it('accepts only cursors of the same sort and order', () => {

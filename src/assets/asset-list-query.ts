@@ -1,7 +1,7 @@
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../common/pagination';
 import { ValidationError } from '../common/errors';
 import { Prisma } from '../generated/prisma/client';
-import type { CreativeAsset } from '../generated/prisma/client';
+import { ASSET_ROW_COLUMNS, type AssetRow } from './dto/asset-response.dto';
 import { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import type { AssetSortField, CreatedRangeQueryDto, SortOrder } from './dto/list-assets-query.dto';
 
@@ -47,7 +47,7 @@ interface AssetCursor {
 }
 
 /** The sort key of a row as it goes in a cursor: timestamps as ISO strings, cost as a decimal string. */
-function sortValueOf(row: CreativeAsset, sort: AssetSortField): string | null {
+function sortValueOf(row: AssetRow, sort: AssetSortField): string | null {
   switch (sort) {
     case 'createdAt':
     case 'updatedAt':
@@ -60,7 +60,7 @@ function sortValueOf(row: CreativeAsset, sort: AssetSortField): string | null {
 }
 
 /** Cursor values of a row (toPage encodes them); sort and order are included so a cursor only continues its own listing. */
-export function assetCursorValues(row: CreativeAsset, sort: AssetSortField, order: SortOrder): (string | null)[] {
+export function assetCursorValues(row: AssetRow, sort: AssetSortField, order: SortOrder): (string | null)[] {
   return [sort, order, sortValueOf(row, sort), row.id];
 }
 
@@ -96,9 +96,9 @@ function afterCursor(sort: AssetSortField, order: SortOrder, cursor: AssetCursor
 }
 
 /**
- * The id query of one page of a user's assets: every filter of GET /assets as a bound parameter, search on
- * the trigger-maintained `searchVector` (GIN), keyset pagination on the sort column and id. Returns limit+1
- * ids so the caller knows whether a next page exists.
+ * One page of a user's assets in a single statement: every filter of GET /assets as a bound parameter,
+ * search on the trigger-maintained `searchVector` (GIN), keyset pagination on the sort column and id.
+ * Returns limit+1 AssetRows (ASSET_ROW_COLUMNS) so the caller knows whether a next page exists.
  */
 export function buildAssetPageSql(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`a."userId" = ${userId}`];
@@ -119,7 +119,7 @@ export function buildAssetPageSql(userId: string, query: ListAssetsQueryDto, tag
   if (query.cursor) conditions.push(afterCursor(query.sort, query.order, decodeAssetCursor(query.cursor, query.sort, query.order)));
 
   const direction = Prisma.raw(query.order === 'asc' ? 'ASC' : 'DESC');
-  return Prisma.sql`SELECT a.id FROM "creative_assets" a
+  return Prisma.sql`SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a
     WHERE ${Prisma.join(conditions, ' AND ')}
     ORDER BY ${SORT_COLUMNS[query.sort].column} ${direction}, a.id ${direction}
     LIMIT ${query.limit + 1}`;

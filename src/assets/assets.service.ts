@@ -14,7 +14,7 @@ import { assertJsonObject, mergeTags, normalizeTags } from './asset-rules';
 import { assetFileUrl, assetThumbnailUrl } from './asset-urls';
 import { DeletedResponseDto, FavoriteResponseDto, UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
-import { AssetResponseDto, toAssetResponse } from './dto/asset-response.dto';
+import { ASSET_ROW_COLUMNS, AssetResponseDto, AssetRow, toAssetResponse } from './dto/asset-response.dto';
 import type { UpdateAssetDto } from './dto/update-asset.dto';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
 
@@ -153,12 +153,8 @@ export class AssetsService {
     if (query.collectionId && !(await this.prisma.assetCollection.findFirst({ where: { id: query.collectionId, userId }, select: { id: true } }))) {
       throw new NotFoundError('Collection', query.collectionId);
     }
-    const ids = (await this.prisma.$queryRaw<{ id: string }[]>(buildAssetPageSql(userId, query, tags, range))).map((row) => row.id);
-    const rows = await this.prisma.creativeAsset.findMany({ where: { id: { in: ids } } });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    // A row deleted between the two queries is simply left out of the page.
-    const ordered = ids.flatMap((id) => byId.get(id) ?? []);
-    return toPage(ordered, query.limit, (row) => assetCursorValues(row, query.sort, query.order), toAssetResponse);
+    const rows = await this.prisma.$queryRaw<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
+    return toPage(rows, query.limit, (row) => assetCursorValues(row, query.sort, query.order), toAssetResponse);
   }
 
   async updateAsset(userId: string, id: string, changes: UpdateAssetDto): Promise<AssetResponseDto> {
@@ -198,12 +194,11 @@ export class AssetsService {
 
   /** Flips isFavorite in one UPDATE, so concurrent toggles never lose one. */
   async toggleFavorite(userId: string, id: string): Promise<FavoriteResponseDto> {
-    await this.findAsset(userId, id, 'change');
     const [row] = await this.prisma.$queryRaw<{ isFavorite: boolean }[]>`
       UPDATE "creative_assets" SET "isFavorite" = NOT "isFavorite", "updatedAt" = now()
       WHERE id = ${id}::uuid AND "userId" = ${userId}
       RETURNING "isFavorite"`;
-    if (!row) throw new NotFoundError('Asset', id);
+    if (!row) return this.rejectChange(userId, id);
     return { success: true, isFavorite: row.isFavorite };
   }
 
@@ -230,11 +225,7 @@ export class AssetsService {
       UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
       WHERE id = ${id}::uuid AND ("userId" = ${userId} OR ("isPublic" AND ${readerMayRecord}))
       RETURNING "viewCount", "downloadCount", "shareCount", "useCount", "lastUsedAt"`;
-    if (!row) {
-      // Nothing counted: answer why (404 for invisible, 403 for someone else's public asset).
-      await this.findAsset(userId, id, 'change');
-      throw new NotFoundError('Asset', id);
-    }
+    if (!row) return this.rejectChange(userId, id);
     return { success: true, action, ...row };
   }
 
@@ -259,8 +250,20 @@ export class AssetsService {
     return { body: await this.storage.createReadStream(asset.thumbnailKey), contentType: THUMBNAIL_MIME_TYPE, fileName: `${id}.thumbnail.${THUMBNAIL_EXTENSION}` };
   }
 
+  /** The asset with its storage keys, if the caller may see it; raw SQL, as this is on the hottest read paths. */
   private async findAsset(userId: string, id: string, access: AccessMode): Promise<CreativeAsset> {
-    const row = await this.prisma.creativeAsset.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] } });
+    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
+      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a
+      WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
     return assertAccess(row, userId, access, 'Asset', id);
+  }
+
+  /**
+   * Why a change scoped to the caller's own asset touched no row: 404 for an asset the caller cannot see,
+   * 403 for someone else's public one, 404 when it vanished meanwhile. The happy path never pays this query.
+   */
+  private async rejectChange(userId: string, id: string): Promise<never> {
+    await this.findAsset(userId, id, 'change');
+    throw new NotFoundError('Asset', id);
   }
 }

@@ -95,17 +95,17 @@ export class GenerationJobsService {
    * and stores nothing. A finished job answers 409.
    */
   async cancelJob(userId: string, jobId: string): Promise<CancelJobResponseDto> {
-    const job = await this.findOwnedJob(userId, jobId);
-    const { count } = await this.prisma.generationJob.updateMany({
-      where: { id: jobId, status: { in: ['queued', 'processing'] } },
+    // One conditional UPDATE returning the cancelled row; only when it matches nothing is the job read to say why.
+    const [cancelled] = await this.prisma.generationJob.updateManyAndReturn({
+      where: { id: jobId, userId, status: { in: ['queued', 'processing'] } },
       data: { status: 'cancelled', completedAt: new Date(), errorMessage: 'Cancelled by the user' },
     });
-    if (count === 0) {
+    if (!cancelled) {
       const current = await this.findOwnedJob(userId, jobId);
       throw new ConflictError(`Job ${jobId} is already ${current.status} and cannot be cancelled`);
     }
-    await this.removeFromQueue(job.id);
-    return { success: true, job: toJobResponse(await this.findOwnedJob(userId, jobId)) };
+    await this.removeFromQueue(jobId);
+    return { success: true, job: toJobResponse(cancelled) };
   }
 
   /**

@@ -9,7 +9,6 @@ import type { GeneratedImage, ImageGenerationResult } from '../providers/image/i
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
 import { TemplatesService } from '../templates/templates.service';
-import { isTerminal } from './generation-jobs.service';
 import { ImageJobParameters, toProviderRequest } from './image-job-parameters';
 
 export const IMAGE_SOURCE_MODULE = 'image_generation';
@@ -77,22 +76,20 @@ export class ImageGenerationRunner {
     });
   }
 
-  /** queued/processing → processing (a stalled job comes back as processing); anything else is skipped. */
+  /**
+   * queued/processing → processing (a stalled job comes back as processing) in one conditional UPDATE that
+   * returns the claimed row; a missing or finished job is skipped. startedAt keeps the first attempt's time.
+   */
   private async start(jobId: string): Promise<GenerationJob | null> {
-    const job = await this.prisma.generationJob.findUnique({ where: { id: jobId } });
-    if (!job || isTerminal(job.status)) return null;
-    const { count } = await this.prisma.generationJob.updateMany({
-      where: { id: jobId, status: { in: ['queued', 'processing'] } },
-      data: {
-        status: 'processing',
-        startedAt: job.startedAt ?? new Date(),
-        attempts: { increment: 1 },
-        progress: STEPS.generating.progress,
-        currentStep: STEPS.generating.step,
-        totalSteps: TOTAL_STEPS,
-      },
-    });
-    return count === 0 ? null : this.prisma.generationJob.findUnique({ where: { id: jobId } });
+    const now = new Date();
+    const [job] = await this.prisma.$queryRaw<GenerationJob[]>`
+      UPDATE "generation_jobs"
+      SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
+          "progress" = ${STEPS.generating.progress}, "currentStep" = ${STEPS.generating.step}, "totalSteps" = ${TOTAL_STEPS},
+          "updatedAt" = ${now}::timestamptz
+      WHERE id = ${jobId}::uuid AND "status" IN ('queued', 'processing')
+      RETURNING *`;
+    return job ?? null;
   }
 
   private async process(job: GenerationJob): Promise<RunOutcome> {
@@ -177,31 +174,28 @@ export class ImageGenerationRunner {
     };
   }
 
-  /** Creates the assets and completes the job atomically; only an attempt that still owns the job can. */
+  /**
+   * Creates the assets and completes the job atomically; only an attempt that still owns the job can.
+   * The claim is one UPDATE (status check, no assets stored yet, current templateId returned) to keep the
+   * transaction's round trips, and so the time the row stays locked, to a minimum.
+   */
   private async complete(job: GenerationJob, prepared: PreparedAsset[], cost: number | null): Promise<void> {
     const completedAt = new Date();
     await this.prisma.$transaction(async (tx) => {
       // The row lock taken here makes a concurrent attempt (a stalled worker that woke up) wait, then match nothing.
-      const { count } = await tx.generationJob.updateMany({
-        where: { id: job.id, status: 'processing' },
-        data: {
-          status: 'completed',
-          progress: STEPS.done.progress,
-          currentStep: STEPS.done.step,
-          resultUrl: prepared[0]?.url ?? null,
-          thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
-          cost: cost === null ? null : new Prisma.Decimal(cost),
-          errorMessage: null,
-          completedAt,
-          actualTime: completedAt.getTime() - (job.startedAt ?? completedAt).getTime(),
-        },
-      });
-      if (count === 0 || (await tx.creativeAsset.findFirst({ where: { generationId: job.id }, select: { id: true } }))) {
-        throw new JobNoLongerRunning();
-      }
+      const [claimed] = await tx.$queryRaw<Pick<GenerationJob, 'templateId'>[]>`
+        UPDATE "generation_jobs"
+        SET "status" = 'completed', "progress" = ${STEPS.done.progress}, "currentStep" = ${STEPS.done.step},
+            "resultUrl" = ${prepared[0]?.url ?? null}, "thumbnailUrl" = ${prepared[0]?.thumbnailUrl ?? null},
+            "cost" = ${cost === null ? null : new Prisma.Decimal(cost)}::numeric, "errorMessage" = NULL,
+            "completedAt" = ${completedAt}::timestamptz, "updatedAt" = ${completedAt}::timestamptz,
+            "actualTime" = ${completedAt.getTime() - (job.startedAt ?? completedAt).getTime()}
+        WHERE id = ${job.id}::uuid AND "status" = 'processing'
+          AND NOT EXISTS (SELECT 1 FROM "creative_assets" WHERE "generationId" = ${job.id}::uuid)
+        RETURNING "templateId"`;
+      if (!claimed) throw new JobNoLongerRunning();
       for (const asset of prepared) await this.assets.createPreparedAsset(job.userId, asset, tx);
-      const { templateId } = (await tx.generationJob.findUnique({ where: { id: job.id }, select: { templateId: true } })) ?? {};
-      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
+      if (claimed.templateId) await this.templates.recordTemplateUse(claimed.templateId, tx);
     });
   }
 
