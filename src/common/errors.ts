@@ -14,7 +14,6 @@ export const ERROR_STATUS = {
   CONTENT_POLICY_VIOLATION: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
-  NOT_IMPLEMENTED: 501,
   PROVIDER_FAILED: 502,
   PROVIDER_NOT_CONFIGURED: 503,
   SERVICE_UNAVAILABLE: 503,
@@ -90,12 +89,6 @@ export class RateLimitedError extends DomainError {
 export class PaymentRequiredError extends DomainError {
   constructor(message: string) {
     super('PAYMENT_REQUIRED', message);
-  }
-}
-
-export class NotImplementedError extends DomainError {
-  constructor(message: string) {
-    super('NOT_IMPLEMENTED', message);
   }
 }
 
