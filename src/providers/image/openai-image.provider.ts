@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
 import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
-import { openAiFailure } from './provider-failures';
+import { openAiFailure } from '../provider-failures';
 import { downloadImage } from './safe-download';
 
 const isGptImageModel = (model: string) => model.startsWith('gpt-image') || model.startsWith('chatgpt-image');

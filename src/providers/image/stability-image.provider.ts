@@ -1,7 +1,7 @@
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
 import type { ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
-import { httpFailure } from './provider-failures';
+import { httpFailure } from '../provider-failures';
 
 /** Stable Diffusion through Stability's REST API (Stable Image: core, ultra, sd3), multipart in, image bytes out. */
 export class StabilityImageProvider implements ImageProvider {

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { ProviderError } from '../../common/errors';
-import { httpFailure } from '../image/provider-failures';
+import { httpFailure } from '../provider-failures';
 import type { TextEndpointConfig } from './text-provider-config';
 import type { TextCompletion, TextCompletionRequest, TextProvider } from './text-provider';
 

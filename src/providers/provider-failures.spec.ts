@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { httpFailure, openAiFailure, retryAfterMs } from './provider-failures';
-import { downloadRefusal } from './safe-download';
-import { toOpenAiParams } from './openai-image.provider';
-import { retryDelayMs } from '../../queue/queue.constants';
+import { downloadRefusal } from './image/safe-download';
+import { toOpenAiParams } from './image/openai-image.provider';
+import { retryDelayMs } from '../queue/queue.constants';
 
 describe('retryAfterMs', () => {
   it('reads retry-after-ms, seconds and HTTP dates', () => {

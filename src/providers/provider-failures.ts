@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { ProviderError } from '../../common/errors';
+import { ProviderError } from '../common/errors';
 
 /** Retry-After as milliseconds: `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
