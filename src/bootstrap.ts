@@ -4,7 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { EngineExceptionFilter } from './common/exception.filter';
-import { EngineConfig, LOG_LEVELS } from './config/engine-config';
+import { EngineConfig, LOG_LEVELS, LogLevelName } from './config/engine-config';
+
+/** Nest's logger levels for LOG_LEVEL: the level named and every more severe one. */
+export function loggerLevels(config: EngineConfig): LogLevelName[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
+}
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const options = new DocumentBuilder()
@@ -24,7 +29,8 @@ export function configureApp(app: NestExpressApplication, config: EngineConfig):
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalFilters(new EngineExceptionFilter());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: requests and running jobs finish (ImageGenerationProcessor drains), then exit 0.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
   // API answers are per-user and rarely repeated verbatim: hashing every body for a weak ETag cost CPU on
   // each request (bench/RESULTS.md) and saved no bytes, since no client sends If-None-Match.
@@ -35,7 +41,7 @@ export function configureApp(app: NestExpressApplication, config: EngineConfig):
 export async function createApp(config: EngineConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     bodyParser: false,
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    logger: loggerLevels(config),
   });
   configureApp(app, config);
   return app;
