@@ -288,6 +288,16 @@ describe('content creation', () => {
       expect(await countAssets(user)).toBe(0);
     });
 
+    it('an answer withheld by the content filter (finish_reason content_filter) is a 422 at once, nothing saved', async () => {
+      const user = newUserId();
+      fake.enqueue({ kind: 'content_policy', stage: 'output' });
+      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { prompt: 'Something borderline' }).expect(422));
+      expect(exchanges).toHaveLength(1);
+      expect(res.body).toMatchObject({ success: false, statusCode: 422, error: 'CONTENT_POLICY_VIOLATION' });
+      expect(res.body.message).toContain('withheld by its content filter');
+      expect(await countAssets(user)).toBe(0);
+    });
+
     it.each([
       ['/content/improve', { original: 'Fix me' }],
       ['/content/ideas', { topic: 'Tea', count: 4 }],
