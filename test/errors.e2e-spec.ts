@@ -40,6 +40,12 @@ describe('error contract on engine routes', () => {
     expect(res.body).toEqual(errorShape(409, 'CONFLICT'));
   });
 
+  it('maps a connection the database dropped to 503 (retryable), not 500', async () => {
+    const res = await request(app.getHttpServer()).get('/api/creative/__probe/db-dropped').set(as('u1')).expect(503);
+    expect(res.body).toEqual(errorShape(503, 'SERVICE_UNAVAILABLE'));
+    await request(app.getHttpServer()).get('/api/creative/me').set(as('u1')).expect(200);
+  });
+
   it('500 with an error id and a generic message: no stack, no internal detail', async () => {
     const res = await request(app.getHttpServer()).get('/api/creative/__probe/boom').set(as('u1')).expect(500);
     expect(res.body).toEqual({ ...errorShape(500, 'INTERNAL_ERROR'), errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) });

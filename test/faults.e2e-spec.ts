@@ -273,7 +273,7 @@ describe('faults: PostgreSQL connections killed (pg_terminate_backend)', () => {
     await locker.query('ROLLBACK');
 
     const failed = await pending;
-    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(failed.status).toBe(503);
     expect(failed.body).toMatchObject({ ...ERROR_SHAPE, statusCode: failed.status });
     expect((await monitor.query('SELECT id FROM generation_jobs WHERE "userId" = $1', [user])).rows).toEqual([]);
 

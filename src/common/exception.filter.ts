@@ -10,6 +10,18 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = Object.fromEntries
   (Object.entries(ERROR_STATUS) as [ErrorCode, number][]).map(([code, status]) => [status, code]),
 );
 
+/** Prisma's codes for a database it cannot reach or that closed the connection. */
+const UNREACHABLE_DATABASE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
+/** SQLSTATE classes of a lost or refused connection: 08 connection exception, 57P operator intervention, 53 insufficient resources. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
+
+/** A failure of the database itself (restart, killed connection, too many clients), not of the request: retryable, so 503. */
+function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boolean {
+  if (UNREACHABLE_DATABASE_CODES.has(error.code)) return true;
+  const sqlState = (error.meta as { driverAdapterError?: { cause?: { code?: unknown } } } | undefined)?.driverAdapterError?.cause?.code;
+  return typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState);
+}
+
 /**
  * The one place that turns an error into the contract's JSON error shape:
  * `{ success: false, statusCode, error, message, details? }`. Anything unexpected becomes a 500 with an
@@ -70,7 +82,9 @@ export class EngineExceptionFilter implements ExceptionFilter {
       case 'P2003':
         return this.shape(409, 'CONFLICT', 'The operation refers to a record that does not exist or is still referenced');
       default:
-        return undefined;
+        return isDatabaseUnavailable(error)
+          ? this.shape(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable or dropped the connection; try again shortly')
+          : undefined;
     }
   }
 

@@ -56,6 +56,12 @@ class ProbeController {
     return this.prisma.generationJob.update({ where: { id }, data: { progress: 1 } });
   }
 
+  @Get('__probe/db-dropped')
+  async databaseDropped() {
+    // The connection is terminated under the query, as a database restart or failover would.
+    return this.prisma.$transaction((tx) => tx.$queryRaw`SELECT pg_terminate_backend(pg_backend_pid())`);
+  }
+
   @Post('__probe/duplicate')
   async duplicate(@CurrentUser() user: AuthUser) {
     const job = { userId: user.id, type: 'image_generation' as const, prompt: 'p', idempotencyKey: 'same-key' };
