@@ -1,7 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import type TestAgent from 'supertest/lib/agent';
@@ -9,7 +7,7 @@ import { IMAGE_GENERATION_QUEUE, MAX_REDIS_RECONNECT_DELAY_MS } from '../src/que
 import { bearer, createTestApp, TestApp } from './support/app';
 import { newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
-import { JobStatusBody, jobStatus, startImageJob, waitFor } from './support/image-jobs';
+import { JobStatusBody, jobStatus, startImageJob, storedFiles, waitFor } from './support/image-jobs';
 import { PrivateRedis, startPrivateRedis } from './support/private-redis';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
@@ -36,12 +34,6 @@ afterAll(() => {
 const ERROR_SHAPE = { success: false, statusCode: expect.any(Number), error: expect.any(String), message: expect.any(String) };
 
 const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1-mini', quality: 'low' });
-
-/** Every file under the storage folder, so a test can tell exactly what a job left behind. */
-async function storedFiles(storageDir: string): Promise<string[]> {
-  const entries = await readdir(storageDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
-}
 
 /**
  * Polls a job's status until it is finished. A poll may draw a pooled connection the test has just killed:

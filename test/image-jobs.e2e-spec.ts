@@ -1,20 +1,12 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
-import { jobStatus, startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
+import { jobStatus, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
 
 const BASE = '/api/creative';
-
-/** Every file under the storage folder, so a test can prove nothing was left behind. */
-async function storedFiles(storageDir: string): Promise<string[]> {
-  const entries = await readdir(storageDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
-}
 
 function queueOf(t: TestApp): Queue {
   return t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));

@@ -1,5 +1,6 @@
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../common/pagination';
 import { ValidationError } from '../common/errors';
+import { definedOnly } from '../common/objects';
 import { Prisma } from '../generated/prisma/client';
 import { ASSET_ROW_COLUMNS, type AssetRow } from './dto/asset-response.dto';
 import { ListAssetsQueryDto } from './dto/list-assets-query.dto';
@@ -17,11 +18,7 @@ const SORT_COLUMNS: Record<AssetSortField, { column: Prisma.Sql; nullable: boole
 export type ListAssetsQuery = Partial<ListAssetsQueryDto>;
 
 export function withListDefaults(query: ListAssetsQuery): ListAssetsQueryDto {
-  return Object.assign(new ListAssetsQueryDto(), { limit: DEFAULT_PAGE_SIZE, sort: 'createdAt', order: 'desc' }, stripUndefined(query));
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+  return Object.assign(new ListAssetsQueryDto(), { limit: DEFAULT_PAGE_SIZE, sort: 'createdAt', order: 'desc' }, definedOnly(query));
 }
 
 export interface CreatedRange {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AssetsService } from '../assets/assets.service';
 import { ProviderError, ValidationError } from '../common/errors';
+import { definedOnly } from '../common/objects';
 import { EngineConfig } from '../config/engine-config';
 import { UserLimitsService } from '../limits/user-limits.service';
 import type { GenerateImageDto, GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
@@ -293,10 +294,6 @@ function sumUsage(usages: (TextUsage | null)[]): TextUsage | null {
 function titleFrom(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1)}…`;
-}
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type TestAgent from 'supertest/lib/agent';
 import { bearer } from './app';
 
@@ -62,4 +64,10 @@ export async function startImageJob(
   const response = await http.post('/api/creative/image/generate').set(bearer(userId)).set(headers).send(body);
   if (response.status !== 202) throw new Error(`generate answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.jobId as string;
+}
+
+/** Every file under the storage folder, so a test can prove exactly what a job left behind. */
+export async function storedFiles(storageDir: string): Promise<string[]> {
+  const entries = await readdir(storageDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
 }
