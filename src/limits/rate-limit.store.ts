@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleIn
 import Redis from 'ioredis';
 import { once } from 'node:events';
 import { EngineConfig } from '../config/engine-config';
+import { withTimeout } from '../queue/with-timeout';
 
 /** Where a counter stands after a hit: hits in the current window and milliseconds until the window resets. */
 export interface RateLimitHit {
@@ -53,7 +54,7 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
   /** Waits briefly for the first connection so the first requests are counted; never blocks start-up for long. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.client || this.client.status === 'ready') return;
-    await Promise.race([once(this.client, 'ready'), new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref())]).catch(() => undefined);
+    await withTimeout(once(this.client, 'ready'), CONNECT_WAIT_MS, 'Redis (rate limits)').catch(() => undefined);
   }
 
   async onModuleDestroy(): Promise<void> {
