@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE, decodeCursor } from '../common/pagination';
+import { cursorField, CursorField, DEFAULT_PAGE_SIZE, decodeCursor, invalidCursorError } from '../common/pagination';
 import { ValidationError } from '../common/errors';
 import { definedOnly } from '../common/objects';
 import { Prisma } from '../generated/prisma/client';
@@ -39,9 +39,17 @@ export function parseCreatedRange(query: CreatedRangeQueryDto): CreatedRange {
 }
 
 interface AssetCursor {
-  value: string | null;
+  value: Date | string | null;
   id: string;
 }
+
+/** The kind of each sort's cursor value, as sortValueOf writes it. */
+const SORT_VALUE_FIELDS: Record<AssetSortField, CursorField<Date | string | null>> = {
+  createdAt: cursorField.date,
+  updatedAt: cursorField.date,
+  cost: cursorField.nullable(cursorField.decimal),
+  title: cursorField.string,
+};
 
 /** The sort key of a row as it goes in a cursor: timestamps as ISO strings, cost as a decimal string. */
 function sortValueOf(row: AssetRow, sort: AssetSortField): string | null {
@@ -62,12 +70,14 @@ export function assetCursorValues(row: AssetRow, sort: AssetSortField, order: So
 }
 
 export function decodeAssetCursor(cursor: string, sort: AssetSortField, order: SortOrder): AssetCursor {
-  const [cursorSort, cursorOrder, value, id] = decodeCursor(cursor, 4);
-  if (cursorSort !== sort || cursorOrder !== order || typeof id !== 'string' || (value !== null && typeof value !== 'string')) {
+  // The sort and order come first, so a cursor of another listing gets the more helpful message.
+  const [cursorSort, cursorOrder] = decodeCursor(cursor, [cursorField.string, cursorField.string, cursorField.scalar, cursorField.scalar]);
+  if (cursorSort !== sort || cursorOrder !== order) {
     throw new ValidationError('cursor belongs to a listing with a different sort or order', [
       { field: 'cursor', problems: ['repeat the sort and order of the request that returned this cursor'] },
     ]);
   }
+  const [, , value, id] = decodeCursor(cursor, [cursorField.string, cursorField.string, SORT_VALUE_FIELDS[sort], cursorField.uuid]);
   return { value, id };
 }
 
@@ -82,12 +92,13 @@ function afterCursor(sort: AssetSortField, order: SortOrder, cursor: AssetCursor
   const after = order === 'asc' ? Prisma.raw('>') : Prisma.raw('<');
   const atOrAfter = order === 'asc' ? Prisma.raw('>=') : Prisma.raw('<=');
   if (cursor.value === null) {
-    if (!nullable) throw new ValidationError('cursor is not a cursor this list returned');
+    if (!nullable) throw invalidCursorError();
     return order === 'asc'
       ? Prisma.sql`(${column} IS NULL AND a.id > ${id})`
       : Prisma.sql`((${column} IS NULL AND a.id < ${id}) OR ${column} IS NOT NULL)`;
   }
-  const value = Prisma.sql`${cursor.value}::${cast}`;
+  // Bound as the same text the cursor carried (an instant exactly as toISOString wrote it).
+  const value = Prisma.sql`${cursor.value instanceof Date ? cursor.value.toISOString() : cursor.value}::${cast}`;
   const notNullPart = Prisma.sql`(${column} ${atOrAfter} ${value} AND (${column} ${after} ${value} OR a.id ${after} ${id}))`;
   return nullable && order === 'asc' ? Prisma.sql`(${notNullPart} OR ${column} IS NULL)` : notNullPart;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '../common/errors';
-import { decodeCursor, PageQueryDto, toPage } from '../common/pagination';
+import { cursorField, decodeCursor, PageQueryDto, toPage } from '../common/pagination';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { AccessMode, assertAccess } from './access';
@@ -35,11 +35,10 @@ export class CollectionsService {
 
   /** The caller's collections, newest first. */
   async listCollections(userId: string, page: PageQueryDto): Promise<CollectionPageResponseDto> {
-    const after = page.cursor ? decodeCursor(page.cursor, 2) : undefined;
     const where: Prisma.AssetCollectionWhereInput = { userId };
-    if (after) {
-      const [createdAt, id] = after as [string, string];
-      where.OR = [{ createdAt: { lt: new Date(createdAt) } }, { createdAt: new Date(createdAt), id: { lt: id } }];
+    if (page.cursor) {
+      const [createdAt, id] = decodeCursor(page.cursor, [cursorField.date, cursorField.uuid]);
+      where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
     }
     const rows = await this.prisma.assetCollection.findMany({
       where,

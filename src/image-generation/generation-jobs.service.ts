@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, MessageEvent } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { Observable } from 'rxjs';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { cursorField, decodeCursor, Page, toPage } from '../common/pagination';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJob, JobStatus, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -21,15 +21,9 @@ import type { ListJobsQueryDto } from './dto/list-jobs-query.dto';
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 export const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Keyset condition for the rows after a cursor in (createdAt desc, id desc) order. */
 function olderThanCursor(cursor: string): Prisma.GenerationJobWhereInput[] {
-  const [createdAt, id] = decodeCursor(cursor, 2);
-  const after = new Date(typeof createdAt === 'string' ? createdAt : Number.NaN);
-  if (Number.isNaN(after.getTime()) || typeof id !== 'string' || !UUID_PATTERN.test(id)) {
-    throw new ValidationError('cursor is not a cursor this list returned', [{ field: 'cursor', problems: ['invalid cursor'] }]);
-  }
+  const [after, id] = decodeCursor(cursor, [cursorField.date, cursorField.uuid]);
   return [{ createdAt: { lt: after } }, { createdAt: after, id: { lt: id } }];
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertJsonObject, normalizeTags } from '../assets/asset-rules';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors';
-import { decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination';
+import { cursorField, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '../common/pagination';
 import { CreativeTemplate, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { CreateTemplateDto } from './dto/create-template.dto';
@@ -26,7 +26,6 @@ export interface RenderedTemplate extends RenderedPrompt {
   variables: TemplateVariable[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NON_NULLABLE_FIELDS = ['name', 'type', 'prompt', 'variables', 'isPublic', 'tags'] as const;
 
 /**
@@ -174,15 +173,11 @@ function scopeFilter(userId: string, scope: TemplateScope): Prisma.CreativeTempl
 
 /** Keyset condition: rows strictly after the cursor's row in the list's order (the id breaks ties). */
 function afterCursor(sort: TemplateSort, cursor: string): Prisma.CreativeTemplateWhereInput {
-  const [key, id] = decodeCursor(cursor, 2);
-  const invalid = () => new ValidationError('cursor does not belong to this sort order', [{ field: 'cursor', problems: ['invalid cursor'] }]);
-  if (typeof id !== 'string' || !UUID.test(id)) throw invalid();
   if (sort === 'usage') {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw invalid();
-    return { OR: [{ usageCount: { lt: key } }, { usageCount: key, id: { lt: id } }] };
+    const [usageCount, id] = decodeCursor(cursor, [cursorField.integer, cursorField.uuid]);
+    return { OR: [{ usageCount: { lt: usageCount } }, { usageCount, id: { lt: id } }] };
   }
-  const createdAt = typeof key === 'string' ? new Date(key) : new Date(NaN);
-  if (Number.isNaN(createdAt.getTime())) throw invalid();
+  const [createdAt, id] = decodeCursor(cursor, [cursorField.date, cursorField.uuid]);
   return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
 }
 
