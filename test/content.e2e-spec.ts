@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { ContentCreationService } from '../src/content-creation/content-creation.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { newUserId, templateBody } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
@@ -124,6 +125,33 @@ describe('content creation', () => {
       expect(asset.parameters).toMatchObject({ contentType: 'social_post', tone: 'playful', length: 'short', temperature: 0.7 });
     });
 
+    it('takes the content type as `type` (the documented field), `contentType` being its older name', async () => {
+      const user = newUserId();
+      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { type: 'blog_post', prompt: 'Brewing at home' }).expect(201));
+      expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('blog post');
+      expect(res.body.contentType).toBe('blog_post');
+      const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
+      expect(asset.parameters).toMatchObject({ contentType: 'blog_post' });
+
+      const both = await post('/content/generate', user, { type: 'email', contentType: 'email', prompt: 'Hello', save: false }).expect(201);
+      expect(both.body.contentType).toBe('email');
+      const { result: differ, exchanges: none } = await recording(() =>
+        post('/content/generate', user, { type: 'email', contentType: 'blog_post', prompt: 'Hello' }).expect(400),
+      );
+      expect(differ.body).toMatchObject({ success: false, statusCode: 400, error: 'VALIDATION_FAILED', details: [{ field: 'type', problems: [expect.any(String)] }] });
+      expect(none).toHaveLength(0);
+    });
+
+    it('ContentCreationService.generateContent(userId, type, prompt, options) is the documented host-app call', async () => {
+      const service = t.app.get(ContentCreationService);
+      const { result, exchanges } = await recording(() => service.generateContent(newUserId(), 'email', 'Welcome new members', { save: false, tone: 'warm' }));
+      expect(result).toMatchObject({ success: true, contentType: 'email', assetId: null });
+      expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('Tone: warm.');
+      expect((exchanges[0].requestBody as ChatBody).messages[1]).toEqual({ role: 'user', content: 'Welcome new members' });
+      await expect(service.generateContent(newUserId(), { type: 'email', contentType: 'blog_post', prompt: 'x' })).rejects.toThrow('disagree');
+      await expect(service.generateContent(newUserId(), 'poem' as never, 'x')).rejects.toThrow('type must be one of');
+    });
+
     it('does not send temperature or a token limit unless asked, and uses TEXT_DEFAULT_MODEL', async () => {
       const { exchanges } = await recording(() => post('/content/generate', newUserId(), { prompt: 'Hello' }).expect(201));
       const sent = exchanges[0].requestBody as ChatBody;
@@ -145,6 +173,8 @@ describe('content creation', () => {
       [{ prompt: '   ' }, 'prompt'],
       [{ prompt: 'x'.repeat(8001) }, 'prompt'],
       [{ prompt: 'x', contentType: 'poem-ish' }, 'contentType'],
+      [{ prompt: 'x', type: 'poem-ish' }, 'type'],
+      [{ prompt: 'x', type: 'blog_post', contentType: 'email' }, 'type'],
       [{ prompt: 'x', length: 'epic' }, 'length'],
       [{ prompt: 'x', temperature: 2.5 }, 'temperature'],
       [{ prompt: 'x', maxTokens: 0 }, 'maxTokens'],
@@ -223,6 +253,15 @@ describe('content creation', () => {
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
       expect(asset.metadata).toMatchObject({ operation: 'ideas', ideas: res.body.ideas });
       expect(asset.content).toBe(res.body.ideas.map((idea: string, index: number) => `${index + 1}. ${idea}`).join('\n'));
+    });
+
+    it('takes `type` as well as `contentType` for what the ideas are for; both different is a 400', async () => {
+      const { result: res, exchanges } = await recording(() => post('/content/ideas', newUserId(), { topic: 'Tea shop', count: 2, type: 'social_post' }).expect(201));
+      expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('social post');
+      const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
+      expect(asset.parameters).toMatchObject({ contentType: 'social_post' });
+      const differ = await post('/content/ideas', newUserId(), { topic: 'Tea shop', type: 'social_post', contentType: 'email' }).expect(400);
+      expect(differ.body.details).toEqual([{ field: 'type', problems: [expect.any(String)] }]);
     });
 
     it.each([0, 51, 2.5, 'many'])('refuses count %j', async (count) => {
@@ -350,6 +389,20 @@ describe('content creation', () => {
       expect(asset.metadata).toMatchObject({ operation: 'template', templateId: DEFAULT_BLOG_INTRO_ID });
       const after = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id: DEFAULT_BLOG_INTRO_ID } });
       expect(after.usageCount).toBe(before.usageCount + 1);
+    });
+
+    it('a request `type` (or `contentType`) overrides the template’s stored content type', async () => {
+      const user = newUserId();
+      for (const body of [{ type: 'email' }, { contentType: 'email' }, { type: 'email', contentType: 'email' }]) {
+        const { result: res, exchanges } = await recording(() =>
+          post('/content/from-template', user, { templateId: DEFAULT_BLOG_INTRO_ID, variables: { title: 'Brewing at home' }, save: false, ...body }).expect(201),
+        );
+        expect(res.body.contentType).toBe('email');
+        expect((exchanges[0].requestBody as ChatBody).messages[0].content).not.toContain('blog post');
+      }
+      await post('/content/from-template', user, { templateId: DEFAULT_BLOG_INTRO_ID, variables: { title: 'x' }, type: 'email', contentType: 'blog_post' }).expect(400);
+      const image = await post('/content/from-template', user, { templateId: DEFAULT_PRODUCT_PHOTO_ID, variables: { product: 'a mug' }, type: 'email' }).expect(400);
+      expect(image.body.message).toContain('type');
     });
 
     it('uses the template’s model unless the request names one', async () => {

@@ -44,9 +44,11 @@ export const ANSWER_ATTEMPTS = 2;
 const DEFAULT_IDEAS_COUNT = 5;
 const TITLE_LENGTH = 80;
 /** Options of a from-template request that only text templates use. */
-const TEXT_ONLY_OPTIONS = ['contentType', 'length', 'tone', 'audience', 'language', 'temperature', 'maxTokens', 'save'] as const;
+const TEXT_ONLY_OPTIONS = ['type', 'contentType', 'length', 'tone', 'audience', 'language', 'temperature', 'maxTokens', 'save'] as const;
 
 export type GenerateContentInput = GenerateContentDto;
+/** The options of generateContent(userId, type, prompt, options). */
+export type GenerateContentOptions = Omit<GenerateContentDto, 'type' | 'contentType' | 'prompt'>;
 export type ImproveContentInput = ImproveContentDto;
 export type GenerateIdeasInput = GenerateIdeasDto;
 export type FromTemplateInput = FromTemplateDto;
@@ -90,8 +92,17 @@ export class ContentCreationService {
     private readonly limits: UserLimitsService,
   ) {}
 
-  async generateContent(userId: string, input: GenerateContentInput): Promise<GenerateContentResponseDto> {
-    const contentType = input.contentType ?? 'general';
+  /** Generates text as POST /content/generate does: `generateContent(userId, { type, prompt, ... })` or `generateContent(userId, type, prompt, options)`. */
+  generateContent(userId: string, input: GenerateContentInput): Promise<GenerateContentResponseDto>;
+  generateContent(userId: string, type: ContentType, prompt: string, options?: GenerateContentOptions): Promise<GenerateContentResponseDto>;
+  async generateContent(
+    userId: string,
+    inputOrType: GenerateContentInput | ContentType,
+    prompt?: string,
+    options: GenerateContentOptions = {},
+  ): Promise<GenerateContentResponseDto> {
+    const input: GenerateContentInput = typeof inputOrType === 'string' ? { ...options, type: inputOrType, prompt: prompt as string } : inputOrType;
+    const contentType = requestedContentType(input) ?? 'general';
     const generated = await this.generate(userId, input, { messages: generateMessages({ ...input, contentType }) }, parseTextAnswer);
     const info = await this.save(userId, generated, {
       operation: 'generate',
@@ -121,10 +132,11 @@ export class ContentCreationService {
 
   async generateIdeas(userId: string, input: GenerateIdeasInput): Promise<IdeasResponseDto> {
     const count = input.count ?? DEFAULT_IDEAS_COUNT;
+    const contentType = requestedContentType(input);
     const generated = await this.generate(
       userId,
       input,
-      { messages: ideasMessages({ ...input, count }), structuredOutput: ideasOutput(count) },
+      { messages: ideasMessages({ ...input, count, contentType }), structuredOutput: ideasOutput(count) },
       (text) => parseIdeasAnswer(text, count),
     );
     const ideas = generated.value;
@@ -134,7 +146,7 @@ export class ContentCreationService {
       content: ideas.map((idea, index) => `${index + 1}. ${idea}`).join('\n'),
       prompt: input.topic,
       options: input,
-      parameters: { count, contentType: input.contentType },
+      parameters: { count, contentType },
       metadata: { ideas },
     });
     return { success: true, ideas, ...info };
@@ -155,14 +167,17 @@ export class ContentCreationService {
       ]);
     }
 
-    const { templateId: _templateId, variables: _variables, ...requestOptions } = input;
+    const { templateId: _templateId, variables: _variables, type: _type, contentType: _contentType, ...requestOptions } = input;
+    const defaults = templateWritingDefaults(template.parameters);
+    // The request's type wins over the template's stored default.
+    const contentType = requestedContentType(input) ?? defaults.contentType ?? 'general';
     const options: GenerateContentInput = {
-      ...templateWritingDefaults(template.parameters),
+      ...defaults,
       model: template.model ?? undefined,
       ...definedOnly(requestOptions),
+      contentType,
       prompt: rendered.prompt,
     };
-    const contentType = options.contentType ?? 'general';
     const generated = await this.generate(userId, options, { messages: generateMessages({ ...options, contentType }) }, parseTextAnswer);
     const info = await this.save(userId, generated, {
       operation: 'template',
@@ -289,6 +304,24 @@ function sumUsage(usages: (TextUsage | null)[]): TextUsage | null {
     cachedInputTokens: sum.cachedInputTokens + usage.cachedInputTokens,
     totalTokens: sum.totalTokens + usage.totalTokens,
   }));
+}
+
+/**
+ * The content type a request asks for: `type`, or `contentType` (its older name, still accepted); both
+ * with different values is a 400, as is a type that does not exist (host apps skip the DTO's checks).
+ */
+function requestedContentType(input: { type?: ContentType; contentType?: ContentType }): ContentType | undefined {
+  const { type, contentType } = input;
+  if (type !== undefined && contentType !== undefined && type !== contentType) {
+    throw new ValidationError(`type (${type}) and contentType (${contentType}) disagree: send only type (contentType is its older name)`, [
+      { field: 'type', problems: ['type and contentType must be equal when both are sent'] },
+    ]);
+  }
+  const requested = type ?? contentType;
+  if (requested !== undefined && !CONTENT_TYPES.includes(requested)) {
+    throw new ValidationError(`type must be one of: ${CONTENT_TYPES.join(', ')}`, [{ field: 'type', problems: [`type must be one of: ${CONTENT_TYPES.join(', ')}`] }]);
+  }
+  return requested;
 }
 
 function titleFrom(text: string): string {

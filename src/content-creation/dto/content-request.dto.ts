@@ -123,6 +123,12 @@ export class WritingOptionsDto extends ContentOptionsDto {
   @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'general', description: 'Each type brings its own instructions' })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
+  type?: ContentType;
+
+  // The older name of `type`, still accepted; sending both with different values is a 400.
+  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'general', description: 'Each type brings its own instructions' })
+  @IsOptional()
+  @IsIn(CONTENT_TYPES)
   contentType?: ContentType;
 
   @ApiPropertyOptional({ enum: CONTENT_LENGTH_NAMES })
@@ -172,6 +178,12 @@ export class GenerateIdeasDto extends ContentOptionsDto {
   @Max(IDEAS_COUNT_RANGE.max)
   count?: number;
 
+  @ApiPropertyOptional({ enum: CONTENT_TYPES, description: 'What the ideas are for' })
+  @IsOptional()
+  @IsIn(CONTENT_TYPES)
+  type?: ContentType;
+
+  // The older name of `type`, still accepted; sending both with different values is a 400.
   @ApiPropertyOptional({ enum: CONTENT_TYPES, description: 'What the ideas are for' })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
