@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger, ShutdownSignal } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -45,6 +45,28 @@ export async function createApp(config: EngineConfig): Promise<NestExpressApplic
   });
   configureApp(app, config);
   return app;
+}
+
+/**
+ * For the entry points (main.ts, worker.ts): one log line when a shutdown signal arrives, saying what is
+ * being waited for, and one when the process exits after it. The shutdown itself is Nest's
+ * (enableShutdownHooks with useProcessExit): the lifecycle hooks run (ImageGenerationProcessor drains its
+ * jobs, HTTP stops, PrismaService disconnects), then process.exit(0), or exit code 1 after a failed hook.
+ * Only call it where enableShutdownHooks is on: a listener of its own would otherwise keep the signal from
+ * ending the process.
+ */
+export function logShutdownSignals(logger: Logger, waitingFor: string): void {
+  const signals = Object.values(ShutdownSignal);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const name of signals) process.removeListener(name, onSignal);
+    logger.log(`Received ${signal}: ${waitingFor}, then exiting`);
+    const received = Date.now();
+    process.once('exit', (code) => {
+      if (code === 0) logger.log(`Shutdown complete after ${Date.now() - received} ms; exiting with code 0`);
+      else logger.error(`Shutdown after ${signal} failed; exiting with code ${code}`);
+    });
+  };
+  for (const signal of signals) process.on(signal, onSignal);
 }
 
 export function logStartupFailure(error: unknown): never {

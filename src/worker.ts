@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { loggerLevels, logStartupFailure } from './bootstrap';
+import { loggerLevels, logShutdownSignals, logStartupFailure } from './bootstrap';
 import { loadConfig } from './config/engine-config';
 
 /** Queue consumers only, no HTTP: run as many of these as Redis and PostgreSQL serve. */
@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger: loggerLevels(config) });
   // SIGTERM/SIGINT: the running jobs finish (ImageGenerationProcessor drains), then exit 0 rather than re-raising the signal.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
-  new Logger('CreativeEngineWorker').log(`Worker started (concurrency ${config.worker.concurrency})`);
+  const logger = new Logger('CreativeEngineWorker');
+  logShutdownSignals(logger, 'finishing running jobs');
+  logger.log(`Worker started (concurrency ${config.worker.concurrency})`);
 }
 
 main().catch(logStartupFailure);

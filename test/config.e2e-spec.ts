@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ConfigValidationError, EnvironmentVariables, loadConfig } from '../src/config/engine-config';
+import { testEnvironment } from './support/test-env';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'a-test-secret-that-is-long-enough-000';
@@ -59,6 +61,62 @@ describe('configuration validated at boot', () => {
     for (const variable of ['PORT', 'REDIS_URL', 'AUTH_JWT_SECRET']) expect(output).toContain(variable);
     expect(output).not.toContain('Listening on');
   });
+});
+
+/** A TCP port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the built service stops gracefully on SIGTERM', () => {
+  it.each([
+    ['the API (dist/main.js)', 'main.js', /Listening on/, 'finishing requests and running jobs'],
+    ['a worker (dist/worker.js)', 'worker.js', /Worker started/, 'finishing running jobs'],
+  ])('%s logs the signal, then the end of the shutdown, and exits 0', async (_name, entry, ready, waitingFor) => {
+    const script = path.join(ROOT, 'dist', entry);
+    if (!existsSync(script)) throw new Error(`dist/${entry} is missing: \`npm test\` builds it first (pretest)`);
+    const port = await freePort();
+    const env = testEnvironment({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'log', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-shutdown` });
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'node'), [script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${entry} did not start within 30 s:\n${output}`)), 30_000);
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (ready.test(output)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stdout.on('data', collect);
+        child.stderr.on('data', collect);
+        void exited.then(() => reject(new Error(`${entry} exited before it was ready:\n${output}`)));
+      });
+      if (entry === 'main.js') expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      const received = output.indexOf(`Received SIGTERM: ${waitingFor}, then exiting`);
+      const completed = output.search(/Shutdown complete after \d+ ms; exiting with code 0/);
+      expect({ received: received >= 0, completed: completed > received, output }).toEqual({ received: true, completed: true, output });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('.env.example', () => {
