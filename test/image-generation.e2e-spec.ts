@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { ImageGenerationService } from '../src/image-generation/image-generation.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId, templateBody } from './support/factories';
 import { estimateTokens, FakeProvider, imageOutputTokens, startFakeProvider } from './support/fake-provider';
@@ -241,23 +242,78 @@ describe('image generation with providers configured', () => {
     expect(jobs.body.items).toEqual([]);
   });
 
-  it('returns the same job for the same Idempotency-Key from the same user, a new one for another user', async () => {
+  it('returns the same job for the same Idempotency-Key and body from the same user, a new one for another user', async () => {
     const user = newUserId();
     const key = `key-${user}`;
+    const body = imageRequest();
     const [first, second] = await Promise.all([
-      startImageJob(t.http, user, imageRequest(), { 'Idempotency-Key': key }),
-      startImageJob(t.http, user, imageRequest(), { 'Idempotency-Key': key }),
+      startImageJob(t.http, user, body, { 'Idempotency-Key': key }),
+      startImageJob(t.http, user, body, { 'Idempotency-Key': key }),
     ]);
-    const third = await startImageJob(t.http, user, imageRequest({ prompt: 'something else entirely' }), { 'Idempotency-Key': key });
+    // The same request with its keys in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const third = await startImageJob(t.http, user, reordered, { 'Idempotency-Key': key });
     expect(second).toBe(first);
     expect(third).toBe(first);
     const other = newUserId();
-    const othersJob = await startImageJob(t.http, other, imageRequest(), { 'Idempotency-Key': key });
+    const othersJob = await startImageJob(t.http, other, imageRequest({ prompt: 'something else entirely' }), { 'Idempotency-Key': key });
     expect(othersJob).not.toBe(first);
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
     await waitForJobStatus(t.http, user, first);
     await waitForJobStatus(t.http, other, othersJob);
     expect(await t.prisma.creativeAsset.count({ where: { generationId: first } })).toBe(1);
+  });
+
+  it('refuses an Idempotency-Key reused with a different request: 422 IDEMPOTENCY_KEY_REUSED, nothing queued', async () => {
+    const user = newUserId();
+    const key = `reused-${user}`;
+    const body = imageRequest();
+    const first = await startImageJob(t.http, user, body, { 'Idempotency-Key': key });
+    for (const different of [{ ...body, prompt: 'something else entirely' }, { ...body, seed: 42 }, { ...body, size: undefined }]) {
+      const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).set('Idempotency-Key', key).send(different);
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ success: false, statusCode: 422, error: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringContaining('different request') });
+    }
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
+
+    // The key of a generation is not the key of a regeneration, and a regeneration's key is tied to its asset.
+    const job = await waitForJobStatus(t.http, user, first);
+    const assetId = job.assets[0].id;
+    const asRegenerate = await t.http.post(`${BASE}/image/${assetId}/regenerate`).set(bearer(user)).set('Idempotency-Key', key).send({});
+    expect([asRegenerate.status, asRegenerate.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+
+    const regenerateKey = `regenerate-${user}`;
+    const regenerate = (target: string, change: Record<string, unknown>) =>
+      t.http.post(`${BASE}/image/${target}/regenerate`).set(bearer(user)).set('Idempotency-Key', regenerateKey).send(change);
+    const regenerated = await regenerate(assetId, { size: '320x200' }).expect(202);
+    expect((await regenerate(assetId, { size: '320x200' }).expect(202)).body.jobId).toBe(regenerated.body.jobId);
+    const changed = await regenerate(assetId, { size: '128x128' });
+    expect([changed.status, changed.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const otherAsset = (await waitForJobStatus(t.http, user, regenerated.body.jobId)).assets[0].id;
+    const elsewhere = await regenerate(otherAsset, { size: '320x200' });
+    expect([elsewhere.status, elsewhere.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(2);
+  });
+
+  it('applies the same check when two requests with one key race to insert (the unique index decides)', async () => {
+    const user = newUserId();
+    const key = `race-${user}`;
+    const body = imageRequest();
+    const first = await startImageJob(t.http, user, body, { 'Idempotency-Key': key });
+    // Make the look-up before the INSERT miss, as when the other request had not committed yet.
+    const service = t.app.get(ImageGenerationService) as unknown as { findByIdempotencyKey: (...args: unknown[]) => Promise<unknown> };
+    const lookup = jest.spyOn(service, 'findByIdempotencyKey');
+    try {
+      lookup.mockResolvedValueOnce(null);
+      expect(await startImageJob(t.http, user, body, { 'Idempotency-Key': key })).toBe(first);
+      lookup.mockResolvedValueOnce(null);
+      const lost = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).set('Idempotency-Key', key).send({ ...body, prompt: 'another prompt' });
+      expect(lost.status).toBe(422);
+      expect(lost.body).toMatchObject({ success: false, statusCode: 422, error: 'IDEMPOTENCY_KEY_REUSED' });
+    } finally {
+      lookup.mockRestore();
+    }
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
   });
 
   it('regenerates an asset with modifications: a new asset linked by parentAssetId', async () => {

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  IDEMPOTENCY_KEY_REUSED: 422,
   CONTENT_POLICY_VIOLATION: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
@@ -67,6 +68,13 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string) {
     super('CONFLICT', message);
+  }
+}
+
+/** An Idempotency-Key the user already sent with a different request: answering with that job would be wrong. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(message = 'This Idempotency-Key was already used with a different request: use a new key for a new request') {
+    super('IDEMPOTENCY_KEY_REUSED', message);
   }
 }
 

@@ -5,8 +5,9 @@ import { ASSET_LIMITS } from '../assets/asset-rules';
 import { AssetsService } from '../assets/assets.service';
 import type { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { ListAssetsQueryDto } from '../assets/dto/list-assets-query.dto';
-import { ServiceUnavailableError, ValidationError } from '../common/errors';
+import { IdempotencyKeyReusedError, ServiceUnavailableError, ValidationError } from '../common/errors';
 import { API_BASE_PATH } from '../common/creative-controller.decorator';
+import { IDEMPOTENCY_KEY_PATTERN } from '../common/validation';
 import { EngineConfig, ImageProviderName } from '../config/engine-config';
 import { UserLimitsService } from '../limits/user-limits.service';
 import { GenerationJob, JobType, Prisma } from '../generated/prisma/client';
@@ -19,6 +20,7 @@ import { TemplatesService } from '../templates/templates.service';
 import type { GenerateImageDto, GenerateImageResponseDto, RegenerateImageDto } from './dto/generate-image.dto';
 import type { ImageJobStatusResponseDto } from './dto/job-response.dto';
 import { GenerationJobsService } from './generation-jobs.service';
+import { idempotencyFingerprint } from './idempotency-fingerprint';
 import { compactParameters, ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
 
 export type GenerateImageInput = GenerateImageDto;
@@ -26,8 +28,17 @@ export type RegenerateImageInput = RegenerateImageDto;
 export type ListUserImagesInput = Omit<ListAssetsQueryDto, 'type'>;
 
 export interface GenerateOptions {
-  /** Same key from the same user → the same job, however often the request is repeated. */
+  /**
+   * Same key and same request from the same user → the same job, however often it is repeated; the same
+   * key with a different request → IdempotencyKeyReusedError (422).
+   */
   idempotencyKey?: string;
+}
+
+/** An Idempotency-Key with the fingerprint of the request it came with. */
+interface Idempotency {
+  key: string;
+  fingerprint: string;
 }
 
 /** A job about to be created: validated, with its provider and model resolved. */
@@ -43,7 +54,6 @@ interface JobDraft {
   parentAssetId?: string;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export const imageStatusUrl = (jobId: string) => `/${API_BASE_PATH}/image/${jobId}/status`;
 
@@ -68,10 +78,10 @@ export class ImageGenerationService {
   ) {}
 
   async generateImage(userId: string, input: GenerateImageInput, options: GenerateOptions = {}): Promise<GenerateImageResponseDto> {
-    const key = parseIdempotencyKey(options.idempotencyKey);
-    const existing = key && (await this.findByIdempotencyKey(userId, key));
-    if (existing) return this.toGenerateResponse(existing);
-    return this.enqueue(userId, await this.draftFromRequest(userId, input), key);
+    const idempotency = idempotencyOf(options.idempotencyKey, { kind: 'generate', body: input });
+    const existing = idempotency && (await this.findByIdempotencyKey(userId, idempotency.key));
+    if (existing) return this.replay(existing, idempotency);
+    return this.enqueue(userId, await this.draftFromRequest(userId, input), idempotency);
   }
 
   async getImageStatus(userId: string, jobId: string): Promise<ImageJobStatusResponseDto> {
@@ -84,9 +94,9 @@ export class ImageGenerationService {
    * given. The new asset links the original through parentAssetId.
    */
   async regenerateImage(userId: string, assetId: string, input: RegenerateImageInput, options: GenerateOptions = {}): Promise<GenerateImageResponseDto> {
-    const key = parseIdempotencyKey(options.idempotencyKey);
-    const existing = key && (await this.findByIdempotencyKey(userId, key));
-    if (existing) return this.toGenerateResponse(existing);
+    const idempotency = idempotencyOf(options.idempotencyKey, { kind: 'regenerate', assetId, body: input });
+    const existing = idempotency && (await this.findByIdempotencyKey(userId, idempotency.key));
+    if (existing) return this.replay(existing, idempotency);
 
     const asset = await this.assets.getAsset(userId, assetId);
     if (asset.type !== 'image') throw new ValidationError(`Asset ${assetId} is a ${asset.type} asset; only images can be regenerated`);
@@ -105,7 +115,7 @@ export class ImageGenerationService {
       priority: input.priority,
       parentAssetId: asset.id,
     });
-    return this.enqueue(userId, draft, key);
+    return this.enqueue(userId, draft, idempotency);
   }
 
   /** The caller's image assets (GET /images): the asset library's list with type=image. */
@@ -162,7 +172,7 @@ export class ImageGenerationService {
   }
 
   /** Records and queues the job, within the user's caps (daily budget: 402; active jobs: 429). */
-  private async enqueue(userId: string, draft: JobDraft, idempotencyKey: string | undefined): Promise<GenerateImageResponseDto> {
+  private async enqueue(userId: string, draft: JobDraft, idempotency: Idempotency | undefined): Promise<GenerateImageResponseDto> {
     await this.limits.assertWithinDailyBudget(userId);
     const estimatedTime = await this.jobs.estimateTime(draft.model);
     let job: GenerationJob;
@@ -182,15 +192,16 @@ export class ImageGenerationService {
             parameters: draft.parameters as unknown as Prisma.InputJsonObject,
             templateId: draft.templateId,
             parentAssetId: draft.parentAssetId,
-            idempotencyKey,
+            idempotencyKey: idempotency?.key,
+            idempotencyFingerprint: idempotency?.fingerprint,
             estimatedTime,
           },
         });
       });
     } catch (error) {
-      // Two requests with the same key raced: the one that lost answers with the winner's job.
-      const winner = idempotencyKey && isUniqueViolation(error) && (await this.findByIdempotencyKey(userId, idempotencyKey));
-      if (winner) return this.toGenerateResponse(winner);
+      // Two requests with the same key raced: the one that lost answers with the winner's job (if it is the same request).
+      const winner = idempotency && isUniqueViolation(error) && (await this.findByIdempotencyKey(userId, idempotency.key));
+      if (winner) return this.replay(winner, idempotency);
       throw error;
     }
     try {
@@ -217,6 +228,19 @@ export class ImageGenerationService {
     return this.prisma.generationJob.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
   }
 
+  /**
+   * The answer to a repeated Idempotency-Key: the first job when the request is the same, else a 422. A
+   * job keyed before fingerprints were stored has none and answers as it did (with its job).
+   */
+  private replay(job: GenerationJob, idempotency: Idempotency): GenerateImageResponseDto {
+    if (job.idempotencyFingerprint !== null && job.idempotencyFingerprint !== idempotency.fingerprint) {
+      throw new IdempotencyKeyReusedError(
+        `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used with a different request (job ${job.id}): use a new key for a new request`,
+      );
+    }
+    return this.toGenerateResponse(job);
+  }
+
   private toGenerateResponse(job: GenerationJob): GenerateImageResponseDto {
     return { success: true, jobId: job.id, status: job.status, statusUrl: imageStatusUrl(job.id), estimatedTime: job.estimatedTime };
   }
@@ -236,9 +260,14 @@ function definedImageFields(input: GenerateImageInput | RegenerateImageInput): P
   );
 }
 
+function idempotencyOf(key: string | undefined, request: Parameters<typeof idempotencyFingerprint>[0]): Idempotency | undefined {
+  const parsed = parseIdempotencyKey(key);
+  return parsed === undefined ? undefined : { key: parsed, fingerprint: idempotencyFingerprint(request) };
+}
+
 function parseIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationError('Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['invalid header value'] }]);
   }
   return key;

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+/** What an Idempotency-Key was sent with: the route, the asset of a regeneration and the validated body. */
+export type IdempotentRequest =
+  | { kind: 'generate'; body: object }
+  | { kind: 'regenerate'; assetId: string; body: object };
+
+/**
+ * sha256 (hex) of the canonical form of a request: keys sorted at every depth, undefined values left out
+ * (as JSON does), arrays in order. Two requests with the same fingerprint are the same request, so a
+ * repeated Idempotency-Key may answer with the first job; any other request with that key is refused.
+ */
+export function idempotencyFingerprint(request: IdempotentRequest): string {
+  const canonical = request.kind === 'regenerate' ? { ...request, assetId: request.assetId.toLowerCase() } : request;
+  return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth: equal values give equal text whatever order their keys came in. */
+export function canonicalJson(value: unknown): string {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  }
+  if (Array.isArray(value)) return `[${value.map((entry) => (entry === undefined ? 'null' : canonicalJson(entry))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, entry]) => entry !== undefined && typeof entry !== 'function')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
