@@ -2,10 +2,13 @@
 'use strict';
 // Regenerates test/fixtures/openai-schemas.json from the published OpenAI OpenAPI document.
 //
-//   node scripts/extract-openai-schemas.js [path/to/openai-openapi.json]
+//   node scripts/extract-openai-schemas.js <path/to/openai-openapi.json>
+//   OPENAI_OPENAPI_SPEC=<path/to/openai-openapi.json> node scripts/extract-openai-schemas.js
 //
-// Keeps only the component schemas the tests validate against, closed over `$ref`, verbatim.
-// The fixture is committed so that the suite runs on a clean clone without ../shared.
+// The input is `openai-openapi.json` from https://github.com/openai/openai-openapi (MIT) at the commit in
+// SOURCE below; download it wherever you like and pass its path. Keeps only the component schemas the
+// tests validate against, closed over `$ref`, verbatim. The fixture is committed, so the test suite never
+// needs the source document.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -51,7 +54,15 @@ const LICENCE = {
 };
 
 const repoRoot = path.resolve(__dirname, '..');
-const specPath = path.resolve(process.argv[2] ?? path.join(repoRoot, '..', 'shared', 'specs', 'openai-openapi.json'));
+const specArgument = process.argv[2] ?? process.env.OPENAI_OPENAPI_SPEC;
+if (!specArgument) {
+  console.error(
+    'Usage: node scripts/extract-openai-schemas.js <path/to/openai-openapi.json> (or set OPENAI_OPENAPI_SPEC)\n' +
+      `The document: openai-openapi.json of ${SOURCE.repository} at commit ${SOURCE.commit}.`,
+  );
+  process.exit(2);
+}
+const specPath = path.resolve(specArgument);
 const outPath = path.join(repoRoot, 'test', 'fixtures', 'openai-schemas.json');
 
 function collectRefs(node, found) {

@@ -7,7 +7,7 @@ import { FakeProvider, startFakeProvider } from './support/fake-provider';
 /**
  * Every /api/creative route (as /docs-json lists them) called by the owner of a row, by another user
  * against a private row and against a public one, and without a token, with the contract's answer for
- * each (DESIGN.md §5): someone else's private row is a 404, a visible row the caller may not change is a
+ * each (docs/ARCHITECTURE.md §3): someone else's private row is a 404, a visible row the caller may not change is a
  * 403, no token is a 401. A route Swagger lists that this table does not cover fails the suite.
  */
 

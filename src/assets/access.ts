@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '../common/errors';
 export type AccessMode = 'read' | 'change';
 
 /**
- * The visibility rule of assets and collections (DESIGN.md §5): someone else's private row is a 404 so its
+ * The visibility rule of assets and collections (docs/ARCHITECTURE.md §3): someone else's private row is a 404 so its
  * existence is never revealed; someone else's public row is readable, and changing it is a 403.
  */
 export function assertAccess<Row extends { userId: string; isPublic: boolean }>(

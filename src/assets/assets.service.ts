@@ -59,7 +59,7 @@ export class AssetsService {
   ) {}
 
   /**
-   * Puts a module's output in the user's library (the seed's save_asset_to_library): stores the file and,
+   * Puts a module's output in the user's library (docs/ARCHITECTURE.md §6): stores the file and,
    * for images, a thumbnail; reads width/height/format/mimeType/fileSize from the bytes; inserts the row.
    * With `options.tx` the row is inserted in the caller's transaction; if that transaction can still fail
    * after this returns, use prepareAssetFiles/createPreparedAsset/discardPreparedAsset instead.

@@ -4,7 +4,7 @@ import type { FieldProblem } from '../common/validation.pipe';
 import { AssetType, Prisma } from '../generated/prisma/client';
 import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 
-/** What a module of the engine or of a host app hands to AssetsService.saveAsset (the seed's save_asset_to_library). */
+/** What a module of the engine or of a host app hands to AssetsService.saveAsset (docs/ARCHITECTURE.md §6). */
 export interface SaveAssetInput {
   type: AssetType | `${AssetType}`;
   /** Which module produced it: image_generation, content_creation or a host module's name. */

@@ -9,7 +9,7 @@ import type { AuthenticatedRequest } from './current-user.decorator';
 const USER_ID_PATTERN = /^[A-Za-z0-9._:@|+-]{1,255}$/;
 
 /**
- * Resolves the calling user for every /api/creative route (DESIGN.md §5): a host app's resolver when one
+ * Resolves the calling user for every /api/creative route (docs/ARCHITECTURE.md §3): a host app's resolver when one
  * was given, else an HS256 JWT (the algorithm is pinned, so `alg: none` and RS/ES tokens are refused),
  * else — only with AUTH_MODE=header behind an authenticating gateway — the X-User-Id header.
  */

@@ -6,7 +6,7 @@ import { ValidationError } from './errors';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** `limit` and `cursor` of every list route (DESIGN.md §5). */
+/** `limit` and `cursor` of every list route (docs/ARCHITECTURE.md §8). */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()

@@ -76,7 +76,7 @@ interface SaveRequest {
 }
 
 /**
- * Text content (seed endpoints 5–8) on the configured OpenAI-compatible endpoints. Every result is saved
+ * Text content (docs/ARCHITECTURE.md §5) on the configured OpenAI-compatible endpoints. Every result is saved
  * as a text asset unless `save: false`; a failed generation writes nothing (no asset, no template use).
  * The public API for host apps as well as the controller.
  */

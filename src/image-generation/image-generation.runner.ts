@@ -36,7 +36,7 @@ export type RunOutcome = 'completed' | 'cancelled' | 'skipped';
 class JobNoLongerRunning extends Error {}
 
 /**
- * Runs one attempt of an image job (DESIGN.md §6). The DB row is the state of record: every step is a
+ * Runs one attempt of an image job (docs/ARCHITECTURE.md §4). The DB row is the state of record: every step is a
  * conditional update on `status = processing`, so a cancellation is noticed at the next step, and the
  * completion (assets + job) is one transaction that only one attempt can win.
  */

@@ -58,7 +58,7 @@ interface JobDraft {
 export const imageStatusUrl = (jobId: string) => `/${API_BASE_PATH}/image/${jobId}/status`;
 
 /**
- * Image generation (seed endpoints 1–4): validates a request against its model's rules, records a queued
+ * Image generation (docs/ARCHITECTURE.md §4): validates a request against its model's rules, records a queued
  * GenerationJob and enqueues its id; the worker (ImageGenerationRunner) does the rest. The public API for
  * host apps as well as the controller.
  */

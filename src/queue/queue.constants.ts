@@ -1,7 +1,7 @@
 import type { JobOptions } from 'bull';
 import type { EngineConfig } from '../config/engine-config';
 
-/** Bull names used across the engine, in one place (STYLE.md 5). */
+/** Bull names used across the engine, in one place. */
 export const ENGINE_BULL_CONFIG_KEY = 'creative-engine';
 export const IMAGE_GENERATION_QUEUE = 'image-generation';
 
