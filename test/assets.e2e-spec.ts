@@ -219,6 +219,33 @@ describe('asset library: single-asset routes', () => {
       const { id } = await assets.saveAsset(owner, { type: 'text', sourceModule: 'm', title: 't', content: 'c' });
       expect((await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).expect(200)).body).toEqual({ success: true, isFavorite: true });
       expect((await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).expect(200)).body).toEqual({ success: true, isFavorite: false });
+      // An empty JSON body (or one without `favorite`) toggles too.
+      expect((await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).send({}).expect(200)).body).toEqual({ success: true, isFavorite: true });
+      expect((await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).send({}).expect(200)).body).toEqual({ success: true, isFavorite: false });
+    });
+
+    it('favorite with { favorite: true|false } sets that value, idempotently', async () => {
+      const owner = newUserId();
+      const { id } = await assets.saveAsset(owner, { type: 'text', sourceModule: 'm', title: 't', content: 'c' });
+      const favorite = async (body: Record<string, unknown>) => (await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).send(body).expect(200)).body;
+      const stored = async () => (await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id } })).isFavorite;
+      expect(await favorite({ favorite: false })).toEqual({ success: true, isFavorite: false });
+      expect(await favorite({ favorite: false })).toEqual({ success: true, isFavorite: false });
+      expect(await stored()).toBe(false);
+      expect(await favorite({ favorite: true })).toEqual({ success: true, isFavorite: true });
+      expect(await favorite({ favorite: true })).toEqual({ success: true, isFavorite: true });
+      expect(await stored()).toBe(true);
+      expect(await favorite({ favorite: false })).toEqual({ success: true, isFavorite: false });
+      expect(await stored()).toBe(false);
+    });
+
+    it.each([['yes'], ['false'], [0], [null], [{}]])('favorite refuses favorite: %j with a 400 and changes nothing', async (value) => {
+      const owner = newUserId();
+      const { id } = await assets.saveAsset(owner, { type: 'text', sourceModule: 'm', title: 't', content: 'c' });
+      const res = await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).send({ favorite: value }).expect(400);
+      expect(res.body).toMatchObject({ success: false, statusCode: 400, error: 'VALIDATION_FAILED', details: [{ field: 'favorite', problems: [expect.any(String)] }] });
+      expect((await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id } })).isFavorite).toBe(false);
+      await t.http.post(`${API}/asset/${id}/favorite`).set(bearer(owner)).send({ favorite: true, other: 1 }).expect(400);
     });
 
     it('tags are trimmed, lowercased, deduplicated, merged with existing ones and capped at 50', async () => {

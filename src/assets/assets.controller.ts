@@ -13,7 +13,7 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';
 import { AssetFile, AssetsService } from './assets.service';
-import { AddTagsDto, DeletedResponseDto, FavoriteResponseDto, RecordUsageDto, UsageResponseDto } from './dto/asset-actions.dto';
+import { AddTagsDto, DeletedResponseDto, FavoriteResponseDto, RecordUsageDto, SetFavoriteDto, UsageResponseDto } from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
 import { AssetResponseDto } from './dto/asset-response.dto';
 import { AssetStatsResponseDto } from './dto/asset-stats.dto';
@@ -81,8 +81,9 @@ export class AssetsController {
   @ApiOkResponse({ type: FavoriteResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse(FORBIDDEN)
-  toggleFavorite(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<FavoriteResponseDto> {
-    return this.assets.toggleFavorite(user.id, id);
+  toggleFavorite(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: SetFavoriteDto): Promise<FavoriteResponseDto> {
+    // { favorite: true|false } sets it; no body (or no favorite field) toggles.
+    return body.favorite === undefined ? this.assets.toggleFavorite(user.id, id) : this.assets.setFavorite(user.id, id, body.favorite);
   }
 
   @Post('asset/:id/tags')

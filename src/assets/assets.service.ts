@@ -194,8 +194,17 @@ export class AssetsService {
 
   /** Flips isFavorite in one UPDATE, so concurrent toggles never lose one. */
   async toggleFavorite(userId: string, id: string): Promise<FavoriteResponseDto> {
+    return this.updateFavorite(userId, id, Prisma.sql`NOT "isFavorite"`);
+  }
+
+  /** Sets isFavorite to `favorite` (idempotent: setting it twice leaves it so). */
+  async setFavorite(userId: string, id: string, favorite: boolean): Promise<FavoriteResponseDto> {
+    return this.updateFavorite(userId, id, Prisma.sql`${favorite}::boolean`);
+  }
+
+  private async updateFavorite(userId: string, id: string, value: Prisma.Sql): Promise<FavoriteResponseDto> {
     const [row] = await this.prisma.$queryRaw<{ isFavorite: boolean }[]>`
-      UPDATE "creative_assets" SET "isFavorite" = NOT "isFavorite", "updatedAt" = now()
+      UPDATE "creative_assets" SET "isFavorite" = ${value}, "updatedAt" = now()
       WHERE id = ${id}::uuid AND "userId" = ${userId}
       RETURNING "isFavorite"`;
     if (!row) return this.rejectChange(userId, id);

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { ASSET_LIMITS } from '../asset-rules';
 
 export class AddTagsDto {
@@ -25,6 +25,14 @@ export class UsageResponseDto {
   @ApiProperty() shareCount: number;
   @ApiProperty() useCount: number;
   @ApiProperty({ type: String, format: 'date-time' }) lastUsedAt: Date;
+}
+
+/** POST /asset/:id/favorite: `{ favorite }` sets that value (idempotent); no body, or no `favorite`, toggles. */
+export class SetFavoriteDto {
+  @ApiPropertyOptional({ description: 'true or false sets isFavorite to it (repeating it changes nothing); leave out to toggle' })
+  @IsOptional()
+  @IsBoolean()
+  favorite?: boolean;
 }
 
 export class FavoriteResponseDto {
