@@ -55,6 +55,72 @@ describe('asset library: collections', () => {
     expect((await t.http.get(`${API}/collection/${second.id}`).set(bearer(owner)).expect(200)).body.assetCount).toBe(1);
   });
 
+  describe('cover', () => {
+    const cover = async (userId: string, id: string) => (await t.http.get(`${API}/collection/${id}`).set(bearer(userId)).expect(200)).body.coverAssetId;
+    const add = (userId: string, id: string, assetIds: string[]) => t.http.post(`${API}/collection/${id}/assets`).set(bearer(userId)).send({ assetIds }).expect(200);
+    const remove = (userId: string, id: string, assetIds: string[]) => t.http.delete(`${API}/collection/${id}/assets`).set(bearer(userId)).send({ assetIds }).expect(200);
+
+    it('defaults to the most recently added member, in GET, the list and PATCH answers alike', async () => {
+      const owner = newUserId();
+      const collection = await createCollection(owner);
+      const [older, newer] = await seedAssets(owner, 2);
+      await add(owner, collection.id, [older]);
+      expect(await cover(owner, collection.id)).toBe(older);
+      await add(owner, collection.id, [newer]);
+      expect(await cover(owner, collection.id)).toBe(newer);
+      const listed = await t.http.get(`${API}/collections`).set(bearer(owner)).expect(200);
+      expect(listed.body.items).toEqual([expect.objectContaining({ id: collection.id, coverAssetId: newer, assetCount: 2 })]);
+      const renamed = await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ name: 'renamed' }).expect(200);
+      expect(renamed.body.coverAssetId).toBe(newer);
+      // Re-adding a member does not make it newer; among assets added together, the newest asset wins.
+      await add(owner, collection.id, [older]);
+      expect(await cover(owner, collection.id)).toBe(newer);
+      const [batchOld, batchNew] = await seedAssets(owner, 2);
+      await t.prisma.creativeAsset.update({ where: { id: batchOld }, data: { createdAt: new Date('2020-01-01T00:00:00Z') } });
+      await add(owner, collection.id, [batchNew, batchOld]);
+      expect(await cover(owner, collection.id)).toBe(batchNew);
+    });
+
+    it('falls back to the newest remaining member when the cover is removed or deleted, then to null', async () => {
+      const owner = newUserId();
+      const collection = await createCollection(owner);
+      const [first, second, third] = await seedAssets(owner, 3);
+      for (const assetId of [first, second, third]) await add(owner, collection.id, [assetId]);
+      expect(await cover(owner, collection.id)).toBe(third);
+      await remove(owner, collection.id, [third]);
+      expect(await cover(owner, collection.id)).toBe(second);
+      await t.http.delete(`${API}/asset/${second}`).set(bearer(owner)).expect(200);
+      expect(await cover(owner, collection.id)).toBe(first);
+      await remove(owner, collection.id, [first]);
+      expect(await cover(owner, collection.id)).toBeNull();
+    });
+
+    it('a cover chosen by PATCH stays as members are added, until it is removed, deleted or set to null', async () => {
+      const owner = newUserId();
+      const collection = await createCollection(owner);
+      const [chosen, other, later] = await seedAssets(owner, 3);
+      await add(owner, collection.id, [chosen, other]);
+      await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ coverAssetId: chosen }).expect(200);
+      await add(owner, collection.id, [later]);
+      expect(await cover(owner, collection.id)).toBe(chosen);
+      await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ name: 'still chosen' }).expect(200);
+      expect(await cover(owner, collection.id)).toBe(chosen);
+      // Removing the chosen cover brings back the default, and it does not come back when re-added.
+      await remove(owner, collection.id, [chosen]);
+      expect(await cover(owner, collection.id)).toBe(later);
+      expect((await t.prisma.assetCollection.findUniqueOrThrow({ where: { id: collection.id } })).coverAssetId).toBeNull();
+      await add(owner, collection.id, [chosen]);
+      expect(await cover(owner, collection.id)).toBe(chosen);
+      await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ coverAssetId: other }).expect(200);
+      await t.http.delete(`${API}/asset/${other}`).set(bearer(owner)).expect(200);
+      expect(await cover(owner, collection.id)).toBe(chosen);
+      const cleared = await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ coverAssetId: later }).expect(200);
+      expect(cleared.body.coverAssetId).toBe(later);
+      const reset = await t.http.patch(`${API}/collection/${collection.id}`).set(bearer(owner)).send({ coverAssetId: null }).expect(200);
+      expect(reset.body.coverAssetId).toBe(chosen);
+    });
+  });
+
   it('the cover must be an asset of the collection', async () => {
     const owner = newUserId();
     const collection = await createCollection(owner);

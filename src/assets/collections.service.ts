@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { cursorField, decodeCursor, PageQueryDto, toPage } from '../common/pagination';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { AccessMode, assertAccess } from './access';
 import { DeletedResponseDto } from './dto/asset-actions.dto';
@@ -30,7 +30,7 @@ export class CollectionsService {
       data: { userId, name: input.name, description: input.description || null, isPublic: input.isPublic ?? false },
       include: WITH_ASSET_COUNT,
     });
-    return toCollectionResponse(row);
+    return toCollectionResponse(row, null);
   }
 
   /** The caller's collections, newest first. */
@@ -46,11 +46,12 @@ export class CollectionsService {
       take: page.limit + 1,
       include: WITH_ASSET_COUNT,
     });
-    return toPage(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], toCollectionResponse);
+    const covers = await this.defaultCovers(rows);
+    return toPage(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => toCollectionResponse(row, covers.get(row.id) ?? null));
   }
 
   async getCollection(userId: string, id: string): Promise<CollectionResponseDto> {
-    return toCollectionResponse(await this.findCollection(userId, id, 'read'));
+    return this.withCover(await this.findCollection(userId, id, 'read'));
   }
 
   async updateCollection(userId: string, id: string, changes: UpdateCollectionDto): Promise<CollectionResponseDto> {
@@ -71,7 +72,7 @@ export class CollectionsService {
       },
       include: WITH_ASSET_COUNT,
     });
-    return toCollectionResponse(row);
+    return this.withCover(row);
   }
 
   /** Deletes the collection and its links; the assets stay in the library. */
@@ -98,10 +99,40 @@ export class CollectionsService {
     return { success: true, changed: count, assetCount: await this.countAssets(id) };
   }
 
+  /** Removes the links; a chosen cover among the removed assets is unset, so the default cover applies again. */
   async removeAssets(userId: string, id: string, assetIds: string[]): Promise<CollectionMembershipResponseDto> {
     await this.findCollection(userId, id, 'change');
-    const { count } = await this.prisma.assetCollectionItem.deleteMany({ where: { collectionId: id, assetId: { in: assetIds } } });
+    const count = await this.prisma.$transaction(async (tx) => {
+      const removed = await tx.assetCollectionItem.deleteMany({ where: { collectionId: id, assetId: { in: assetIds } } });
+      await tx.assetCollection.updateMany({ where: { id, coverAssetId: { in: assetIds } }, data: { coverAssetId: null } });
+      return removed.count;
+    });
     return { success: true, changed: count, assetCount: await this.countAssets(id) };
+  }
+
+  private async withCover(row: CollectionRow): Promise<CollectionResponseDto> {
+    return toCollectionResponse(row, (await this.defaultCovers([row])).get(row.id) ?? null);
+  }
+
+  /**
+   * The default cover of each collection without a chosen one (coverAssetId null, set by PATCH): its
+   * newest member, i.e. the asset added most recently; among assets added in one request, the newest
+   * asset (createdAt, then id). Derived on read, so it follows every addition and removal, and a deleted
+   * asset (its link goes by cascade, a chosen cover by ON DELETE SET NULL) falls back to the next one.
+   */
+  private async defaultCovers(rows: CollectionRow[]): Promise<Map<string, string>> {
+    const ids = rows.filter((row) => row.coverAssetId === null && row._count.items > 0).map((row) => row.id);
+    if (ids.length === 0) return new Map();
+    const covers = await this.prisma.$queryRaw<{ collectionId: string; assetId: string }[]>(Prisma.sql`
+      SELECT c.id AS "collectionId", newest."assetId"
+      FROM unnest(${ids}::uuid[]) AS c(id)
+      CROSS JOIN LATERAL (
+        SELECT i."assetId" FROM "asset_collection_items" i JOIN "creative_assets" a ON a.id = i."assetId"
+        WHERE i."collectionId" = c.id
+        ORDER BY i."addedAt" DESC, a."createdAt" DESC, a.id DESC
+        LIMIT 1
+      ) newest`);
+    return new Map(covers.map((cover) => [cover.collectionId, cover.assetId]));
   }
 
   private countAssets(collectionId: string): Promise<number> {

@@ -22,7 +22,7 @@ export class CreateCollectionDto {
 }
 
 export class UpdateCollectionDto extends PartialType(CreateCollectionDto) {
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An asset already in the collection, or null' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An asset already in the collection, or null for the default cover: the most recently added member' })
   @IsOptional() @ValidateIf((_dto, value) => value !== null) @IsUUID()
   coverAssetId?: string | null;
 }
@@ -59,14 +59,15 @@ export class CollectionMembershipResponseDto {
 
 export type CollectionRow = AssetCollection & { _count: { items: number } };
 
-export function toCollectionResponse(row: CollectionRow): CollectionResponseDto {
+/** `defaultCover`: the cover when none is chosen (the newest member, see CollectionsService), or null. */
+export function toCollectionResponse(row: CollectionRow, defaultCover: string | null): CollectionResponseDto {
   return {
     id: row.id,
     userId: row.userId,
     name: row.name,
     description: row.description,
     isPublic: row.isPublic,
-    coverAssetId: row.coverAssetId,
+    coverAssetId: row.coverAssetId ?? defaultCover,
     assetCount: row._count.items,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
