@@ -2,6 +2,7 @@ import { ASSET_LIMITS } from '../src/assets/asset-rules';
 import { CONTENT_LIMITS } from '../src/content-creation/dto/content-request.dto';
 import { loadConfig } from '../src/config/engine-config';
 import { RateLimitStore } from '../src/limits/rate-limit.store';
+import { ACTIVE_JOBS_RETRY_AFTER } from '../src/limits/user-limits.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, imageRequest, jobRow, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
@@ -105,10 +106,28 @@ describe('per-user job and spend caps', () => {
     const refused = await generate(user).expect(429);
     expect(refused.body).toEqual(errorShape(429, 'RATE_LIMITED'));
     expect(refused.body.message).toContain('USER_MAX_ACTIVE_JOBS=2');
+    // No job has an estimate yet (nothing of this model has completed): the default wait.
+    expect(refused.headers['retry-after']).toBe(String(ACTIVE_JOBS_RETRY_AFTER.defaultSeconds));
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(2);
 
     await t.http.post(`${BASE}/jobs/${firstJob.body.jobId}/cancel`).set(bearer(user)).expect(200);
     await generate(user).expect(202);
+  });
+
+  it('the cap’s 429 says in Retry-After when the soonest active job is expected to end', async () => {
+    const user = newUserId();
+    const now = Date.now();
+    await t.prisma.generationJob.createMany({
+      data: [
+        jobRow(user, { status: 'processing', createdAt: new Date(now - 60_000), startedAt: new Date(now - 5_000), estimatedTime: 25_000 }),
+        jobRow(user, { status: 'queued', createdAt: new Date(now - 1_000), estimatedTime: 300_000 }),
+      ] as never,
+    });
+    const refused = await generate(user).expect(429);
+    expect(refused.body).toEqual(errorShape(429, 'RATE_LIMITED'));
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(15);
+    expect(retryAfter).toBeLessThanOrEqual(20);
   });
 
   it('holds the cap under concurrent requests', async () => {

@@ -8,6 +8,23 @@ type Db = PrismaService | Prisma.TransactionClient;
 
 const ACTIVE_JOB_STATUSES = ['queued', 'processing'] as const;
 
+/** Retry-After bounds of the active-job cap (seconds): the default applies when no active job has an estimate. */
+export const ACTIVE_JOBS_RETRY_AFTER = { defaultSeconds: 5, minSeconds: 1, maxSeconds: 60 } as const;
+
+/**
+ * When a slot is expected to free up: the soonest expected end among the active jobs (started, or
+ * created while queued, plus estimatedTime), in whole seconds within ACTIVE_JOBS_RETRY_AFTER.
+ */
+export function activeJobsRetryAfterSeconds(
+  jobs: readonly { createdAt: Date; startedAt: Date | null; estimatedTime: number | null }[],
+  now = new Date(),
+): number {
+  const ends = jobs.filter((job) => job.estimatedTime !== null).map((job) => (job.startedAt ?? job.createdAt).getTime() + (job.estimatedTime as number));
+  if (ends.length === 0) return ACTIVE_JOBS_RETRY_AFTER.defaultSeconds;
+  const seconds = Math.ceil((Math.min(...ends) - now.getTime()) / 1000);
+  return Math.min(ACTIVE_JOBS_RETRY_AFTER.maxSeconds, Math.max(ACTIVE_JOBS_RETRY_AFTER.minSeconds, seconds));
+}
+
 /** Midnight UTC of `now`'s day: budgets are per UTC day. */
 export function startOfUtcDay(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -32,10 +49,13 @@ export class UserLimitsService {
     const max = this.config.limits.maxActiveJobs;
     if (max <= 0) return;
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`creative-engine:active-jobs:${userId}`}, 0))`;
-    const active = await tx.generationJob.count({ where: { userId, status: { in: [...ACTIVE_JOB_STATUSES] } } });
+    const where = { userId, status: { in: [...ACTIVE_JOB_STATUSES] } };
+    const active = await tx.generationJob.count({ where });
     if (active >= max) {
+      const jobs = await tx.generationJob.findMany({ where, select: { createdAt: true, startedAt: true, estimatedTime: true } });
       throw new RateLimitedError(
         `You have ${active} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
+        activeJobsRetryAfterSeconds(jobs),
       );
     }
   }
