@@ -465,4 +465,25 @@ describe('image generation with no provider configured', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ error: 'PROVIDER_NOT_CONFIGURED' });
   });
+
+  it.each([
+    [{ provider: 'openai' }, ['OPENAI_API_KEY', 'OPENAI_BASE_URL']],
+    [{ model: 'gpt-image-1-mini' }, ['OPENAI_API_KEY']],
+    [{ provider: 'stability' }, ['STABILITY_API_KEY']],
+    [{ model: 'ultra' }, ['STABILITY_API_KEY']],
+  ])('the 503 for %j names the variables to set, and queues nothing', async (choice, variables) => {
+    const user = newUserId();
+    const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send({ prompt: 'x', ...choice });
+    expect(res.body).toMatchObject({ success: false, statusCode: 503, error: 'PROVIDER_NOT_CONFIGURED' });
+    for (const variable of variables) expect(res.body.message).toContain(variable);
+    expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(0);
+  });
+
+  it('regenerating onto an unconfigured provider names its variables too', async () => {
+    const user = newUserId();
+    const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'A tiny robot', size: '64x64' }));
+    const res = await t.http.post(`${BASE}/image/${job.assets[0].id}/regenerate`).set(bearer(user)).send({ provider: 'openai' });
+    expect(res.body).toMatchObject({ statusCode: 503, error: 'PROVIDER_NOT_CONFIGURED' });
+    expect(res.body.message).toContain('OPENAI_API_KEY');
+  });
 });

@@ -7,6 +7,12 @@ import { OpenAiImageProvider } from './openai-image.provider';
 import { PlaceholderImageProvider } from './placeholder-image.provider';
 import { StabilityImageProvider } from './stability-image.provider';
 
+/** What to set for each provider that needs credentials, named in its 503 (as the text routes name theirs). */
+export const IMAGE_PROVIDER_SETUP_HINTS: Record<Exclude<ImageProviderName, 'placeholder'>, string> = {
+  openai: 'set OPENAI_API_KEY (and OPENAI_BASE_URL for another OpenAI-compatible endpoint)',
+  stability: 'set STABILITY_API_KEY (and STABILITY_BASE_URL for another Stability-compatible endpoint)',
+};
+
 export interface ResolvedImageModel {
   provider: ImageProvider;
   model: string;
@@ -54,7 +60,8 @@ export class ImageProviderRegistry {
     const spec = imageModelSpec(model, provider.name);
     if (!spec) throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`);
     if (!provider.isConfigured()) {
-      throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)`);
+      const hint = provider.name === 'placeholder' ? undefined : IMAGE_PROVIDER_SETUP_HINTS[provider.name];
+      throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`);
     }
     return { provider, model, spec };
   }
