@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AssetsModule } from './assets/assets.module';
 import { AuthModule } from './auth/auth.module';
+import { installMethodNotAllowed } from './common/method-not-allowed';
 import { ContentCreationModule } from './content-creation/content-creation.module';
 import { EngineConfig } from './config/engine-config';
 import {
@@ -31,7 +33,19 @@ const FEATURE_MODULES = [PrismaModule, AuthModule, HealthModule, StorageModule, 
  * `CreativeEngineModule.forRootAsync({ useFactory: () => ({ config: loadConfig(process.env) }) })`.
  */
 @Module({})
-export class CreativeEngineModule extends CreativeEngineModuleBase {
+export class CreativeEngineModule extends CreativeEngineModuleBase implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {
+    super();
+  }
+
+  /**
+   * Runs after every route is registered and before Nest's not-found handler, so the engine's paths
+   * answer 405 + Allow for a method they do not serve (in host apps too); without HTTP (the worker) nothing.
+   */
+  onModuleInit(): void {
+    installMethodNotAllowed(this.adapterHost.httpAdapter?.getInstance());
+  }
+
   static forRoot(options: typeof CREATIVE_ENGINE_OPTIONS_TYPE): DynamicModule {
     return CreativeEngineModule.assemble(super.forRoot(options));
   }

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   PAYMENT_REQUIRED: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -62,6 +63,17 @@ export class ForbiddenError extends DomainError {
 export class NotFoundError extends DomainError {
   constructor(resource: string, id?: string) {
     super('NOT_FOUND', id === undefined ? `${resource} not found` : `${resource} ${id} not found`);
+  }
+}
+
+/** A known path asked with a method it does not serve; `allowed` goes in the Allow header. */
+export class MethodNotAllowedError extends DomainError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${allowed.join(', ')}`);
   }
 }
 
