@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { EngineExceptionFilter } from './common/exception.filter';
+import { closeRequestSchemas, documentValidationRules } from './common/openapi-rules';
 import { EngineConfig, LOG_LEVELS, LogLevelName } from './config/engine-config';
 
 /** Nest's logger levels for LOG_LEVEL: the level named and every more severe one. */
@@ -18,7 +19,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, options);
+  const schemaRules = documentValidationRules(app);
+  const document = SwaggerModule.createDocument(app, options);
+  closeRequestSchemas(document, schemaRules);
+  return document;
 }
 
 /**

@@ -152,7 +152,7 @@ describe('faults: Redis stopped and restarted', () => {
 
     const health = await t.http.get('/health').timeout(10_000);
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ ...ERROR_SHAPE, statusCode: 503, error: 'SERVICE_UNAVAILABLE', details: { database: 'up', redis: 'down' } });
+    expect(health.body).toMatchObject({ ...ERROR_SHAPE, statusCode: 503, error: 'SERVICE_UNAVAILABLE', details: [{ field: 'redis', problems: ['redis is down'] }] });
     expect(health.body.message).toContain('redis');
 
     // A clear 503, within the configured bound, and nothing left behind for a retry to trip over.

@@ -21,7 +21,7 @@ describe('GET /health', () => {
         statusCode: 503,
         error: 'SERVICE_UNAVAILABLE',
         message: 'Unhealthy: redis is down',
-        details: { database: 'up', redis: 'down' },
+        details: [{ field: 'redis', problems: ['redis is down'] }],
       });
     } finally {
       await t.close();
@@ -32,7 +32,7 @@ describe('GET /health', () => {
     const t = await createTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' });
     try {
       const res = await t.http.get('/health').expect(503);
-      expect(res.body).toMatchObject({ message: 'Unhealthy: database is down', details: { database: 'down', redis: 'up' } });
+      expect(res.body).toMatchObject({ message: 'Unhealthy: database is down', details: [{ field: 'database', problems: ['database is down'] }] });
     } finally {
       await t.close();
     }

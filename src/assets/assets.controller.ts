@@ -1,7 +1,5 @@
 import { Body, Get, Header, HttpCode, Patch, Post, Delete, Query, StreamableFile } from '@nestjs/common';
 import {
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -9,7 +7,7 @@ import {
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';
 import { AssetFile, AssetsService } from './assets.service';
@@ -20,8 +18,8 @@ import { AssetStatsResponseDto } from './dto/asset-stats.dto';
 import { CreatedRangeQueryDto, ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { UpdateAssetDto } from './dto/update-asset.dto';
 
-const NOT_FOUND = { type: ErrorResponseDto, description: 'No such asset, or it is private to another user' };
-const FORBIDDEN = { type: ErrorResponseDto, description: 'A public asset of another user: readable, not changeable' };
+const NOT_FOUND = 'No such asset, or it is private to another user';
+const FORBIDDEN = 'A public asset of another user: readable, not changeable';
 
 function toStreamableFile(file: AssetFile): StreamableFile {
   return new StreamableFile(file.body, { type: file.contentType, disposition: `inline; filename="${file.fileName}"` });
@@ -37,7 +35,7 @@ export class AssetsController {
   @Get('assets')
   @ApiOperation({ summary: 'List your assets: filters, full-text search, sort and cursor pagination' })
   @ApiOkResponse({ type: AssetPageResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'collectionId is not one of your collections' })
+  @ApiErrorResponse(404, 'collectionId is not one of your collections')
   list(@CurrentUser() user: AuthUser, @Query() query: ListAssetsQueryDto): Promise<AssetPageResponseDto> {
     return this.assets.listAssets(user.id, query);
   }
@@ -52,7 +50,7 @@ export class AssetsController {
   @Get('asset/:id')
   @ApiOperation({ summary: 'One asset: yours or a public one' })
   @ApiOkResponse({ type: AssetResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiErrorResponse(404, NOT_FOUND)
   get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<AssetResponseDto> {
     return this.assets.getAsset(user.id, id);
   }
@@ -60,8 +58,8 @@ export class AssetsController {
   @Patch('asset/:id')
   @ApiOperation({ summary: 'Edit title, description, category, tags, isPublic, isFavorite or metadata (other fields are a 400)' })
   @ApiOkResponse({ type: AssetResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateAssetDto): Promise<AssetResponseDto> {
     return this.assets.updateAsset(user.id, id, body);
   }
@@ -69,8 +67,8 @@ export class AssetsController {
   @Delete('asset/:id')
   @ApiOperation({ summary: 'Delete the asset, its collection links and its stored files' })
   @ApiOkResponse({ type: DeletedResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<DeletedResponseDto> {
     return this.assets.deleteAsset(user.id, id);
   }
@@ -79,8 +77,8 @@ export class AssetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Toggle favorite' })
   @ApiOkResponse({ type: FavoriteResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   toggleFavorite(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: SetFavoriteDto): Promise<FavoriteResponseDto> {
     // { favorite: true|false } sets it; no body (or no favorite field) toggles.
     return body.favorite === undefined ? this.assets.toggleFavorite(user.id, id) : this.assets.setFavorite(user.id, id, body.favorite);
@@ -90,8 +88,8 @@ export class AssetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add tags (trimmed, lowercased, deduplicated; 1-64 characters each; at most 50 per asset)' })
   @ApiOkResponse({ type: AssetResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   addTags(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: AddTagsDto): Promise<AssetResponseDto> {
     return this.assets.addTags(user.id, id, body.tags);
   }
@@ -100,8 +98,8 @@ export class AssetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Count a view, download, share or use (atomic) and set lastUsedAt' })
   @ApiOkResponse({ type: UsageResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: '`use` of another user\'s public asset' })
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, '`use` of another user\'s public asset')
   recordUsage(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: RecordUsageDto): Promise<UsageResponseDto> {
     return this.assets.recordUsage(user.id, id, body.action);
   }
@@ -113,7 +111,7 @@ export class AssetsController {
   @ApiOperation({ summary: 'The stored file (text assets: their content as text/plain)' })
   @ApiProduces('image/*', 'video/*', 'audio/*', 'text/plain')
   @ApiOkResponse({ description: 'The bytes, with their Content-Type' })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiErrorResponse(404, NOT_FOUND)
   async getFile(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
     return toStreamableFile(await this.assets.getAssetFile(user.id, id));
   }
@@ -124,7 +122,7 @@ export class AssetsController {
   @ApiOperation({ summary: 'The 320px WebP thumbnail of an image asset' })
   @ApiProduces('image/webp')
   @ApiOkResponse({ description: 'WebP bytes' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such asset, private to another user, or no thumbnail' })
+  @ApiErrorResponse(404, 'No such asset, private to another user, or no thumbnail')
   async getThumbnail(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
     return toStreamableFile(await this.assets.getAssetThumbnail(user.id, id));
   }

@@ -1,9 +1,9 @@
 import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/validation';
 import { CollectionsService } from './collections.service';
@@ -17,8 +17,8 @@ import {
   UpdateCollectionDto,
 } from './dto/collection.dto';
 
-const NOT_FOUND = { type: ErrorResponseDto, description: 'No such collection, or it is private to another user' };
-const FORBIDDEN = { type: ErrorResponseDto, description: 'A public collection of another user: readable, not changeable' };
+const NOT_FOUND = 'No such collection, or it is private to another user';
+const FORBIDDEN = 'A public collection of another user: readable, not changeable';
 
 @CreativeController('collections')
 export class CollectionsController {
@@ -41,7 +41,7 @@ export class CollectionsController {
   @Get('collection/:id')
   @ApiOperation({ summary: 'One collection: yours or a public one (its assets: GET /assets?collectionId=)' })
   @ApiOkResponse({ type: CollectionResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiErrorResponse(404, NOT_FOUND)
   get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<CollectionResponseDto> {
     return this.collections.getCollection(user.id, id);
   }
@@ -49,8 +49,8 @@ export class CollectionsController {
   @Patch('collection/:id')
   @ApiOperation({ summary: 'Rename, describe, publish or set the cover of a collection' })
   @ApiOkResponse({ type: CollectionResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateCollectionDto): Promise<CollectionResponseDto> {
     return this.collections.updateCollection(user.id, id, body);
   }
@@ -58,8 +58,8 @@ export class CollectionsController {
   @Delete('collection/:id')
   @ApiOperation({ summary: 'Delete a collection (its assets stay in the library)' })
   @ApiOkResponse({ type: DeletedResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<DeletedResponseDto> {
     return this.collections.deleteCollection(user.id, id);
   }
@@ -68,8 +68,8 @@ export class CollectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add your own assets to the collection (already present ones are skipped)' })
   @ApiOkResponse({ type: CollectionMembershipResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The collection or an asset is not visible to you' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Not your collection, or an asset is someone else\'s public asset' })
+  @ApiErrorResponse(404, 'The collection or an asset is not visible to you')
+  @ApiErrorResponse(403, 'Not your collection, or an asset is someone else\'s public asset')
   addAssets(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: CollectionAssetsDto): Promise<CollectionMembershipResponseDto> {
     return this.collections.addAssets(user.id, id, body.assetIds);
   }
@@ -77,8 +77,8 @@ export class CollectionsController {
   @Delete('collection/:id/assets')
   @ApiOperation({ summary: 'Remove assets from the collection (the assets themselves stay)' })
   @ApiOkResponse({ type: CollectionMembershipResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(403, FORBIDDEN)
   removeAssets(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: CollectionAssetsDto): Promise<CollectionMembershipResponseDto> {
     return this.collections.removeAssets(user.id, id, body.assetIds);
   }

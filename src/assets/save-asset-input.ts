@@ -1,6 +1,6 @@
 import { ValidationError } from '../common/errors';
 import { fieldsWithNulCharacter } from '../common/validation.pipe';
-import type { FieldProblem } from '../common/validation.pipe';
+import type { FieldProblem } from '../common/errors';
 import { AssetType, Prisma } from '../generated/prisma/client';
 import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 

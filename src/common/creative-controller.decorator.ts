@@ -2,7 +2,7 @@ import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes } from '@n
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EngineAuthGuard } from '../auth/engine-auth.guard';
 import { EngineRateLimitGuard } from '../limits/rate-limit.guard';
-import { ErrorResponseDto } from './error-response.dto';
+import { ApiErrorResponse, ErrorResponseDto } from './error-response.dto';
 import { EngineExceptionFilter } from './exception.filter';
 import { createValidationPipe } from './validation.pipe';
 
@@ -21,8 +21,21 @@ export function CreativeController(tag: string): ClassDecorator {
     UseGuards(EngineAuthGuard, EngineRateLimitGuard),
     UsePipes(createValidationPipe()),
     UseFilters(EngineExceptionFilter),
-    ApiResponse({ status: 400, description: 'Invalid input', type: ErrorResponseDto }),
-    ApiResponse({ status: 401, description: 'Missing or invalid credentials', type: ErrorResponseDto }),
-    ApiResponse({ status: 429, description: 'RATE_LIMITED: too many requests (Retry-After) or too many active jobs', type: ErrorResponseDto }),
+    ApiResponse({
+      status: 400,
+      description: 'VALIDATION_FAILED: every problem of the request, per field, in `details`',
+      type: ErrorResponseDto,
+      example: {
+        success: false,
+        statusCode: 400,
+        error: 'VALIDATION_FAILED',
+        message: 'Invalid request: n must not be greater than 10',
+        details: [{ field: 'n', problems: ['n must not be greater than 10'] }],
+      },
+    }),
+    ApiErrorResponse(401, 'UNAUTHORIZED: missing or invalid credentials', 'UNAUTHORIZED', 'Authentication required: send a valid bearer token'),
+    ApiErrorResponse(429, 'RATE_LIMITED: too many requests or too many active jobs; retry after Retry-After seconds', 'RATE_LIMITED'),
+    ApiErrorResponse(500, 'INTERNAL_ERROR: an unexpected failure, logged with the errorId of the body', 'INTERNAL_ERROR'),
+    ApiErrorResponse(503, 'SERVICE_UNAVAILABLE: the database or the queue is unreachable; retry shortly', 'SERVICE_UNAVAILABLE'),
   );
 }

@@ -1,22 +1,38 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ERROR_STATUS, type ErrorCode } from './errors';
 
-/** The one error shape every route answers with (DESIGN.md §5). */
+/** One field of a refused request and everything wrong with it. */
+export class FieldProblemDto {
+  @ApiProperty({ example: 'n', description: 'Dotted path of the field, or the parameter or header name' })
+  field: string;
+
+  @ApiProperty({ type: [String], example: ['n must not be greater than 10'] })
+  problems: string[];
+}
+
+/** The one error shape every route answers with (docs/ARCHITECTURE.md, "HTTP contract"). */
 export class ErrorResponseDto {
-  @ApiProperty({ example: false, enum: [false] })
+  @ApiProperty({ enum: [false] })
   success: false;
 
-  @ApiProperty({ example: 404 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599 })
   statusCode: number;
 
-  @ApiProperty({ example: 'NOT_FOUND', description: 'Machine-readable error code' })
+  @ApiProperty({ description: 'Machine-readable error code', enum: Object.keys(ERROR_STATUS) })
   error: string;
 
-  @ApiProperty({ example: 'Asset 6f1c… not found' })
+  @ApiProperty({ description: 'A sentence for humans' })
   message: string;
 
-  @ApiPropertyOptional({ description: 'Per-field problems for validation errors', type: Object })
-  details?: unknown;
+  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'Validation errors: every problem of the request, per field' })
+  details?: FieldProblemDto[];
 
-  @ApiPropertyOptional({ description: 'Present on 500s: quote it when reporting the problem' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Present on 500s: quote it when reporting the problem' })
   errorId?: string;
+}
+
+/** A documented error answer whose example is an answer of that very status. */
+export function ApiErrorResponse(status: number, description: string, code?: ErrorCode, message = description): MethodDecorator & ClassDecorator {
+  const error = code ?? (Object.keys(ERROR_STATUS) as ErrorCode[]).find((candidate) => ERROR_STATUS[candidate] === status);
+  return ApiResponse({ status, description, type: ErrorResponseDto, example: { success: false, statusCode: status, error, message } });
 }

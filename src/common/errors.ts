@@ -23,11 +23,17 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** One field of a refused request and everything wrong with it: the items of an error body's `details`. */
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: readonly FieldProblem[],
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -36,13 +42,13 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(message: string, details?: unknown) {
+  constructor(message: string, details?: readonly FieldProblem[]) {
     super('VALIDATION_FAILED', message, details);
   }
 }
 
 export class BadRequestError extends DomainError {
-  constructor(message: string, details?: unknown) {
+  constructor(message: string, details?: readonly FieldProblem[]) {
     super('BAD_REQUEST', message, details);
   }
 }
@@ -113,7 +119,7 @@ export class PaymentRequiredError extends DomainError {
 }
 
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string, details?: unknown) {
+  constructor(message: string, details?: readonly FieldProblem[]) {
     super('SERVICE_UNAVAILABLE', message, details);
   }
 }

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
-import { DomainError, ERROR_STATUS, ErrorCode, RateLimitedError } from './errors';
+import { DomainError, ERROR_STATUS, ErrorCode, type FieldProblem, RateLimitedError } from './errors';
 import type { ErrorResponseDto } from './error-response.dto';
 
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = Object.fromEntries(
@@ -88,9 +88,9 @@ export class EngineExceptionFilter implements ExceptionFilter {
     }
   }
 
-  private shape(statusCode: number, error: ErrorCode | string, message: string, details?: unknown): ErrorResponseDto {
+  private shape(statusCode: number, error: ErrorCode | string, message: string, details?: readonly FieldProblem[]): ErrorResponseDto {
     return details === undefined
       ? { success: false, statusCode, error, message }
-      : { success: false, statusCode, error, message, details };
+      : { success: false, statusCode, error, message, details: [...details] };
   }
 }

@@ -1,10 +1,6 @@
 import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
-import { ValidationError } from './errors';
-
-export interface FieldProblem {
-  field: string;
-  problems: string[];
-}
+import { DECORATORS } from '@nestjs/swagger';
+import { type FieldProblem, ValidationError } from './errors';
 
 function flatten(errors: ClassValidatorError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -29,19 +25,48 @@ export function fieldsWithNulCharacter(value: unknown, path = '', depth = 0): st
   });
 }
 
-/** Refuses NUL characters in bodies, query strings and path parameters before the DTO checks. */
+
+/**
+ * Fields holding null where the DTO does not declare them `nullable`. class-validator's @IsOptional lets null
+ * through like undefined; the document promises null only where it says so, and this keeps the promise.
+ */
+export function unexpectedNulls(metatype: unknown, value: unknown, path = ''): string[] {
+  if (typeof metatype !== 'function' || typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, entry]) => {
+    const property = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, metatype.prototype as object, key) as
+      | { nullable?: boolean; type?: unknown }
+      | undefined;
+    const field = path ? `${path}.${key}` : key;
+    if (!property) return [];
+    if (entry === null) return property.nullable ? [] : [field];
+    const nested = Array.isArray(entry) ? entry : [entry];
+    return nested.flatMap((item, index) => unexpectedNulls(property.type, item, Array.isArray(entry) ? `${field}.${index}` : field));
+  });
+}
+
+function problemsOf(error: unknown): FieldProblem[] {
+  if (error instanceof ValidationError) return [...(error.details ?? [])];
+  throw error;
+}
+
+/**
+ * Refuses NUL characters in bodies, query strings and path parameters, and nulls where none is declared,
+ * reported together with the DTO's own problems.
+ */
 class EngineValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'custom') {
-      const fields = fieldsWithNulCharacter(value);
-      if (fields.length > 0) {
-        throw new ValidationError(
-          `Invalid request: ${fields.slice(0, 10).join(', ')} must not contain the NUL character (\\u0000)`,
-          fields.map((field) => ({ field, problems: ['must not contain the NUL character (\\u0000)'] })),
-        );
-      }
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    const nulCharacters = fieldsWithNulCharacter(value);
+    if (nulCharacters.length > 0) {
+      throw new ValidationError(
+        `Invalid request: ${nulCharacters.slice(0, 10).join(', ')} must not contain the NUL character (\\u0000)`,
+        nulCharacters.map((field) => ({ field, problems: ['must not contain the NUL character (\\u0000)'] })),
+      );
     }
-    return super.transform(value, metadata);
+    const nulls = unexpectedNulls(metadata.metatype, value).map((field) => ({ field, problems: [`${field} must not be null`] }));
+    if (nulls.length === 0) return super.transform(value, metadata);
+    const problems = [...nulls, ...(await super.transform(value, metadata).then(() => [], problemsOf))];
+    throw new ValidationError(`Invalid request: ${problems.flatMap((problem) => problem.problems).join('; ')}`.slice(0, 1000), problems);
   }
 }
 

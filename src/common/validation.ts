@@ -1,13 +1,45 @@
-import { Param, ParseUUIDPipe } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiHeader, ApiParam } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import type { Request } from 'express';
 import { ValidationError } from './errors';
+
+/** Applies a Swagger method decorator from a parameter decorator, so a parameter documents itself. */
+function documentOperation(decorator: MethodDecorator, target: object, method: string | symbol | undefined): void {
+  if (method === undefined) return;
+  decorator(target, method, Object.getOwnPropertyDescriptor(target, method)!);
+}
 
 /** A UUID path parameter; anything else is a 400 naming the parameter. */
 export function UuidParam(name = 'id'): ParameterDecorator {
-  return Param(
-    name,
-    new ParseUUIDPipe({ exceptionFactory: () => new ValidationError(`${name} must be a UUID`, [{ field: name, problems: [`${name} must be a UUID`] }]) }),
-  );
+  const pipe = new ParseUUIDPipe({
+    exceptionFactory: () => new ValidationError(`${name} must be a UUID`, [{ field: name, problems: [`${name} must be a UUID`] }]),
+  });
+  return (target, method, index) => {
+    Param(name, pipe)(target, method, index);
+    documentOperation(ApiParam({ name, type: String, format: 'uuid' }), target, method);
+  };
+}
+
+/** 1–255 visible ASCII characters (the characters of a token or a UUID). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+const readIdempotencyKey = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined => context.switchToHttp().getRequest<Request>().header('idempotency-key'),
+);
+
+/** The optional `Idempotency-Key` request header, read and documented once for every generation route. */
+export function IdempotencyKey(): ParameterDecorator {
+  const header = ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeating a request with the same key and body returns the job of the first one; the same key with another body is a 422',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+  });
+  return (target, method, index) => {
+    readIdempotencyKey()(target, method, index);
+    documentOperation(header, target, method);
+  };
 }
 
 /** Query-string booleans: "true"/"false"/"1"/"0"; anything else is left for @IsBoolean to refuse. */

@@ -1,20 +1,15 @@
 import { applyDecorators, Body, HttpStatus, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadGatewayResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOperation,
-  ApiResponse,
-  ApiServiceUnavailableResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+  } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
 import { ContentCreationService } from './content-creation.service';
 import { FromTemplateDto, GenerateContentDto, GenerateIdeasDto, ImproveContentDto } from './dto/content-request.dto';
@@ -28,9 +23,9 @@ import {
 /** Provider failures every content route can answer with. */
 function ApiProviderFailures(): MethodDecorator {
   return applyDecorators(
-    ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'CONTENT_POLICY_VIOLATION: the provider refused the request' }),
-    ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'PROVIDER_FAILED: the provider failed after retries, or answered unusably twice' }),
-    ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'PROVIDER_NOT_CONFIGURED: no text provider is configured' }),
+    ApiErrorResponse(422, 'CONTENT_POLICY_VIOLATION: the provider refused the request'),
+    ApiErrorResponse(502, 'PROVIDER_FAILED: the provider failed after retries, or answered unusably twice'),
+    ApiErrorResponse(503, 'PROVIDER_NOT_CONFIGURED: no text provider is configured'),
   );
 }
 
@@ -70,8 +65,8 @@ export class ContentCreationController {
   @ApiOperation({ summary: 'Render a template with variables: text templates generate content (201), image templates queue an image job (202)' })
   @ApiCreatedResponse({ type: TemplateContentResponseDto, description: 'Text template: the generated content' })
   @ApiAcceptedResponse({ type: GenerateImageResponseDto, description: 'Image template: the queued job; poll statusUrl' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not a template you can see' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'Missing required variables (all named), unknown variables' })
+  @ApiErrorResponse(404, 'Not a template you can see')
+  @ApiErrorResponse(400, 'Missing required variables (all named), unknown variables')
   @ApiProviderFailures()
   async fromTemplate(
     @CurrentUser() user: AuthUser,

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, UseFilters } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { EngineExceptionFilter } from '../common/exception.filter';
 import { HealthResponseDto, HealthService } from './health.service';
 
@@ -13,7 +13,7 @@ export class HealthController {
   @Get()
   @HttpCode(200)
   @ApiOkResponse({ type: HealthResponseDto, description: 'PostgreSQL and Redis both answer' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down; the message names it' })
+  @ApiErrorResponse(503, 'A dependency is down; the message names it')
   check(): Promise<HealthResponseDto> {
     return this.health.check();
   }

@@ -42,7 +42,10 @@ export class HealthService {
     const checks = { database, redis };
     const down = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
     if (down.length > 0) {
-      throw new ServiceUnavailableError(`Unhealthy: ${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} down`, checks);
+      throw new ServiceUnavailableError(
+        `Unhealthy: ${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} down`,
+        down.map((name) => ({ field: name, problems: [`${name} is down`] })),
+      );
     }
     return { status: 'ok', checks };
   }

@@ -1,47 +1,49 @@
-import { Body, Get, Headers, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
-} from '@nestjs/swagger';
+  } from '@nestjs/swagger';
 import { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
-import { ErrorResponseDto } from '../common/error-response.dto';
-import { UuidParam } from '../common/validation';
+import { ApiErrorResponse } from '../common/error-response.dto';
+import { IdempotencyKey, UuidParam } from '../common/validation';
 import { GenerateImageDto, GenerateImageResponseDto, RegenerateImageDto } from './dto/generate-image.dto';
 import { ImageJobStatusResponseDto } from './dto/job-response.dto';
 import { ListImagesQueryDto } from './dto/list-images-query.dto';
 import { ImageGenerationService } from './image-generation.service';
 
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Repeating a request with the same key returns the job of the first one (1-255 visible ASCII characters)',
-};
-const NOT_CONFIGURED = { type: ErrorResponseDto, description: 'The chosen provider has no API key on this server, or the queue is down' };
+const NOT_CONFIGURED = 'The chosen provider has no API key on this server, or the queue is down';
 
 @CreativeController('images')
 export class ImageGenerationController {
   constructor(private readonly images: ImageGenerationService) {}
 
   @Post('image/generate')
+  @ApiBody({
+    type: GenerateImageDto,
+    examples: {
+      prompt: { summary: 'From a prompt', value: { prompt: 'A lighthouse at dawn, watercolour', size: '1024x1024' } },
+      template: {
+        summary: 'From the built-in "Blog hero image" template',
+        value: { templateId: 'c0ffee00-7e4d-4a7e-9000-000000000012', variables: { topic: 'sustainable travel' } },
+      },
+    },
+  })
   @GenerationRoute()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Queue an image generation from a prompt or an image template; poll statusUrl or stream /jobs/:jobId/events' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiAcceptedResponse({ type: GenerateImageResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'templateId is not a template you can see' })
-  @ApiServiceUnavailableResponse(NOT_CONFIGURED)
+  @ApiErrorResponse(404, 'templateId is not a template you can see')
+  @ApiErrorResponse(503, NOT_CONFIGURED)
   generate(
     @CurrentUser() user: AuthUser,
     @Body() body: GenerateImageDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<GenerateImageResponseDto> {
     return this.images.generateImage(user.id, body, { idempotencyKey });
   }
@@ -49,7 +51,7 @@ export class ImageGenerationController {
   @Get('image/:jobId/status')
   @ApiOperation({ summary: 'An image job: status, progress, steps, result assets, error, cost and times' })
   @ApiOkResponse({ type: ImageJobStatusResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such job of yours' })
+  @ApiErrorResponse(404, 'No such job of yours')
   getStatus(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<ImageJobStatusResponseDto> {
     return this.images.getImageStatus(user.id, jobId);
   }
@@ -58,15 +60,14 @@ export class ImageGenerationController {
   @GenerationRoute()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: "Queue a new image from an asset's prompt and parameters with modifications; the new asset links parentAssetId" })
-  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiAcceptedResponse({ type: GenerateImageResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such asset, or it is private to another user' })
-  @ApiServiceUnavailableResponse(NOT_CONFIGURED)
+  @ApiErrorResponse(404, 'No such asset, or it is private to another user')
+  @ApiErrorResponse(503, NOT_CONFIGURED)
   regenerate(
     @CurrentUser() user: AuthUser,
     @UuidParam('assetId') assetId: string,
     @Body() body: RegenerateImageDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<GenerateImageResponseDto> {
     return this.images.regenerateImage(user.id, assetId, body, { idempotencyKey });
   }
@@ -74,6 +75,7 @@ export class ImageGenerationController {
   @Get('images')
   @ApiOperation({ summary: 'Your image assets, with the asset list filters' })
   @ApiOkResponse({ type: AssetPageResponseDto })
+  @ApiErrorResponse(404, 'collectionId is not one of your collections')
   list(@CurrentUser() user: AuthUser, @Query() query: ListImagesQueryDto): Promise<AssetPageResponseDto> {
     return this.images.listUserImages(user.id, query);
   }

@@ -1,16 +1,16 @@
 import { Get, HttpCode, HttpStatus, MessageEvent, Post, Query, Sse } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { CancelJobResponseDto, JobPageResponseDto } from './dto/job-response.dto';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto';
 import { GenerationJobsService } from './generation-jobs.service';
 
-const NOT_FOUND = { type: ErrorResponseDto, description: 'No such job of yours' };
+const NOT_FOUND = 'No such job of yours';
 
 @CreativeController('jobs')
 export class JobsController {
@@ -27,8 +27,8 @@ export class JobsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Cancel a queued or running job: it stops at its next step and stores nothing' })
   @ApiOkResponse({ type: CancelJobResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The job already finished' })
+  @ApiErrorResponse(404, NOT_FOUND)
+  @ApiErrorResponse(409, 'The job already finished')
   cancel(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<CancelJobResponseDto> {
     return this.jobs.cancelJob(user.id, jobId);
   }
@@ -39,7 +39,7 @@ export class JobsController {
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream' })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiErrorResponse(404, NOT_FOUND)
   events(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<Observable<MessageEvent>> {
     return this.jobs.jobEvents(user.id, jobId);
   }

@@ -1,9 +1,9 @@
 import { Body, Delete, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../common/creative-controller.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { CreateTemplateDto } from './dto/create-template.dto';
 import { ListTemplatesQueryDto } from './dto/list-templates-query.dto';
@@ -30,7 +30,7 @@ export class TemplatesController {
   @Get('template/:id')
   @ApiOperation({ summary: 'A template: your own, a public one or a built-in default' })
   @ApiOkResponse({ type: TemplateResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such template, or a private one of another user' })
+  @ApiErrorResponse(404, 'No such template, or a private one of another user')
   async get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<TemplateResponseDto> {
     return toTemplateResponse(await this.templates.getTemplate(user.id, id));
   }
@@ -46,8 +46,8 @@ export class TemplatesController {
   @Patch('template/:id')
   @ApiOperation({ summary: 'Change your template (owner only; built-in defaults are read-only)' })
   @ApiOkResponse({ type: TemplateResponseDto })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A default or another user’s public template' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(403, 'A default or another user’s public template')
+  @ApiErrorResponse(404, 'No such template, or a private one of another user')
   async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateTemplateDto): Promise<TemplateResponseDto> {
     return toTemplateResponse(await this.templates.updateTemplate(user.id, id, body));
   }
@@ -55,8 +55,8 @@ export class TemplatesController {
   @Delete('template/:id')
   @ApiOperation({ summary: 'Delete your template (owner only); jobs made from it keep their history' })
   @ApiOkResponse({ type: DeleteTemplateResponseDto })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'A default or another user’s public template' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(403, 'A default or another user’s public template')
+  @ApiErrorResponse(404, 'No such template, or a private one of another user')
   async remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<DeleteTemplateResponseDto> {
     await this.templates.deleteTemplate(user.id, id);
     return { success: true, id };

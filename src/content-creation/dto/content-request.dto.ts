@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -125,8 +124,7 @@ export class WritingOptionsDto extends ContentOptionsDto {
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  // The older name of `type`, still accepted; sending both with different values is a 400.
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'general', description: 'Each type brings its own instructions' })
+  @ApiPropertyOptional({ enum: CONTENT_TYPES, deprecated: true, description: 'The older name of `type`, still accepted; both with different values is a 400' })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
   contentType?: ContentType;
@@ -172,7 +170,6 @@ export class GenerateIdeasDto extends ContentOptionsDto {
 
   @ApiPropertyOptional({ minimum: IDEAS_COUNT_RANGE.min, maximum: IDEAS_COUNT_RANGE.max, default: 5, description: 'Exactly this many ideas are returned' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(IDEAS_COUNT_RANGE.min)
   @Max(IDEAS_COUNT_RANGE.max)
@@ -183,8 +180,7 @@ export class GenerateIdeasDto extends ContentOptionsDto {
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  // The older name of `type`, still accepted; sending both with different values is a 400.
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, description: 'What the ideas are for' })
+  @ApiPropertyOptional({ enum: CONTENT_TYPES, deprecated: true, description: 'The older name of `type`, still accepted; both with different values is a 400' })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
   contentType?: ContentType;

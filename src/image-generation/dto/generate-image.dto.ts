@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsIn,
@@ -17,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ASSET_LIMITS } from '../../assets/asset-rules';
+import { ApiSchemaRule } from '../../common/openapi-rules';
 import { Trim } from '../../common/validation';
 import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../config/engine-config';
 import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
@@ -32,8 +32,9 @@ export const IMAGE_REQUEST_LIMITS = {
 } as const;
 
 /** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
+@ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
 export class GenerateImageDto {
-  @ApiPropertyOptional({ description: 'Required unless templateId is given', maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, example: 'A lighthouse at dawn, watercolour' })
+  @ApiPropertyOptional({ description: 'Required unless templateId is given; not together with templateId', maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, example: 'A lighthouse at dawn, watercolour' })
   @ValidateIf((dto: GenerateImageDto) => dto.templateId === undefined || dto.prompt !== undefined)
   @Trim()
   @IsString()
@@ -71,7 +72,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: IMAGE_REQUEST_LIMITS.maxImages, default: 1, description: 'Number of images' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(IMAGE_REQUEST_LIMITS.maxImages)
@@ -114,7 +114,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ minimum: 0, description: 'Stability and placeholder' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -122,7 +121,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 150, description: 'Placeholder only; hosted APIs choose their own' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(150)
@@ -130,7 +128,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: 50, description: 'CFG scale (Stability sd3, placeholder)' })
   @IsOptional()
-  @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(50)
@@ -138,7 +135,6 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_JOB_PRIORITY, default: 0, description: 'Higher runs sooner' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_JOB_PRIORITY)

@@ -10,7 +10,7 @@ function problemsOf(req: ImageGenerationRequest): string[] {
     return [];
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
-    return ((error as ValidationError).details as { problems: string[] }[]).flatMap((detail) => detail.problems);
+    return ((error as ValidationError).details ?? []).flatMap((detail) => detail.problems);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ProviderNotConfiguredError } from '../../common/errors';
+import { ValidationError, ProviderNotConfiguredError } from '../../common/errors';
 import { EngineConfig } from '../../config/engine-config';
 import { OpenAiCompatibleTextProvider } from './openai-compatible-text.provider';
 import { routeModel, TEXT_PROVIDER_SETUP_HINT } from './text-provider-config';
@@ -31,11 +31,10 @@ export class TextProviderRegistry {
     const endpoint = routeModel(endpoints, model, options.provider ?? undefined);
     if (!endpoint) {
       const routes = endpoints.map((e) => `${e.name} (${e.models.length > 0 ? e.models.join(', ') : 'any model'})`).join('; ');
-      throw new BadRequestError(
-        options.provider
-          ? `Unknown text provider "${options.provider}"; configured: ${endpoints.map((e) => e.name).join(', ')}`
-          : `No configured text provider serves model "${model}"; routes: ${routes}`,
-      );
+      const [field, message] = options.provider
+        ? ['provider', `Unknown text provider "${options.provider}"; configured: ${endpoints.map((e) => e.name).join(', ')}`]
+        : ['model', `No configured text provider serves model "${model}"; routes: ${routes}`];
+      throw new ValidationError(message, [{ field, problems: [message] }]);
     }
     let provider = this.providers.get(endpoint.name);
     if (!provider) {

@@ -32,14 +32,14 @@ export const TEMPLATE_FIELD_LIMITS = {
 } as const;
 
 export class CreateTemplateDto {
-  @ApiProperty({ example: 'Launch tweet', maxLength: TEMPLATE_FIELD_LIMITS.nameLength })
+  @ApiProperty({ example: 'Launch tweet' })
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(TEMPLATE_FIELD_LIMITS.nameLength)
   name: string;
 
-  @ApiPropertyOptional({ maxLength: TEMPLATE_FIELD_LIMITS.descriptionLength })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.descriptionLength)
@@ -49,38 +49,38 @@ export class CreateTemplateDto {
   @IsEnum(TemplateType)
   type: TemplateType;
 
-  @ApiPropertyOptional({ example: 'social', maxLength: TEMPLATE_FIELD_LIMITS.categoryLength })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'social' })
   @IsOptional()
   @Trim()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.categoryLength)
   category?: string | null;
 
-  @ApiProperty({ example: 'Write a tweet announcing {{product}} to {{audience}}', maxLength: TEMPLATE_FIELD_LIMITS.promptLength })
+  @ApiProperty({ example: 'Write a tweet announcing {{product}} to {{audience}}' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(TEMPLATE_FIELD_LIMITS.promptLength)
   prompt: string;
 
-  @ApiPropertyOptional({ description: 'Image templates: what to avoid; may use {{variables}} too', maxLength: TEMPLATE_FIELD_LIMITS.negativePromptLength })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Image templates: what to avoid; may use {{variables}} too' })
   @IsOptional()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.negativePromptLength)
   negativePrompt?: string | null;
 
-  @ApiPropertyOptional({ description: 'Model to generate with unless the request names one', maxLength: TEMPLATE_FIELD_LIMITS.modelLength })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Model to generate with unless the request names one' })
   @IsOptional()
   @Trim()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.modelLength)
   model?: string | null;
 
-  @ApiPropertyOptional({ type: Object, description: 'Generation options used as defaults, e.g. { "tone": "playful" } or { "size": "1024x1024" }' })
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'Generation options used as defaults, e.g. { "tone": "playful" } or { "size": "1024x1024" }' })
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ type: [TemplateVariableDto], maxItems: TEMPLATE_LIMITS.maxVariables, description: 'Must match the {{placeholders}} of prompt and negativePrompt exactly' })
+  @ApiPropertyOptional({ type: [TemplateVariableDto], description: 'Must match the {{placeholders}} of prompt and negativePrompt exactly' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(TEMPLATE_LIMITS.maxVariables)
@@ -88,7 +88,7 @@ export class CreateTemplateDto {
   @Type(() => TemplateVariableDto)
   variables?: TemplateVariableDto[];
 
-  @ApiPropertyOptional({ example: 'https://cdn.example.com/thumbs/launch.png' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://cdn.example.com/thumbs/launch.png' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(TEMPLATE_FIELD_LIMITS.urlLength)
