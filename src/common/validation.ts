@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiHeader, ApiParam } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { ValidateBy } from 'class-validator';
 import type { Request } from 'express';
 import { ValidationError } from './errors';
 
@@ -66,4 +67,34 @@ export function ToStringList(): PropertyDecorator {
 /** Trims string input so "  " counts as empty for @IsNotEmpty / @Length. */
 export function Trim(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+}
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2})))?$/i;
+
+/**
+ * Whether `value` is an ISO 8601 calendar date or date-time (RFC 3339) that exists: every year from 0000 on,
+ * which validator.js's check refuses below year 100 (its Date arithmetic maps 0–99 to 1900–1999).
+ */
+export function isIsoDateTime(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHours < 24 &&
+    offsetMinutes < 60
+  );
+}
+
+/** An ISO 8601 date or date-time (see isIsoDateTime); documented as `format: date-time`. */
+export function IsIsoDateTime(message: string): PropertyDecorator {
+  return ValidateBy({ name: 'isIsoDateTime', validator: { validate: isIsoDateTime, defaultMessage: () => message } });
 }

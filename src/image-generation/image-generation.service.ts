@@ -168,6 +168,7 @@ export class ImageGenerationService {
     const negativePrompt = input.negativePrompt?.trim() || undefined;
     assertLibraryLimits(prompt, negativePrompt);
     validateImageRequest(toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters), spec);
+    this.providers.assertConfigured(provider);
     return { ...input, prompt, negativePrompt, provider: provider.name, model, parameters, priority: input.priority ?? 0 };
   }
 

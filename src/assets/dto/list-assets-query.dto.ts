@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsBoolean, IsEnum, IsISO8601, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEnum, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { ToBoolean, ToStringList, Trim } from '../../common/validation';
+import { IsIsoDateTime, ToBoolean, ToStringList, Trim } from '../../common/validation';
 import { AssetStatus, AssetType } from '../../generated/prisma/client';
 import { ASSET_LIMITS } from '../asset-rules';
 
@@ -13,11 +13,11 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 /** Optional creation-time window shared by the list and the stats: createdFrom ≤ createdAt < createdTo. */
 export class CreatedRangeQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive lower bound on createdAt (ISO 8601 date or date-time)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'createdFrom must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime('createdFrom must be an ISO 8601 date or date-time')
   createdFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive upper bound on createdAt (ISO 8601 date or date-time)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO 8601 date or date-time' })
+  @IsOptional() @IsIsoDateTime('createdTo must be an ISO 8601 date or date-time')
   createdTo?: string;
 }
 

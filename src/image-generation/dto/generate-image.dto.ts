@@ -70,11 +70,11 @@ export class GenerateImageDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, { message: 'model must be a model name (letters, digits, . _ : / -; at most 100)' })
   model?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: IMAGE_REQUEST_LIMITS.maxImages, default: 1, description: 'Number of images' })
+  // The bound is each model's (checked with the model's other rules, so all are reported together).
+  @ApiPropertyOptional({ maximum: IMAGE_REQUEST_LIMITS.maxImages, default: 1, description: 'Number of images: at most 10, and at most what the model allows' })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(IMAGE_REQUEST_LIMITS.maxImages)
   n?: number;
 
   @ApiPropertyOptional({ example: '1024x1024', description: 'WIDTHxHEIGHT or auto (OpenAI, placeholder)' })

@@ -49,7 +49,11 @@ export class ImageProviderRegistry {
     return [this.providers.openai, this.providers.stability].find((provider) => provider.isConfigured()) ?? this.providers.placeholder;
   }
 
-  /** Throws a 400 for an unknown model and a 503 for a provider without credentials. */
+  /**
+   * The provider and the rules of the model a request names. A model the catalogue gives to another provider
+   * than the one named, or an unknown model without a provider, is a 400. Credentials are not checked here
+   * (see assertConfigured), so a request's every problem is found before a missing key is reported.
+   */
   resolve(selection: { provider?: ImageProviderName; model?: string }): ResolvedImageModel {
     const provider = selection.provider
       ? this.providers[selection.provider]
@@ -57,13 +61,21 @@ export class ImageProviderRegistry {
         ? this.providers[this.knownModel(selection.model).provider]
         : this.defaultProvider();
     const model = selection.model ?? provider.defaultModel;
-    const spec = imageModelSpec(model, provider.name);
-    if (!spec) throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`);
-    if (!provider.isConfigured()) {
-      const hint = provider.name === 'placeholder' ? undefined : IMAGE_PROVIDER_SETUP_HINTS[provider.name];
-      throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`);
+    const known = IMAGE_MODELS[model];
+    if (known && known.provider !== provider.name) {
+      const message = `Model ${model} is served by provider ${known.provider}, not ${provider.name}: name provider ${known.provider}, or a model of ${provider.name}`;
+      throw new ValidationError(message, [{ field: 'model', problems: [message] }]);
     }
+    const spec = imageModelSpec(model, provider.name);
+    if (!spec) throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`, [{ field: 'model', problems: [`not served by ${provider.name}`] }]);
     return { provider, model, spec };
+  }
+
+  /** 503 naming the variables to set when the provider has no credentials here. */
+  assertConfigured(provider: ImageProvider): void {
+    if (provider.isConfigured()) return;
+    const hint = provider.name === 'placeholder' ? undefined : IMAGE_PROVIDER_SETUP_HINTS[provider.name];
+    throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`);
   }
 
   private knownModel(model: string): ImageModelSpec {
