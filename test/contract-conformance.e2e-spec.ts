@@ -197,9 +197,9 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     expect(refused).toEqual([]);
   }, 240_000);
 
-  /** One request per broken rule, each a copy of a valid request with one property changed. */
+  /** One request per broken rule, each a copy of the minimal valid request with one property changed. */
   function negativeRequests(path: string, operation: Operation): { rule: string; request: ContractRequest }[] {
-    const [valid] = fc.sample(positiveRequest(path, operation), { numRuns: 1, seed: 7 });
+    const valid = minimalRequest(path, operation);
     const cases: { rule: string; request: ContractRequest }[] = [];
     for (const parameter of operation.parameters ?? []) {
       const schema = checker.resolve(parameter.schema);
@@ -211,14 +211,14 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     }
     const bodySchema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
     if (bodySchema.properties) {
-      const body = valid.body as Record<string, unknown>;
+      const body = (valid.body ?? {}) as Record<string, unknown>;
       for (const [name, raw] of Object.entries(bodySchema.properties)) {
         const schema = checker.resolve(raw);
         const values = [...violationOf(schema), ...(schema.items ? violationOf(checker.resolve(schema.items)).map((item) => [item]) : [])];
         for (const value of values) cases.push({ rule: `body ${name}=${JSON.stringify(value).slice(0, 20)}`, request: { ...valid, body: { ...body, [name]: value } } });
       }
       for (const name of bodySchema.required ?? []) {
-        const { [name]: _dropped, ...rest } = body;
+        const { [name]: _dropped, ...rest } = body ?? {};
         cases.push({ rule: `body without required ${name}`, request: { ...valid, body: rest } });
       }
       if (bodySchema.additionalProperties === false) cases.push({ rule: 'body with an unknown property', request: { ...valid, body: { ...body, notInTheContract: 1 } } });

@@ -226,7 +226,7 @@ describe('image generation with providers configured', () => {
       [{ prompt: 'x', model: 'no-such-model' }, 'Unknown image model no-such-model'],
       [{ model: 'placeholder' }, 'prompt'],
       [{ prompt: '   ', model: 'placeholder' }, 'prompt should not be empty'],
-      [{ prompt: 'x', n: 11 }, 'n must not be greater than 10'],
+      [{ prompt: 'x', n: 11 }, 'n must be at most 10'],
       [{ prompt: 'x', priority: 11 }, 'priority must not be greater than 10'],
       [{ prompt: 'x', templateId: '6f1c2f4e-1111-4111-8111-111111111111' }, 'Give either prompt or templateId, not both'],
       [{ prompt: 'x', variables: { a: 'b' } }, 'variables are only used with templateId'],
@@ -482,7 +482,7 @@ describe('image generation with no provider configured', () => {
   it('regenerating onto an unconfigured provider names its variables too', async () => {
     const user = newUserId();
     const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'A tiny robot', size: '64x64' }));
-    const res = await t.http.post(`${BASE}/image/${job.assets[0].id}/regenerate`).set(bearer(user)).send({ provider: 'openai' });
+    const res = await t.http.post(`${BASE}/image/${job.assets[0].id}/regenerate`).set(bearer(user)).send({ provider: 'openai', size: '1024x1024' });
     expect(res.body).toMatchObject({ statusCode: 503, error: 'PROVIDER_NOT_CONFIGURED' });
     expect(res.body.message).toContain('OPENAI_API_KEY');
   });

@@ -10,7 +10,7 @@ export class FieldProblemDto {
   problems: string[];
 }
 
-/** The one error shape every route answers with (docs/ARCHITECTURE.md, "HTTP contract"). */
+/** The one error shape every route answers with (docs/ARCHITECTURE.md §8). */
 export class ErrorResponseDto {
   @ApiProperty({ enum: [false] })
   success: false;

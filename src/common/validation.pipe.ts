@@ -63,10 +63,12 @@ class EngineValidationPipe extends ValidationPipe {
         nulCharacters.map((field) => ({ field, problems: ['must not contain the NUL character (\\u0000)'] })),
       );
     }
-    const nulls = unexpectedNulls(metadata.metatype, value).map((field) => ({ field, problems: [`${field} must not be null`] }));
-    if (nulls.length === 0) return super.transform(value, metadata);
-    const problems = [...nulls, ...(await super.transform(value, metadata).then(() => [], problemsOf))];
-    throw new ValidationError(`Invalid request: ${problems.flatMap((problem) => problem.problems).join('; ')}`.slice(0, 1000), problems);
+    const nullFields = unexpectedNulls(metadata.metatype, value);
+    if (nullFields.length === 0) return super.transform(value, metadata);
+    const nulls = nullFields.map((field) => ({ field, problems: [`${field} cannot be null`] }));
+    const others = await super.transform(value, metadata).then(() => [], problemsOf);
+    const message = others.length ? `Invalid request: ${[...nulls, ...others].flatMap((problem) => problem.problems).join('; ')}` : `These fields cannot be null: ${nullFields.join(', ')}`;
+    throw new ValidationError(message.slice(0, 1000), [...nulls, ...others]);
   }
 }
 
