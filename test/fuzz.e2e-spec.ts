@@ -4,6 +4,7 @@ import { AssetsService } from '../src/assets/assets.service';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
+import type { JsonSchema, OpenApi, Operation } from './support/openapi-contract';
 
 /**
  * Property-based bad input on every /api/creative route, driven by /docs-json so a new route is fuzzed
@@ -19,32 +20,6 @@ import { FakeProvider, startFakeProvider } from './support/fake-provider';
 const BASE = '/api/creative';
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 30);
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261123);
-
-type JsonSchema = {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  enum?: unknown[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  allOf?: JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-};
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  schema?: JsonSchema;
-}
-interface Operation {
-  parameters?: Parameter[];
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-}
-interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, JsonSchema> };
-}
 
 interface FuzzRequest {
   path: string;

@@ -1,9 +1,8 @@
 import { ValidationError } from '../../common/errors';
 import type { ImageProviderName } from '../../config/engine-config';
-import type { ImageGenerationRequest } from './image-provider';
+import { IMAGE_OUTPUT_FORMATS, type ImageGenerationRequest, type ImageOutputFormat } from './image-provider';
 
-export const IMAGE_OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
-export type ImageOutputFormat = (typeof IMAGE_OUTPUT_FORMATS)[number];
+export { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat };
 
 /** What one image model accepts. Requests are checked against it before anything is queued. */
 export interface ImageModelSpec {

@@ -1,5 +1,7 @@
 import type { ImageProviderName } from '../../config/engine-config';
-import type { ImageOutputFormat } from './image-models';
+
+export const IMAGE_OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export type ImageOutputFormat = (typeof IMAGE_OUTPUT_FORMATS)[number];
 
 /** A provider-neutral image request, already validated against its model's rules (image-models.ts). */
 export interface ImageGenerationRequest {
