@@ -67,7 +67,13 @@ type VariablesIn<Tree> = { [Key in keyof Tree]: Tree[Key] extends AnyVariable ? 
 
 /** The raw (validated, transformed) environment of a tree, keyed by variable name. */
 export type EnvironmentOf<Tree> = {
-  [Variable in VariablesIn<Tree> as Variable extends ConfigVariable<infer Name, any, any> ? Name : never]: Variable extends ConfigVariable<string, infer Raw, any> ? Raw : never;
+  [Variable in VariablesIn<Tree> as Variable extends ConfigVariable<infer Name, any, any> ? Name : never]: Variable extends ConfigVariable<
+    string,
+    infer Raw,
+    any
+  >
+    ? Raw
+    : never;
 };
 
 export function variablesIn(tree: VariableTree): ConfigVariable[] {
@@ -75,16 +81,20 @@ export function variablesIn(tree: VariableTree): ConfigVariable[] {
 }
 
 export function valuesOf<Tree extends VariableTree>(tree: Tree, env: Record<string, unknown>): ValuesOf<Tree> {
-  const entries = Object.entries(tree).map(([key, node]) => [key, node instanceof ConfigVariable ? node.toValue(env[node.name]) : valuesOf(node, env)]);
+  const entries = Object.entries(tree).map(([key, node]) => [
+    key,
+    node instanceof ConfigVariable ? node.toValue(env[node.name]) : valuesOf(node, env),
+  ]);
   return Object.fromEntries(entries) as ValuesOf<Tree>;
 }
 
 const identity = <T>(value: T): T => value;
 
 export const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
-export const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  typeof value === 'string'
+    ? (({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[value.toLowerCase()] ?? value)
+    : value;
+export const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 /** '' is unset; a decimal string becomes a number; anything else stays as given and fails validation. */
 export const toOptionalDecimal = ({ value }: { value: unknown }) =>
   value === '' ? undefined : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
@@ -108,7 +118,10 @@ export function text<const Name extends string>(spec: VariableDescription<string
 }
 
 /** Unset or '' is undefined. */
-export function optionalText<const Name extends string>(spec: Omit<VariableDescription<string | undefined>, 'default'> & { name: Name }, ...rules: PropertyDecorator[]) {
+export function optionalText<const Name extends string>(
+  spec: Omit<VariableDescription<string | undefined>, 'default'> & { name: Name },
+  ...rules: PropertyDecorator[]
+) {
   return variable({ ...spec, default: undefined as string | undefined }, [Transform(emptyToUndefined), IsOptional(), IsString(), ...rules]);
 }
 

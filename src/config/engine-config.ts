@@ -59,9 +59,7 @@ export class EngineConfig {
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-    ),
+    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
 }
 
@@ -70,9 +68,7 @@ function describe(errors: ValidationError[]): string[] {
  * Throws one ConfigValidationError naming every missing or invalid variable.
  */
 export function loadConfig(env: Record<string, string | undefined>): EngineConfig {
-  const known = Object.fromEntries(
-    ENGINE_VARIABLES.filter(({ name }) => env[name] !== undefined).map(({ name }) => [name, env[name]]),
-  );
+  const known = Object.fromEntries(ENGINE_VARIABLES.filter(({ name }) => env[name] !== undefined).map(({ name }) => [name, env[name]]));
   const parsed = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));
