@@ -15,7 +15,7 @@ type EnvironmentValues = EnvironmentOf<typeof CONFIG_VARIABLES> & EnvironmentOf<
 
 /** The environment as validated: every declared variable, with its default when unset (class-validator's target). */
 export interface EnvironmentVariables extends EnvironmentValues {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class carries the rules, the interface the types
+// The class carries the validation rules (applied below); the interface merged into it, the types.
 export class EnvironmentVariables {
   constructor() {
     // Optional variables are own keys too (undefined), so the keys of an instance are the variables read.
@@ -46,7 +46,7 @@ type EngineConfigValues = ValuesOf<typeof CONFIG_VARIABLES> & {
  * shape is the shape of CONFIG_VARIABLES (src/config/engine-variables.ts).
  */
 export interface EngineConfig extends EngineConfigValues {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- a class, so that Nest can inject it by type
+// A class, so that Nest injects it by type; the interface merged into it gives the typed fields.
 export class EngineConfig {
   constructor(env: EnvironmentVariables) {
     Object.assign(this, valuesOf(CONFIG_VARIABLES, env as unknown as Record<string, unknown>));
