@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { ConfigValidationError, EnvironmentVariables, loadConfig } from '../src/config/engine-config';
+import { ConfigValidationError, ENGINE_VARIABLES, EnvironmentVariables, loadConfig } from '../src/config/engine-config';
+import { CONFIG_DOCS_UPDATE_COMMAND, renderEnvExample, renderReadmeTable, replaceReadmeTable } from './support/config-docs';
 import { testEnvironment } from './support/test-env';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -132,6 +133,27 @@ describe('.env.example', () => {
   it('shows each default as the service applies it', () => {
     for (const [name, value] of Object.entries(defaults)) {
       if (value !== undefined) expect(`${name}=${documented.get(name)}`).toBe(`${name}=${String(value)}`);
+    }
+  });
+});
+
+describe('.env.example and the README are generated from the declarations (src/config/engine-variables.ts)', () => {
+  const documents = [
+    { file: '.env.example', render: () => renderEnvExample(ENGINE_VARIABLES) },
+    { file: 'README.md', render: (current: string) => replaceReadmeTable(current, renderReadmeTable(ENGINE_VARIABLES)) },
+  ];
+
+  it.each(documents)(`$file lists exactly the declared variables with their defaults and descriptions (${CONFIG_DOCS_UPDATE_COMMAND} regenerates it)`, ({ file, render }) => {
+    const target = path.join(ROOT, file);
+    const current = readFileSync(target, 'utf8');
+    const expected = render(current);
+    if (process.env.UPDATE_CONFIG_DOCS === '1') writeFileSync(target, expected);
+    else expect(current).toBe(expected);
+  });
+
+  it('every variable has a one-line description and a group', () => {
+    for (const variable of ENGINE_VARIABLES) {
+      expect({ name: variable.name, oneLine: variable.description.trim() !== '' && !variable.description.includes('\n') }).toEqual({ name: variable.name, oneLine: true });
     }
   });
 });

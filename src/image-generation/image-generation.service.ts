@@ -16,7 +16,7 @@ import { validateImageRequest } from '../providers/image/image-models';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, ImageGenerationJobData, imageJobOptions } from '../queue/queue.constants';
 import { withTimeout } from '../queue/with-timeout';
-import { TemplatesService } from '../templates/templates.service';
+import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import type { GenerateImageDto, GenerateImageResponseDto, RegenerateImageDto } from './dto/generate-image.dto';
 import type { ImageJobStatusResponseDto } from './dto/job-response.dto';
 import { GenerationJobsService } from './generation-jobs.service';
@@ -26,6 +26,8 @@ import { compactParameters, ImageJobParameters, pickImageParameters, toProviderR
 export type GenerateImageInput = GenerateImageDto;
 export type RegenerateImageInput = RegenerateImageDto;
 export type ListUserImagesInput = Omit<ListAssetsQueryDto, 'type'>;
+/** The fields of an image request besides its template and the template's values. */
+export type TemplateImageInput = Omit<GenerateImageInput, 'prompt' | 'templateId' | 'variables'>;
 
 export interface GenerateOptions {
   /**
@@ -84,6 +86,11 @@ export class ImageGenerationService {
     return this.enqueue(userId, await this.draftFromRequest(userId, input), idempotency);
   }
 
+  /** generateImage from an image template the caller has already rendered (POST /content/from-template), so it is rendered once. */
+  async generateImageFromTemplate(userId: string, rendered: RenderedTemplate, input: TemplateImageInput = {}): Promise<GenerateImageResponseDto> {
+    return this.enqueue(userId, this.draftFromTemplate(rendered, input), undefined);
+  }
+
   async getImageStatus(userId: string, jobId: string): Promise<ImageJobStatusResponseDto> {
     return this.jobs.getJobStatus(userId, jobId);
   }
@@ -139,6 +146,11 @@ export class ImageGenerationService {
         { field: 'templateId', problems: ['not an image template'] },
       ]);
     }
+    return this.draftFromTemplate(rendered, input);
+  }
+
+  /** A job from a rendered image template. */
+  private draftFromTemplate(rendered: RenderedTemplate, input: TemplateImageInput): JobDraft {
     return this.draft({
       ...input,
       type: 'image_generation',

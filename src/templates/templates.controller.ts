@@ -7,12 +7,7 @@ import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { CreateTemplateDto } from './dto/create-template.dto';
 import { ListTemplatesQueryDto } from './dto/list-templates-query.dto';
-import {
-  DeleteTemplateResponseDto,
-  TemplatePageResponseDto,
-  TemplateResponseDto,
-  toTemplateResponse,
-} from './dto/template-response.dto';
+import { DeleteTemplateResponseDto, TemplatePageResponseDto, TemplateResponseDto } from './dto/template-response.dto';
 import { UpdateTemplateDto } from './dto/update-template.dto';
 import { TemplatesService } from './templates.service';
 
@@ -24,7 +19,7 @@ export class TemplatesController {
   @ApiOperation({ summary: 'Create a template; its variables must match the {{placeholders}} of the prompt' })
   @ApiCreatedResponse({ type: TemplateResponseDto })
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateTemplateDto): Promise<TemplateResponseDto> {
-    return toTemplateResponse(await this.templates.createTemplate(user.id, body));
+    return this.templates.createTemplate(user.id, body);
   }
 
   @Get('template/:id')
@@ -32,15 +27,14 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateResponseDto })
   @ApiErrorResponse(404, 'No such template, or a private one of another user')
   async get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<TemplateResponseDto> {
-    return toTemplateResponse(await this.templates.getTemplate(user.id, id));
+    return this.templates.getTemplate(user.id, id);
   }
 
   @Get('templates')
   @ApiOperation({ summary: 'Templates you can see, filtered by type, category, tags, search and scope; newest or most used first' })
   @ApiOkResponse({ type: TemplatePageResponseDto })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListTemplatesQueryDto): Promise<TemplatePageResponseDto> {
-    const page = await this.templates.listTemplates(user.id, query);
-    return { items: page.items.map(toTemplateResponse), nextCursor: page.nextCursor };
+    return this.templates.listTemplates(user.id, query);
   }
 
   @Patch('template/:id')
@@ -49,7 +43,7 @@ export class TemplatesController {
   @ApiErrorResponse(403, 'A default or another user’s public template')
   @ApiErrorResponse(404, 'No such template, or a private one of another user')
   async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateTemplateDto): Promise<TemplateResponseDto> {
-    return toTemplateResponse(await this.templates.updateTemplate(user.id, id, body));
+    return this.templates.updateTemplate(user.id, id, body);
   }
 
   @Delete('template/:id')

@@ -1,0 +1,402 @@
+import { Transform } from 'class-transformer';
+import { IsNumber, IsOptional, IsString, IsUrl, Matches, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { parsePricingOverrides } from '../providers/pricing';
+import { resolveTextProviders, TEXT_MAX_RETRIES_LIMIT, TextProviderEnvironment } from '../providers/text/text-provider-config';
+import { flag, integer, oneOf, optionalOneOf, optionalText, text, toOptionalDecimal, variable } from './config-variable';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export const AUTH_MODES = ['jwt', 'header'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+export const IMAGE_PROVIDER_NAMES = ['openai', 'stability', 'placeholder'] as const;
+export type ImageProviderName = (typeof IMAGE_PROVIDER_NAMES)[number];
+
+/** A variable holding structured data (JSON) is valid when `problemsOf` finds nothing; else one message listing every problem. */
+function HasNoProblems<Env>(problemsOf: (env: Env) => string[]): PropertyDecorator {
+  return ValidateBy({
+    name: 'hasNoProblems',
+    validator: {
+      validate: (_value, args) => problemsOf(args!.object as Env).length === 0,
+      defaultMessage: (args) => problemsOf(args!.object as Env).join('; '),
+    },
+  });
+}
+
+const HOUR_MS = 3_600_000;
+const httpUrl = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] });
+
+/**
+ * Every environment variable the engine reads, declared once, in the shape of EngineConfig (whose `text` and
+ * `pricing` are computed from TEXT_AND_PRICING_VARIABLES). `.env.example` and the README's configuration table
+ * are generated from these declarations (test/config.e2e-spec.ts keeps them in step).
+ */
+export const CONFIG_VARIABLES = {
+  port: integer({ name: 'PORT', group: 'http', default: 3000, min: 0, max: 65535, description: 'Port of the HTTP listener.' }),
+  host: text({ name: 'HOST', group: 'http', default: '0.0.0.0', description: 'Address of the HTTP listener.' }),
+  bodyLimit: variable(
+    { name: 'BODY_LIMIT', group: 'http', default: '1mb', description: 'Largest accepted request body (413 above it), e.g. 512kb, 1mb.' },
+    [Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })],
+  ),
+  logLevel: oneOf({
+    name: 'LOG_LEVEL',
+    group: 'http',
+    default: 'log',
+    choices: LOG_LEVELS,
+    description: 'Most verbose level logged: error, warn, log, debug or verbose.',
+  }),
+
+  databaseUrl: variable(
+    {
+      name: 'DATABASE_URL',
+      group: 'database',
+      default: 'postgresql://postgres@localhost:5432/creative_engine',
+      description: 'PostgreSQL connection URL.',
+    },
+    [Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgresql:// connection URL' })],
+  ),
+  databasePoolSize: integer({
+    name: 'DATABASE_POOL_SIZE',
+    group: 'database',
+    default: 10,
+    min: 1,
+    max: 200,
+    description: 'PostgreSQL connections per process.',
+  }),
+
+  redisUrl: variable(
+    { name: 'REDIS_URL', group: 'redis', default: 'redis://127.0.0.1:6379', description: 'Redis of the Bull queue and the rate-limit counters.' },
+    [Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })],
+  ),
+  queuePrefix: text(
+    {
+      name: 'QUEUE_PREFIX',
+      group: 'redis',
+      default: 'creative-engine',
+      description: 'Prefix of every Bull key, so several deployments can share one Redis.',
+    },
+    Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, ":", "_" or "-"' }),
+  ),
+  queue: {
+    lockDurationMs: integer({
+      name: 'QUEUE_LOCK_DURATION_MS',
+      group: 'redis',
+      default: 30000,
+      min: 500,
+      max: HOUR_MS,
+      description: 'Lock of a running job: a job whose worker died is picked up again once it expires.',
+    }),
+    stalledIntervalMs: integer({
+      name: 'QUEUE_STALLED_INTERVAL_MS',
+      group: 'redis',
+      default: 30000,
+      min: 200,
+      max: HOUR_MS,
+      description: 'How often workers look for stalled jobs (whose lock expired).',
+    }),
+    maxStalledCount: integer({
+      name: 'QUEUE_MAX_STALLED_COUNT',
+      group: 'redis',
+      default: 1,
+      min: 0,
+      max: 100,
+      description: 'Times a job may stall and be picked up again before it fails.',
+    }),
+    commandTimeoutMs: integer({
+      name: 'QUEUE_COMMAND_TIMEOUT_MS',
+      group: 'redis',
+      default: 5000,
+      min: 100,
+      max: 60000,
+      description: 'Longest an API request waits on Redis (enqueue, cancel) before answering 503 while Redis is unreachable.',
+    }),
+    recoveryIntervalMs: integer({
+      name: 'QUEUE_RECOVERY_INTERVAL_MS',
+      group: 'redis',
+      default: 60000,
+      min: 0,
+      max: HOUR_MS,
+      description:
+        'How often workers re-enqueue queued jobs whose Bull job was lost (crash between insert and enqueue, Redis restarted without persistence); 0 = never.',
+    }),
+    keepCompleted: integer({
+      name: 'QUEUE_KEEP_COMPLETED',
+      group: 'redis',
+      default: 1000,
+      min: 0,
+      max: 1_000_000,
+      description: 'Completed Bull jobs kept in Redis (the database keeps every job).',
+    }),
+    keepFailed: integer({
+      name: 'QUEUE_KEEP_FAILED',
+      group: 'redis',
+      default: 5000,
+      min: 0,
+      max: 1_000_000,
+      description: 'Failed Bull jobs kept in Redis (the database keeps every job).',
+    }),
+  },
+
+  auth: {
+    mode: oneOf({
+      name: 'AUTH_MODE',
+      group: 'auth',
+      default: 'jwt',
+      choices: AUTH_MODES,
+      description:
+        'jwt: `Authorization: Bearer <HS256 JWT>` with the user id in `sub`; header: trust `X-User-Id`, only behind a gateway that authenticates users (a warning is logged at start-up).',
+    }),
+    jwtSecret: variable(
+      {
+        name: 'AUTH_JWT_SECRET',
+        group: 'auth',
+        default: undefined as string | undefined,
+        example: 'change-me-to-a-long-random-secret-of-32-chars-or-more',
+        description: 'Required with AUTH_MODE=jwt, at least 32 characters; replace the development value of .env.example in any real deployment.',
+      },
+      [
+        ValidateIf((env: { AUTH_MODE?: string }) => env.AUTH_MODE === 'jwt'),
+        IsString({ message: 'AUTH_JWT_SECRET is required when AUTH_MODE=jwt' }),
+        MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' }),
+      ],
+    ),
+    jwtIssuer: optionalText({ name: 'AUTH_JWT_ISSUER', group: 'auth', description: 'When set, the `iss` every token must carry.' }),
+    jwtAudience: optionalText({ name: 'AUTH_JWT_AUDIENCE', group: 'auth', description: 'When set, the `aud` every token must carry.' }),
+  },
+
+  storageDir: text({ name: 'STORAGE_DIR', group: 'storage', default: './storage', description: 'Where generated files and thumbnails are stored.' }),
+  storage: {
+    maxFileBytes: integer({
+      name: 'STORAGE_MAX_FILE_BYTES',
+      group: 'storage',
+      default: 50 * 1024 * 1024,
+      min: 1024,
+      max: 1024 * 1024 * 1024,
+      description: 'Largest file saveAsset accepts (413 above it).',
+    }),
+    deletionRetryIntervalMs: integer({
+      name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',
+      group: 'storage',
+      default: 5 * 60 * 1000,
+      min: 0,
+      max: 24 * HOUR_MS,
+      description: 'How often failed file deletions are retried (0 = never).',
+    }),
+  },
+
+  worker: {
+    enabled: flag({
+      name: 'WORKER_ENABLED',
+      group: 'workers',
+      default: true,
+      description: 'true: this process also consumes the queue; false: an API that only enqueues (run `npm run start:worker` elsewhere).',
+    }),
+    concurrency: integer({
+      name: 'WORKER_CONCURRENCY',
+      group: 'workers',
+      default: 2,
+      min: 1,
+      max: 64,
+      description: 'Jobs processed at once per process.',
+    }),
+  },
+
+  openai: {
+    apiKey: optionalText({
+      name: 'OPENAI_API_KEY',
+      group: 'openai',
+      description: 'API key of OpenAI or of an OpenAI-compatible endpoint, for images and text.',
+    }),
+    baseUrl: optionalText(
+      {
+        name: 'OPENAI_BASE_URL',
+        group: 'openai',
+        description: 'Another OpenAI-compatible endpoint, e.g. an Azure OpenAI, OpenRouter, Ollama, vLLM or LocalAI URL.',
+      },
+      httpUrl(),
+    ),
+    organization: optionalText({ name: 'OPENAI_ORGANIZATION', group: 'openai', description: 'OpenAI organization sent with every request.' }),
+    timeoutMs: integer({
+      name: 'OPENAI_TIMEOUT_MS',
+      group: 'openai',
+      default: 60000,
+      min: 1000,
+      max: 600000,
+      description: 'Time limit of one OpenAI request.',
+    }),
+  },
+
+  stability: {
+    apiKey: optionalText({ name: 'STABILITY_API_KEY', group: 'images', description: 'API key of Stability AI.' }),
+    baseUrl: variable(
+      { name: 'STABILITY_BASE_URL', group: 'images', default: 'https://api.stability.ai', description: 'Stability API (or a compatible endpoint).' },
+      [httpUrl()],
+    ),
+  },
+
+  imageGeneration: {
+    defaultProvider: optionalOneOf({
+      name: 'IMAGE_DEFAULT_PROVIDER',
+      group: 'images',
+      choices: IMAGE_PROVIDER_NAMES,
+      description:
+        'openai, stability or placeholder; unset: openai if OPENAI_API_KEY is set, else stability if STABILITY_API_KEY is set, else placeholder.',
+    }),
+    openaiModel: text({
+      name: 'OPENAI_IMAGE_MODEL',
+      group: 'images',
+      default: 'gpt-image-2',
+      description: 'Default model of the openai image provider.',
+    }),
+    stabilityModel: text({
+      name: 'STABILITY_IMAGE_MODEL',
+      group: 'images',
+      default: 'core',
+      description: 'Default model of the stability image provider: core, ultra or sd3.',
+    }),
+    download: {
+      allowedHosts: variable(
+        {
+          name: 'IMAGE_DOWNLOAD_ALLOWED_HOSTS',
+          group: 'images',
+          default: 'oaidalleapiprodscus.blob.core.windows.net',
+          description: 'Hosts a provider image URL may be downloaded from (comma-separated, `*.domain` allowed); https only.',
+        },
+        [IsString()],
+        (hosts: string) =>
+          hosts
+            .split(',')
+            .map((host) => host.trim().toLowerCase())
+            .filter((host) => host !== ''),
+      ),
+      allowInsecureLoopback: flag({
+        name: 'IMAGE_DOWNLOAD_ALLOW_INSECURE_LOOPBACK',
+        group: 'images',
+        default: false,
+        description: 'Tests only: also allow http downloads from loopback.',
+      }),
+      timeoutMs: integer({
+        name: 'IMAGE_DOWNLOAD_TIMEOUT_MS',
+        group: 'images',
+        default: 30000,
+        min: 100,
+        max: 600000,
+        description: 'Time limit of one image download.',
+      }),
+    },
+    attempts: integer({
+      name: 'IMAGE_JOB_ATTEMPTS',
+      group: 'images',
+      default: 3,
+      min: 1,
+      max: 20,
+      description: 'Attempts of an image job before it fails.',
+    }),
+    backoffMs: integer({
+      name: 'IMAGE_JOB_BACKOFF_MS',
+      group: 'images',
+      default: 5000,
+      min: 0,
+      max: HOUR_MS,
+      description: 'Base of the exponential backoff between attempts; a provider Retry-After wins when longer.',
+    }),
+    maxBackoffMs: integer({
+      name: 'IMAGE_JOB_MAX_BACKOFF_MS',
+      group: 'images',
+      default: 300000,
+      min: 0,
+      max: HOUR_MS,
+      description: 'Cap of the backoff between attempts.',
+    }),
+    timeoutMs: integer({
+      name: 'IMAGE_JOB_TIMEOUT_MS',
+      group: 'images',
+      default: 180000,
+      min: 100,
+      max: HOUR_MS,
+      description: 'Time limit of one attempt (the attempt is retried).',
+    }),
+    eventsPollMs: integer({
+      name: 'JOB_EVENTS_POLL_MS',
+      group: 'images',
+      default: 1000,
+      min: 20,
+      max: 60000,
+      description: 'How often GET /jobs/:id/events reads the job progress.',
+    }),
+  },
+
+  limits: {
+    requestsPerMinute: integer({
+      name: 'RATE_LIMIT_PER_MINUTE',
+      group: 'limits',
+      default: 600,
+      min: 0,
+      max: 1_000_000,
+      description: 'Requests per user per minute on every /api/creative route, shared by all instances through Redis (429 + Retry-After; 0 = off).',
+    }),
+    generateRequestsPerMinute: integer({
+      name: 'RATE_LIMIT_GENERATE_PER_MINUTE',
+      group: 'limits',
+      default: 60,
+      min: 0,
+      max: 1_000_000,
+      description: 'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
+    }),
+    maxActiveJobs: integer({
+      name: 'USER_MAX_ACTIVE_JOBS',
+      group: 'limits',
+      default: 10,
+      min: 0,
+      max: 1_000_000,
+      description: 'Queued + processing jobs one user may have at once; more is a 429 (0 = no cap).',
+    }),
+    dailyBudgetUsd: variable(
+      {
+        name: 'USER_DAILY_BUDGET_USD',
+        group: 'limits',
+        default: undefined as number | undefined,
+        description:
+          'Spend cap per user per UTC day in USD (cost of the day jobs and assets); reached: new jobs and content are a 402; unset: no cap.',
+      },
+      [Transform(toOptionalDecimal), IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }), Min(0)],
+    ),
+  },
+};
+
+/** Read only to compute EngineConfig's `text` (src/providers/text/text-provider-config.ts) and `pricing` (src/providers/pricing.ts). */
+export const TEXT_AND_PRICING_VARIABLES = {
+  providers: optionalText(
+    {
+      name: 'TEXT_PROVIDERS',
+      group: 'text',
+      description:
+        'JSON array of OpenAI-compatible text endpoints routed by model, replacing OPENAI_* for text, e.g. `[{"name":"openai","apiKey":"sk-...","models":["gpt-*"]},{"name":"anthropic","baseUrl":"https://api.anthropic.com/v1/","apiKey":"sk-ant-...","models":["claude-*"]}]`.',
+    },
+    HasNoProblems((env: TextProviderEnvironment) => resolveTextProviders(env).problems),
+  ),
+  defaultModel: text({
+    name: 'TEXT_DEFAULT_MODEL',
+    group: 'text',
+    default: 'gpt-4.1-mini',
+    description: 'Text model used when neither the request nor its template names one.',
+  }),
+  maxRetries: integer({
+    name: 'TEXT_MAX_RETRIES',
+    group: 'text',
+    default: 2,
+    min: 0,
+    max: TEXT_MAX_RETRIES_LIMIT,
+    description: 'Retries of 429 (honouring Retry-After), 5xx, timeouts and connection errors.',
+  }),
+  pricing: optionalText(
+    {
+      name: 'PROVIDER_PRICING',
+      group: 'text',
+      description:
+        'JSON per-model price overrides in USD, e.g. `{"text":{"my-model":{"inputPerMillion":0.4,"outputPerMillion":1.6}},"image":{"my-image-model":{"perImage":{"*":0.02}}}}`.',
+    },
+    HasNoProblems((env: { PROVIDER_PRICING?: string }) => parsePricingOverrides(env.PROVIDER_PRICING).problems),
+  ),
+};

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { AssetsService } from '../assets/assets.service';
+import type { SaveAssetInput } from '../assets/save-asset-input';
+import { definedOnly } from '../common/objects';
+import { TemplatesService } from '../templates/templates.service';
+import type { ContentOptionsDto } from './dto/content-request.dto';
+import { CONTENT_LIMITS } from './dto/content-request.dto';
+import type { GenerationInfoDto } from './dto/content-response.dto';
+import type { GeneratedText } from './text-generation.runner';
+
+export const CONTENT_SOURCE_MODULE = 'content_creation';
+
+/** What is stored with the saved asset, besides the result. */
+export interface ContentSaveRequest {
+  operation: 'generate' | 'improve' | 'ideas' | 'template';
+  title: string;
+  content: string;
+  prompt: string;
+  options: ContentOptionsDto;
+  parameters: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  templateId?: string;
+}
+
+/** Keeps a generated text: a text asset (unless `save: false`) and the use of its template, in one transaction. */
+@Injectable()
+export class ContentResultSaver {
+  constructor(
+    private readonly assets: AssetsService,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  async save(userId: string, generated: GeneratedText<unknown>, request: ContentSaveRequest): Promise<GenerationInfoDto> {
+    const { completion, usage, cost } = generated;
+    const info: Omit<GenerationInfoDto, 'assetId'> = {
+      provider: completion.provider,
+      model: completion.model,
+      usage: usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens },
+      cost,
+      generationTimeMs: generated.generationTimeMs,
+    };
+    const assetId = await this.templates.withTemplateUse(request.templateId, async (tx) => {
+      if (request.options.save === false) return null;
+      const asset = await this.assets.saveAsset(userId, this.assetInput(generated, request, info), { tx });
+      return asset.id;
+    });
+    return { ...info, assetId };
+  }
+
+  private assetInput(generated: GeneratedText<unknown>, request: ContentSaveRequest, info: Omit<GenerationInfoDto, 'assetId'>): SaveAssetInput {
+    const { options } = request;
+    return {
+      type: 'text',
+      sourceModule: CONTENT_SOURCE_MODULE,
+      title: request.title,
+      content: request.content,
+      prompt: request.prompt.slice(0, CONTENT_LIMITS.originalLength),
+      provider: info.provider,
+      model: info.model,
+      cost: info.cost ?? undefined,
+      generationTimeMs: info.generationTimeMs,
+      tags: options.tags,
+      category: options.category,
+      parameters: definedOnly({
+        ...request.parameters,
+        tone: options.tone,
+        audience: options.audience,
+        language: options.language,
+        temperature: options.temperature,
+        maxTokens: options.maxTokens,
+      }),
+      metadata: definedOnly({
+        operation: request.operation,
+        usage: info.usage,
+        cachedInputTokens: generated.usage?.cachedInputTokens,
+        attempts: generated.attempts,
+        finishReason: generated.completion.finishReason,
+        templateId: request.templateId,
+        ...request.metadata,
+      }),
+    };
+  }
+}
