@@ -60,9 +60,9 @@ export type LostJob = Pick<GenerationJob, 'id' | 'type' | 'priority'>;
  * transitions below, each one conditional statement, so races (cancel vs. complete, two attempts of one
  * job) resolve in the database: the transition that matches nothing reports it and changes nothing.
  *
- *   create → queued ─claim→ processing ─completeWithAssets→ completed
- *                     ↑  returnToQueue ┘ └ fail / abandon → failed
- *   queued | processing ─cancel→ cancelled          (abandon also fails a queued job Bull gave up on)
+ *   create → queued;  claim: queued | processing → processing;  advance: processing → processing (next step)
+ *   completeWithAssets: processing → completed;  returnToQueue: processing → queued;  fail: processing → failed
+ *   abandon: queued | processing → failed;  cancel: queued | processing → cancelled;  removeUnqueued: deletes
  */
 @Injectable()
 export class GenerationJobsRepository {
