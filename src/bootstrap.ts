@@ -33,7 +33,7 @@ export function configureApp(app: NestExpressApplication, config: EngineConfig):
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalFilters(new EngineExceptionFilter());
-  // SIGTERM/SIGINT: requests and running jobs finish (ImageGenerationProcessor drains), then exit 0.
+  // SIGTERM/SIGINT: requests and running jobs finish (GenerationJobProcessor drains), then exit 0.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
   // API answers are per-user and rarely repeated verbatim: hashing every body for a weak ETag cost CPU on
@@ -54,7 +54,7 @@ export async function createApp(config: EngineConfig): Promise<NestExpressApplic
 /**
  * For the entry points (main.ts, worker.ts): one log line when a shutdown signal arrives, saying what is
  * being waited for, and one when the process exits after it. The shutdown itself is Nest's
- * (enableShutdownHooks with useProcessExit): the lifecycle hooks run (ImageGenerationProcessor drains its
+ * (enableShutdownHooks with useProcessExit): the lifecycle hooks run (GenerationJobProcessor drains its
  * jobs, HTTP stops, PrismaService disconnects), then process.exit(0), or exit code 1 after a failed hook.
  * Only call it where enableShutdownHooks is on: a listener of its own would otherwise keep the signal from
  * ending the process.

@@ -9,7 +9,7 @@ import { loadConfig } from './config/engine-config';
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, WORKER_ENABLED: 'true' });
   const app = await NestFactory.createApplicationContext(AppModule.forConfig(config), { logger: loggerLevels(config) });
-  // SIGTERM/SIGINT: the running jobs finish (ImageGenerationProcessor drains), then exit 0 rather than re-raising the signal.
+  // SIGTERM/SIGINT: the running jobs finish (GenerationJobProcessor drains), then exit 0 rather than re-raising the signal.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   const logger = new Logger('CreativeEngineWorker');
   logShutdownSignals(logger, 'finishing running jobs');

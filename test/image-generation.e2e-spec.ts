@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { ImageGenerationService } from '../src/image-generation/image-generation.service';
+import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
 import { bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId, templateBody } from './support/factories';
 import { estimateTokens, FakeProvider, imageOutputTokens, startFakeProvider } from './support/fake-provider';
@@ -301,8 +301,7 @@ describe('image generation with providers configured', () => {
     const body = imageRequest();
     const first = await startImageJob(t.http, user, body, { 'Idempotency-Key': key });
     // Make the look-up before the INSERT miss, as when the other request had not committed yet.
-    const service = t.app.get(ImageGenerationService) as unknown as { findByIdempotencyKey: (...args: unknown[]) => Promise<unknown> };
-    const lookup = jest.spyOn(service, 'findByIdempotencyKey');
+    const lookup = jest.spyOn(t.app.get(GenerationJobsRepository), 'findByIdempotencyKey');
     try {
       lookup.mockResolvedValueOnce(null);
       expect(await startImageJob(t.http, user, body, { 'Idempotency-Key': key })).toBe(first);

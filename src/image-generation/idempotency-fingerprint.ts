@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ValidationError } from '../common/errors';
+import { IDEMPOTENCY_KEY_PATTERN } from '../common/validation';
 
 /** What an Idempotency-Key was sent with: the route, the asset of a regeneration and the validated body. */
 export type IdempotentRequest =
@@ -28,4 +30,19 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** An Idempotency-Key with the fingerprint of the request it came with. */
+export interface Idempotency {
+  key: string;
+  fingerprint: string;
+}
+
+/** The Idempotency-Key of a request, checked, with its fingerprint; undefined when none was sent. */
+export function idempotencyOf(key: string | undefined, request: IdempotentRequest): Idempotency | undefined {
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new ValidationError('Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['invalid header value'] }]);
+  }
+  return { key, fingerprint: idempotencyFingerprint(request) };
 }

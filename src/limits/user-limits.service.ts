@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PaymentRequiredError, RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
-import type { Prisma } from '../generated/prisma/client';
+import { GenerationJobsRepository, JobsTransaction } from '../jobs/generation-jobs.repository';
 import { PrismaService } from '../prisma/prisma.service';
-
-type Db = PrismaService | Prisma.TransactionClient;
-
-const ACTIVE_JOB_STATUSES = ['queued', 'processing'] as const;
 
 /** Retry-After bounds of the active-job cap (seconds): the default applies when no active job has an estimate. */
 export const ACTIVE_JOBS_RETRY_AFTER = { defaultSeconds: 5, minSeconds: 1, maxSeconds: 60 } as const;
@@ -38,6 +34,7 @@ export function startOfUtcDay(now: Date): Date {
 export class UserLimitsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
   ) {}
 
@@ -45,17 +42,14 @@ export class UserLimitsService {
    * Refuses a new job when the user already has the maximum queued or processing. Call it inside the
    * transaction that creates the job: the per-user advisory lock makes concurrent requests count one by one.
    */
-  async assertCanQueueJob(userId: string, tx: Prisma.TransactionClient): Promise<void> {
+  async assertCanQueueJob(userId: string, tx: JobsTransaction): Promise<void> {
     const max = this.config.limits.maxActiveJobs;
     if (max <= 0) return;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`creative-engine:active-jobs:${userId}`}, 0))`;
-    const where = { userId, status: { in: [...ACTIVE_JOB_STATUSES] } };
-    const active = await tx.generationJob.count({ where });
-    if (active >= max) {
-      const jobs = await tx.generationJob.findMany({ where, select: { createdAt: true, startedAt: true, estimatedTime: true } });
+    const active = await this.jobs.lockAndListActive(userId, tx);
+    if (active.length >= max) {
       throw new RateLimitedError(
-        `You have ${active} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
-        activeJobsRetryAfterSeconds(jobs),
+        `You have ${active.length} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
+        activeJobsRetryAfterSeconds(active),
       );
     }
   }
@@ -73,13 +67,13 @@ export class UserLimitsService {
   }
 
   /** Cost (USD) of the user's jobs and of assets made outside jobs (text content, saveAsset) since midnight UTC. */
-  async spentToday(userId: string, now = new Date(), db: Db = this.prisma): Promise<number> {
+  async spentToday(userId: string, now = new Date()): Promise<number> {
     const since = startOfUtcDay(now);
     const [jobs, assets] = await Promise.all([
-      db.generationJob.aggregate({ _sum: { cost: true }, where: { userId, createdAt: { gte: since } } }),
+      this.jobs.costSince(userId, since),
       // An image job's assets carry its cost too: counted once, through the job.
-      db.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } }),
+      this.prisma.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } }),
     ]);
-    return Number(jobs._sum.cost ?? 0) + Number(assets._sum.cost ?? 0);
+    return jobs + Number(assets._sum.cost ?? 0);
   }
 }

@@ -5,11 +5,28 @@ import type { EngineConfig } from '../config/engine-config';
 export const ENGINE_BULL_CONFIG_KEY = 'creative-engine';
 export const IMAGE_GENERATION_QUEUE = 'image-generation';
 
-/** Job names on the image queue, each with its payload type. Payloads carry ids only: the DB row is the state. */
-export const IMAGE_GENERATION_JOB = 'generate-image';
-export interface ImageGenerationJobData {
-  jobId: string;
+/**
+ * The kinds of queued job, each with its Bull job name and its payload. Payloads carry ids only: the DB
+ * row is the state. A new kind (audio, video, edit, upscale) is a name here, a payload type and a handler.
+ */
+export interface JobPayloads {
+  image_generation: { jobId: string };
+  image_regeneration: { jobId: string };
 }
+export type JobKind = keyof JobPayloads;
+
+export const JOB_NAMES: Readonly<Record<JobKind, string>> = {
+  image_generation: 'generate-image',
+  image_regeneration: 'regenerate-image',
+};
+export const JOB_KINDS = Object.keys(JOB_NAMES) as JobKind[];
+
+/** The kind a Bull job name stands for; undefined for a name this engine does not know. */
+export function jobKindOf(name: string): JobKind | undefined {
+  return JOB_KINDS.find((kind) => JOB_NAMES[kind] === name);
+}
+
+export const isJobKind = (type: string): type is JobKind => (JOB_KINDS as string[]).includes(type);
 
 /** The custom backoff below, registered under this name in the queue settings. */
 export const RETRY_AFTER_BACKOFF = 'exponential-or-retry-after';
@@ -58,8 +75,8 @@ export function imageQueueSettings(config: EngineConfig) {
   };
 }
 
-/** Options of every image job: the one place attempts, backoff, priority and trimming are set. */
-export function imageJobOptions(config: EngineConfig, jobId: string, priority: number): JobOptions {
+/** Options of every queued job (through JobQueue.add): attempts, backoff, priority and trimming. */
+export function jobOptions(config: EngineConfig, jobId: string, priority: number): JobOptions {
   return {
     // The GenerationJob id doubles as the Bull job id, so enqueueing the same job twice is a no-op.
     jobId,

@@ -1,9 +1,10 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
+import { JobQueue } from './job-queue';
 import { ENGINE_BULL_CONFIG_KEY, IMAGE_GENERATION_QUEUE, imageQueueSettings, redisReconnectDelayMs } from './queue.constants';
 
-/** The engine's Bull queues, on the engine's own named Bull config so a host app's Bull setup is untouched. */
+/** The engine's Bull queue, on the engine's own named Bull config so a host app's Bull setup is untouched. */
 @Module({
   imports: [
     BullModule.registerQueueAsync({
@@ -14,6 +15,7 @@ import { ENGINE_BULL_CONFIG_KEY, IMAGE_GENERATION_QUEUE, imageQueueSettings, red
       useFactory: (config: EngineConfig) => ({ settings: imageQueueSettings(config), redis: { retryStrategy: redisReconnectDelayMs } }),
     }),
   ],
-  exports: [BullModule],
+  providers: [JobQueue],
+  exports: [BullModule, JobQueue],
 })
 export class QueueModule {}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { ASSET_LIMITS } from '../assets/asset-rules';
+import { AssetsService } from '../assets/assets.service';
+import { ValidationError } from '../common/errors';
+import { ImageProviderName } from '../config/engine-config';
+import { validateImageRequest } from '../providers/image/image-models';
+import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
+import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
+import type { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
+import { compactParameters, ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
+
+/** An image job about to be recorded: validated, with its provider and model resolved. */
+export interface ImageJobDraft {
+  type: 'image_generation' | 'image_regeneration';
+  prompt: string;
+  negativePrompt?: string;
+  provider: ImageProviderName;
+  model: string;
+  parameters: ImageJobParameters;
+  priority: number;
+  templateId?: string;
+  parentAssetId?: string;
+}
+
+/** A draft before its provider and model are resolved and its rules checked. */
+type DraftInput = Omit<ImageJobDraft, 'provider' | 'model' | 'parameters' | 'priority'> & {
+  provider?: ImageProviderName;
+  model?: string;
+  parameters: Partial<ImageJobParameters>;
+  priority?: number;
+};
+
+/** The fields of an image request besides its template and the template's values. */
+export type TemplateImageInput = Omit<GenerateImageDto, 'prompt' | 'templateId' | 'variables'>;
+
+/**
+ * Turns image requests into job drafts (docs/ARCHITECTURE.md §4): the prompt from the request, a template
+ * or the regenerated asset, the provider and model resolved, and the model's rules checked (one 400 naming
+ * every problem) before anything is recorded.
+ */
+@Injectable()
+export class ImageJobDrafts {
+  constructor(
+    private readonly providers: ImageProviderRegistry,
+    private readonly templates: TemplatesService,
+    private readonly assets: AssetsService,
+  ) {}
+
+  /** A generation from a prompt, or from an image template rendered with the request's variables. */
+  async fromRequest(userId: string, input: GenerateImageDto): Promise<ImageJobDraft> {
+    if (input.templateId === undefined) {
+      if (input.variables !== undefined) {
+        throw new ValidationError('variables are only used with templateId', [{ field: 'variables', problems: ['variables need a templateId'] }]);
+      }
+      return this.draft({ ...input, type: 'image_generation', prompt: input.prompt as string, parameters: definedImageFields(input) });
+    }
+    if (input.prompt !== undefined) {
+      throw new ValidationError('Give either prompt or templateId, not both', [{ field: 'prompt', problems: ['prompt must be empty when templateId is given'] }]);
+    }
+    return this.fromTemplate(await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {}), input);
+  }
+
+  /** A generation from an image template already rendered with its values (rendered once per request). */
+  fromTemplate(rendered: RenderedTemplate, input: TemplateImageInput): ImageJobDraft {
+    if (rendered.template.type !== 'image') {
+      throw new ValidationError(`Template ${rendered.template.id} is a ${rendered.template.type} template; image generation needs an image template`, [
+        { field: 'templateId', problems: ['not an image template'] },
+      ]);
+    }
+    return this.draft({
+      ...input,
+      type: 'image_generation',
+      prompt: rendered.prompt,
+      negativePrompt: input.negativePrompt ?? rendered.negativePrompt ?? undefined,
+      model: input.model ?? (input.provider ? undefined : (rendered.template.model ?? undefined)),
+      parameters: { ...pickImageParameters(rendered.template.parameters), ...definedImageFields(input), variables: rendered.values },
+      templateId: rendered.template.id,
+    });
+  }
+
+  /**
+   * A regeneration of an image asset (the caller's own or a public one): its prompt and parameters, with
+   * the given fields replacing theirs. The seed is not carried over (a regeneration is a new variation)
+   * unless given. The new asset links the original through parentAssetId.
+   */
+  async fromAsset(userId: string, assetId: string, input: RegenerateImageDto): Promise<ImageJobDraft> {
+    const asset = await this.assets.getAsset(userId, assetId);
+    if (asset.type !== 'image') throw new ValidationError(`Asset ${assetId} is a ${asset.type} asset; only images can be regenerated`);
+    const prompt = input.prompt ?? asset.prompt;
+    if (!prompt) throw new ValidationError(`Asset ${assetId} has no prompt: give one to regenerate it`, [{ field: 'prompt', problems: ['prompt is required for this asset'] }]);
+    const { seed: _originalSeed, ...inherited } = pickImageParameters(asset.parameters);
+    const knownProvider = this.providerName(asset.provider);
+    return this.draft({
+      type: 'image_regeneration',
+      prompt,
+      negativePrompt: input.negativePrompt ?? asset.negativePrompt ?? undefined,
+      // A new model picks its own provider; otherwise the asset's provider and model are kept.
+      provider: input.provider ?? (input.model ? undefined : knownProvider),
+      model: input.model ?? (input.provider || !knownProvider ? undefined : (asset.model ?? undefined)),
+      parameters: { ...inherited, category: asset.category ?? undefined, tags: asset.tags, ...definedImageFields(input) },
+      priority: input.priority,
+      parentAssetId: asset.id,
+    });
+  }
+
+  /** Resolves provider and model and checks the request against the model's rules (400 naming every problem). */
+  private draft(input: DraftInput): ImageJobDraft {
+    const { provider, model, spec } = this.providers.resolve({ provider: input.provider, model: input.model });
+    const parameters = compactParameters({ ...input.parameters, n: input.parameters.n ?? 1 });
+    const prompt = input.prompt.trim();
+    const negativePrompt = input.negativePrompt?.trim() || undefined;
+    assertLibraryLimits(prompt, negativePrompt);
+    validateImageRequest(toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters), spec);
+    this.providers.assertConfigured(provider);
+    return { ...input, prompt, negativePrompt, provider: provider.name, model, parameters, priority: input.priority ?? 0 };
+  }
+
+  private providerName(name: string | null): ImageProviderName | undefined {
+    return name && this.providers.isProviderName(name) ? name : undefined;
+  }
+}
+
+/** The provider parameters and asset labels a request gave explicitly. */
+function definedImageFields(input: GenerateImageDto | RegenerateImageDto): Partial<ImageJobParameters> {
+  const { n, size, aspectRatio, quality, style, background, outputFormat, seed, steps, guidance, title, category, tags } = input;
+  return Object.fromEntries(
+    Object.entries({ n, size, aspectRatio, quality, style, background, outputFormat, seed, steps, guidance, title, category, tags }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+}
+
+/** The library keeps prompts of every asset within its own limits; a longer one would fail only at the end. */
+function assertLibraryLimits(prompt: string, negativePrompt: string | undefined): void {
+  const max = ASSET_LIMITS.promptLength;
+  if (prompt.length > max || (negativePrompt?.length ?? 0) > max) {
+    throw new ValidationError(`prompt and negativePrompt must be at most ${max} characters`, [{ field: 'prompt', problems: [`at most ${max} characters`] }]);
+  }
+  if (prompt.length === 0) throw new ValidationError('prompt must not be empty', [{ field: 'prompt', problems: ['prompt must not be empty'] }]);
+}

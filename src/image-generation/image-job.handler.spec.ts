@@ -1,0 +1,228 @@
+import type { Job, Queue } from 'bull';
+import type { AssetsService, PreparedAsset } from '../assets/assets.service';
+import type { SaveAssetInput } from '../assets/save-asset-input';
+import { ProviderError } from '../common/errors';
+import type { EngineConfig } from '../config/engine-config';
+import type { GenerationJob, JobStatus } from '../generated/prisma/client';
+import { GenerationJobProcessor } from '../jobs/generation-job.processor';
+import type { GenerationJobsRepository, JobCompletion, JobStep, JobsTransaction } from '../jobs/generation-jobs.repository';
+import type { ImageGenerationRequest, ImageGenerationResult } from '../providers/image/image-provider';
+import type { ImageProviderRegistry } from '../providers/image/image-provider.registry';
+import type { JobQueue } from '../queue/job-queue';
+import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
+import type { TemplatesService } from '../templates/templates.service';
+import { IMAGE_STEPS, ImageJobHandler } from './image-job.handler';
+
+const JOB_ID = '00000000-0000-4000-8000-000000000001';
+const TX = { transaction: true } as unknown as JobsTransaction;
+
+/** generation_jobs in memory, with the repository's transitions: each applies only from the statuses it names. */
+class InMemoryJobs {
+  readonly rows = new Map<string, GenerationJob>();
+  readonly transitions: string[] = [];
+
+  add(fields: Partial<GenerationJob> = {}): GenerationJob {
+    const row = {
+      id: JOB_ID,
+      userId: 'user-1',
+      type: 'image_generation',
+      status: 'queued',
+      prompt: 'a lighthouse at dawn',
+      negativePrompt: null,
+      provider: 'openai',
+      model: 'gpt-image-1',
+      parameters: { n: 1, size: '1024x1024' },
+      templateId: null,
+      parentAssetId: null,
+      attempts: 0,
+      progress: 0,
+      currentStep: null,
+      totalSteps: null,
+      errorMessage: null,
+      startedAt: null,
+      completedAt: null,
+      ...fields,
+    } as GenerationJob;
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  status(id = JOB_ID): JobStatus | undefined {
+    return this.rows.get(id)?.status;
+  }
+
+  private transition(id: string, from: readonly JobStatus[], name: string, change: Partial<GenerationJob>): GenerationJob | null {
+    const row = this.rows.get(id);
+    if (!row || !from.includes(row.status)) return null;
+    this.transitions.push(name);
+    Object.assign(row, change);
+    return row;
+  }
+
+  async claim(id: string, first: JobStep, totalSteps: number) {
+    const row = this.rows.get(id);
+    const claimed = this.transition(id, ['queued', 'processing'], 'claim', {
+      status: 'processing',
+      attempts: (row?.attempts ?? 0) + 1,
+      startedAt: row?.startedAt ?? new Date(),
+      currentStep: first.step,
+      progress: first.progress,
+      totalSteps,
+    });
+    return claimed && { ...claimed };
+  }
+
+  async advance(id: string, step: JobStep) {
+    return this.transition(id, ['processing'], `advance:${step.step}`, { currentStep: step.step, progress: step.progress }) !== null;
+  }
+
+  async completeWithAssets(job: { id: string }, completion: JobCompletion, storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>) {
+    const row = this.rows.get(job.id);
+    if (row?.status !== 'processing') return false;
+    await storeAssets(TX, row.templateId);
+    this.transition(job.id, ['processing'], 'completeWithAssets', { status: 'completed', progress: completion.step.progress, resultUrl: completion.resultUrl });
+    return true;
+  }
+
+  async fail(job: { id: string }, message: string) {
+    return this.transition(job.id, ['processing'], 'fail', { status: 'failed', errorMessage: message }) !== null;
+  }
+
+  async returnToQueue(id: string, message: string) {
+    return this.transition(id, ['processing'], 'returnToQueue', { status: 'queued', errorMessage: message, progress: 0, currentStep: null }) !== null;
+  }
+
+  async cancel(_userId: string, id: string) {
+    return this.transition(id, ['queued', 'processing'], 'cancel', { status: 'cancelled' });
+  }
+}
+
+function setUp(options: { generate?: (request: ImageGenerationRequest) => Promise<ImageGenerationResult> } = {}) {
+  const jobs = new InMemoryJobs();
+  const generate = jest.fn(options.generate ?? (async () => ({ images: [{ bytes: Buffer.from('png') }] })));
+  const providers = { resolve: () => ({ provider: { name: 'openai', generate }, model: 'gpt-image-1' }) } as unknown as ImageProviderRegistry;
+  let prepared = 0;
+  const assets = {
+    prepareAssetFiles: jest.fn(async (input: SaveAssetInput): Promise<PreparedAsset> => {
+      prepared += 1;
+      return { id: `asset-${prepared}`, url: `/files/${prepared}`, thumbnailUrl: null, fields: input as never, storedKeys: [`key-${prepared}`] };
+    }),
+    createPreparedAsset: jest.fn(async () => ({})),
+    discardPreparedAsset: jest.fn(async () => undefined),
+  };
+  const templates = { recordTemplateUse: jest.fn(async () => ({})) };
+  const config = {
+    imageGeneration: { timeoutMs: 60_000 },
+    pricing: { image: {}, text: {} },
+    queue: { recoveryIntervalMs: 0 },
+    worker: { enabled: false },
+  } as unknown as EngineConfig;
+  const repository = jobs as unknown as GenerationJobsRepository;
+  const handler = new ImageJobHandler(repository, config, providers, assets as unknown as AssetsService, templates as unknown as TemplatesService);
+  const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, { image_generation: handler, image_regeneration: handler });
+  const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
+    const job = { name, data: { jobId: JOB_ID }, attemptsMade, opts: { attempts: 3 }, discard: jest.fn(async () => undefined) };
+    return job as typeof job & Job<{ jobId: string }>;
+  };
+  return { jobs, generate, assets, templates, processor, bullJob };
+}
+
+describe('an attempt of an image job (processor → ImageJobHandler, repository in memory)', () => {
+  it('completes only through completeWithAssets, creating the assets and the template use in its transaction', async () => {
+    const { jobs, assets, templates, processor, bullJob } = setUp();
+    jobs.add({ templateId: 'template-1' });
+    await expect(processor.handle(bullJob())).resolves.toBe('completed');
+    expect(jobs.transitions).toEqual(['claim', `advance:${IMAGE_STEPS.storing.step}`, `advance:${IMAGE_STEPS.saving.step}`, 'completeWithAssets']);
+    expect(jobs.status()).toBe('completed');
+    expect(assets.createPreparedAsset).toHaveBeenCalledWith('user-1', expect.objectContaining({ id: 'asset-1' }), TX);
+    expect(templates.recordTemplateUse).toHaveBeenCalledWith('template-1', TX);
+    expect(assets.discardPreparedAsset).not.toHaveBeenCalled();
+  });
+
+  it('does nothing for a duplicate attempt of a completed job', async () => {
+    const { jobs, generate, assets, processor, bullJob } = setUp();
+    jobs.add({ status: 'completed' });
+    await expect(processor.handle(bullJob(1))).resolves.toBe('skipped');
+    expect(jobs.transitions).toEqual([]);
+    expect(generate).not.toHaveBeenCalled();
+    expect(assets.prepareAssetFiles).not.toHaveBeenCalled();
+  });
+
+  it("rethrows a retryable provider error for Bull's retry, after its Retry-After, with the row back in queued", async () => {
+    const error = new ProviderError('Rate limited', true, { retryAfterMs: 30_000 });
+    const { jobs, processor, bullJob } = setUp({ generate: async () => Promise.reject(error) });
+    jobs.add();
+    const job = bullJob(0);
+    await expect(processor.handle(job)).rejects.toBe(error);
+    expect(job.discard).not.toHaveBeenCalled();
+    expect(jobs.status()).toBe('queued');
+    expect(jobs.rows.get(JOB_ID)?.errorMessage).toBe('Attempt 1 failed, will retry: Rate limited');
+    expect(retryDelayMs(job.attemptsMade + 1, error, { baseMs: 1_000, maxMs: 60_000 })).toBe(30_000);
+  });
+
+  it('fails the job on the last attempt of a retryable error', async () => {
+    const { jobs, processor, bullJob } = setUp({ generate: async () => Promise.reject(new ProviderError('Upstream 503', true)) });
+    jobs.add();
+    await expect(processor.handle(bullJob(2))).rejects.toThrow('Upstream 503');
+    expect(jobs.status()).toBe('failed');
+    expect(jobs.rows.get(JOB_ID)?.errorMessage).toBe('Upstream 503');
+  });
+
+  it('fails at once with the message on a permanent error, and discards the Bull job so it is not retried', async () => {
+    const { jobs, processor, bullJob } = setUp({ generate: async () => Promise.reject(new ProviderError('Content policy violation', false)) });
+    jobs.add();
+    const job = bullJob(0);
+    await expect(processor.handle(job)).rejects.toThrow('Content policy violation');
+    expect(job.discard).toHaveBeenCalled();
+    expect(jobs.transitions).toEqual(['claim', 'fail']);
+    expect(jobs.rows.get(JOB_ID)?.errorMessage).toBe('Content policy violation');
+  });
+
+  it('stores nothing when the job is cancelled while the provider works', async () => {
+    const setup = setUp({
+      generate: async () => {
+        await setup.jobs.cancel('user-1', JOB_ID);
+        return { images: [{ bytes: Buffer.from('png') }] };
+      },
+    });
+    setup.jobs.add();
+    await expect(setup.processor.handle(setup.bullJob())).resolves.toBe('cancelled');
+    expect(setup.jobs.status()).toBe('cancelled');
+    expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
+    expect(setup.assets.createPreparedAsset).not.toHaveBeenCalled();
+  });
+
+  it('deletes the files it wrote when the job is cancelled while they are stored', async () => {
+    const { jobs, assets, processor, bullJob } = setUp();
+    jobs.add();
+    assets.prepareAssetFiles.mockImplementationOnce(async (input) => {
+      await jobs.cancel('user-1', JOB_ID);
+      return { id: 'asset-1', url: '/files/1', thumbnailUrl: null, fields: input as never, storedKeys: ['key-1'] };
+    });
+    await expect(processor.handle(bullJob())).resolves.toBe('cancelled');
+    expect(assets.createPreparedAsset).not.toHaveBeenCalled();
+    expect(assets.discardPreparedAsset).toHaveBeenCalledWith(expect.objectContaining({ storedKeys: ['key-1'] }));
+    expect(jobs.transitions).not.toContain('completeWithAssets');
+  });
+
+  it('records nothing and retries nothing when an attempt fails after the job was cancelled', async () => {
+    const setup = setUp({
+      generate: async () => {
+        await setup.jobs.cancel('user-1', JOB_ID);
+        throw new ProviderError('Upstream 503', true);
+      },
+    });
+    setup.jobs.add();
+    await expect(setup.processor.handle(setup.bullJob())).resolves.toBe('cancelled');
+    expect(setup.jobs.status()).toBe('cancelled');
+  });
+
+  it('dispatches a regeneration to its handler, and refuses a job name it does not know for good', async () => {
+    const { jobs, processor, bullJob } = setUp();
+    jobs.add({ type: 'image_regeneration' });
+    await expect(processor.handle(bullJob(0, JOB_NAMES.image_regeneration))).resolves.toBe('completed');
+    const unknown = bullJob(0, 'upscale-image');
+    await expect(processor.handle(unknown)).rejects.toThrow('No handler for job "upscale-image"');
+    expect(unknown.discard).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import { cursorField, decodeCursor, Page, toPage } from '../common/pagination';
+import { GenerationJob, JobStatus, JobType, Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+
+/** A transaction a caller runs work of its own in (asset inserts, the active-job cap). */
+export type JobsTransaction = Prisma.TransactionClient;
+
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+export const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
+const ACTIVE_JOB_STATUSES: JobStatus[] = ['queued', 'processing'];
+
+/** How many recent completed jobs of a model the time estimate averages over. */
+const ESTIMATE_SAMPLE_SIZE = 20;
+
+/** Where a running job is: its step number and the progress (0-100) reached when that step starts. */
+export interface JobStep {
+  step: number;
+  progress: number;
+}
+
+/** A job about to be recorded as queued. */
+export interface NewJob {
+  userId: string;
+  type: JobType;
+  priority: number;
+  prompt: string;
+  negativePrompt?: string;
+  provider: string;
+  model: string;
+  parameters: object;
+  templateId?: string;
+  parentAssetId?: string;
+  idempotencyKey?: string;
+  idempotencyFingerprint?: string;
+  estimatedTime: number | null;
+}
+
+/** What a completed job records about its result. */
+export interface JobCompletion {
+  step: JobStep;
+  resultUrl: string | null;
+  thumbnailUrl: string | null;
+  cost: number | null;
+}
+
+export interface JobListFilter {
+  status?: JobStatus[];
+  type?: JobType[];
+  cursor?: string;
+  limit: number;
+}
+
+export type JobWithAssets = Prisma.GenerationJobGetPayload<{ include: { assets: true } }>;
+export type ActiveJob = Pick<GenerationJob, 'createdAt' | 'startedAt' | 'estimatedTime'>;
+export type LostJob = Pick<GenerationJob, 'id' | 'type' | 'priority'>;
+
+/**
+ * Every read and write of generation_jobs (docs/ARCHITECTURE.md §4). A job's status changes only through the
+ * transitions below, each one conditional statement, so races (cancel vs. complete, two attempts of one
+ * job) resolve in the database: the transition that matches nothing reports it and changes nothing.
+ *
+ *   create → queued;  claim: queued | processing → processing;  advance: processing → processing (next step)
+ *   completeWithAssets: processing → completed;  returnToQueue: processing → queued;  fail: processing → failed
+ *   abandon: queued | processing → failed;  cancel: queued | processing → cancelled;  removeUnqueued: deletes
+ */
+@Injectable()
+export class GenerationJobsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  // ── transitions ──
+
+  /**
+   * Records a queued job, running `guard` first in the same transaction (the active-job cap). When a
+   * concurrent request already recorded a job under the same idempotency key, returns that one instead
+   * (`created: false`): the unique index on (userId, idempotencyKey) decides the race.
+   */
+  async create(job: NewJob, guard: (tx: JobsTransaction) => Promise<void>): Promise<{ job: GenerationJob; created: boolean }> {
+    try {
+      const created = await this.prisma.$transaction(async (tx) => {
+        await guard(tx);
+        return tx.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters as unknown as Prisma.InputJsonObject } });
+      });
+      return { job: created, created: true };
+    } catch (error) {
+      const winner = job.idempotencyKey !== undefined && isUniqueViolation(error) && (await this.findByIdempotencyKey(job.userId, job.idempotencyKey));
+      if (winner) return { job: winner, created: false };
+      throw error;
+    }
+  }
+
+  /**
+   * queued/processing → processing (a stalled job comes back as processing), attempts + 1, at `first`
+   * step; returns the claimed row, or null for a missing or finished job. startedAt keeps the first
+   * attempt's time.
+   */
+  async claim(jobId: string, first: JobStep, totalSteps: number): Promise<GenerationJob | null> {
+    const now = new Date();
+    const [job] = await this.prisma.$queryRaw<GenerationJob[]>`
+      UPDATE "generation_jobs"
+      SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
+          "progress" = ${first.progress}, "currentStep" = ${first.step}, "totalSteps" = ${totalSteps},
+          "updatedAt" = ${now}::timestamptz
+      WHERE id = ${jobId}::uuid AND "status" IN ('queued', 'processing')
+      RETURNING *`;
+    return job ?? null;
+  }
+
+  /** Moves a processing job to `step`; false when it is no longer processing (cancelled). */
+  async advance(jobId: string, step: JobStep): Promise<boolean> {
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: { id: jobId, status: 'processing' },
+      data: { currentStep: step.step, progress: step.progress },
+    });
+    return count > 0;
+  }
+
+  /**
+   * processing → completed and `storeAssets` in one transaction; false (and nothing stored) when the job is
+   * no longer processing or already has assets. The UPDATE's row lock makes a concurrent attempt (a
+   * stalled worker that woke up) wait, then match nothing. `storeAssets` gets the job's current templateId.
+   */
+  async completeWithAssets(
+    job: Pick<GenerationJob, 'id' | 'startedAt'>,
+    completion: JobCompletion,
+    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const [completed] = await this.markCompleted(tx, job, completion);
+        if (!completed) throw new JobNoLongerRunning();
+        await storeAssets(tx, completed.templateId);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof JobNoLongerRunning) return false;
+      throw error;
+    }
+  }
+
+  /** processing → failed for good; false when the job was no longer processing (cancelled meanwhile). */
+  async fail(job: Pick<GenerationJob, 'id' | 'startedAt'>, message: string): Promise<boolean> {
+    const now = new Date();
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: { id: job.id, status: 'processing' },
+      data: { status: 'failed', errorMessage: message, completedAt: now, actualTime: now.getTime() - (job.startedAt ?? now).getTime() },
+    });
+    return count > 0;
+  }
+
+  /** processing → queued until the queue's retry; false when the job was no longer processing. */
+  async returnToQueue(jobId: string, message: string): Promise<boolean> {
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: { id: jobId, status: 'processing' },
+      data: { status: 'queued', errorMessage: message, progress: 0, currentStep: null },
+    });
+    return count > 0;
+  }
+
+  /** queued/processing → failed when the queue gave up on a job without an attempt recording it; a finished job is left alone. */
+  async abandon(jobId: string, reason: string): Promise<void> {
+    await this.prisma.generationJob.updateMany({
+      where: { id: jobId, status: { in: ACTIVE_JOB_STATUSES } },
+      data: { status: 'failed', errorMessage: reason, completedAt: new Date() },
+    });
+  }
+
+  /** The owner's queued/processing job → cancelled; returns it, or null when it is not theirs or already finished. */
+  async cancel(userId: string, jobId: string): Promise<GenerationJob | null> {
+    const [cancelled] = await this.prisma.generationJob.updateManyAndReturn({
+      where: { id: jobId, userId, status: { in: ACTIVE_JOB_STATUSES } },
+      data: { status: 'cancelled', completedAt: new Date(), errorMessage: 'Cancelled by the user' },
+    });
+    return cancelled ?? null;
+  }
+
+  /**
+   * Deletes a job whose enqueue failed: the caller is told nothing was created, so nothing is kept (an add
+   * that still reaches the queue later finds no row and is skipped).
+   */
+  async removeUnqueued(jobId: string): Promise<void> {
+    await this.prisma.generationJob.deleteMany({ where: { id: jobId } });
+  }
+
+  // ── reads ──
+
+  findOwned(userId: string, jobId: string): Promise<GenerationJob | null> {
+    return this.prisma.generationJob.findFirst({ where: { id: jobId, userId } });
+  }
+
+  findOwnedWithAssets(userId: string, jobId: string): Promise<JobWithAssets | null> {
+    return this.prisma.generationJob.findFirst({
+      where: { id: jobId, userId },
+      include: { assets: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    });
+  }
+
+  findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<GenerationJob | null> {
+    return this.prisma.generationJob.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
+  }
+
+  /** The user's jobs, newest first, one keyset page. */
+  async list(userId: string, filter: JobListFilter): Promise<Page<GenerationJob>> {
+    const where: Prisma.GenerationJobWhereInput = {
+      userId,
+      ...(filter.status?.length && { status: { in: filter.status } }),
+      ...(filter.type?.length && { type: { in: filter.type } }),
+      ...(filter.cursor && { OR: olderThanCursor(filter.cursor) }),
+    };
+    const rows = await this.prisma.generationJob.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
+    return toPage(rows, filter.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => row);
+  }
+
+  /**
+   * Queued jobs of `types` created before `createdBefore`, oldest first: the candidates the recovery sweep
+   * re-enqueues in case their queue entry was lost.
+   */
+  findQueuedBefore(createdBefore: Date, types: readonly JobType[], limit: number): Promise<LostJob[]> {
+    return this.prisma.generationJob.findMany({
+      where: { status: 'queued', type: { in: [...types] }, createdAt: { lt: createdBefore } },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+      select: { id: true, type: true, priority: true },
+    });
+  }
+
+  /** Mean actual time of the model's recent completed jobs; null when it has none yet. */
+  async estimateTime(model: string): Promise<number | null> {
+    const recent = await this.prisma.generationJob.findMany({
+      where: { model, status: 'completed', actualTime: { not: null } },
+      orderBy: { completedAt: 'desc' },
+      take: ESTIMATE_SAMPLE_SIZE,
+      select: { actualTime: true },
+    });
+    if (recent.length === 0) return null;
+    return Math.round(recent.reduce((sum, job) => sum + (job.actualTime ?? 0), 0) / recent.length);
+  }
+
+  /**
+   * The user's queued and processing jobs, after taking a per-user advisory lock held until `tx` ends, so
+   * concurrent requests creating jobs count one after the other.
+   */
+  async lockAndListActive(userId: string, tx: JobsTransaction): Promise<ActiveJob[]> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`creative-engine:active-jobs:${userId}`}, 0))`;
+    return tx.generationJob.findMany({
+      where: { userId, status: { in: ACTIVE_JOB_STATUSES } },
+      select: { createdAt: true, startedAt: true, estimatedTime: true },
+    });
+  }
+
+  /** Total cost (USD) of the user's jobs created since `since`. */
+  async costSince(userId: string, since: Date): Promise<number> {
+    const { _sum } = await this.prisma.generationJob.aggregate({ _sum: { cost: true }, where: { userId, createdAt: { gte: since } } });
+    return Number(_sum.cost ?? 0);
+  }
+
+  private markCompleted(tx: JobsTransaction, job: Pick<GenerationJob, 'id' | 'startedAt'>, completion: JobCompletion) {
+    const completedAt = new Date();
+    const { step, resultUrl, thumbnailUrl, cost } = completion;
+    // One statement (status check, no asset stored yet, templateId returned) keeps the row locked briefly.
+    return tx.$queryRaw<Pick<GenerationJob, 'templateId'>[]>`
+      UPDATE "generation_jobs"
+      SET "status" = 'completed', "progress" = ${step.progress}, "currentStep" = ${step.step},
+          "resultUrl" = ${resultUrl}, "thumbnailUrl" = ${thumbnailUrl},
+          "cost" = ${cost === null ? null : new Prisma.Decimal(cost)}::numeric, "errorMessage" = NULL,
+          "completedAt" = ${completedAt}::timestamptz, "updatedAt" = ${completedAt}::timestamptz,
+          "actualTime" = ${completedAt.getTime() - (job.startedAt ?? completedAt).getTime()}
+      WHERE id = ${job.id}::uuid AND "status" = 'processing'
+        AND NOT EXISTS (SELECT 1 FROM "creative_assets" WHERE "generationId" = ${job.id}::uuid)
+      RETURNING "templateId"`;
+  }
+}
+
+/** Thrown inside the completion transaction to roll it back when the job is no longer the attempt's to complete. */
+class JobNoLongerRunning extends Error {}
+
+/** Keyset condition for the rows after a cursor in (createdAt desc, id desc) order. */
+function olderThanCursor(cursor: string): Prisma.GenerationJobWhereInput[] {
+  const [after, id] = decodeCursor(cursor, [cursorField.date, cursorField.uuid]);
+  return [{ createdAt: { lt: after } }, { createdAt: after, id: { lt: id } }];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
