@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, collectionRow, imageRequest, jobRow, newUserId, pngBytes, templateBody, templateRow } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 
@@ -44,7 +44,6 @@ interface RouteCase {
   stranger?: { private: number; public?: number } | 'list';
 }
 
-const BASE = '/api/creative';
 const READ = { private: 404, public: 200 };
 const CHANGE = { private: 404, public: 403 };
 const PRIVATE_ONLY = { private: 404 };

@@ -1,8 +1,7 @@
 import type request from 'supertest';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
 
-const API = '/api/creative';
 
 describe('asset library: collections', () => {
   let t: TestApp;

@@ -2,10 +2,9 @@ import type request from 'supertest';
 import { Prisma } from '../src/generated/prisma/client';
 import { buildAssetPageSql } from '../src/assets/asset-list-query';
 import { ListAssetsQueryDto } from '../src/assets/dto/list-assets-query.dto';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
 
-const API = '/api/creative';
 const FIXTURE_SIZE = 360;
 const TYPES = ['image', 'video', 'audio', 'text'] as const;
 const BASE_TIME = Date.parse('2026-01-01T00:00:00Z');

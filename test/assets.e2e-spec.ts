@@ -2,10 +2,9 @@ import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssetsService } from '../src/assets/assets.service';
 import { StorageService } from '../src/storage/storage.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId, pngBytes } from './support/factories';
 
-const API = '/api/creative';
 
 describe('asset library: single-asset routes', () => {
   let t: TestApp;

@@ -1,12 +1,11 @@
 import type OpenAI from 'openai';
 import { ContentCreationService } from '../src/content-creation/content-creation.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { newUserId, templateBody } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { RecordedExchange, RecordingProxy, startRecordingProxy } from './support/fake-provider-ext';
 import { assertMatchesOpenAiSchema } from './support/openai-schema';
 
-const BASE = '/api/creative';
 const DEFAULT_BLOG_INTRO_ID = 'c0ffee00-7e4d-4a7e-9000-000000000001';
 const DEFAULT_PRODUCT_PHOTO_ID = 'c0ffee00-7e4d-4a7e-9000-000000000008';
 // Test prices big enough that a handful of tokens gives a visible, exactly representable cost.

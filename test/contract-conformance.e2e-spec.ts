@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { ContractChecker, type JsonSchema, objectFor, type OpenApi, type Operation, valueFor, violationOf } from './support/openapi-contract';
@@ -18,7 +18,6 @@ import { ContractChecker, type JsonSchema, objectFor, type OpenApi, type Operati
  * A DTO whose validators and document disagree fails here. CONTRACT_RUNS=<n> generates more cases.
  */
 
-const BASE = '/api/creative';
 const POSITIVE_RUNS = Number(process.env.CONTRACT_RUNS ?? 12);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, collectionRow, jobRow, newUserId, templateRow } from './support/factories';
 
-const API = '/api/creative';
 const ID = randomUUID();
 const NOW = '2026-01-01T00:00:00.000Z';
 const cursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import type { JsonSchema, OpenApi, Operation } from './support/openapi-contract';
@@ -17,7 +17,6 @@ import type { JsonSchema, OpenApi, Operation } from './support/openapi-contract'
  * Deterministic by default (fixed seed per route); FUZZ_SEED=<n> explores other cases, FUZZ_RUNS=<n> more of them.
  */
 
-const BASE = '/api/creative';
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 30);
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 

@@ -2,14 +2,13 @@ import sharp from 'sharp';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId, templateBody } from './support/factories';
 import { estimateTokens, FakeProvider, imageOutputTokens, startFakeProvider } from './support/fake-provider';
 import { RecordingProxy, startRecordingProxy } from './support/fake-provider-ext';
 import { jobStatus, JobStatusBody, startImageJob, waitForJobStatus } from './support/image-jobs';
 import { assertMatchesOpenAiSchema } from './support/openai-schema';
 
-const BASE = '/api/creative';
 
 /** Reads a whole response body as bytes (files) or text (event streams). */
 function collectBody(res: Response, done: (error: Error | null, body: Buffer) => void): void {

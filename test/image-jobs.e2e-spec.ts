@@ -1,12 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { jobStatus, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
 
-const BASE = '/api/creative';
 
 function queueOf(t: TestApp): Queue {
   return t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));

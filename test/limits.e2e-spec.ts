@@ -3,12 +3,11 @@ import { CONTENT_LIMITS } from '../src/content-creation/dto/content-request.dto'
 import { loadConfig } from '../src/config/engine-config';
 import { RateLimitStore } from '../src/limits/rate-limit.store';
 import { ACTIVE_JOBS_RETRY_AFTER } from '../src/limits/user-limits.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, imageRequest, jobRow, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { testEnvironment } from './support/test-env';
 
-const BASE = '/api/creative';
 // Jobs stay queued (no worker) and in this spec's own Bull keys, so no other spec's worker picks them up.
 const QUIET_QUEUE = { WORKER_ENABLED: 'false', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-limits` };
 

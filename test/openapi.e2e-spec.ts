@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTestApp, TestApp } from './support/app';
+import { BASE, createTestApp, TestApp } from './support/app';
 
 const COMMITTED = path.join(__dirname, '..', 'openapi.json');
 const SERVER_ONLY_FIELDS = ['storageKey', 'thumbnailKey', 'searchVector'];
@@ -32,7 +32,7 @@ describe('OpenAPI document', () => {
   it('declares bearer auth and requires it on every /api/creative operation', () => {
     expect(document.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
     const unsecured = Object.entries(document.paths)
-      .filter(([route]) => route.startsWith('/api/creative'))
+      .filter(([route]) => route.startsWith(BASE))
       .flatMap(([route, operations]) =>
         Object.entries(operations)
           .filter(([, operation]) => !operation.security?.some((requirement) => 'bearer' in requirement))

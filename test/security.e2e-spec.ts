@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StorageService } from '../src/storage/storage.service';
-import { bearer, createTestApp, TestApp, tokenFor } from './support/app';
+import { BASE, bearer, createTestApp, TestApp, tokenFor } from './support/app';
 import { newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
@@ -12,7 +12,6 @@ import { startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
  * src/storage/storage-keys.spec.ts. SSRF address rules: src/providers/image/safe-download.spec.ts.
  */
 
-const BASE = '/api/creative';
 
 describe('secrets never reach the logs', () => {
   // Distinctive values, so any appearance in the output is unambiguous.

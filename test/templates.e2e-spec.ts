@@ -1,9 +1,8 @@
 import { ValidationError } from '../src/common/errors';
 import { TemplatesService } from '../src/templates/templates.service';
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { newUserId, templateBody } from './support/factories';
 
-const BASE = '/api/creative';
 const DEFAULT_BLOG_INTRO_ID = 'c0ffee00-7e4d-4a7e-9000-000000000001';
 
 describe('templates', () => {

@@ -1,7 +1,6 @@
-import { bearer, createTestApp, TestApp } from './support/app';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
 
-const BASE = '/api/creative';
 
 /** Every problem of a request in one 400, before any 503; bodies keep their JSON types; dates of any year. */
 describe('request validation: all problems at once, in the right order', () => {

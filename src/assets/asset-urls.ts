@@ -1,4 +1,4 @@
-import { API_BASE_PATH } from '../common/creative-controller.decorator';
+import { API_BASE_PATH } from '../common/api-path';
 
 /** The routes that serve an asset's bytes; stored in the row so clients never see storage keys. */
 export const assetFileUrl = (assetId: string) => `/${API_BASE_PATH}/asset/${assetId}/file`;

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { CreativeController } from '../common/creative-controller.decorator';
+import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';

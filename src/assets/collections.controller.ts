@@ -2,7 +2,7 @@ import { Body, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common'
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { CreativeController } from '../common/creative-controller.decorator';
+import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/validation';

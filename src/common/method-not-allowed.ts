@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { API_BASE_PATH } from './creative-controller.decorator';
+import { API_BASE_PATH } from './api-path';
 import { MethodNotAllowedError } from './errors';
 import { EngineExceptionFilter } from './exception.filter';
 

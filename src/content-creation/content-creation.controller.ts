@@ -7,7 +7,7 @@ import {
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { CreativeController } from '../common/creative-controller.decorator';
+import { CreativeController } from '../http/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';

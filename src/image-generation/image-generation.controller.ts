@@ -8,7 +8,7 @@ import {
 import { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { CreativeController } from '../common/creative-controller.decorator';
+import { CreativeController } from '../http/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { IdempotencyKey, UuidParam } from '../common/validation';

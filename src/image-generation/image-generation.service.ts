@@ -3,7 +3,7 @@ import { AssetsService } from '../assets/assets.service';
 import type { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { ListAssetsQueryDto } from '../assets/dto/list-assets-query.dto';
 import { IdempotencyKeyReusedError, ServiceUnavailableError } from '../common/errors';
-import { API_BASE_PATH } from '../common/creative-controller.decorator';
+import { API_BASE_PATH } from '../common/api-path';
 import { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import { UserLimitsService } from '../limits/user-limits.service';

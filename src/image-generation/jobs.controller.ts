@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { CreativeController } from '../common/creative-controller.decorator';
+import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { CancelJobResponseDto, JobPageResponseDto } from './dto/job-response.dto';

@@ -3,9 +3,13 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/bootstrap';
+import { API_BASE_PATH } from '../../src/common/api-path';
 import { EngineConfig, loadConfig } from '../../src/config/engine-config';
 import { PrismaService } from '../../src/prisma/prisma.service';
 import { TEST_JWT_SECRET, testEnvironment } from './test-env';
+
+/** The engine's route prefix, as clients write it. */
+export const BASE = `/${API_BASE_PATH}`;
 
 export interface TestApp {
   app: NestExpressApplication;

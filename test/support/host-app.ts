@@ -5,7 +5,7 @@ import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { CurrentUser } from '../../src/auth/current-user.decorator';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
-import { CreativeController } from '../../src/common/creative-controller.decorator';
+import { CreativeController } from '../../src/http/creative-controller.decorator';
 // Imported as a host app would, from the package's public entry point.
 import { CreativeEngineModule, loadConfig } from '../../src';
 import { PrismaService } from '../../src/prisma/prisma.service';

@@ -2,11 +2,10 @@ import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes } from '@n
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EngineAuthGuard } from '../auth/engine-auth.guard';
 import { EngineRateLimitGuard } from '../limits/rate-limit.guard';
-import { ApiErrorResponse, ErrorResponseDto } from './error-response.dto';
-import { EngineExceptionFilter } from './exception.filter';
-import { createValidationPipe } from './validation.pipe';
-
-export const API_BASE_PATH = 'api/creative';
+import { API_BASE_PATH } from '../common/api-path';
+import { ApiErrorResponse, ErrorResponseDto } from '../common/error-response.dto';
+import { EngineExceptionFilter } from '../common/exception.filter';
+import { createValidationPipe } from '../common/validation.pipe';
 
 /**
  * Every engine controller: the contract's base path, auth, per-user rate limits, validation and error shape

@@ -13,13 +13,13 @@ import {
   sampleFromJsonSchema,
   startFakeProvider,
   type FakeProvider,
-} from './support/fake-provider';
+} from './fake-provider';
 import {
   assertMatchesOpenAiSchema,
   OpenAiSchemaError,
   validateAgainstJsonSchema,
   validateAgainstOpenAiSchema,
-} from './support/openai-schema';
+} from './openai-schema';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
