@@ -1,5 +1,4 @@
-import type { ImageOutputFormat } from '../providers/image/image-models';
-import { IMAGE_OUTPUT_FORMATS } from '../providers/image/image-models';
+import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../providers/image/image-provider';
 import type { ImageGenerationRequest } from '../providers/image/image-provider';
 
 /** What an image job stores in GenerationJob.parameters: the provider parameters and the asset's labels. */

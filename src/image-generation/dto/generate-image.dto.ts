@@ -20,7 +20,7 @@ import { ApiSchemaRule } from '../../common/openapi-rules';
 import { Trim } from '../../common/validation';
 import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../config/engine-config';
 import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
-import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../../providers/image/image-models';
+import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../../providers/image/image-provider';
 
 /** Upper bounds of the HTTP shape; each model's own (tighter) rules are checked by the service. */
 export const IMAGE_REQUEST_LIMITS = {

@@ -2,8 +2,6 @@ import { ValidationError } from '../../common/errors';
 import type { ImageProviderName } from '../../config/engine-config';
 import { IMAGE_OUTPUT_FORMATS, type ImageGenerationRequest, type ImageOutputFormat } from './image-provider';
 
-export { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat };
-
 /** What one image model accepts. Requests are checked against it before anything is queued. */
 export interface ImageModelSpec {
   provider: ImageProviderName;
