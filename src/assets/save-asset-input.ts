@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors';
+import { UUID_PATTERN } from '../common/validation';
 import { fieldsWithNulCharacter } from '../common/validation.pipe';
 import type { FieldProblem } from '../common/errors';
 import { AssetType, Prisma } from '../generated/prisma/client';
@@ -59,7 +60,6 @@ export type AssetFieldsFromInput = Omit<
   'id' | 'userId' | 'url' | 'thumbnailUrl' | 'storageKey' | 'thumbnailKey' | 'width' | 'height' | 'format' | 'fileSize'
 >;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOURCE_MODULE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AssetsService } from '../assets/assets.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { definedOnly } from '../common/objects';
+import { truncate } from '../common/text';
 import { EngineConfig } from '../config/engine-config';
 import { UserLimitsService } from '../limits/user-limits.service';
 import type { GenerateImageDto, GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
@@ -106,7 +107,7 @@ export class ContentCreationService {
     const generated = await this.generate(userId, input, { messages: generateMessages({ ...input, contentType }) }, parseTextAnswer);
     const info = await this.save(userId, generated, {
       operation: 'generate',
-      title: input.title ?? titleFrom(input.prompt),
+      title: input.title ?? truncate(input.prompt, TITLE_LENGTH),
       content: generated.value,
       prompt: input.prompt,
       options: input,
@@ -120,7 +121,7 @@ export class ContentCreationService {
     const { improved, suggestions } = generated.value;
     const info = await this.save(userId, generated, {
       operation: 'improve',
-      title: input.title ?? titleFrom(`Improved: ${input.original}`),
+      title: input.title ?? truncate(`Improved: ${input.original}`, TITLE_LENGTH),
       content: improved,
       prompt: input.original,
       options: input,
@@ -142,7 +143,7 @@ export class ContentCreationService {
     const ideas = generated.value;
     const info = await this.save(userId, generated, {
       operation: 'ideas',
-      title: input.title ?? titleFrom(`${count} ideas: ${input.topic}`),
+      title: input.title ?? truncate(`${count} ideas: ${input.topic}`, TITLE_LENGTH),
       content: ideas.map((idea, index) => `${index + 1}. ${idea}`).join('\n'),
       prompt: input.topic,
       options: input,
@@ -322,11 +323,6 @@ function requestedContentType(input: { type?: ContentType; contentType?: Content
     throw new ValidationError(`type must be one of: ${CONTENT_TYPES.join(', ')}`, [{ field: 'type', problems: [`type must be one of: ${CONTENT_TYPES.join(', ')}`] }]);
   }
   return requested;
-}
-
-function titleFrom(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1)}…`;
 }
 
 /**

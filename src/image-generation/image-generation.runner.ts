@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { PreparedAsset } from '../assets/assets.service';
 import { AssetsService } from '../assets/assets.service';
 import { DomainError, ProviderError, ValidationError } from '../common/errors';
+import { truncate } from '../common/text';
 import { EngineConfig, ImageProviderName } from '../config/engine-config';
 import { GenerationJob, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
@@ -253,9 +254,4 @@ function toProviderFailure(error: unknown): ProviderError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof DomainError) return new ProviderError(message, false, { cause: error, code: error.code });
   return new ProviderError(`Unexpected error: ${message}`, true, { cause: error });
-}
-
-function truncate(text: string, length: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
 }
