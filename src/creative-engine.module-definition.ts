@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { Request } from 'express';
 import type { EngineConfig } from './config/engine-config';
+import type { FileStore } from './storage/file-store';
 
 /** Returns the calling user's id, or null when the request is not authenticated (answered with 401). */
 export type UserResolver = (request: Request) => string | null | undefined | Promise<string | null | undefined>;
@@ -13,6 +14,8 @@ export interface CreativeEngineModuleOptions {
    * `config.auth` for every /api/creative route.
    */
   resolveUser?: UserResolver;
+  /** Where asset bytes are kept; by default the local disk under `config.storageDir`. */
+  fileStore?: FileStore;
 }
 
 export const {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AssetsModule } from './assets/assets.module';
+import { GENERATION_JOB_LOOKUP } from './assets/generation-job-lookup';
 import { AuthModule } from './auth/auth.module';
 import { installMethodNotAllowed } from './common/method-not-allowed';
 import { ContentCreationModule } from './content-creation/content-creation.module';
@@ -14,6 +15,7 @@ import {
   CreativeEngineModuleOptions,
 } from './creative-engine.module-definition';
 import { HealthModule } from './health/health.module';
+import { GenerationJobOwnerLookup } from './image-generation/generation-job-owner-lookup';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
 import { LimitsModule } from './limits/limits.module';
 import { RateLimitStore } from './limits/rate-limit.store';
@@ -58,7 +60,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
     const core: DynamicModule = {
       module: CreativeEngineCoreModule,
       global: true,
-      imports: definition.imports,
+      imports: [...(definition.imports ?? []), PrismaModule],
       providers: [
         ...(definition.providers ?? []),
         {
@@ -68,8 +70,10 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
         },
         // Used by the rate-limit guard that @CreativeController puts on every engine controller, in every module.
         RateLimitStore,
+        // Lets AssetsService check a job's owner without importing the generator that owns the jobs.
+        { provide: GENERATION_JOB_LOOKUP, useClass: GenerationJobOwnerLookup },
       ],
-      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig, RateLimitStore],
+      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig, RateLimitStore, GENERATION_JOB_LOOKUP],
     };
     const bull = BullModule.forRootAsync(ENGINE_BULL_CONFIG_KEY, {
       inject: [EngineConfig],

@@ -1,6 +1,6 @@
 import type request from 'supertest';
 import { Prisma } from '../src/generated/prisma/client';
-import { buildAssetPageSql } from '../src/assets/asset-list-query';
+import { buildAssetPageSql } from '../src/assets/asset-sql';
 import { ListAssetsQueryDto } from '../src/assets/dto/list-assets-query.dto';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssetsService } from '../src/assets/assets.service';
-import { StorageService } from '../src/storage/storage.service';
+import { FileDeletionsService } from '../src/assets/file-deletions';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId, pngBytes } from './support/factories';
 
@@ -9,12 +9,12 @@ import { assetRow, newUserId, pngBytes } from './support/factories';
 describe('asset library: single-asset routes', () => {
   let t: TestApp;
   let assets: AssetsService;
-  let storage: StorageService;
+  let deletions: FileDeletionsService;
 
   beforeAll(async () => {
     t = await createTestApp();
     assets = t.app.get(AssetsService);
-    storage = t.app.get(StorageService);
+    deletions = t.app.get(FileDeletionsService);
   });
   afterAll(() => t.close());
 
@@ -340,7 +340,7 @@ describe('asset library: single-asset routes', () => {
 
       await rm(diskPath(storageKey), { recursive: true });
       await writeFile(diskPath(storageKey), 'the file is back and deletable');
-      expect(await storage.retryPendingDeletions()).toMatchObject({ deleted: 1, failed: 0 });
+      expect(await deletions.retryPendingDeletions()).toMatchObject({ deleted: 1, failed: 0 });
       expect(await exists(diskPath(storageKey))).toBe(false);
       expect(await t.prisma.pendingFileDeletion.findUnique({ where: { key: storageKey } })).toBeNull();
     });

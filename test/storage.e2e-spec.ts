@@ -1,6 +1,7 @@
 import { mkdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
+import { FileDeletionsService } from '../src/assets/file-deletions';
 import { StorageService } from '../src/storage/storage.service';
 import { createTestApp, TestApp } from './support/app';
 
@@ -55,16 +56,17 @@ describe('StorageService (local disk)', () => {
     await unlink(diskPath(key));
     await mkdir(diskPath(key));
     await writeFile(path.join(diskPath(key), 'blocker'), 'x');
-    await storage.delete(key);
-    await storage.delete(key);
+    const deletions = t.app.get(FileDeletionsService);
+    await deletions.delete(key);
+    await deletions.delete(key);
     expect(await t.prisma.pendingFileDeletion.findUniqueOrThrow({ where: { key } })).toMatchObject({ attempts: 2 });
 
-    expect(await storage.retryPendingDeletions({ keys: [key] })).toEqual({ deleted: 0, failed: 1 });
+    expect(await deletions.retryPendingDeletions({ keys: [key] })).toEqual({ deleted: 0, failed: 1 });
     expect(await t.prisma.pendingFileDeletion.findUniqueOrThrow({ where: { key } })).toMatchObject({ attempts: 3 });
 
     await unlink(path.join(diskPath(key), 'blocker'));
     await rmdir(diskPath(key));
-    expect(await storage.retryPendingDeletions({ keys: [key] })).toEqual({ deleted: 1, failed: 0 });
+    expect(await deletions.retryPendingDeletions({ keys: [key] })).toEqual({ deleted: 1, failed: 0 });
     expect(await t.prisma.pendingFileDeletion.findUnique({ where: { key } })).toBeNull();
   });
 });

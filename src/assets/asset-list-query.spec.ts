@@ -1,7 +1,8 @@
 import { encodeCursor } from '../common/pagination';
 import { Prisma } from '../generated/prisma/client';
-import { buildAssetPageSql, decodeAssetCursor, parseCreatedRange } from './asset-list-query';
-import { ASSET_ROW_COLUMNS, toAssetResponse } from './dto/asset-response.dto';
+import { decodeAssetCursor, parseCreatedRange } from './asset-list-query';
+import { ASSET_ROW_COLUMNS, buildAssetPageSql } from './asset-sql';
+import { toAssetResponse } from './dto/asset-response.dto';
 import { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 
 const query = (overrides: Partial<ListAssetsQueryDto> = {}) =>

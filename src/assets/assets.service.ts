@@ -1,21 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { toPage } from '../common/pagination';
-import { Prisma } from '../generated/prisma/client';
-import type { CreativeAsset } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
+import type { CreativeAsset, Prisma } from '../generated/prisma/client';
 import { imageExtension, makeThumbnail, readImageMetadata, THUMBNAIL_EXTENSION, THUMBNAIL_MIME_TYPE } from '../storage/image-processing';
+import { assertStorageKey } from '../storage/storage-keys';
 import { StorageService } from '../storage/storage.service';
 import { AccessMode, assertAccess } from './access';
-import { assetCursorValues, buildAssetPageSql, ListAssetsQuery, parseCreatedRange, withListDefaults } from './asset-list-query';
+import { assetCursorValues, ListAssetsQuery, parseCreatedRange, withListDefaults } from './asset-list-query';
 import { assertJsonObject, mergeTags, normalizeTags } from './asset-rules';
 import { assetFileUrl, assetThumbnailUrl } from './asset-urls';
+import { AssetsRepository } from './assets.repository';
+import { CollectionsRepository } from './collections.repository';
 import { DeletedResponseDto, FavoriteResponseDto, UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
-import { ASSET_ROW_COLUMNS, AssetResponseDto, AssetRow, toAssetResponse } from './dto/asset-response.dto';
+import { AssetResponseDto, toAssetResponse } from './dto/asset-response.dto';
 import type { UpdateAssetDto } from './dto/update-asset.dto';
+import { FileDeletionsService } from './file-deletions';
+import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
+import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
 
 /**
@@ -41,21 +45,17 @@ export interface AssetFile {
 
 const MAX_USER_ID_LENGTH = 200;
 
-/** Fixed SQL identifiers of the usage counters (never built from input). */
-const USAGE_COUNTERS: Record<UsageAction, Prisma.Sql> = {
-  view: Prisma.raw('"viewCount"'),
-  download: Prisma.raw('"downloadCount"'),
-  share: Prisma.raw('"shareCount"'),
-  use: Prisma.raw('"useCount"'),
-};
 /** Usage a reader of someone else's public asset may record; `use` (reusing it in one's own work) is the owner's. */
 const READER_USAGE_ACTIONS: readonly UsageAction[] = ['view', 'download', 'share'];
 
 @Injectable()
 export class AssetsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly assets: AssetsRepository,
+    private readonly collections: CollectionsRepository,
     private readonly storage: StorageService,
+    private readonly deletions: FileDeletionsService,
+    @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
   ) {}
 
   /**
@@ -114,26 +114,20 @@ export class AssetsService {
    * Phase 2 of saveAsset: inserts the prepared row, in `tx` when given (so a caller can create assets and
    * complete its own work atomically). Inserting the same PreparedAsset twice fails with a conflict.
    */
-  async createPreparedAsset(userId: string, prepared: PreparedAsset, tx: Prisma.TransactionClient = this.prisma): Promise<AssetResponseDto> {
+  async createPreparedAsset(userId: string, prepared: PreparedAsset, tx?: Prisma.TransactionClient): Promise<AssetResponseDto> {
     if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
       throw new ValidationError(`userId must be 1-${MAX_USER_ID_LENGTH} characters`);
     }
     const { generationId, parentAssetId } = prepared.fields;
-    if (generationId && !(await tx.generationJob.findFirst({ where: { id: generationId, userId }, select: { id: true } }))) {
-      throw new NotFoundError('Generation job', generationId);
-    }
-    if (parentAssetId && !(await tx.creativeAsset.findFirst({ where: { id: parentAssetId, OR: [{ userId }, { isPublic: true }] }, select: { id: true } }))) {
-      throw new NotFoundError('Asset', parentAssetId);
-    }
-    const row = await tx.creativeAsset.create({
-      data: { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
-    });
+    if (generationId && !(await this.jobs.isJobOfUser(generationId, userId, tx))) throw new NotFoundError('Generation job', generationId);
+    if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx))) throw new NotFoundError('Asset', parentAssetId);
+    const row = await this.assets.insert({ ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl }, tx);
     return toAssetResponse(row);
   }
 
   /** Deletes the files of a prepared asset whose row was not (or will not be) inserted. */
   async discardPreparedAsset(prepared: Pick<PreparedAsset, 'storedKeys'>): Promise<void> {
-    await Promise.all(prepared.storedKeys.map((key) => this.storage.delete(key)));
+    await Promise.all(prepared.storedKeys.map((key) => this.deletions.delete(key)));
   }
 
   /** One asset: the caller's own or a public one. */
@@ -150,27 +144,24 @@ export class AssetsService {
     const query = withListDefaults(listQuery);
     const tags = query.tags ? normalizeTags(query.tags) : [];
     const range = parseCreatedRange(query);
-    if (query.collectionId && !(await this.prisma.assetCollection.findFirst({ where: { id: query.collectionId, userId }, select: { id: true } }))) {
+    if (query.collectionId && !(await this.collections.isOwnedBy(userId, query.collectionId))) {
       throw new NotFoundError('Collection', query.collectionId);
     }
-    const rows = await this.prisma.$queryRaw<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
+    const rows = await this.assets.findPage(userId, query, tags, range);
     return toPage(rows, query.limit, (row) => assetCursorValues(row, query.sort, query.order), toAssetResponse);
   }
 
   async updateAsset(userId: string, id: string, changes: UpdateAssetDto): Promise<AssetResponseDto> {
     await this.findAsset(userId, id, 'change');
     if (changes.metadata) assertJsonObject(changes.metadata, 'metadata');
-    const row = await this.prisma.creativeAsset.update({
-      where: { id, userId },
-      data: {
-        title: changes.title,
-        description: changes.description === '' ? null : changes.description,
-        category: changes.category === '' ? null : changes.category,
-        tags: changes.tags && normalizeTags(changes.tags),
-        isPublic: changes.isPublic,
-        isFavorite: changes.isFavorite,
-        metadata: changes.metadata === null ? Prisma.DbNull : (changes.metadata as Prisma.InputJsonObject | undefined),
-      },
+    const row = await this.assets.updateOwned(userId, id, {
+      title: changes.title,
+      description: changes.description === '' ? null : changes.description,
+      category: changes.category === '' ? null : changes.category,
+      tags: changes.tags && normalizeTags(changes.tags),
+      isPublic: changes.isPublic,
+      isFavorite: changes.isFavorite,
+      metadata: changes.metadata as Record<string, unknown> | null | undefined,
     });
     return toAssetResponse(row);
   }
@@ -178,49 +169,38 @@ export class AssetsService {
   /**
    * Deletes the row (its collection links go with it by cascade) and its stored files. The files are
    * recorded for deletion in the same transaction, so a failed or interrupted file deletion is retried by
-   * the storage sweep and no row ever points at a missing file.
+   * the deletion sweep and no row ever points at a missing file.
    */
   async deleteAsset(userId: string, id: string): Promise<DeletedResponseDto> {
     const asset = await this.findAsset(userId, id, 'change');
     const keys = [asset.storageKey, asset.thumbnailKey].filter((key): key is string => key !== null);
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.creativeAsset.deleteMany({ where: { id, userId } });
-      if (count === 0) throw new NotFoundError('Asset', id);
-      await this.storage.scheduleDeletion(keys, tx);
-    });
-    if (keys.length > 0) await this.storage.retryPendingDeletions({ keys });
+    keys.forEach(assertStorageKey);
+    if (!(await this.assets.deleteOwnedRecordingFiles(userId, id, keys))) throw new NotFoundError('Asset', id);
+    if (keys.length > 0) await this.deletions.retryPendingDeletions({ keys });
     return { success: true };
   }
 
   /** Flips isFavorite in one UPDATE, so concurrent toggles never lose one. */
   async toggleFavorite(userId: string, id: string): Promise<FavoriteResponseDto> {
-    return this.updateFavorite(userId, id, Prisma.sql`NOT "isFavorite"`);
+    return this.updateFavorite(userId, id, 'toggle');
   }
 
   /** Sets isFavorite to `favorite` (idempotent: setting it twice leaves it so). */
   async setFavorite(userId: string, id: string, favorite: boolean): Promise<FavoriteResponseDto> {
-    return this.updateFavorite(userId, id, Prisma.sql`${favorite}::boolean`);
+    return this.updateFavorite(userId, id, favorite);
   }
 
-  private async updateFavorite(userId: string, id: string, value: Prisma.Sql): Promise<FavoriteResponseDto> {
-    const [row] = await this.prisma.$queryRaw<{ isFavorite: boolean }[]>`
-      UPDATE "creative_assets" SET "isFavorite" = ${value}, "updatedAt" = now()
-      WHERE id = ${id}::uuid AND "userId" = ${userId}
-      RETURNING "isFavorite"`;
-    if (!row) return this.rejectChange(userId, id);
-    return { success: true, isFavorite: row.isFavorite };
+  private async updateFavorite(userId: string, id: string, favorite: boolean | 'toggle'): Promise<FavoriteResponseDto> {
+    const isFavorite = await this.assets.updateFavorite(userId, id, favorite);
+    if (isFavorite === undefined) return this.rejectChange(userId, id);
+    return { success: true, isFavorite };
   }
 
   /** Adds tags under the tag rule; the row is locked so concurrent additions cannot exceed the cap. */
   async addTags(userId: string, id: string, tags: string[]): Promise<AssetResponseDto> {
     const added = normalizeTags(tags);
-    return this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'>[]>`
-        SELECT "userId", "isPublic", "tags" FROM "creative_assets" WHERE id = ${id}::uuid FOR UPDATE`;
-      const asset = assertAccess(locked, userId, 'change', 'Asset', id);
-      const row = await tx.creativeAsset.update({ where: { id }, data: { tags: mergeTags(asset.tags, added) } });
-      return toAssetResponse(row);
-    });
+    const row = await this.assets.updateTagsLocked(id, (locked) => mergeTags(assertAccess(locked, userId, 'change', 'Asset', id).tags, added));
+    return toAssetResponse(row);
   }
 
   /**
@@ -228,14 +208,9 @@ export class AssetsService {
    * touch updatedAt, which tracks edits. view/download/share are open to readers of a public asset.
    */
   async recordUsage(userId: string, id: string, action: UsageAction): Promise<UsageResponseDto> {
-    const counter = USAGE_COUNTERS[action];
-    const readerMayRecord = READER_USAGE_ACTIONS.includes(action);
-    const [row] = await this.prisma.$queryRaw<Omit<UsageResponseDto, 'success' | 'action'>[]>`
-      UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
-      WHERE id = ${id}::uuid AND ("userId" = ${userId} OR ("isPublic" AND ${readerMayRecord}))
-      RETURNING "viewCount", "downloadCount", "shareCount", "useCount", "lastUsedAt"`;
-    if (!row) return this.rejectChange(userId, id);
-    return { success: true, action, ...row };
+    const counts = await this.assets.incrementUsage(userId, id, action, READER_USAGE_ACTIONS.includes(action));
+    if (!counts) return this.rejectChange(userId, id);
+    return { success: true, action, ...counts };
   }
 
   /** The stored bytes (or a text asset's content) of an asset the caller may read. */
@@ -259,12 +234,9 @@ export class AssetsService {
     return { body: await this.storage.createReadStream(asset.thumbnailKey), contentType: THUMBNAIL_MIME_TYPE, fileName: `${id}.thumbnail.${THUMBNAIL_EXTENSION}` };
   }
 
-  /** The asset with its storage keys, if the caller may see it; raw SQL, as this is on the hottest read paths. */
+  /** The asset with its storage keys, if the caller may see it (and change it, for 'change'). */
   private async findAsset(userId: string, id: string, access: AccessMode): Promise<CreativeAsset> {
-    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
-      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a
-      WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
-    return assertAccess(row, userId, access, 'Asset', id);
+    return assertAccess(await this.assets.findVisible(userId, id), userId, access, 'Asset', id);
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, ValidationError } from '../common/errors';
+import { ValidationError } from '../common/errors';
 import { cursorField, decodeCursor, PageQueryDto, toPage } from '../common/pagination';
-import { Prisma } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
 import { AccessMode, assertAccess } from './access';
+import { AssetsRepository } from './assets.repository';
+import { CollectionPosition, CollectionsRepository } from './collections.repository';
 import { DeletedResponseDto } from './dto/asset-actions.dto';
 import {
   CollectionMembershipResponseDto,
@@ -15,7 +15,11 @@ import {
   UpdateCollectionDto,
 } from './dto/collection.dto';
 
-const WITH_ASSET_COUNT = { _count: { select: { items: true } } } as const;
+/** Where the page of a cursor (written by listCollections as [createdAt, id]) continues. */
+function decodeCollectionCursor(cursor: string): CollectionPosition {
+  const [createdAt, id] = decodeCursor(cursor, [cursorField.date, cursorField.uuid]);
+  return { createdAt, id };
+}
 
 /**
  * Collections group a user's own assets (many-to-many). Deleting a collection removes only its links;
@@ -23,29 +27,20 @@ const WITH_ASSET_COUNT = { _count: { select: { items: true } } } as const;
  */
 @Injectable()
 export class CollectionsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly collections: CollectionsRepository,
+    private readonly assets: AssetsRepository,
+  ) {}
 
   async createCollection(userId: string, input: CreateCollectionDto): Promise<CollectionResponseDto> {
-    const row = await this.prisma.assetCollection.create({
-      data: { userId, name: input.name, description: input.description || null, isPublic: input.isPublic ?? false },
-      include: WITH_ASSET_COUNT,
-    });
+    const row = await this.collections.create(userId, { name: input.name, description: input.description || null, isPublic: input.isPublic ?? false });
     return toCollectionResponse(row, null);
   }
 
   /** The caller's collections, newest first. */
   async listCollections(userId: string, page: PageQueryDto): Promise<CollectionPageResponseDto> {
-    const where: Prisma.AssetCollectionWhereInput = { userId };
-    if (page.cursor) {
-      const [createdAt, id] = decodeCursor(page.cursor, [cursorField.date, cursorField.uuid]);
-      where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
-    }
-    const rows = await this.prisma.assetCollection.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: page.limit + 1,
-      include: WITH_ASSET_COUNT,
-    });
+    const after = page.cursor ? decodeCollectionCursor(page.cursor) : undefined;
+    const rows = await this.collections.findPageOfUser(userId, after, page.limit + 1);
     const covers = await this.defaultCovers(rows);
     return toPage(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => toCollectionResponse(row, covers.get(row.id) ?? null));
   }
@@ -56,21 +51,14 @@ export class CollectionsService {
 
   async updateCollection(userId: string, id: string, changes: UpdateCollectionDto): Promise<CollectionResponseDto> {
     await this.findCollection(userId, id, 'change');
-    if (changes.coverAssetId) {
-      const member = await this.prisma.assetCollectionItem.findUnique({ where: { collectionId_assetId: { collectionId: id, assetId: changes.coverAssetId } } });
-      if (!member) {
-        throw new ValidationError('coverAssetId must be an asset in the collection', [{ field: 'coverAssetId', problems: ['not in this collection'] }]);
-      }
+    if (changes.coverAssetId && !(await this.collections.contains(id, changes.coverAssetId))) {
+      throw new ValidationError('coverAssetId must be an asset in the collection', [{ field: 'coverAssetId', problems: ['not in this collection'] }]);
     }
-    const row = await this.prisma.assetCollection.update({
-      where: { id, userId },
-      data: {
-        name: changes.name,
-        description: changes.description === '' ? null : changes.description,
-        isPublic: changes.isPublic,
-        coverAssetId: changes.coverAssetId,
-      },
-      include: WITH_ASSET_COUNT,
+    const row = await this.collections.updateOwned(userId, id, {
+      name: changes.name,
+      description: changes.description === '' ? null : changes.description,
+      isPublic: changes.isPublic,
+      coverAssetId: changes.coverAssetId,
     });
     return this.withCover(row);
   }
@@ -78,7 +66,7 @@ export class CollectionsService {
   /** Deletes the collection and its links; the assets stay in the library. */
   async deleteCollection(userId: string, id: string): Promise<DeletedResponseDto> {
     await this.findCollection(userId, id, 'change');
-    await this.prisma.assetCollection.delete({ where: { id, userId } });
+    await this.collections.deleteOwned(userId, id);
     return { success: true };
   }
 
@@ -86,28 +74,18 @@ export class CollectionsService {
   async addAssets(userId: string, id: string, assetIds: string[]): Promise<CollectionMembershipResponseDto> {
     await this.findCollection(userId, id, 'change');
     const uniqueIds = [...new Set(assetIds.map((assetId) => assetId.toLowerCase()))];
-    const assets = await this.prisma.creativeAsset.findMany({
-      where: { id: { in: uniqueIds }, OR: [{ userId }, { isPublic: true }] },
-      select: { id: true, userId: true, isPublic: true },
-    });
-    const byId = new Map(assets.map((asset) => [asset.id, asset]));
+    const visible = await this.assets.findVisibleAccess(userId, uniqueIds);
+    const byId = new Map(visible.map((asset) => [asset.id, asset]));
     for (const assetId of uniqueIds) assertAccess(byId.get(assetId), userId, 'change', 'Asset', assetId);
-    const { count } = await this.prisma.assetCollectionItem.createMany({
-      data: uniqueIds.map((assetId) => ({ collectionId: id, assetId })),
-      skipDuplicates: true,
-    });
-    return { success: true, changed: count, assetCount: await this.countAssets(id) };
+    const count = await this.collections.addItems(id, uniqueIds);
+    return { success: true, changed: count, assetCount: await this.collections.countItems(id) };
   }
 
   /** Removes the links; a chosen cover among the removed assets is unset, so the default cover applies again. */
   async removeAssets(userId: string, id: string, assetIds: string[]): Promise<CollectionMembershipResponseDto> {
     await this.findCollection(userId, id, 'change');
-    const count = await this.prisma.$transaction(async (tx) => {
-      const removed = await tx.assetCollectionItem.deleteMany({ where: { collectionId: id, assetId: { in: assetIds } } });
-      await tx.assetCollection.updateMany({ where: { id, coverAssetId: { in: assetIds } }, data: { coverAssetId: null } });
-      return removed.count;
-    });
-    return { success: true, changed: count, assetCount: await this.countAssets(id) };
+    const count = await this.collections.removeItems(id, assetIds);
+    return { success: true, changed: count, assetCount: await this.collections.countItems(id) };
   }
 
   private async withCover(row: CollectionRow): Promise<CollectionResponseDto> {
@@ -120,27 +98,11 @@ export class CollectionsService {
    * asset (createdAt, then id). Derived on read, so it follows every addition and removal, and a deleted
    * asset (its link goes by cascade, a chosen cover by ON DELETE SET NULL) falls back to the next one.
    */
-  private async defaultCovers(rows: CollectionRow[]): Promise<Map<string, string>> {
-    const ids = rows.filter((row) => row.coverAssetId === null && row._count.items > 0).map((row) => row.id);
-    if (ids.length === 0) return new Map();
-    const covers = await this.prisma.$queryRaw<{ collectionId: string; assetId: string }[]>(Prisma.sql`
-      SELECT c.id AS "collectionId", newest."assetId"
-      FROM unnest(${ids}::uuid[]) AS c(id)
-      CROSS JOIN LATERAL (
-        SELECT i."assetId" FROM "asset_collection_items" i JOIN "creative_assets" a ON a.id = i."assetId"
-        WHERE i."collectionId" = c.id
-        ORDER BY i."addedAt" DESC, a."createdAt" DESC, a.id DESC
-        LIMIT 1
-      ) newest`);
-    return new Map(covers.map((cover) => [cover.collectionId, cover.assetId]));
-  }
-
-  private countAssets(collectionId: string): Promise<number> {
-    return this.prisma.assetCollectionItem.count({ where: { collectionId } });
+  private defaultCovers(rows: CollectionRow[]): Promise<Map<string, string>> {
+    return this.collections.newestMembers(rows.filter((row) => row.coverAssetId === null && row._count.items > 0).map((row) => row.id));
   }
 
   private async findCollection(userId: string, id: string, access: AccessMode): Promise<CollectionRow> {
-    const row = await this.prisma.assetCollection.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] }, include: WITH_ASSET_COUNT });
-    return assertAccess(row, userId, access, 'Collection', id);
+    return assertAccess(await this.collections.findVisible(userId, id), userId, access, 'Collection', id);
   }
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors';
+import { UUID_PATTERN } from '../common/validation';
 import { fieldsWithNulCharacter } from '../common/validation.pipe';
 import type { FieldProblem } from '../common/errors';
 import { AssetType, Prisma } from '../generated/prisma/client';
@@ -59,130 +60,186 @@ export type AssetFieldsFromInput = Omit<
   'id' | 'userId' | 'url' | 'thumbnailUrl' | 'storageKey' | 'thumbnailKey' | 'width' | 'height' | 'format' | 'fileSize'
 >;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOURCE_MODULE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+
+type TextField = 'title' | 'description' | 'prompt' | 'negativePrompt' | 'category' | 'provider' | 'model' | 'sampler';
+type NumberField = 'cost' | 'generationTimeMs' | 'duration' | 'steps' | 'guidance';
+interface NumberRule {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+const NUMBER_RULES: Record<NumberField, NumberRule> = {
+  cost: { min: 0, max: ASSET_LIMITS.maxCost, integer: false },
+  generationTimeMs: { min: 0, max: 2_147_483_647, integer: true },
+  duration: { min: 0, max: 1e7, integer: false },
+  steps: { min: 1, max: 10_000, integer: true },
+  guidance: { min: 0, max: 100, integer: false },
+};
+
+/** Every problem of one input, so that a single ValidationError reports them all. */
+class Problems {
+  readonly found: FieldProblem[] = [];
+
+  add(field: string, message: string): undefined {
+    this.found.push({ field, problems: [message] });
+    return undefined;
+  }
+
+  /** Runs a rule that throws a ValidationError, keeping its details as problems instead. */
+  collect<T>(rule: () => T): T | undefined {
+    try {
+      return rule();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.found.push(...(error.details as FieldProblem[]));
+      return undefined;
+    }
+  }
+}
+
+const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
+
+/** Trimmed text of at most `max` characters; empty after trimming counts as absent (or as a problem when required). */
+function readText(input: SaveAssetInput, field: TextField, max: number, problems: Problems, required = false): string | undefined {
+  const value = input[field];
+  if (isAbsent(value)) return required ? problems.add(field, `${field} is required`) : undefined;
+  if (typeof value !== 'string') return problems.add(field, `${field} must be a string`);
+  const trimmed = value.trim();
+  if (required && trimmed.length === 0) problems.add(field, `${field} must not be empty`);
+  if (trimmed.length > max) problems.add(field, `${field} must be at most ${max} characters`);
+  return trimmed.length === 0 ? undefined : trimmed;
+}
+
+function readNumber(input: SaveAssetInput, field: NumberField, problems: Problems): number | undefined {
+  const value = input[field];
+  if (isAbsent(value)) return undefined;
+  const { min, max, integer } = NUMBER_RULES[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    return problems.add(field, `${field} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function readUuid(input: SaveAssetInput, field: 'generationId' | 'parentAssetId', problems: Problems): string | undefined {
+  const value = input[field];
+  if (isAbsent(value)) return undefined;
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) return problems.add(field, `${field} must be a UUID`);
+  return value.toLowerCase();
+}
+
+function readJsonObject(input: SaveAssetInput, field: 'metadata' | 'parameters', problems: Problems): Prisma.InputJsonObject | undefined {
+  const value = input[field];
+  if (isAbsent(value)) return undefined;
+  return problems.collect(() => {
+    assertJsonObject(value, field);
+    return value as Prisma.InputJsonObject;
+  });
+}
+
+/** A signed 64-bit integer given as a bigint, a safe integer or a decimal string. */
+function readSeed(input: SaveAssetInput, problems: Problems): bigint | undefined {
+  const raw = input.seed;
+  if (isAbsent(raw)) return undefined;
+  const valid = typeof raw === 'bigint' || (typeof raw === 'number' && Number.isSafeInteger(raw)) || (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw));
+  const seed = valid ? BigInt(raw) : undefined;
+  if (seed === undefined || seed < INT64_MIN || seed > INT64_MAX) {
+    return problems.add('seed', 'seed must be an integer within the signed 64-bit range (pass a bigint or a string beyond 2^53)');
+  }
+  return seed;
+}
+
+function readTags(input: SaveAssetInput, problems: Problems): string[] {
+  if (input.tags === undefined) return [];
+  if (!Array.isArray(input.tags) || !input.tags.every((tag) => typeof tag === 'string')) {
+    problems.add('tags', 'tags must be an array of strings');
+    return [];
+  }
+  const tags = input.tags;
+  return problems.collect(() => normalizeTags(tags)) ?? [];
+}
+
+/** The type and source, and the payload the type calls for: content for text, bytes (and a MIME type for video/audio) otherwise. */
+function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
+  const type = input.type;
+  if (!Object.values(AssetType).includes(type as AssetType)) problems.add('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
+  if (typeof input.sourceModule !== 'string' || !SOURCE_MODULE_PATTERN.test(input.sourceModule)) {
+    problems.add('sourceModule', 'sourceModule must be 1-64 letters, digits, "_", ".", ":" or "-"');
+  }
+  if (type === 'text') {
+    if (typeof input.content !== 'string' || input.content.length === 0) problems.add('content', 'a text asset needs content');
+    else if (input.content.length > ASSET_LIMITS.contentLength) problems.add('content', `content must be at most ${ASSET_LIMITS.contentLength} characters`);
+    if (input.bytes !== undefined) problems.add('bytes', 'a text asset carries content, not bytes');
+  } else {
+    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0) problems.add('bytes', `a ${String(type)} asset needs its file as bytes`);
+    if (input.content !== undefined) problems.add('content', 'only text assets carry content');
+  }
+  if (type === 'video' || type === 'audio') checkMediaMimeType(type, input.mimeType, problems);
+}
+
+function checkMediaMimeType(type: 'video' | 'audio', mimeType: string | undefined, problems: Problems): void {
+  const media = mimeType === undefined ? undefined : MEDIA_MIME_TYPES[mimeType];
+  if (media?.type === type) return;
+  const allowed = Object.entries(MEDIA_MIME_TYPES).filter(([, entry]) => entry.type === type).map(([mime]) => mime);
+  problems.add('mimeType', `a ${type} asset needs mimeType, one of ${allowed.join(', ')}`);
+}
+
+function readTextFields(input: SaveAssetInput, problems: Problems) {
+  return {
+    title: readText(input, 'title', ASSET_LIMITS.titleLength, problems, true) ?? '',
+    description: readText(input, 'description', ASSET_LIMITS.descriptionLength, problems),
+    prompt: readText(input, 'prompt', ASSET_LIMITS.promptLength, problems),
+    negativePrompt: readText(input, 'negativePrompt', ASSET_LIMITS.promptLength, problems),
+    category: readText(input, 'category', ASSET_LIMITS.labelLength, problems),
+    provider: readText(input, 'provider', ASSET_LIMITS.labelLength, problems),
+    model: readText(input, 'model', ASSET_LIMITS.modelLength, problems),
+    sampler: readText(input, 'sampler', ASSET_LIMITS.labelLength, problems),
+  };
+}
+
+function readNumberFields(input: SaveAssetInput, problems: Problems) {
+  return {
+    cost: readNumber(input, 'cost', problems),
+    generationTimeMs: readNumber(input, 'generationTimeMs', problems),
+    duration: readNumber(input, 'duration', problems),
+    steps: readNumber(input, 'steps', problems),
+    guidance: readNumber(input, 'guidance', problems),
+  };
+}
 
 /**
  * Checks a SaveAssetInput (host apps call saveAsset directly, without the HTTP ValidationPipe) and turns it
  * into row columns. Every problem is reported at once in the ValidationError's details.
  */
 export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromInput {
-  const problems: FieldProblem[] = [];
-  const problem = (field: string, message: string) => problems.push({ field, problems: [message] });
-  const text = (field: keyof SaveAssetInput, max: number, required = false): string | undefined => {
-    const value = input[field];
-    if (value === undefined || value === null) {
-      if (required) problem(field, `${field} is required`);
-      return undefined;
-    }
-    if (typeof value !== 'string') return void problem(field, `${field} must be a string`);
-    const trimmed = value.trim();
-    if (required && trimmed.length === 0) problem(field, `${field} must not be empty`);
-    if (trimmed.length > max) problem(field, `${field} must be at most ${max} characters`);
-    return trimmed.length === 0 ? undefined : trimmed;
-  };
-  const number = (field: keyof SaveAssetInput, min: number, max: number, integer: boolean): number | undefined => {
-    const value = input[field];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      return void problem(field, `${field} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-    }
-    return value;
-  };
-  const uuid = (field: 'generationId' | 'parentAssetId'): string | undefined => {
-    const value = input[field];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || !UUID_PATTERN.test(value)) return void problem(field, `${field} must be a UUID`);
-    return value.toLowerCase();
-  };
-  const json = (field: 'metadata' | 'parameters'): Prisma.InputJsonObject | undefined => {
-    if (input[field] === undefined || input[field] === null) return undefined;
-    try {
-      assertJsonObject(input[field], field);
-      return input[field] as Prisma.InputJsonObject;
-    } catch (error) {
-      return void problems.push(...((error as ValidationError).details as FieldProblem[]));
-    }
-  };
-
-  const type = input.type;
-  if (!Object.values(AssetType).includes(type as AssetType)) {
-    problem('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
-  }
-  if (typeof input.sourceModule !== 'string' || !SOURCE_MODULE_PATTERN.test(input.sourceModule)) {
-    problem('sourceModule', 'sourceModule must be 1-64 letters, digits, "_", ".", ":" or "-"');
-  }
-  if (type === 'text') {
-    if (typeof input.content !== 'string' || input.content.length === 0) problem('content', 'a text asset needs content');
-    else if (input.content.length > ASSET_LIMITS.contentLength) problem('content', `content must be at most ${ASSET_LIMITS.contentLength} characters`);
-    if (input.bytes !== undefined) problem('bytes', 'a text asset carries content, not bytes');
-  } else {
-    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0) problem('bytes', `a ${String(type)} asset needs its file as bytes`);
-    if (input.content !== undefined) problem('content', 'only text assets carry content');
-  }
-  if (type === 'video' || type === 'audio') {
-    const media = input.mimeType === undefined ? undefined : MEDIA_MIME_TYPES[input.mimeType];
-    if (media?.type !== type) {
-      const allowed = Object.entries(MEDIA_MIME_TYPES).filter(([, entry]) => entry.type === type).map(([mime]) => mime);
-      problem('mimeType', `a ${type} asset needs mimeType, one of ${allowed.join(', ')}`);
-    }
-  }
-
-  let seed: bigint | undefined;
-  if (input.seed !== undefined && input.seed !== null) {
-    const raw = input.seed;
-    const valid = typeof raw === 'bigint' || (typeof raw === 'number' && Number.isSafeInteger(raw)) || (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw));
-    seed = valid ? BigInt(raw) : undefined;
-    if (seed === undefined || seed < INT64_MIN || seed > INT64_MAX) {
-      seed = undefined;
-      problem('seed', 'seed must be an integer within the signed 64-bit range (pass a bigint or a string beyond 2^53)');
-    }
-  }
-  let tags: string[] = [];
-  if (input.tags !== undefined) {
-    if (!Array.isArray(input.tags) || !input.tags.every((tag) => typeof tag === 'string')) problem('tags', 'tags must be an array of strings');
-    else {
-      try {
-        tags = normalizeTags(input.tags);
-      } catch (error) {
-        problems.push(...((error as ValidationError).details as FieldProblem[]));
-      }
-    }
-  }
-  if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean') problem('isPublic', 'isPublic must be a boolean');
-  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined })) problem(field, `${field} must not contain the NUL character (\\u0000)`);
-
+  const problems = new Problems();
+  checkKindAndPayload(input, problems);
+  const seed = readSeed(input, problems);
+  const tags = readTags(input, problems);
+  if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean') problems.add('isPublic', 'isPublic must be a boolean');
+  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined })) problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
+  const type = input.type as AssetType;
   const fields: AssetFieldsFromInput = {
-    type: type as AssetType,
+    type,
     sourceModule: input.sourceModule,
-    title: text('title', ASSET_LIMITS.titleLength, true) ?? '',
-    description: text('description', ASSET_LIMITS.descriptionLength),
-    prompt: text('prompt', ASSET_LIMITS.promptLength),
-    negativePrompt: text('negativePrompt', ASSET_LIMITS.promptLength),
-    category: text('category', ASSET_LIMITS.labelLength),
-    provider: text('provider', ASSET_LIMITS.labelLength),
-    model: text('model', ASSET_LIMITS.modelLength),
-    sampler: text('sampler', ASSET_LIMITS.labelLength),
+    ...readTextFields(input, problems),
     content: type === 'text' ? input.content : undefined,
     mimeType: type === 'text' ? 'text/plain' : type === 'image' ? undefined : input.mimeType,
-    cost: number('cost', 0, ASSET_LIMITS.maxCost, false),
-    generationTimeMs: number('generationTimeMs', 0, 2_147_483_647, true),
-    duration: number('duration', 0, 1e7, false),
-    steps: number('steps', 1, 10_000, true),
-    guidance: number('guidance', 0, 100, false),
+    ...readNumberFields(input, problems),
     seed,
-    metadata: json('metadata'),
-    parameters: json('parameters'),
-    generationId: uuid('generationId'),
-    parentAssetId: uuid('parentAssetId'),
+    metadata: readJsonObject(input, 'metadata', problems),
+    parameters: readJsonObject(input, 'parameters', problems),
+    generationId: readUuid(input, 'generationId', problems),
+    parentAssetId: readUuid(input, 'parentAssetId', problems),
     tags,
     isPublic: input.isPublic ?? false,
   };
-  if (problems.length > 0) {
-    const summary = problems.flatMap((entry) => entry.problems).join('; ');
-    throw new ValidationError(`Invalid asset: ${summary}`.slice(0, 1000), problems);
+  if (problems.found.length > 0) {
+    const summary = problems.found.flatMap((entry) => entry.problems).join('; ');
+    throw new ValidationError(`Invalid asset: ${summary}`.slice(0, 1000), problems.found);
   }
   return fields;
 }

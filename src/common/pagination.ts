@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from './errors';
+import { UUID_PATTERN } from './validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -46,7 +47,6 @@ export type CursorField<T> = (raw: unknown) => T | undefined;
 type FieldValues<Fields extends readonly CursorField<unknown>[]> = { -readonly [K in keyof Fields]: Fields[K] extends CursorField<infer T> ? T : never };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Exactly what Date#toISOString writes for years 0000-9999 (what every list puts in its cursors). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
@@ -60,7 +60,7 @@ export const cursorField = {
     const date = new Date(raw);
     return !Number.isNaN(date.getTime()) && date.toISOString() === raw ? date : undefined;
   }) as CursorField<Date>,
-  uuid: ((raw) => (typeof raw === 'string' && UUID.test(raw) ? raw : undefined)) as CursorField<string>,
+  uuid: ((raw) => (typeof raw === 'string' && UUID_PATTERN.test(raw) ? raw : undefined)) as CursorField<string>,
   /** A 32-bit integer (a Prisma `Int` column). */
   integer: ((raw) => (typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) <= INT32_MAX ? raw : undefined)) as CursorField<number>,
   number: ((raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined)) as CursorField<number>,

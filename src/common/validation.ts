@@ -22,6 +22,11 @@ export function UuidParam(name = 'id'): ParameterDecorator {
   };
 }
 
+/** A UUID of any version as text, unanchored, lowercase hex: for patterns that embed one (storage keys). */
+export const UUID_SOURCE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A whole string that is a UUID, in either case. */
+export const UUID_PATTERN = new RegExp(`^${UUID_SOURCE}$`, 'i');
+
 /** 1–255 visible ASCII characters (the characters of a token or a UUID). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 

@@ -3,6 +3,7 @@ import { definedOnly } from '../common/objects';
 import { CONTENT_LENGTH_NAMES, CONTENT_TYPES, ContentLength, ContentType } from './content-prompts';
 import { CONTENT_LIMITS } from './dto/content-request.dto';
 import type { WritingOptionsDto } from './dto/content-request.dto';
+import { truncate } from '../common/text';
 
 const TITLE_LENGTH = 80;
 
@@ -26,8 +27,7 @@ export function requestedContentType(input: { type?: ContentType; contentType?: 
 
 /** The first line-ish of a text, shortened with an ellipsis to fit an asset title. */
 export function titleFrom(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= TITLE_LENGTH ? line : `${line.slice(0, TITLE_LENGTH - 1)}…`;
+  return truncate(text, TITLE_LENGTH);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { SaveAssetInput } from '../assets/save-asset-input';
 import type { GenerationJob } from '../generated/prisma/client';
 import type { GeneratedImage } from '../providers/image/image-provider';
 import type { ImageJobParameters } from './image-job-parameters';
+import { truncate } from '../common/text';
 
 export const IMAGE_SOURCE_MODULE = 'image_generation';
 
@@ -43,9 +44,4 @@ export function imageAssetInput(
       ...(job.provider === 'placeholder' && { placeholder: true }),
     },
   };
-}
-
-function truncate(text: string, length: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= length ? flat : `${flat.slice(0, length - 1)}…`;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../common/errors';
+import { UUID_SOURCE } from '../common/validation';
 
 /** `<yyyy>/<mm>/<uuid>.<ext>`: the only shape of key the engine ever writes. */
-const STORAGE_KEY_PATTERN = /^\d{4}\/(0[1-9]|1[0-2])\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[a-z0-9]{1,10}$/;
+const STORAGE_KEY_PATTERN = new RegExp(`^\\d{4}/(0[1-9]|1[0-2])/${UUID_SOURCE}\\.[a-z0-9]{1,10}$`);
 const EXTENSION_PATTERN = /^[a-z0-9]{1,10}$/;
 
 export class InvalidStorageKeyError extends Error {

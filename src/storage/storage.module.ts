@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
-import { PrismaModule } from '../prisma/prisma.module';
+import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
+import type { CreativeEngineModuleOptions } from '../creative-engine.module-definition';
 import { FILE_STORE, LocalDiskFileStore } from './file-store';
 import { StorageService } from './storage.service';
 
 @Module({
-  imports: [PrismaModule],
   providers: [
     StorageService,
-    { provide: FILE_STORE, inject: [EngineConfig], useFactory: (config: EngineConfig) => new LocalDiskFileStore(config.storageDir) },
+    // A host's own store (an S3 driver, say) from the module options, else the local disk under STORAGE_DIR.
+    {
+      provide: FILE_STORE,
+      inject: [CREATIVE_ENGINE_OPTIONS, EngineConfig],
+      useFactory: (options: CreativeEngineModuleOptions, config: EngineConfig) => options.fileStore ?? new LocalDiskFileStore(config.storageDir),
+    },
   ],
   exports: [StorageService],
 })

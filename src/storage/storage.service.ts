@@ -1,49 +1,22 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { NotFoundError, PayloadTooLargeError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
-import type { Prisma } from '../generated/prisma/client';
-import { PrismaService } from '../prisma/prisma.service';
 import { FILE_STORE, FileNotFoundError } from './file-store';
 import type { FileStore } from './file-store';
 import { assertStorageKey, newStorageKey } from './storage-keys';
 
-export interface DeletionSweepResult {
-  deleted: number;
-  failed: number;
-}
-
-const SWEEP_BATCH_SIZE = 100;
-const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-
 /**
- * Asset bytes behind a FileStore (local disk under STORAGE_DIR by default). Keys are generated here, never
- * taken from a client, and checked on every read and delete. A deletion that fails is recorded in
- * pending_file_deletions and retried by a periodic sweep, so no file is silently left behind.
+ * Asset bytes behind the injected FileStore (local disk under STORAGE_DIR unless a host provides another).
+ * Keys are generated here, never taken from a client, and checked on every read and delete. Keeping a
+ * record of failed deletions to retry them is the asset library's business (assets/file-deletions.ts).
  */
 @Injectable()
-export class StorageService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(StorageService.name);
-  private sweepTimer?: NodeJS.Timeout;
-
+export class StorageService {
   constructor(
     @Inject(FILE_STORE) private readonly store: FileStore,
-    private readonly prisma: PrismaService,
     private readonly config: EngineConfig,
   ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.config.storage.deletionRetryIntervalMs;
-    if (interval <= 0) return;
-    this.sweepTimer = setInterval(() => {
-      this.retryPendingDeletions().catch((error) => this.logger.error(`Deletion sweep failed: ${describeError(error)}`));
-    }, interval);
-    this.sweepTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweepTimer);
-  }
 
   /** Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. */
   async put(bytes: Buffer, options: { extension: string }): Promise<{ key: string }> {
@@ -65,58 +38,10 @@ export class StorageService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.store.openReadStream(key).catch(this.toNotFound);
   }
 
-  /** Deletes now; a failure is logged and recorded for the sweep instead of thrown. */
+  /** Deletes the file; deleting a missing one succeeds, any other failure is thrown. */
   async delete(key: string): Promise<void> {
     assertStorageKey(key);
-    try {
-      await this.store.remove(key);
-    } catch (error) {
-      this.logger.warn(`Could not delete stored file ${key}, will retry: ${describeError(error)}`);
-      await this.prisma.pendingFileDeletion.upsert({
-        where: { key },
-        create: { key, attempts: 1, lastError: describeError(error) },
-        update: { attempts: { increment: 1 }, lastError: describeError(error) },
-      });
-    }
-  }
-
-  /**
-   * Records files for deletion inside the caller's transaction (the one that deletes the rows pointing at
-   * them), so a crash after commit still leaves a record; then call retryPendingDeletions({ keys }).
-   */
-  async scheduleDeletion(keys: string[], tx: Prisma.TransactionClient): Promise<void> {
-    keys.forEach(assertStorageKey);
-    if (keys.length === 0) return;
-    await tx.pendingFileDeletion.createMany({ data: keys.map((key) => ({ key })), skipDuplicates: true });
-  }
-
-  /**
-   * Deletes recorded files (the given keys, or the oldest batch) and clears their records; failures stay
-   * recorded with the error and an attempt count. Deletion is idempotent, so concurrent sweeps are harmless.
-   */
-  async retryPendingDeletions(options: { keys?: string[] } = {}): Promise<DeletionSweepResult> {
-    const pending = await this.prisma.pendingFileDeletion.findMany({
-      where: options.keys ? { key: { in: options.keys } } : undefined,
-      orderBy: { updatedAt: 'asc' },
-      take: SWEEP_BATCH_SIZE,
-    });
-    const result: DeletionSweepResult = { deleted: 0, failed: 0 };
-    for (const { id, key } of pending) {
-      try {
-        assertStorageKey(key);
-        await this.store.remove(key);
-        await this.prisma.pendingFileDeletion.delete({ where: { id } });
-        result.deleted += 1;
-      } catch (error) {
-        this.logger.warn(`Retry of deletion of ${key} failed: ${describeError(error)}`);
-        await this.prisma.pendingFileDeletion.update({
-          where: { id },
-          data: { attempts: { increment: 1 }, lastError: describeError(error) },
-        });
-        result.failed += 1;
-      }
-    }
-    return result;
+    await this.store.remove(key);
   }
 
   private readonly toNotFound = (error: unknown): never => {

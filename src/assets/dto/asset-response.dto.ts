@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AssetStatus, AssetType, Prisma } from '../../generated/prisma/client';
+import { AssetStatus, AssetType } from '../../generated/prisma/client';
 import type { CreativeAsset } from '../../generated/prisma/client';
 
 /** An asset as clients see it: the row minus server-only columns (storage keys, search vector). */
@@ -49,23 +49,10 @@ export class AssetResponseDto {
 
 /**
  * The asset row a response is made from: a Prisma model row, or a `$queryRaw` row selecting
- * ASSET_ROW_COLUMNS (Prisma deserializes raw numeric/int8/json/timestamptz as Decimal/BigInt/objects/Date,
+ * ASSET_ROW_COLUMNS of asset-sql.ts (Prisma deserializes raw numeric/int8/json/timestamptz as Decimal/BigInt/objects/Date,
  * the same types as its model rows). Storage keys and `searchVector` are not needed.
  */
 export type AssetRow = Omit<CreativeAsset, 'storageKey' | 'thumbnailKey'>;
-
-/** Every column of AssetRow; the `satisfies` makes the compiler flag a column added to the model but not here. */
-const ASSET_ROW_FIELDS = Object.keys({
-  id: true, userId: true, type: true, category: true, title: true, description: true, prompt: true, negativePrompt: true,
-  model: true, generationId: true, url: true, thumbnailUrl: true, fileSize: true, duration: true, width: true, height: true,
-  format: true, parameters: true, seed: true, steps: true, guidance: true, sampler: true, status: true, isPublic: true,
-  isFavorite: true, tags: true, provider: true, cost: true, sourceModule: true, mimeType: true, content: true, metadata: true,
-  generationTimeMs: true, parentAssetId: true, viewCount: true, downloadCount: true, shareCount: true, useCount: true,
-  lastUsedAt: true, createdAt: true, updatedAt: true,
-} satisfies Record<keyof AssetRow, true>);
-
-/** The select list of an AssetRow from `"creative_assets" a`, for raw queries that answer with assets in one statement. */
-export const ASSET_ROW_COLUMNS = Prisma.raw(ASSET_ROW_FIELDS.map((field) => `a."${field}"`).join(', '));
 
 export function toAssetResponse(row: AssetRow): AssetResponseDto {
   return {

@@ -1,0 +1,89 @@
+import { invalidCursorError } from '../common/pagination';
+import { Prisma } from '../generated/prisma/client';
+import { AssetCursor, CreatedRange, decodeAssetCursor } from './asset-list-query';
+import type { UsageAction } from './dto/asset-actions.dto';
+import type { AssetRow } from './dto/asset-response.dto';
+import type { AssetSortField, ListAssetsQueryDto, SortOrder } from './dto/list-assets-query.dto';
+
+// SQL of creative_assets that AssetsRepository runs, built from fixed identifiers and bound parameters only.
+
+/** Every column of AssetRow; the `satisfies` makes the compiler flag a column added to the model but not here. */
+const ASSET_ROW_FIELDS = Object.keys({
+  id: true, userId: true, type: true, category: true, title: true, description: true, prompt: true, negativePrompt: true,
+  model: true, generationId: true, url: true, thumbnailUrl: true, fileSize: true, duration: true, width: true, height: true,
+  format: true, parameters: true, seed: true, steps: true, guidance: true, sampler: true, status: true, isPublic: true,
+  isFavorite: true, tags: true, provider: true, cost: true, sourceModule: true, mimeType: true, content: true, metadata: true,
+  generationTimeMs: true, parentAssetId: true, viewCount: true, downloadCount: true, shareCount: true, useCount: true,
+  lastUsedAt: true, createdAt: true, updatedAt: true,
+} satisfies Record<keyof AssetRow, true>);
+
+/** The select list of an AssetRow from `"creative_assets" a`, for raw queries that answer with assets in one statement. */
+export const ASSET_ROW_COLUMNS = Prisma.raw(ASSET_ROW_FIELDS.map((field) => `a."${field}"`).join(', '));
+
+/** Fixed SQL identifiers of the usage counters (never built from input). */
+export const USAGE_COUNTERS: Record<UsageAction, Prisma.Sql> = {
+  view: Prisma.raw('"viewCount"'),
+  download: Prisma.raw('"downloadCount"'),
+  share: Prisma.raw('"shareCount"'),
+  use: Prisma.raw('"useCount"'),
+};
+
+/** Sort columns as fixed SQL identifiers (never built from input); only `cost` is nullable. */
+const SORT_COLUMNS: Record<AssetSortField, { column: Prisma.Sql; nullable: boolean; cast: Prisma.Sql }> = {
+  createdAt: { column: Prisma.raw('a."createdAt"'), nullable: false, cast: Prisma.raw('timestamptz') },
+  updatedAt: { column: Prisma.raw('a."updatedAt"'), nullable: false, cast: Prisma.raw('timestamptz') },
+  cost: { column: Prisma.raw('a."cost"'), nullable: true, cast: Prisma.raw('numeric') },
+  title: { column: Prisma.raw('a."title"'), nullable: false, cast: Prisma.raw('text') },
+};
+
+/**
+ * Rows after the cursor in `ORDER BY column <order>, id <order>` (PostgreSQL puts NULLs last ascending and
+ * first descending, as a backward index scan does). The leading `column >= value` form keeps the condition
+ * usable as an index range on (userId, column, id).
+ */
+function afterCursor(sort: AssetSortField, order: SortOrder, cursor: AssetCursor): Prisma.Sql {
+  const { column, nullable, cast } = SORT_COLUMNS[sort];
+  const id = Prisma.sql`${cursor.id}::uuid`;
+  const after = order === 'asc' ? Prisma.raw('>') : Prisma.raw('<');
+  const atOrAfter = order === 'asc' ? Prisma.raw('>=') : Prisma.raw('<=');
+  if (cursor.value === null) {
+    if (!nullable) throw invalidCursorError();
+    return order === 'asc'
+      ? Prisma.sql`(${column} IS NULL AND a.id > ${id})`
+      : Prisma.sql`((${column} IS NULL AND a.id < ${id}) OR ${column} IS NOT NULL)`;
+  }
+  // Bound as the same text the cursor carried (an instant exactly as toISOString wrote it).
+  const value = Prisma.sql`${cursor.value instanceof Date ? cursor.value.toISOString() : cursor.value}::${cast}`;
+  const notNullPart = Prisma.sql`(${column} ${atOrAfter} ${value} AND (${column} ${after} ${value} OR a.id ${after} ${id}))`;
+  return nullable && order === 'asc' ? Prisma.sql`(${notNullPart} OR ${column} IS NULL)` : notNullPart;
+}
+
+/**
+ * One page of a user's assets in a single statement: every filter of GET /assets as a bound parameter,
+ * search on the trigger-maintained `searchVector` (GIN), keyset pagination on the sort column and id.
+ * Returns limit+1 AssetRows (ASSET_ROW_COLUMNS) so the caller knows whether a next page exists.
+ */
+export function buildAssetPageSql(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."userId" = ${userId}`];
+  if (query.type) conditions.push(Prisma.sql`a."type" = ${query.type}::"AssetType"`);
+  if (query.status) conditions.push(Prisma.sql`a."status" = ${query.status}::"AssetStatus"`);
+  if (query.category) conditions.push(Prisma.sql`a."category" = ${query.category}`);
+  if (query.provider) conditions.push(Prisma.sql`a."provider" = ${query.provider}`);
+  if (query.model) conditions.push(Prisma.sql`a."model" = ${query.model}`);
+  if (query.sourceModule) conditions.push(Prisma.sql`a."sourceModule" = ${query.sourceModule}`);
+  if (query.favorite !== undefined) conditions.push(Prisma.sql`a."isFavorite" = ${query.favorite}`);
+  if (tags.length > 0) conditions.push(Prisma.sql`a."tags" @> ${tags}::text[]`);
+  if (query.collectionId) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "asset_collection_items" i WHERE i."collectionId" = ${query.collectionId}::uuid AND i."assetId" = a.id)`);
+  }
+  if (query.search) conditions.push(Prisma.sql`a."searchVector" @@ websearch_to_tsquery('english', ${query.search})`);
+  if (range.from) conditions.push(Prisma.sql`a."createdAt" >= ${range.from}`);
+  if (range.to) conditions.push(Prisma.sql`a."createdAt" < ${range.to}`);
+  if (query.cursor) conditions.push(afterCursor(query.sort, query.order, decodeAssetCursor(query.cursor, query.sort, query.order)));
+
+  const direction = Prisma.raw(query.order === 'asc' ? 'ASC' : 'DESC');
+  return Prisma.sql`SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a
+    WHERE ${Prisma.join(conditions, ' AND ')}
+    ORDER BY ${SORT_COLUMNS[query.sort].column} ${direction}, a.id ${direction}
+    LIMIT ${query.limit + 1}`;
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import type { AssetType, CreativeAsset, PendingFileDeletion } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import type { CreatedRange } from './asset-list-query';
+import { ASSET_ROW_COLUMNS, buildAssetPageSql, USAGE_COUNTERS } from './asset-sql';
+import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
+import type { AssetRow } from './dto/asset-response.dto';
+import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
+
+/** The client itself or a caller's transaction. */
+export type Db = Prisma.TransactionClient;
+
+/** What the visibility rule (access.ts) needs of a row. */
+export type AssetAccessRow = Pick<CreativeAsset, 'id' | 'userId' | 'isPublic'>;
+
+/** Column changes of an edit: undefined leaves a column as it is, null clears it. */
+export interface AssetChanges {
+  title?: string;
+  description?: string | null;
+  category?: string | null;
+  tags?: string[];
+  isPublic?: boolean;
+  isFavorite?: boolean;
+  metadata?: Record<string, unknown> | null;
+}
+
+export type UsageCounts = Omit<UsageResponseDto, 'success' | 'action'>;
+
+/** One row of the stats query: a total, or one group of one dimension. */
+export interface StatsRow {
+  dimension: 'total' | 'type' | 'sourceModule' | 'provider' | 'model' | 'day';
+  type: AssetType | null;
+  sourceModule: string | null;
+  provider: string | null;
+  model: string | null;
+  day: string | null;
+  count: number;
+  cost: number;
+  views: number;
+  downloads: number;
+  shares: number;
+  uses: number;
+}
+
+/**
+ * Every statement on creative_assets, and on pending_file_deletions (the files of deleted assets still to
+ * delete). Raw SQL where Prisma cannot say it in one round trip: the page, the hot single-row read, atomic
+ * counters and flips, the row lock of a tag merge, the stats.
+ */
+@Injectable()
+export class AssetsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The asset with its storage keys if it is the user's own or public; raw SQL, as this is on the hottest read paths. */
+  async findVisible(userId: string, id: string): Promise<CreativeAsset | undefined> {
+    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
+      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a
+      WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
+    return row;
+  }
+
+  async isVisible(userId: string, id: string, db: Db = this.prisma): Promise<boolean> {
+    return (await db.creativeAsset.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] }, select: { id: true } })) !== null;
+  }
+
+  /** Owner and visibility of those of `ids` the user may see. */
+  findVisibleAccess(userId: string, ids: string[]): Promise<AssetAccessRow[]> {
+    return this.prisma.creativeAsset.findMany({
+      where: { id: { in: ids }, OR: [{ userId }, { isPublic: true }] },
+      select: { id: true, userId: true, isPublic: true },
+    });
+  }
+
+  insert(data: Prisma.CreativeAssetUncheckedCreateInput, db: Db = this.prisma): Promise<CreativeAsset> {
+    return db.creativeAsset.create({ data });
+  }
+
+  /** limit+1 rows of the page, so the caller knows whether a next page exists. */
+  findPage(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Promise<AssetRow[]> {
+    return this.prisma.$queryRaw<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
+  }
+
+  updateOwned(userId: string, id: string, changes: AssetChanges): Promise<CreativeAsset> {
+    const { metadata, ...columns } = changes;
+    return this.prisma.creativeAsset.update({
+      where: { id, userId },
+      data: { ...columns, metadata: metadata === null ? Prisma.DbNull : (metadata as Prisma.InputJsonObject | undefined) },
+    });
+  }
+
+  /**
+   * Deletes the user's row (its collection links go by cascade) and records its files for deletion in the
+   * same transaction, so a crash after commit still leaves the record. False when no row matched.
+   */
+  async deleteOwnedRecordingFiles(userId: string, id: string, fileKeys: string[]): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.creativeAsset.deleteMany({ where: { id, userId } });
+      if (count === 0) return false;
+      if (fileKeys.length > 0) await tx.pendingFileDeletion.createMany({ data: fileKeys.map((key) => ({ key })), skipDuplicates: true });
+      return true;
+    });
+  }
+
+  /** Sets isFavorite (or flips it) in one UPDATE of the user's row; undefined when no row matched. */
+  async updateFavorite(userId: string, id: string, favorite: boolean | 'toggle'): Promise<boolean | undefined> {
+    const value = favorite === 'toggle' ? Prisma.sql`NOT "isFavorite"` : Prisma.sql`${favorite}::boolean`;
+    const [row] = await this.prisma.$queryRaw<{ isFavorite: boolean }[]>`
+      UPDATE "creative_assets" SET "isFavorite" = ${value}, "updatedAt" = now()
+      WHERE id = ${id}::uuid AND "userId" = ${userId}
+      RETURNING "isFavorite"`;
+    return row?.isFavorite;
+  }
+
+  /**
+   * Replaces the tags with `nextTags(locked row)` under a row lock, so concurrent merges cannot exceed the cap.
+   * `nextTags` gets undefined for a missing row and may throw to refuse.
+   */
+  updateTagsLocked(id: string, nextTags: (locked: Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'> | undefined) => string[]): Promise<CreativeAsset> {
+    return this.prisma.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'>[]>`
+        SELECT "userId", "isPublic", "tags" FROM "creative_assets" WHERE id = ${id}::uuid FOR UPDATE`;
+      return tx.creativeAsset.update({ where: { id }, data: { tags: nextTags(locked) } });
+    });
+  }
+
+  /**
+   * Counts one use in a single UPDATE (atomic under any concurrency) and stamps lastUsedAt, leaving updatedAt
+   * to edits. Matches the user's row, or a public one when `readersMayRecord`; undefined when none matched.
+   */
+  async incrementUsage(userId: string, id: string, action: UsageAction, readersMayRecord: boolean): Promise<UsageCounts | undefined> {
+    const counter = USAGE_COUNTERS[action];
+    const [row] = await this.prisma.$queryRaw<UsageCounts[]>`
+      UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
+      WHERE id = ${id}::uuid AND ("userId" = ${userId} OR ("isPublic" AND ${readersMayRecord}))
+      RETURNING "viewCount", "downloadCount", "shareCount", "useCount", "lastUsedAt"`;
+    return row;
+  }
+
+  /** Library statistics in one pass (GROUPING SETS) over the user's index range; the empty set yields a total row even over no assets. */
+  aggregateStats(userId: string, range: CreatedRange): Promise<StatsRow[]> {
+    const conditions = [Prisma.sql`"userId" = ${userId}`];
+    if (range.from) conditions.push(Prisma.sql`"createdAt" >= ${range.from}`);
+    if (range.to) conditions.push(Prisma.sql`"createdAt" < ${range.to}`);
+    return this.prisma.$queryRaw<StatsRow[]>`
+      WITH scoped AS (
+        SELECT "type", "sourceModule", "provider", "model", "cost", "viewCount", "downloadCount", "shareCount", "useCount",
+               ("createdAt" AT TIME ZONE 'UTC')::date AS "day"
+        FROM "creative_assets"
+        WHERE ${Prisma.join(conditions, ' AND ')}
+      )
+      SELECT CASE
+               WHEN GROUPING("type") = 0 THEN 'type'
+               WHEN GROUPING("sourceModule") = 0 THEN 'sourceModule'
+               WHEN GROUPING("model") = 0 THEN 'model'
+               WHEN GROUPING("provider") = 0 THEN 'provider'
+               WHEN GROUPING("day") = 0 THEN 'day'
+               ELSE 'total'
+             END AS "dimension",
+             "type"::text AS "type", "sourceModule", "provider", "model", to_char("day", 'YYYY-MM-DD') AS "day",
+             count(*)::int AS "count",
+             round(coalesce(sum("cost"), 0), 6)::float8 AS "cost",
+             coalesce(sum("viewCount"), 0)::float8 AS "views",
+             coalesce(sum("downloadCount"), 0)::float8 AS "downloads",
+             coalesce(sum("shareCount"), 0)::float8 AS "shares",
+             coalesce(sum("useCount"), 0)::float8 AS "uses"
+      FROM scoped
+      GROUP BY GROUPING SETS ((), ("type"), ("sourceModule"), ("provider"), ("provider", "model"), ("day"))
+      ORDER BY "day" ASC NULLS LAST, "cost" DESC, "count" DESC`;
+  }
+
+  /** Records a file whose deletion failed, or counts one more failed attempt. */
+  async recordFailedDeletion(key: string, error: string): Promise<void> {
+    await this.prisma.pendingFileDeletion.upsert({
+      where: { key },
+      create: { key, attempts: 1, lastError: error },
+      update: { attempts: { increment: 1 }, lastError: error },
+    });
+  }
+
+  /** Recorded deletions (of the given keys, or all), least recently tried first. */
+  findPendingDeletions(keys: string[] | undefined, limit: number): Promise<PendingFileDeletion[]> {
+    return this.prisma.pendingFileDeletion.findMany({ where: keys ? { key: { in: keys } } : undefined, orderBy: { updatedAt: 'asc' }, take: limit });
+  }
+
+  async clearPendingDeletion(id: string): Promise<void> {
+    await this.prisma.pendingFileDeletion.delete({ where: { id } });
+  }
+
+  async countFailedRetry(id: string, error: string): Promise<void> {
+    await this.prisma.pendingFileDeletion.update({ where: { id }, data: { attempts: { increment: 1 }, lastError: error } });
+  }
+}
