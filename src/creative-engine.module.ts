@@ -15,7 +15,8 @@ import {
   CreativeEngineModuleOptions,
 } from './creative-engine.module-definition';
 import { HealthModule } from './health/health.module';
-import { GenerationJobOwnerLookup } from './image-generation/generation-job-owner-lookup';
+import { GenerationJobsRepository } from './jobs/generation-jobs.repository';
+import { JobsModule } from './jobs/jobs.module';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
 import { LimitsModule } from './limits/limits.module';
 import { RateLimitStore } from './limits/rate-limit.store';
@@ -60,7 +61,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
     const core: DynamicModule = {
       module: CreativeEngineCoreModule,
       global: true,
-      imports: [...(definition.imports ?? []), PrismaModule],
+      imports: [...(definition.imports ?? []), PrismaModule, JobsModule],
       providers: [
         ...(definition.providers ?? []),
         {
@@ -71,7 +72,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
         // Used by the rate-limit guard that @CreativeController puts on every engine controller, in every module.
         RateLimitStore,
         // Lets AssetsService check a job's owner without importing the generator that owns the jobs.
-        { provide: GENERATION_JOB_LOOKUP, useClass: GenerationJobOwnerLookup },
+        { provide: GENERATION_JOB_LOOKUP, useExisting: GenerationJobsRepository },
       ],
       exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig, RateLimitStore, GENERATION_JOB_LOOKUP],
     };

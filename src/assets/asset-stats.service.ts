@@ -10,6 +10,11 @@ import type { CreatedRangeQueryDto } from './dto/list-assets-query.dto';
 export class AssetStatsService {
   constructor(private readonly assets: AssetsRepository) {}
 
+  /** What the user spent outside generation jobs since `since` (a job's assets carry its cost, counted through the job). */
+  costOutsideJobsSince(userId: string, since: Date): Promise<number> {
+    return this.assets.costOutsideJobsSince(userId, since);
+  }
+
   async getStats(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsResponseDto> {
     return toAssetStatsResponse(await this.assets.aggregateStats(userId, parseCreatedRange(query)));
   }

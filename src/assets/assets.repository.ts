@@ -137,6 +137,12 @@ export class AssetsRepository {
     return row;
   }
 
+  /** Cost (USD) of the user's assets made outside generation jobs (text content, saveAsset) since `since`. */
+  async costOutsideJobsSince(userId: string, since: Date): Promise<number> {
+    const { _sum } = await this.prisma.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } });
+    return Number(_sum.cost ?? 0);
+  }
+
   /** Library statistics in one pass (GROUPING SETS) over the user's index range; the empty set yields a total row even over no assets. */
   aggregateStats(userId: string, range: CreatedRange): Promise<StatsRow[]> {
     const conditions = [Prisma.sql`"userId" = ${userId}`];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { cursorField, decodeCursor, Page, toPage } from '../common/pagination';
 import { GenerationJob, JobStatus, JobType, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import type { GenerationJobLookup } from '../assets/generation-job-lookup';
 
 /** A transaction a caller runs work of its own in (asset inserts, the active-job cap). */
 export type JobsTransaction = Prisma.TransactionClient;
@@ -65,7 +66,7 @@ export type LostJob = Pick<GenerationJob, 'id' | 'type' | 'priority'>;
  *   abandon: queued | processing → failed;  cancel: queued | processing → cancelled;  removeUnqueued: deletes
  */
 @Injectable()
-export class GenerationJobsRepository {
+export class GenerationJobsRepository implements GenerationJobLookup {
   constructor(private readonly prisma: PrismaService) {}
 
   // ── transitions ──
@@ -183,6 +184,11 @@ export class GenerationJobsRepository {
   }
 
   // ── reads ──
+
+  /** Whether `jobId` is a job of `userId` (GenerationJobLookup), read in the caller's transaction when given. */
+  async isJobOfUser(jobId: string, userId: string, tx: JobsTransaction = this.prisma): Promise<boolean> {
+    return (await tx.generationJob.findFirst({ where: { id: jobId, userId }, select: { id: true } })) !== null;
+  }
 
   findOwned(userId: string, jobId: string): Promise<GenerationJob | null> {
     return this.prisma.generationJob.findFirst({ where: { id: jobId, userId } });

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module';
 import { JobsModule } from '../jobs/jobs.module';
-import { PrismaModule } from '../prisma/prisma.module';
 import { UserLimitsService } from './user-limits.service';
 
 /** Per-user caps on jobs and spend. (Request rate limits: RateLimitStore, provided by CreativeEngineModule's core.) */
 @Module({
-  imports: [PrismaModule, JobsModule],
+  imports: [AssetsModule, JobsModule],
   providers: [UserLimitsService],
   exports: [UserLimitsService],
 })

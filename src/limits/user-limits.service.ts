@@ -1,8 +1,8 @@
+import { AssetStatsService } from '../assets/asset-stats.service';
 import { Injectable } from '@nestjs/common';
 import { PaymentRequiredError, RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJobsRepository, JobsTransaction } from '../jobs/generation-jobs.repository';
-import { PrismaService } from '../prisma/prisma.service';
 
 /** Retry-After bounds of the active-job cap (seconds): the default applies when no active job has an estimate. */
 export const ACTIVE_JOBS_RETRY_AFTER = { defaultSeconds: 5, minSeconds: 1, maxSeconds: 60 } as const;
@@ -33,7 +33,7 @@ export function startOfUtcDay(now: Date): Date {
 @Injectable()
 export class UserLimitsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly assetStats: AssetStatsService,
     private readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
   ) {}
@@ -69,11 +69,7 @@ export class UserLimitsService {
   /** Cost (USD) of the user's jobs and of assets made outside jobs (text content, saveAsset) since midnight UTC. */
   async spentToday(userId: string, now = new Date()): Promise<number> {
     const since = startOfUtcDay(now);
-    const [jobs, assets] = await Promise.all([
-      this.jobs.costSince(userId, since),
-      // An image job's assets carry its cost too: counted once, through the job.
-      this.prisma.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } }),
-    ]);
-    return jobs + Number(assets._sum.cost ?? 0);
+    const [jobs, assets] = await Promise.all([this.jobs.costSince(userId, since), this.assetStats.costOutsideJobsSince(userId, since)]);
+    return jobs + assets;
   }
 }
