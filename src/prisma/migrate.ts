@@ -72,6 +72,58 @@ async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** The migrations not yet applied, after checking that none is half-applied and none was changed once applied. */
+async function pendingMigrations(client: Client, migrations: MigrationFile[]): Promise<MigrationFile[]> {
+  const { rows } = await client.query<AppliedMigration>(
+    'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+  );
+  const applied = new Map(rows.map((row) => [row.migration_name, row]));
+  for (const row of rows) {
+    if (row.finished_at === null) {
+      throw new MigrationError(`Migration ${row.migration_name} started but never finished; resolve it before migrating again`);
+    }
+  }
+  for (const migration of migrations) {
+    const record = applied.get(migration.name);
+    if (record && record.checksum !== migration.checksum) {
+      throw new MigrationError(
+        `Migration ${migration.name} was modified after it was applied (checksum ${record.checksum} in the database, ${migration.checksum} on disk); add a new migration instead`,
+      );
+    }
+  }
+  return migrations.filter((migration) => !applied.has(migration.name));
+}
+
+/** One migration and its record in one transaction: a failing migration leaves no trace. */
+async function applyMigration(client: Client, migration: MigrationFile): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    const id = randomUUID();
+    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())', [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
+    await client.query(migration.sql);
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
+  }
+}
+
 export async function runMigrations(options: MigrationOptions): Promise<{ applied: string[] }> {
   const log = options.log ?? (() => undefined);
   const migrations = await readMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
@@ -81,53 +133,11 @@ export async function runMigrations(options: MigrationOptions): Promise<{ applie
   try {
     // Serialises concurrent runners (several instances starting at once); released with the session.
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-      "checksum" VARCHAR(64) NOT NULL,
-      "finished_at" TIMESTAMPTZ,
-      "migration_name" VARCHAR(255) NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" TIMESTAMPTZ,
-      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-      "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-    )`);
-    const { rows } = await client.query<AppliedMigration>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
-    );
-    const applied = new Map(rows.map((row) => [row.migration_name, row]));
-    for (const row of rows) {
-      if (row.finished_at === null) {
-        throw new MigrationError(`Migration ${row.migration_name} started but never finished; resolve it before migrating again`);
-      }
-    }
-    for (const migration of migrations) {
-      const record = applied.get(migration.name);
-      if (record && record.checksum !== migration.checksum) {
-        throw new MigrationError(
-          `Migration ${migration.name} was modified after it was applied (checksum ${record.checksum} in the database, ${migration.checksum} on disk); add a new migration instead`,
-        );
-      }
-    }
-    const pending = migrations.filter((migration) => !applied.has(migration.name));
+    await client.query(CREATE_MIGRATIONS_TABLE);
+    const pending = await pendingMigrations(client, migrations);
     for (const migration of pending) {
-      await client.query('BEGIN');
-      try {
-        const id = randomUUID();
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
-          [id, migration.checksum, migration.name],
-        );
-        await client.query(migration.sql);
-        await client.query(
-          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-          [id],
-        );
-        await client.query('COMMIT');
-        log(`Applied migration ${migration.name}`);
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
-      }
+      await applyMigration(client, migration);
+      log(`Applied migration ${migration.name}`);
     }
     if (pending.length === 0) log('No pending migrations');
     return { applied: pending.map((migration) => migration.name) };
