@@ -54,7 +54,7 @@ describe('a client generated from openapi.json (openapi-typescript)', () => {
     try {
       compile();
     } catch (error) {
-      throw new Error(`the generated client does not compile:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+      throw new Error(`the generated client does not compile:\n${(error as { stdout?: string }).stdout ?? String(error)}`, { cause: error });
     }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { createTestApp, TestApp } from './support/app';
+import { createTestApp } from './support/app';
 
 describe('GET /health', () => {
   it('200 when PostgreSQL and Redis answer', async () => {

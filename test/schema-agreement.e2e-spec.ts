@@ -34,10 +34,10 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
 
   it('fails on a changed type, nullability, default, enum value or index', async () => {
     const drifted = schema
-      .replace(/(  title\s+)String\n/, '$1String?\n')
-      .replace(/(  viewCount\s+Int\s+)@default\(0\)/, '$1@default(1)')
+      .replace(/( {2}title\s+)String\n/, '$1String?\n')
+      .replace(/( {2}viewCount\s+Int\s+)@default\(0\)/, '$1@default(1)')
       .replace(/(enum AssetType \{\n)/, '$1  model3d\n')
-      .replace(/(  fileSize\s+)Int\?/, '$1BigInt?')
+      .replace(/( {2}fileSize\s+)Int\?/, '$1BigInt?')
       .replace('@@index([userId, isFavorite])', '@@index([userId, isFavorite, type])');
     const problems = await diffSchemaAgainstDatabase(drifted, databaseUrl);
     expect(problems).toEqual(

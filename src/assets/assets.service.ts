@@ -161,7 +161,7 @@ export class AssetsService {
       tags: changes.tags && normalizeTags(changes.tags),
       isPublic: changes.isPublic,
       isFavorite: changes.isFavorite,
-      metadata: changes.metadata as Record<string, unknown> | null | undefined,
+      metadata: changes.metadata,
     });
     return toAssetResponse(row);
   }

@@ -7,7 +7,7 @@ import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 
 /** What a module of the engine or of a host app hands to AssetsService.saveAsset (docs/ARCHITECTURE.md §6). */
 export interface SaveAssetInput {
-  type: AssetType | `${AssetType}`;
+  type: AssetType  ;
   /** Which module produced it: image_generation, content_creation or a host module's name. */
   sourceModule: string;
   title: string;
@@ -165,7 +165,7 @@ function readTags(input: SaveAssetInput, problems: Problems): string[] {
 /** The type and source, and the payload the type calls for: content for text, bytes (and a MIME type for video/audio) otherwise. */
 function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
   const type = input.type;
-  if (!Object.values(AssetType).includes(type as AssetType)) problems.add('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
+  if (!Object.values(AssetType).includes(type)) problems.add('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
   if (typeof input.sourceModule !== 'string' || !SOURCE_MODULE_PATTERN.test(input.sourceModule)) {
     problems.add('sourceModule', 'sourceModule must be 1-64 letters, digits, "_", ".", ":" or "-"');
   }
@@ -221,7 +221,7 @@ export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromI
   const tags = readTags(input, problems);
   if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean') problems.add('isPublic', 'isPublic must be a boolean');
   for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined })) problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
-  const type = input.type as AssetType;
+  const type = input.type;
   const fields: AssetFieldsFromInput = {
     type,
     sourceModule: input.sourceModule,

@@ -88,7 +88,7 @@ export class EngineExceptionFilter implements ExceptionFilter {
     }
   }
 
-  private shape(statusCode: number, error: ErrorCode | string, message: string, details?: readonly FieldProblem[]): ErrorResponseDto {
+  private shape(statusCode: number, error: string, message: string, details?: readonly FieldProblem[]): ErrorResponseDto {
     return details === undefined
       ? { success: false, statusCode, error, message }
       : { success: false, statusCode, error, message, details: [...details] };

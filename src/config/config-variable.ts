@@ -1,3 +1,5 @@
+// Type-level inference over variables of any raw and value types: `any` is what makes the `infer` positions match.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 

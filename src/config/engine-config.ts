@@ -1,3 +1,5 @@
+// A class (injectable by type, validated by class-validator) with an interface merged in for the derived fields.
+/* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DEFAULT_PRICING, mergePricing, parsePricingOverrides, PricingTable } from '../providers/pricing';

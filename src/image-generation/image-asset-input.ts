@@ -32,7 +32,7 @@ export function imageAssetInput(
     model: job.model ?? undefined,
     cost: cost === null ? undefined : Math.round((cost / count) * 1_000_000) / 1_000_000,
     generationTimeMs: job.startedAt ? Date.now() - job.startedAt.getTime() : undefined,
-    parameters: providerParameters as Record<string, unknown>,
+    parameters: providerParameters,
     seed: image.seed ?? parameters.seed,
     steps: parameters.steps,
     guidance: parameters.guidance,

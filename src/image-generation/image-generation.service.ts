@@ -71,7 +71,7 @@ export class ImageGenerationService {
 
   /** The caller's image assets (GET /images): the asset library's list with type=image. */
   async listUserImages(userId: string, query: ListUserImagesInput): Promise<AssetPageResponseDto> {
-    return this.assets.listAssets(userId, { ...query, type: 'image' } as ListAssetsQueryDto);
+    return this.assets.listAssets(userId, { ...query, type: 'image' });
   }
 
   /** Records and queues the job, within the user's caps (daily budget: 402; active jobs: 429). */

@@ -80,7 +80,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     try {
       const created = await this.prisma.$transaction(async (tx) => {
         await guard(tx);
-        return tx.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters as unknown as Prisma.InputJsonObject } });
+        return tx.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters } });
       });
       return { job: created, created: true };
     } catch (error) {

@@ -165,7 +165,7 @@ export function parsePricingOverrides(json: string | undefined): { overrides?: P
       }
     }
   });
-  return problems.length > 0 ? { problems } : { overrides: parsed as Partial<PricingTable>, problems };
+  return problems.length > 0 ? { problems } : { overrides: parsed, problems };
 }
 
 function tokenPriceProblems(where: string, entry: unknown): string[] {

@@ -552,7 +552,7 @@ class FakeProviderServer implements FakeProvider {
       answer.background = transparent ? 'transparent' : 'opaque';
       answer.output_format = outputFormat;
       answer.quality = gptImageQuality(request.quality);
-      if (GPT_IMAGE_SIZES.has(size)) answer.size = size as OpenAI.ImagesResponse['size'];
+      if (GPT_IMAGE_SIZES.has(size)) answer.size = size;
       answer.usage = {
         input_tokens: inputTokens,
         output_tokens: outputTokens,
@@ -955,7 +955,7 @@ function sampleArray(s: JsonObject, ctx: SampleContext): unknown[] {
 }
 
 function sampleNumber(s: JsonObject, ctx: SampleContext, integer: boolean): number {
-  const num = (key: string): number | undefined => (typeof s[key] === 'number' ? (s[key] as number) : undefined);
+  const num = (key: string): number | undefined => (typeof s[key] === 'number' ? (s[key]) : undefined);
   const minimum = num('minimum');
   const maximum = num('maximum');
   const exclusiveMinimum = num('exclusiveMinimum');

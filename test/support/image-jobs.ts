@@ -27,6 +27,7 @@ export interface JobStatusBody {
   thumbnailUrl: string | null;
   estimatedTime: number | null;
   actualTime: number | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asset bodies are read loosely by many specs
   assets: Array<Record<string, any>>;
   [key: string]: unknown;
 }

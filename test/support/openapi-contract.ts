@@ -149,7 +149,7 @@ export function objectFor(checker: ContractChecker, schema: JsonSchema, ids: str
       .map(([name]) => name);
     const required = names.filter((name) => schema.required?.includes(name) || branch.includes(name));
     const record = Object.fromEntries(names.map((name) => [name, valueFor(checker, schema.properties![name], ids, depth)]));
-    return fc.record(record, { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>;
+    return fc.record(record, { requiredKeys: required });
   });
 }
 
