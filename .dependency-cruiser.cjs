@@ -8,7 +8,13 @@ const PRISMA = ['^src/(prisma|generated)/', '^node_modules/@prisma/', '^node_mod
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'An import cycle hides which layer depends on which.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle hides which layer depends on which.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'providers-know-no-rows-or-features',
       severity: 'error',

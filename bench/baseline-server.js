@@ -13,13 +13,17 @@ const { Pool } = require('pg');
 const { ERROR_STATUS } = require('../dist/common/errors');
 const { listQueryFrom, pgAssetServices } = require('./lib/asset-sql');
 
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+});
 const { assets, stats } = pgAssetServices(async (text, values) => (await pool.query(text, values)).rows);
 
 const ASSET_ROUTE = /^\/api\/creative\/asset\/([0-9a-f-]{36})(\/favorite)?$/;
 
 function route(method, url, userId) {
-  if (method === 'GET' && url.pathname === '/api/creative/assets') return assets.listAssets(userId, listQueryFrom(url.searchParams));
+  if (method === 'GET' && url.pathname === '/api/creative/assets')
+    return assets.listAssets(userId, listQueryFrom(url.searchParams));
   if (method === 'GET' && url.pathname === '/api/creative/assets/stats') return stats.getStats(userId, {});
   const match = ASSET_ROUTE.exec(url.pathname);
   if (match && method === 'GET' && !match[2]) return assets.getAsset(userId, match[1]);
@@ -30,7 +34,10 @@ function route(method, url, userId) {
 
 function send(response, status, body) {
   const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   response.end(json);
 }
 
@@ -44,11 +51,17 @@ const server = http.createServer((request, response) => {
       (body) => send(response, 200, body),
       (error) => {
         const statusCode = ERROR_STATUS[error.code] ?? 500;
-        send(response, statusCode, { success: false, statusCode, error: error.code ?? 'INTERNAL_ERROR', message: error.message });
+        send(response, statusCode, {
+          success: false,
+          statusCode,
+          error: error.code ?? 'INTERNAL_ERROR',
+          message: error.message,
+        });
       },
     );
   });
 });
 
 server.listen(Number(process.env.PORT), '127.0.0.1');
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => pool.end().then(() => process.exit(0))));
+for (const signal of ['SIGTERM', 'SIGINT'])
+  process.on(signal, () => server.close(() => pool.end().then(() => process.exit(0))));

@@ -11,7 +11,10 @@ const { loadConfig } = require('../dist/config/engine-config');
 const { IMAGE_GENERATION_JOB, imageQueueSettings } = require('../dist/queue/queue.constants');
 
 const config = loadConfig({ AUTH_MODE: 'header', REDIS_URL: process.env.REDIS_URL });
-const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, { prefix: process.env.QUEUE_PREFIX, settings: imageQueueSettings(config) });
+const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, {
+  prefix: process.env.QUEUE_PREFIX,
+  settings: imageQueueSettings(config),
+});
 
 // Completions are counted here: Redis keeps only the last QUEUE_KEEP_COMPLETED finished jobs.
 let completed = 0;

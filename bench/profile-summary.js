@@ -12,7 +12,9 @@ const profile = JSON.parse(readFileSync(file, 'utf8'));
 
 const selfMicros = new Map();
 const deltas = profile.timeDeltas;
-profile.samples.forEach((nodeId, index) => selfMicros.set(nodeId, (selfMicros.get(nodeId) ?? 0) + (deltas[index] ?? 0)));
+profile.samples.forEach((nodeId, index) =>
+  selfMicros.set(nodeId, (selfMicros.get(nodeId) ?? 0) + (deltas[index] ?? 0)),
+);
 const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
 
 function ownerOf(url) {

@@ -76,7 +76,9 @@ async function benchRoutes(service, baseline, fixtures) {
         ` | baseline ${row.baseline.requestsPerSecond.toFixed(0)} req/s p50 ${row.baseline.p50Ms} p99 ${row.baseline.p99Ms} ms` +
         ` | ratio ${(row.service.requestsPerSecond / row.baseline.requestsPerSecond).toFixed(2)}` +
         ` | CPU ms/request service ${row.service.cpuMsPerRequest.toFixed(2)} baseline ${row.baseline.cpuMsPerRequest.toFixed(2)}` +
-        (row.service.failures + row.baseline.failures > 0 ? ` | FAILURES service ${row.service.failures} baseline ${row.baseline.failures}` : ''),
+        (row.service.failures + row.baseline.failures > 0
+          ? ` | FAILURES service ${row.service.failures} baseline ${row.baseline.failures}`
+          : ''),
     );
   }
   return { rows, peakRssMb: Math.max(peakRssMb, memoryOf(service.pid).peakRssMb) };
@@ -86,7 +88,17 @@ async function main() {
   const startedAt = new Date();
   await ensureSeeded({ databaseUrl, assets, reseed: args.reseed, log });
   const fixtures = await loadFixtures(databaseUrl);
-  const report = { startedAt, assets, args, machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version } };
+  const report = {
+    startedAt,
+    assets,
+    args,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+  };
 
   if (phases.has('routes') || phases.has('queue')) {
     const storageDir = mkdtempSync(path.join(os.tmpdir(), 'creative-engine-bench-'));
@@ -119,16 +131,30 @@ async function main() {
         ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ],
     });
-    const baseline = await startServer({ name: 'baseline', script: 'bench/baseline-server.js', port: Number(args['baseline-port']), env: { DATABASE_URL: databaseUrl } });
+    const baseline = await startServer({
+      name: 'baseline',
+      script: 'bench/baseline-server.js',
+      port: Number(args['baseline-port']),
+      env: { DATABASE_URL: databaseUrl },
+    });
     try {
       report.startRssMb = memoryOf(service.pid).rssMb;
       if (phases.has('routes')) {
-        log(`Routes: ${args.connections} connections, ${args.duration} s each (after ${args.warmup} s warm-up), user ${HEAVY_USER}`);
+        log(
+          `Routes: ${args.connections} connections, ${args.duration} s each (after ${args.warmup} s warm-up), user ${HEAVY_USER}`,
+        );
         Object.assign(report, await benchRoutes(service, baseline, fixtures));
       }
       if (phases.has('queue')) {
         log(`Queue: ${args.jobs} jobs through POST /image/generate (placeholder provider) vs bare Bull no-op jobs`);
-        report.queue = await benchQueue({ service, databaseUrl, redisUrl: args['redis-url'], queuePrefix, jobs: Number(args.jobs), log });
+        report.queue = await benchQueue({
+          service,
+          databaseUrl,
+          redisUrl: args['redis-url'],
+          queuePrefix,
+          jobs: Number(args.jobs),
+          log,
+        });
         report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;
       }
     } finally {

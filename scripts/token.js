@@ -42,8 +42,10 @@ function parseArguments(argv) {
       positional.push(argument);
     }
   }
-  if (positional.length === 0) throw new UsageError('Missing <userId>: the user the token is for, e.g. npm run token -- me');
-  if (positional.length > 1) throw new UsageError(`Expected one <userId>, got ${positional.length}: ${positional.join(' ')}`);
+  if (positional.length === 0)
+    throw new UsageError('Missing <userId>: the user the token is for, e.g. npm run token -- me');
+  if (positional.length > 1)
+    throw new UsageError(`Expected one <userId>, got ${positional.length}: ${positional.join(' ')}`);
   const [userId] = positional;
   if (!USER_ID_PATTERN.test(userId)) {
     throw new UsageError(`Invalid userId ${JSON.stringify(userId)}: use 1-255 letters, digits or . _ : @ | + -`);
@@ -55,7 +57,9 @@ function parseTtl(ttl) {
   const match = /^(\d+)([smhd])$/.exec(ttl.trim());
   const seconds = match ? Number(match[1]) * TTL_UNITS[match[2]] : NaN;
   if (!(seconds > 0) || seconds > MAX_TTL_SECONDS) {
-    throw new UsageError(`Invalid --ttl ${JSON.stringify(ttl)}: use a positive number with s, m, h or d (e.g. 30m, 1h, 2d), at most 365d`);
+    throw new UsageError(
+      `Invalid --ttl ${JSON.stringify(ttl)}: use a positive number with s, m, h or d (e.g. 30m, 1h, 2d), at most 365d`,
+    );
   }
   return seconds;
 }
@@ -83,7 +87,8 @@ function signToken(settings, userId, ttlSeconds) {
     throw new UsageError('AUTH_MODE=header: the service takes the user from the X-User-Id header and needs no token');
   }
   const secret = settings.AUTH_JWT_SECRET;
-  if (!secret) throw new UsageError('AUTH_JWT_SECRET is not set: set it in .env (cp -n .env.example .env) or in the environment');
+  if (!secret)
+    throw new UsageError('AUTH_JWT_SECRET is not set: set it in .env (cp -n .env.example .env) or in the environment');
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new UsageError(`AUTH_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters, as the service requires`);
   }

@@ -15,7 +15,9 @@ export function loggerLevels(config: EngineConfig): LogLevelName[] {
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const options = new DocumentBuilder()
     .setTitle('Creative Engine')
-    .setDescription('AI image and text generation with a per-user asset library. All /api/creative routes need a bearer token.')
+    .setDescription(
+      'AI image and text generation with a per-user asset library. All /api/creative routes need a bearer token.',
+    )
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();

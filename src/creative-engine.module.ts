@@ -29,7 +29,17 @@ import { TemplatesModule } from './templates/templates.module';
 @Module({})
 class CreativeEngineCoreModule {}
 
-const FEATURE_MODULES = [PrismaModule, AuthModule, HealthModule, StorageModule, AssetsModule, TemplatesModule, ImageGenerationModule, ContentCreationModule, LimitsModule];
+const FEATURE_MODULES = [
+  PrismaModule,
+  AuthModule,
+  HealthModule,
+  StorageModule,
+  AssetsModule,
+  TemplatesModule,
+  ImageGenerationModule,
+  ContentCreationModule,
+  LimitsModule,
+];
 
 /**
  * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:
@@ -84,7 +94,15 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
       ...definition,
       providers: [],
       imports: [core, bull, ...FEATURE_MODULES],
-      exports: [PrismaModule, StorageModule, AssetsModule, TemplatesModule, ImageGenerationModule, ContentCreationModule, LimitsModule],
+      exports: [
+        PrismaModule,
+        StorageModule,
+        AssetsModule,
+        TemplatesModule,
+        ImageGenerationModule,
+        ContentCreationModule,
+        LimitsModule,
+      ],
     };
   }
 }

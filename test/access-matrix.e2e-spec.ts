@@ -1,7 +1,16 @@
 import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { assetRow, collectionRow, imageRequest, jobRow, newUserId, pngBytes, templateBody, templateRow } from './support/factories';
+import {
+  assetRow,
+  collectionRow,
+  imageRequest,
+  jobRow,
+  newUserId,
+  pngBytes,
+  templateBody,
+  templateRow,
+} from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 
 /**
@@ -56,19 +65,56 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/assets`, row: 'asset', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/assets/stats`, owner: 200 },
   { method: 'get', path: `${BASE}/asset/{id}`, row: 'asset', owner: 200, stranger: READ },
-  { method: 'patch', path: `${BASE}/asset/{id}`, row: 'asset', body: () => ({ title: 'Renamed' }), owner: 200, stranger: CHANGE },
+  {
+    method: 'patch',
+    path: `${BASE}/asset/{id}`,
+    row: 'asset',
+    body: () => ({ title: 'Renamed' }),
+    owner: 200,
+    stranger: CHANGE,
+  },
   { method: 'delete', path: `${BASE}/asset/{id}`, row: 'asset', owner: 200, stranger: CHANGE },
   { method: 'post', path: `${BASE}/asset/{id}/favorite`, row: 'asset', owner: 200, stranger: CHANGE },
-  { method: 'post', path: `${BASE}/asset/{id}/tags`, row: 'asset', body: () => ({ tags: ['matrix'] }), owner: 200, stranger: CHANGE },
-  { method: 'post', path: `${BASE}/asset/{id}/usage`, variant: 'view', row: 'asset', body: () => ({ action: 'view' }), owner: 200, stranger: READ },
-  { method: 'post', path: `${BASE}/asset/{id}/usage`, variant: 'use', row: 'asset', body: () => ({ action: 'use' }), owner: 200, stranger: CHANGE },
+  {
+    method: 'post',
+    path: `${BASE}/asset/{id}/tags`,
+    row: 'asset',
+    body: () => ({ tags: ['matrix'] }),
+    owner: 200,
+    stranger: CHANGE,
+  },
+  {
+    method: 'post',
+    path: `${BASE}/asset/{id}/usage`,
+    variant: 'view',
+    row: 'asset',
+    body: () => ({ action: 'view' }),
+    owner: 200,
+    stranger: READ,
+  },
+  {
+    method: 'post',
+    path: `${BASE}/asset/{id}/usage`,
+    variant: 'use',
+    row: 'asset',
+    body: () => ({ action: 'use' }),
+    owner: 200,
+    stranger: CHANGE,
+  },
   { method: 'get', path: `${BASE}/asset/{id}/file`, row: 'asset', owner: 200, stranger: READ },
   { method: 'get', path: `${BASE}/asset/{id}/thumbnail`, row: 'image', owner: 200, stranger: READ },
 
   { method: 'post', path: `${BASE}/collections`, body: () => ({ name: 'Matrix' }), owner: 201 },
   { method: 'get', path: `${BASE}/collections`, row: 'collection', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/collection/{id}`, row: 'collection', owner: 200, stranger: READ },
-  { method: 'patch', path: `${BASE}/collection/{id}`, row: 'collection', body: () => ({ name: 'Renamed' }), owner: 200, stranger: CHANGE },
+  {
+    method: 'patch',
+    path: `${BASE}/collection/{id}`,
+    row: 'collection',
+    body: () => ({ name: 'Renamed' }),
+    owner: 200,
+    stranger: CHANGE,
+  },
   { method: 'delete', path: `${BASE}/collection/{id}`, row: 'collection', owner: 200, stranger: CHANGE },
   {
     method: 'post',
@@ -90,11 +136,23 @@ const CASES: RouteCase[] = [
   { method: 'post', path: `${BASE}/template`, body: () => templateBody(), owner: 201 },
   { method: 'get', path: `${BASE}/template/{id}`, row: 'template', owner: 200, stranger: READ },
   { method: 'get', path: `${BASE}/templates`, row: 'template', owner: 200, stranger: 'list' },
-  { method: 'patch', path: `${BASE}/template/{id}`, row: 'template', body: () => ({ name: 'Renamed' }), owner: 200, stranger: CHANGE },
+  {
+    method: 'patch',
+    path: `${BASE}/template/{id}`,
+    row: 'template',
+    body: () => ({ name: 'Renamed' }),
+    owner: 200,
+    stranger: CHANGE,
+  },
   { method: 'delete', path: `${BASE}/template/{id}`, row: 'template', owner: 200, stranger: CHANGE },
 
   { method: 'post', path: `${BASE}/content/generate`, body: () => ({ prompt: 'A haiku about rain' }), owner: 201 },
-  { method: 'post', path: `${BASE}/content/improve`, body: () => ({ original: 'We sell good coffe', goal: 'clearer' }), owner: 201 },
+  {
+    method: 'post',
+    path: `${BASE}/content/improve`,
+    body: () => ({ original: 'We sell good coffe', goal: 'clearer' }),
+    owner: 201,
+  },
   { method: 'post', path: `${BASE}/content/ideas`, body: () => ({ topic: 'Autumn menu', count: 3 }), owner: 201 },
   {
     method: 'post',
@@ -108,7 +166,14 @@ const CASES: RouteCase[] = [
 
   { method: 'post', path: `${BASE}/image/generate`, body: () => imageRequest(), owner: 202 },
   { method: 'get', path: `${BASE}/image/{jobId}/status`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },
-  { method: 'post', path: `${BASE}/image/{assetId}/regenerate`, row: 'image', body: () => ({ steps: 3 }), owner: 202, stranger: READ_AND_CREATE(202) },
+  {
+    method: 'post',
+    path: `${BASE}/image/{assetId}/regenerate`,
+    row: 'image',
+    body: () => ({ steps: 3 }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
   { method: 'get', path: `${BASE}/images`, row: 'image', owner: 200, stranger: 'list' },
 
   { method: 'get', path: `${BASE}/jobs`, row: 'job', owner: 200, stranger: 'list' },
@@ -140,7 +205,9 @@ describe('access matrix: every route × owner, another user (private and public 
       TEXT_DEFAULT_MODEL: 'fake-gpt-mini',
     });
     imageBytes = await pngBytes(64, 48);
-    const spec = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const spec = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     documentedRoutes = Object.entries(spec.paths)
       .filter(([path]) => path.startsWith(`${BASE}/`))
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
@@ -191,14 +258,21 @@ describe('access matrix: every route × owner, another user (private and public 
       }
       case 'job':
       case 'finishedJob': {
-        const row = jobRow(owner, kind === 'job' ? {} : { status: 'completed', progress: 100, completedAt: new Date() });
+        const row = jobRow(
+          owner,
+          kind === 'job' ? {} : { status: 'completed', progress: 100, completedAt: new Date() },
+        );
         await t.prisma.generationJob.createMany({ data: [row] as never });
         return row;
       }
     }
   }
 
-  async function call(entry: RouteCase, caller: string | undefined, row: Row | undefined): Promise<{ status: number; text: string }> {
+  async function call(
+    entry: RouteCase,
+    caller: string | undefined,
+    row: Row | undefined,
+  ): Promise<{ status: number; text: string }> {
     const url = entry.path.replace(/\{[^}]+\}/, () => (entry.rowInBody || !row ? '' : row.id));
     const userForBody = caller ?? newUserId();
     const context: CallContext = {
@@ -213,20 +287,39 @@ describe('access matrix: every route × owner, another user (private and public 
     return { status: res.status, text: res.body as string };
   }
 
-  const expectStatus = async (entry: RouteCase, result: Promise<{ status: number; text: string }>, expected: number, who: string) => {
+  const expectStatus = async (
+    entry: RouteCase,
+    result: Promise<{ status: number; text: string }>,
+    expected: number,
+    who: string,
+  ) => {
     const { status, text } = await result;
-    expect({ route: routeKey(entry), variant: entry.variant, who, status, body: status === expected ? undefined : text.slice(0, 300) }).toEqual({
+    expect({
+      route: routeKey(entry),
+      variant: entry.variant,
+      who,
+      status,
+      body: status === expected ? undefined : text.slice(0, 300),
+    }).toEqual({
       route: routeKey(entry),
       variant: entry.variant,
       who,
       status: expected,
       body: undefined,
     });
-    if (status >= 400) expect(JSON.parse(text)).toMatchObject({ success: false, statusCode: expected, error: expect.any(String), message: expect.any(String) });
+    if (status >= 400)
+      expect(JSON.parse(text)).toMatchObject({
+        success: false,
+        statusCode: expected,
+        error: expect.any(String),
+        message: expect.any(String),
+      });
     return text;
   };
 
-  describe.each(CASES.map((entry) => [`${routeKey(entry)}${entry.variant ? ` (${entry.variant})` : ''}`, entry] as const))('%s', (_name, entry) => {
+  describe.each(
+    CASES.map((entry) => [`${routeKey(entry)}${entry.variant ? ` (${entry.variant})` : ''}`, entry] as const),
+  )('%s', (_name, entry) => {
     it(`owner → ${entry.owner}`, async () => {
       const owner = newUserId('owner');
       const row = entry.row ? await createRow(entry.row, owner, false) : undefined;

@@ -19,7 +19,8 @@ function fixture(i: number) {
     isFavorite: i % 6 === 0,
     status: i % 10 === 0 ? 'failed' : 'ready',
     provider,
-    model: provider === 'openai' ? (i % 2 === 0 ? 'gpt-image-1' : 'gpt-image-2') : provider === 'stability' ? 'sd3' : null,
+    model:
+      provider === 'openai' ? (i % 2 === 0 ? 'gpt-image-1' : 'gpt-image-2') : provider === 'stability' ? 'sd3' : null,
     sourceModule: i % 4 === 0 ? 'crm' : 'image_generation',
     // Ties on cost, title and createdAt exercise the id tie-break of the keyset.
     cost: i % 8 === 0 ? null : ((i % 13) / 100).toFixed(6),
@@ -47,7 +48,9 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     });
     await t.prisma.creativeAsset.createMany({ data: rows as never });
     // Another user's rows match every filter too and must never show up.
-    await t.prisma.creativeAsset.createMany({ data: Array.from({ length: 20 }, (_, i) => assetRow(newUserId(), fixture(i))) as never });
+    await t.prisma.creativeAsset.createMany({
+      data: Array.from({ length: 20 }, (_, i) => assetRow(newUserId(), fixture(i))) as never,
+    });
     // Planner statistics for the index test (autovacuum would take its time).
     await t.prisma.$executeRaw`ANALYZE "creative_assets"`;
   });
@@ -57,14 +60,21 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     const items: { id: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await t.http.get(`${API}/assets`).query({ limit: 100, ...query, ...(cursor ? { cursor } : {}) }).set(bearer(userId));
+      const res: request.Response = await t.http
+        .get(`${API}/assets`)
+        .query({ limit: 100, ...query, ...(cursor ? { cursor } : {}) })
+        .set(bearer(userId));
       expect(res.status).toBe(200);
       items.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);
     return items;
   }
-  const idsWhere = (predicate: (row: Fixture) => boolean) => fixtures.filter(predicate).map((row) => row.id).sort();
+  const idsWhere = (predicate: (row: Fixture) => boolean) =>
+    fixtures
+      .filter(predicate)
+      .map((row) => row.id)
+      .sort();
   const sortedIds = (items: { id: string }[]) => items.map((item) => item.id).sort();
 
   it.each<[string, Record<string, string | number | boolean>, (row: Fixture) => boolean]>([
@@ -72,27 +82,49 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     ['type', { type: 'video' }, (row) => row.type === 'video'],
     ['category', { category: 'print' }, (row) => row.category === 'print'],
     ['one tag', { tags: 'five' }, (row) => row.tags.includes('five')],
-    ['all tags must match', { tags: 'even,five, SEVEN' }, (row) => ['even', 'five', 'seven'].every((tag) => row.tags.includes(tag))],
+    [
+      'all tags must match',
+      { tags: 'even,five, SEVEN' },
+      (row) => ['even', 'five', 'seven'].every((tag) => row.tags.includes(tag)),
+    ],
     ['favorite=true', { favorite: true }, (row) => row.isFavorite],
     ['favorite=false', { favorite: 'false' }, (row) => !row.isFavorite],
     ['status', { status: 'failed' }, (row) => row.status === 'failed'],
     ['provider', { provider: 'stability' }, (row) => row.provider === 'stability'],
     ['model', { model: 'gpt-image-2' }, (row) => row.model === 'gpt-image-2'],
     ['sourceModule', { sourceModule: 'crm' }, (row) => row.sourceModule === 'crm'],
-    ['createdFrom/createdTo', { createdFrom: '2026-01-01T00:10:00Z', createdTo: '2026-01-01T00:20:00.000Z' },
-      (row) => row.createdAt >= new Date('2026-01-01T00:10:00Z') && row.createdAt < new Date('2026-01-01T00:20:00Z')],
-    ['search: a word in the description (stemmed)', { search: 'mountains' }, (row) => row.description?.includes('mountain') ?? false],
+    [
+      'createdFrom/createdTo',
+      { createdFrom: '2026-01-01T00:10:00Z', createdTo: '2026-01-01T00:20:00.000Z' },
+      (row) => row.createdAt >= new Date('2026-01-01T00:10:00Z') && row.createdAt < new Date('2026-01-01T00:20:00Z'),
+    ],
+    [
+      'search: a word in the description (stemmed)',
+      { search: 'mountains' },
+      (row) => row.description?.includes('mountain') ?? false,
+    ],
     ['search: a phrase', { search: '"ocean waves"' }, (row) => row.description?.includes('Ocean waves') ?? false],
     ['search: prompt', { search: 'watercolor' }, (row) => row.prompt?.includes('watercolor') ?? false],
     ['search: text content', { search: 'penguins' }, (row) => row.content.includes('penguins')],
     ['search: tags', { search: 'seven' }, (row) => row.tags.includes('seven')],
-    ['search: or', { search: 'ocean or lighthouse' }, (row) => row.description === 'Ocean waves at dusk' || row.prompt !== null],
+    [
+      'search: or',
+      { search: 'ocean or lighthouse' },
+      (row) => row.description === 'Ocean waves at dusk' || row.prompt !== null,
+    ],
     ['search: exclusion', { search: 'asset -seven' }, (row) => !row.tags.includes('seven')],
     ['search: LIKE wildcards are not wildcards', { search: '%' }, () => false],
     ['search: SQL is just text', { search: "'; DROP TABLE creative_assets; --" }, () => false],
-    ['combined filters', { type: 'image', provider: 'openai', tags: 'even', favorite: true },
-      (row) => row.type === 'image' && row.provider === 'openai' && row.tags.includes('even') && row.isFavorite],
-    ['search combined with a filter', { search: 'mountain', type: 'image' }, (row) => row.type === 'image' && (row.description?.includes('mountain') ?? false)],
+    [
+      'combined filters',
+      { type: 'image', provider: 'openai', tags: 'even', favorite: true },
+      (row) => row.type === 'image' && row.provider === 'openai' && row.tags.includes('even') && row.isFavorite,
+    ],
+    [
+      'search combined with a filter',
+      { search: 'mountain', type: 'image' },
+      (row) => row.type === 'image' && (row.description?.includes('mountain') ?? false),
+    ],
   ])('filter: %s', async (_name, query, predicate) => {
     const expected = idsWhere(predicate);
     expect(sortedIds(await listAll(query))).toEqual(expected);
@@ -100,31 +132,47 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
 
   it('sanity: the fixture makes every filter selective', () => {
     expect(idsWhere((row) => row.description?.includes('mountain') ?? false).length).toBeGreaterThan(10);
-    expect(idsWhere((row) => ['even', 'five', 'seven'].every((tag) => row.tags.includes(tag))).length).toBeGreaterThan(2);
+    expect(idsWhere((row) => ['even', 'five', 'seven'].every((tag) => row.tags.includes(tag))).length).toBeGreaterThan(
+      2,
+    );
   });
 
-  const compareBy = (sort: 'createdAt' | 'updatedAt' | 'cost' | 'title', order: 'asc' | 'desc') => (a: Fixture, b: Fixture) => {
-    const key = (row: Fixture) => (sort === 'cost' ? (row.cost === null ? null : Number(row.cost)) : sort === 'title' ? row.title : row[sort].getTime());
-    const [x, y] = [key(a), key(b)];
-    const sign = order === 'asc' ? 1 : -1;
-    if (x !== y) {
-      // PostgreSQL: NULLs last ascending, first descending.
-      if (x === null) return order === 'asc' ? 1 : -1;
-      if (y === null) return order === 'asc' ? -1 : 1;
-      return (x < y ? -1 : 1) * sign;
-    }
-    return (a.id < b.id ? -1 : 1) * sign;
-  };
+  const compareBy =
+    (sort: 'createdAt' | 'updatedAt' | 'cost' | 'title', order: 'asc' | 'desc') => (a: Fixture, b: Fixture) => {
+      const key = (row: Fixture) =>
+        sort === 'cost'
+          ? row.cost === null
+            ? null
+            : Number(row.cost)
+          : sort === 'title'
+            ? row.title
+            : row[sort].getTime();
+      const [x, y] = [key(a), key(b)];
+      const sign = order === 'asc' ? 1 : -1;
+      if (x !== y) {
+        // PostgreSQL: NULLs last ascending, first descending.
+        if (x === null) return order === 'asc' ? 1 : -1;
+        if (y === null) return order === 'asc' ? -1 : 1;
+        return (x < y ? -1 : 1) * sign;
+      }
+      return (a.id < b.id ? -1 : 1) * sign;
+    };
 
-  it.each(['createdAt', 'updatedAt', 'cost', 'title'].flatMap((sort) => ['asc', 'desc'].map((order) => [sort, order])) as [
-    'createdAt' | 'updatedAt' | 'cost' | 'title',
-    'asc' | 'desc',
-  ][])('sort=%s order=%s walks every row once, in order, across pages', async (sort, order) => {
+  it.each(
+    ['createdAt', 'updatedAt', 'cost', 'title'].flatMap((sort) => ['asc', 'desc'].map((order) => [sort, order])) as [
+      'createdAt' | 'updatedAt' | 'cost' | 'title',
+      'asc' | 'desc',
+    ][],
+  )('sort=%s order=%s walks every row once, in order, across pages', async (sort, order) => {
     const expected = [...fixtures].sort(compareBy(sort, order)).map((row) => row.id);
     const items: { id: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await t.http.get(`${API}/assets`).query({ sort, order, limit: 37, ...(cursor ? { cursor } : {}) }).set(bearer(owner)).expect(200);
+      const res: request.Response = await t.http
+        .get(`${API}/assets`)
+        .query({ sort, order, limit: 37, ...(cursor ? { cursor } : {}) })
+        .set(bearer(owner))
+        .expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(37);
       items.push(...res.body.items);
       cursor = res.body.nextCursor;
@@ -132,39 +180,49 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     expect(items.map((item) => item.id)).toEqual(expected);
   });
 
-  it.each(['desc', 'asc'])('pagination (createdAt %s) visits every existing row exactly once while rows are inserted concurrently', async (order) => {
-    const existing = new Set((await listAll({})).map((item) => item.id));
-    let walking = true;
-    const inserted: string[] = [];
-    const insertWhileWalking = async () => {
-      for (let n = 0; walking; n += 1) {
-        // New rows now, and back-dated rows landing between pages already read and pages still ahead.
-        const row = assetRow(owner, { createdAt: n % 2 === 0 ? new Date() : new Date(BASE_TIME + (n % 120) * 60_000), tags: ['inserted'] });
-        await t.prisma.creativeAsset.create({ data: row as never });
-        inserted.push(row.id);
-      }
-    };
-    const walk = async () => {
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      try {
-        do {
-          const res: request.Response = await t.http.get(`${API}/assets`).query({ order, limit: 20, ...(cursor ? { cursor } : {}) }).set(bearer(owner)).expect(200);
-          seen.push(...res.body.items.map((item: { id: string }) => item.id));
-          cursor = res.body.nextCursor;
-          await new Promise((resolve) => setImmediate(resolve));
-        } while (cursor);
-      } finally {
-        walking = false;
-      }
-      return seen;
-    };
-    const [seen] = await Promise.all([walk(), insertWhileWalking()]);
-    expect(inserted.length).toBeGreaterThan(0);
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => existing.has(id)).sort()).toEqual([...existing].sort());
-    await t.prisma.creativeAsset.deleteMany({ where: { id: { in: inserted } } });
-  });
+  it.each(['desc', 'asc'])(
+    'pagination (createdAt %s) visits every existing row exactly once while rows are inserted concurrently',
+    async (order) => {
+      const existing = new Set((await listAll({})).map((item) => item.id));
+      let walking = true;
+      const inserted: string[] = [];
+      const insertWhileWalking = async () => {
+        for (let n = 0; walking; n += 1) {
+          // New rows now, and back-dated rows landing between pages already read and pages still ahead.
+          const row = assetRow(owner, {
+            createdAt: n % 2 === 0 ? new Date() : new Date(BASE_TIME + (n % 120) * 60_000),
+            tags: ['inserted'],
+          });
+          await t.prisma.creativeAsset.create({ data: row as never });
+          inserted.push(row.id);
+        }
+      };
+      const walk = async () => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        try {
+          do {
+            const res: request.Response = await t.http
+              .get(`${API}/assets`)
+              .query({ order, limit: 20, ...(cursor ? { cursor } : {}) })
+              .set(bearer(owner))
+              .expect(200);
+            seen.push(...res.body.items.map((item: { id: string }) => item.id));
+            cursor = res.body.nextCursor;
+            await new Promise((resolve) => setImmediate(resolve));
+          } while (cursor);
+        } finally {
+          walking = false;
+        }
+        return seen;
+      };
+      const [seen] = await Promise.all([walk(), insertWhileWalking()]);
+      expect(inserted.length).toBeGreaterThan(0);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => existing.has(id)).sort()).toEqual([...existing].sort());
+      await t.prisma.creativeAsset.deleteMany({ where: { id: { in: inserted } } });
+    },
+  );
 
   it('refuses bad list parameters with 400', async () => {
     const first = await t.http.get(`${API}/assets`).query({ limit: 5 }).set(bearer(owner)).expect(200);
@@ -184,7 +242,11 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
       { unknown: 1 },
     ]) {
       const res = await t.http.get(`${API}/assets`).query(query).set(bearer(owner));
-      expect([JSON.stringify(query), res.status, res.body.error]).toEqual([JSON.stringify(query), 400, 'VALIDATION_FAILED']);
+      expect([JSON.stringify(query), res.status, res.body.error]).toEqual([
+        JSON.stringify(query),
+        400,
+        'VALIDATION_FAILED',
+      ]);
     }
   });
 
@@ -222,7 +284,16 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     ['tags', 'creative_assets_tags_idx', { tags: ['five'] }],
   ])('the %s condition matches the GIN index %s', async (_name, index, overrides) => {
     // With the other userId indexes out of the way (rolled back), only the GIN index under test can avoid a scan.
-    const userIndexes = ['createdAt_id', 'type_createdAt', 'isFavorite', 'updatedAt_id', 'cost_id', 'title_id', 'stats', 'searchVector']
+    const userIndexes = [
+      'createdAt_id',
+      'type_createdAt',
+      'isFavorite',
+      'updatedAt_id',
+      'cost_id',
+      'title_id',
+      'stats',
+      'searchVector',
+    ]
       .map((suffix) => `creative_assets_userId_${suffix}_idx`)
       .filter((name) => name !== index)
       .map((name) => Prisma.raw(`DROP INDEX "${name}"`));

@@ -21,7 +21,10 @@ describe('auth: JWT mode (default)', () => {
   afterAll(() => t.close());
 
   it('accepts a valid HS256 token and resolves the user from sub', async () => {
-    const res = await t.http.get(ME).set('Authorization', `Bearer ${tokenFor('alice')}`).expect(200);
+    const res = await t.http
+      .get(ME)
+      .set('Authorization', `Bearer ${tokenFor('alice')}`)
+      .expect(200);
     expect(res.body).toEqual({ userId: 'alice' });
   });
 
@@ -30,11 +33,28 @@ describe('auth: JWT mode (default)', () => {
     ['a non-bearer scheme', () => ({ Authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}` })],
     ['a malformed token', () => ({ Authorization: 'Bearer not.a.jwt' })],
     ['an empty bearer', () => ({ Authorization: 'Bearer ' })],
-    ['an expired token', () => ({ Authorization: `Bearer ${jwt.sign({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 60 }, TEST_JWT_SECRET)}` })],
-    ['an unsigned token (alg: none)', () => ({ Authorization: `Bearer ${unsignedToken({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 600 })}` })],
-    ['a token signed with another secret', () => ({ Authorization: `Bearer ${tokenFor('alice', {}, 'another-secret-another-secret-0000')}` })],
-    ['a token signed with another algorithm (HS512)', () => ({ Authorization: `Bearer ${tokenFor('alice', { algorithm: 'HS512' })}` })],
-    ['a token without sub', () => ({ Authorization: `Bearer ${jwt.sign({ name: 'alice' }, TEST_JWT_SECRET, { algorithm: 'HS256' })}` })],
+    [
+      'an expired token',
+      () => ({
+        Authorization: `Bearer ${jwt.sign({ sub: 'alice', exp: Math.floor(Date.now() / 1000) - 60 }, TEST_JWT_SECRET)}`,
+      }),
+    ],
+    [
+      'an unsigned token (alg: none)',
+      () => ({ Authorization: `Bearer ${unsignedToken({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 600 })}` }),
+    ],
+    [
+      'a token signed with another secret',
+      () => ({ Authorization: `Bearer ${tokenFor('alice', {}, 'another-secret-another-secret-0000')}` }),
+    ],
+    [
+      'a token signed with another algorithm (HS512)',
+      () => ({ Authorization: `Bearer ${tokenFor('alice', { algorithm: 'HS512' })}` }),
+    ],
+    [
+      'a token without sub',
+      () => ({ Authorization: `Bearer ${jwt.sign({ name: 'alice' }, TEST_JWT_SECRET, { algorithm: 'HS256' })}` }),
+    ],
     ['a token whose sub is not a usable id', () => ({ Authorization: `Bearer ${tokenFor('alice/../../etc')}` })],
     ['a token not yet valid (nbf)', () => ({ Authorization: `Bearer ${tokenFor('alice', { notBefore: '1h' })}` })],
   ];
@@ -68,7 +88,10 @@ describe('auth: issuer and audience checks', () => {
     ['another issuer', { issuer: 'https://evil.example.com', audience: 'creative-engine' }],
     ['another audience', { issuer: 'https://id.example.com', audience: 'someone-else' }],
   ])('refuses %s with 401', async (_case, options) => {
-    const res = await t.http.get(ME).set('Authorization', `Bearer ${tokenFor('bob', options)}`).expect(401);
+    const res = await t.http
+      .get(ME)
+      .set('Authorization', `Bearer ${tokenFor('bob', options)}`)
+      .expect(401);
     expectUnauthorized(res.body);
   });
 });

@@ -3,7 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { ConfigValidationError, ENGINE_VARIABLES, EnvironmentVariables, loadConfig } from '../src/config/engine-config';
-import { CONFIG_DOCS_UPDATE_COMMAND, renderEnvExample, renderReadmeTable, replaceReadmeTable } from './support/config-docs';
+import {
+  CONFIG_DOCS_UPDATE_COMMAND,
+  renderEnvExample,
+  renderReadmeTable,
+  replaceReadmeTable,
+} from './support/config-docs';
 import { testEnvironment } from './support/test-env';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -45,7 +50,9 @@ describe('configuration validated at boot', () => {
   });
 
   it('requires a strong JWT secret only in jwt mode', () => {
-    expect(configError({ AUTH_JWT_SECRET: 'short' }).message).toContain('AUTH_JWT_SECRET must be at least 32 characters');
+    expect(configError({ AUTH_JWT_SECRET: 'short' }).message).toContain(
+      'AUTH_JWT_SECRET must be at least 32 characters',
+    );
     expect(loadConfig({ AUTH_MODE: 'header' }).auth.mode).toBe('header');
   });
 
@@ -76,47 +83,58 @@ function freePort(): Promise<number> {
 }
 
 describe('the built service stops gracefully on SIGTERM', () => {
-  it.each([
-    ['the API (dist/main.js)', 'main.js', /Listening on/, 'finishing requests and running jobs'],
-  ])('%s logs the signal, then the end of the shutdown, and exits 0', async (_name, entry, ready, waitingFor) => {
-    const script = path.join(ROOT, 'dist', entry);
-    if (!existsSync(script)) throw new Error(`dist/${entry} is missing: \`npm test\` builds it first (pretest)`);
-    const port = await freePort();
-    const env = testEnvironment({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'log', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-shutdown` });
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'node'), [script], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${entry} did not start within 30 s:\n${output}`)), 30_000);
-        const collect = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (ready.test(output)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        child.stdout.on('data', collect);
-        child.stderr.on('data', collect);
-        void exited.then(() => reject(new Error(`${entry} exited before it was ready:\n${output}`)));
+  it.each([['the API (dist/main.js)', 'main.js', /Listening on/, 'finishing requests and running jobs']])(
+    '%s logs the signal, then the end of the shutdown, and exits 0',
+    async (_name, entry, ready, waitingFor) => {
+      const script = path.join(ROOT, 'dist', entry);
+      if (!existsSync(script)) throw new Error(`dist/${entry} is missing: \`npm test\` builds it first (pretest)`);
+      const port = await freePort();
+      const env = testEnvironment({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'log',
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-shutdown`,
       });
-      if (entry === 'main.js') expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'node'), [script], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${entry} did not start within 30 s:\n${output}`)), 30_000);
+          const collect = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (ready.test(output)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          child.stdout.on('data', collect);
+          child.stderr.on('data', collect);
+          void exited.then(() => reject(new Error(`${entry} exited before it was ready:\n${output}`)));
+        });
+        if (entry === 'main.js') expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
-      child.kill('SIGTERM');
-      expect(await exited).toEqual({ code: 0, signal: null });
-      const received = output.indexOf(`Received SIGTERM: ${waitingFor}, then exiting`);
-      const completed = output.search(/Shutdown complete after \d+ ms; exiting with code 0/);
-      expect({ received: received >= 0, completed: completed > received, output }).toEqual({ received: true, completed: true, output });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  }, 60_000);
+        child.kill('SIGTERM');
+        expect(await exited).toEqual({ code: 0, signal: null });
+        const received = output.indexOf(`Received SIGTERM: ${waitingFor}, then exiting`);
+        const completed = output.search(/Shutdown complete after \d+ ms; exiting with code 0/);
+        expect({ received: received >= 0, completed: completed > received, output }).toEqual({
+          received: true,
+          completed: true,
+          output,
+        });
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });
 
 describe('.env.example', () => {
@@ -140,20 +158,29 @@ describe('.env.example', () => {
 describe('.env.example and the README are generated from the declarations (src/config/engine-variables.ts)', () => {
   const documents = [
     { file: '.env.example', render: () => renderEnvExample(ENGINE_VARIABLES) },
-    { file: 'README.md', render: (current: string) => replaceReadmeTable(current, renderReadmeTable(ENGINE_VARIABLES)) },
+    {
+      file: 'README.md',
+      render: (current: string) => replaceReadmeTable(current, renderReadmeTable(ENGINE_VARIABLES)),
+    },
   ];
 
-  it.each(documents)(`$file lists exactly the declared variables with their defaults and descriptions (${CONFIG_DOCS_UPDATE_COMMAND} regenerates it)`, ({ file, render }) => {
-    const target = path.join(ROOT, file);
-    const current = readFileSync(target, 'utf8');
-    const expected = render(current);
-    if (process.env.UPDATE_CONFIG_DOCS === '1') writeFileSync(target, expected);
-    else expect(current).toBe(expected);
-  });
+  it.each(documents)(
+    `$file lists exactly the declared variables with their defaults and descriptions (${CONFIG_DOCS_UPDATE_COMMAND} regenerates it)`,
+    ({ file, render }) => {
+      const target = path.join(ROOT, file);
+      const current = readFileSync(target, 'utf8');
+      const expected = render(current);
+      if (process.env.UPDATE_CONFIG_DOCS === '1') writeFileSync(target, expected);
+      else expect(current).toBe(expected);
+    },
+  );
 
   it('every variable has a one-line description and a group', () => {
     for (const variable of ENGINE_VARIABLES) {
-      expect({ name: variable.name, oneLine: variable.description.trim() !== '' && !variable.description.includes('\n') }).toEqual({ name: variable.name, oneLine: true });
+      expect({
+        name: variable.name,
+        oneLine: variable.description.trim() !== '' && !variable.description.includes('\n'),
+      }).toEqual({ name: variable.name, oneLine: true });
     }
   });
 });

@@ -26,9 +26,23 @@ describe('content creation', () => {
     proxy = await startRecordingProxy(fake.origin);
     t = await createTestApp({
       TEXT_PROVIDERS: JSON.stringify([
-        { name: 'primary', baseUrl: proxy.baseUrl, apiKey: 'sk-primary', organization: 'org-test', models: ['fake-gpt-*'], maxRetries: 2 },
+        {
+          name: 'primary',
+          baseUrl: proxy.baseUrl,
+          apiKey: 'sk-primary',
+          organization: 'org-test',
+          models: ['fake-gpt-*'],
+          maxRetries: 2,
+        },
         { name: 'strict', baseUrl: proxy.baseUrl, apiKey: 'sk-primary', models: ['strict-*'], maxRetries: 1 },
-        { name: 'impatient', baseUrl: fake.baseUrl, apiKey: 'sk-primary', models: ['slow-*'], maxRetries: 0, timeoutMs: 1000 },
+        {
+          name: 'impatient',
+          baseUrl: fake.baseUrl,
+          apiKey: 'sk-primary',
+          models: ['slow-*'],
+          maxRetries: 0,
+          timeoutMs: 1000,
+        },
         { name: 'secondary', baseUrl: secondFake.baseUrl, apiKey: 'sk-secondary', models: ['claude-*'] },
       ]),
       TEXT_DEFAULT_MODEL: 'fake-gpt-mini',
@@ -55,11 +69,17 @@ describe('content creation', () => {
     return { result, exchanges: proxy.exchanges.slice(before) };
   }
 
-  const post = (path: string, userId: string, body: Record<string, unknown>) => t.http.post(`${BASE}${path}`).set(bearer(userId)).send(body);
+  const post = (path: string, userId: string, body: Record<string, unknown>) =>
+    t.http.post(`${BASE}${path}`).set(bearer(userId)).send(body);
   const countAssets = (userId: string) => t.prisma.creativeAsset.count({ where: { userId } });
   const expectedCost = (answers: ChatAnswer[]) =>
-    answers.reduce((sum, answer) => sum + answer.usage!.prompt_tokens * PRICE.inputPerMillion + answer.usage!.completion_tokens * PRICE.outputPerMillion, 0) /
-    1_000_000;
+    answers.reduce(
+      (sum, answer) =>
+        sum +
+        answer.usage!.prompt_tokens * PRICE.inputPerMillion +
+        answer.usage!.completion_tokens * PRICE.outputPerMillion,
+      0,
+    ) / 1_000_000;
 
   describe('POST /content/generate', () => {
     it('generates with the content type’s instructions and options, and saves a text asset with usage and exact cost', async () => {
@@ -99,7 +119,11 @@ describe('content creation', () => {
         contentType: 'social_post',
         provider: 'primary',
         model: 'fake-gpt-mini',
-        usage: { inputTokens: answer.usage!.prompt_tokens, outputTokens: answer.usage!.completion_tokens, totalTokens: answer.usage!.total_tokens },
+        usage: {
+          inputTokens: answer.usage!.prompt_tokens,
+          outputTokens: answer.usage!.completion_tokens,
+          totalTokens: answer.usage!.total_tokens,
+        },
         cost,
         generationTimeMs: expect.any(Number),
         assetId: expect.any(String),
@@ -121,38 +145,64 @@ describe('content creation', () => {
       });
       expect(Number(asset.cost)).toBe(cost);
       expect(asset.metadata).toMatchObject({ operation: 'generate', attempts: 1, usage: res.body.usage });
-      expect(asset.parameters).toMatchObject({ contentType: 'social_post', tone: 'playful', length: 'short', temperature: 0.7 });
+      expect(asset.parameters).toMatchObject({
+        contentType: 'social_post',
+        tone: 'playful',
+        length: 'short',
+        temperature: 0.7,
+      });
     });
 
     it('takes the content type as `type` (the documented field), `contentType` being its older name', async () => {
       const user = newUserId();
-      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { type: 'blog_post', prompt: 'Brewing at home' }).expect(201));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', user, { type: 'blog_post', prompt: 'Brewing at home' }).expect(201),
+      );
       expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('blog post');
       expect(res.body.contentType).toBe('blog_post');
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
       expect(asset.parameters).toMatchObject({ contentType: 'blog_post' });
 
-      const both = await post('/content/generate', user, { type: 'email', contentType: 'email', prompt: 'Hello', save: false }).expect(201);
+      const both = await post('/content/generate', user, {
+        type: 'email',
+        contentType: 'email',
+        prompt: 'Hello',
+        save: false,
+      }).expect(201);
       expect(both.body.contentType).toBe('email');
       const { result: differ, exchanges: none } = await recording(() =>
         post('/content/generate', user, { type: 'email', contentType: 'blog_post', prompt: 'Hello' }).expect(400),
       );
-      expect(differ.body).toMatchObject({ success: false, statusCode: 400, error: 'VALIDATION_FAILED', details: [{ field: 'type', problems: [expect.any(String)] }] });
+      expect(differ.body).toMatchObject({
+        success: false,
+        statusCode: 400,
+        error: 'VALIDATION_FAILED',
+        details: [{ field: 'type', problems: [expect.any(String)] }],
+      });
       expect(none).toHaveLength(0);
     });
 
     it('ContentCreationService.generateContent(userId, type, prompt, options) is the documented host-app call', async () => {
       const service = t.app.get(ContentCreationService);
-      const { result, exchanges } = await recording(() => service.generateContent(newUserId(), 'email', 'Welcome new members', { save: false, tone: 'warm' }));
+      const { result, exchanges } = await recording(() =>
+        service.generateContent(newUserId(), 'email', 'Welcome new members', { save: false, tone: 'warm' }),
+      );
       expect(result).toMatchObject({ success: true, contentType: 'email', assetId: null });
       expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('Tone: warm.');
-      expect((exchanges[0].requestBody as ChatBody).messages[1]).toEqual({ role: 'user', content: 'Welcome new members' });
-      await expect(service.generateContent(newUserId(), { type: 'email', contentType: 'blog_post', prompt: 'x' })).rejects.toThrow('disagree');
+      expect((exchanges[0].requestBody as ChatBody).messages[1]).toEqual({
+        role: 'user',
+        content: 'Welcome new members',
+      });
+      await expect(
+        service.generateContent(newUserId(), { type: 'email', contentType: 'blog_post', prompt: 'x' }),
+      ).rejects.toThrow('disagree');
       await expect(service.generateContent(newUserId(), 'poem' as never, 'x')).rejects.toThrow('type must be one of');
     });
 
     it('does not send temperature or a token limit unless asked, and uses TEXT_DEFAULT_MODEL', async () => {
-      const { exchanges } = await recording(() => post('/content/generate', newUserId(), { prompt: 'Hello' }).expect(201));
+      const { exchanges } = await recording(() =>
+        post('/content/generate', newUserId(), { prompt: 'Hello' }).expect(201),
+      );
       const sent = exchanges[0].requestBody as ChatBody;
       expect(sent.model).toBe('fake-gpt-mini');
       expect(sent).not.toHaveProperty('temperature');
@@ -197,7 +247,9 @@ describe('content creation', () => {
   describe('per-model routing', () => {
     it('sends each model to its endpoint with that endpoint’s key and organisation', async () => {
       const before = secondFake.requests.length;
-      const res = await post('/content/generate', newUserId(), { prompt: 'Bonjour', model: 'claude-test-1' }).expect(201);
+      const res = await post('/content/generate', newUserId(), { prompt: 'Bonjour', model: 'claude-test-1' }).expect(
+        201,
+      );
       expect(res.body).toMatchObject({ provider: 'secondary', model: 'claude-test-1', cost: null });
       const received = secondFake.requests.slice(before);
       expect(received).toHaveLength(1);
@@ -211,7 +263,11 @@ describe('content creation', () => {
     });
 
     it('an explicit provider overrides routing by model', async () => {
-      const res = await post('/content/generate', newUserId(), { prompt: 'x', model: 'claude-test-1', provider: 'primary' }).expect(201);
+      const res = await post('/content/generate', newUserId(), {
+        prompt: 'x',
+        model: 'claude-test-1',
+        provider: 'primary',
+      }).expect(201);
       expect(res.body.provider).toBe('primary');
     });
   });
@@ -220,17 +276,33 @@ describe('content creation', () => {
     it('asks for a strict JSON schema and returns { improved, suggestions }, saved as a text asset', async () => {
       const user = newUserId();
       const { result: res, exchanges } = await recording(() =>
-        post('/content/improve', user, { original: 'Our product are good.', goal: 'more persuasive', tone: 'confident' }).expect(201),
+        post('/content/improve', user, {
+          original: 'Our product are good.',
+          goal: 'more persuasive',
+          tone: 'confident',
+        }).expect(201),
       );
       const sent = exchanges[0].requestBody as ChatBody;
-      expect(sent.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'improved_content', strict: true } });
+      expect(sent.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { name: 'improved_content', strict: true },
+      });
       expect(sent.messages[0].content).toContain('more persuasive');
       expect(sent.messages[1]).toEqual({ role: 'user', content: 'Our product are good.' });
       const answer = JSON.parse((exchanges[0].responseBody as ChatAnswer).choices[0].message.content!);
-      expect(res.body).toMatchObject({ success: true, improved: answer.improved, suggestions: answer.suggestions, provider: 'primary' });
+      expect(res.body).toMatchObject({
+        success: true,
+        improved: answer.improved,
+        suggestions: answer.suggestions,
+        provider: 'primary',
+      });
       expect(res.body.suggestions.length).toBeGreaterThanOrEqual(1);
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
-      expect(asset).toMatchObject({ content: answer.improved, sourceModule: 'content_creation', prompt: 'Our product are good.' });
+      expect(asset).toMatchObject({
+        content: answer.improved,
+        sourceModule: 'content_creation',
+        prompt: 'Our product are good.',
+      });
       expect(asset.metadata).toMatchObject({ operation: 'improve', suggestions: answer.suggestions });
     });
 
@@ -247,19 +319,30 @@ describe('content creation', () => {
         post('/content/ideas', newUserId(), { topic: 'Coffee blog', count, contentType: 'blog_post' }).expect(201),
       );
       const schema = (exchanges[0].requestBody as ChatBody).response_format as OpenAI.ResponseFormatJSONSchema;
-      expect((schema.json_schema.schema as { properties: { ideas: object } }).properties.ideas).toMatchObject({ minItems: count, maxItems: count });
+      expect((schema.json_schema.schema as { properties: { ideas: object } }).properties.ideas).toMatchObject({
+        minItems: count,
+        maxItems: count,
+      });
       expect(res.body.ideas).toHaveLength(count);
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
       expect(asset.metadata).toMatchObject({ operation: 'ideas', ideas: res.body.ideas });
-      expect(asset.content).toBe(res.body.ideas.map((idea: string, index: number) => `${index + 1}. ${idea}`).join('\n'));
+      expect(asset.content).toBe(
+        res.body.ideas.map((idea: string, index: number) => `${index + 1}. ${idea}`).join('\n'),
+      );
     });
 
     it('takes `type` as well as `contentType` for what the ideas are for; both different is a 400', async () => {
-      const { result: res, exchanges } = await recording(() => post('/content/ideas', newUserId(), { topic: 'Tea shop', count: 2, type: 'social_post' }).expect(201));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/ideas', newUserId(), { topic: 'Tea shop', count: 2, type: 'social_post' }).expect(201),
+      );
       expect((exchanges[0].requestBody as ChatBody).messages[0].content).toContain('social post');
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
       expect(asset.parameters).toMatchObject({ contentType: 'social_post' });
-      const differ = await post('/content/ideas', newUserId(), { topic: 'Tea shop', type: 'social_post', contentType: 'email' }).expect(400);
+      const differ = await post('/content/ideas', newUserId(), {
+        topic: 'Tea shop',
+        type: 'social_post',
+        contentType: 'email',
+      }).expect(400);
       expect(differ.body.details).toEqual([{ field: 'type', problems: [expect.any(String)] }]);
     });
 
@@ -273,7 +356,9 @@ describe('content creation', () => {
       let calls = 0;
       fake.setChatReply(() => (++calls === 1 ? { ideas: ['only one'] } : undefined));
       try {
-        const { result: res, exchanges } = await recording(() => post('/content/ideas', user, { topic: 'Tea', count: 3 }).expect(201));
+        const { result: res, exchanges } = await recording(() =>
+          post('/content/ideas', user, { topic: 'Tea', count: 3 }).expect(201),
+        );
         expect(exchanges).toHaveLength(2);
         expect(res.body.ideas).toHaveLength(3);
         const answers = exchanges.map((exchange) => exchange.responseBody as ChatAnswer);
@@ -291,7 +376,9 @@ describe('content creation', () => {
     it('429 then success: retried after Retry-After, and succeeds', async () => {
       fake.enqueue({ kind: 'rate_limit', retryAfterSeconds: 1 });
       const started = Date.now();
-      const { result: res, exchanges } = await recording(() => post('/content/generate', newUserId(), { prompt: 'Busy' }).expect(201));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', newUserId(), { prompt: 'Busy' }).expect(201),
+      );
       // The SDK's own backoff for a first retry is at most 0.5 s: waiting 1 s shows Retry-After was honoured.
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(exchanges.map((exchange) => exchange.status)).toEqual([429, 200]);
@@ -300,7 +387,9 @@ describe('content creation', () => {
 
     it('500 twice then success: succeeds within a retry limit of 2', async () => {
       fake.enqueue({ kind: 'server_error' }, { kind: 'server_error' });
-      const { result: res, exchanges } = await recording(() => post('/content/generate', newUserId(), { prompt: 'Flaky' }).expect(201));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', newUserId(), { prompt: 'Flaky' }).expect(201),
+      );
       expect(exchanges.map((exchange) => exchange.status)).toEqual([500, 500, 200]);
       expect(res.body.cost).toBe(expectedCost([exchanges[2].responseBody as ChatAnswer]));
     });
@@ -308,7 +397,9 @@ describe('content creation', () => {
     it('500 twice with a retry limit of 1: 502 after exactly two calls, nothing saved', async () => {
       const user = newUserId();
       fake.enqueue({ kind: 'server_error' }, { kind: 'server_error' });
-      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { prompt: 'Flaky', model: 'strict-1' }).expect(502));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', user, { prompt: 'Flaky', model: 'strict-1' }).expect(502),
+      );
       expect(exchanges.map((exchange) => exchange.status)).toEqual([500, 500]);
       expect(res.body).toMatchObject({ success: false, statusCode: 502, error: 'PROVIDER_FAILED' });
       expect(res.body.message).toContain('strict answered HTTP 500');
@@ -318,7 +409,9 @@ describe('content creation', () => {
     it('a content-policy refusal fails at once with a 422 naming it, without retries', async () => {
       const user = newUserId();
       fake.enqueue({ kind: 'content_policy' });
-      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { prompt: 'Something bad' }).expect(422));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', user, { prompt: 'Something bad' }).expect(422),
+      );
       expect(exchanges).toHaveLength(1);
       expect(res.body).toMatchObject({ success: false, statusCode: 422, error: 'CONTENT_POLICY_VIOLATION' });
       expect(res.body.message).toContain('primary refused the request under its content policy');
@@ -329,7 +422,9 @@ describe('content creation', () => {
     it('an answer withheld by the content filter (finish_reason content_filter) is a 422 at once, nothing saved', async () => {
       const user = newUserId();
       fake.enqueue({ kind: 'content_policy', stage: 'output' });
-      const { result: res, exchanges } = await recording(() => post('/content/generate', user, { prompt: 'Something borderline' }).expect(422));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/generate', user, { prompt: 'Something borderline' }).expect(422),
+      );
       expect(exchanges).toHaveLength(1);
       expect(res.body).toMatchObject({ success: false, statusCode: 422, error: 'CONTENT_POLICY_VIOLATION' });
       expect(res.body.message).toContain('withheld by its content filter');
@@ -351,7 +446,9 @@ describe('content creation', () => {
 
     it('malformed JSON once → retried and succeeds', async () => {
       fake.enqueue({ kind: 'malformed_json' });
-      const { result: res, exchanges } = await recording(() => post('/content/improve', newUserId(), { original: 'Fix me' }).expect(201));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/improve', newUserId(), { original: 'Fix me' }).expect(201),
+      );
       expect(exchanges).toHaveLength(2);
       expect(typeof res.body.improved).toBe('string');
     });
@@ -376,15 +473,30 @@ describe('content creation', () => {
       const user = newUserId();
       const before = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id: DEFAULT_BLOG_INTRO_ID } });
       const { result: res, exchanges } = await recording(() =>
-        post('/content/from-template', user, { templateId: DEFAULT_BLOG_INTRO_ID, variables: { title: 'Brewing at home' } }).expect(201),
+        post('/content/from-template', user, {
+          templateId: DEFAULT_BLOG_INTRO_ID,
+          variables: { title: 'Brewing at home' },
+        }).expect(201),
       );
       const sent = exchanges[0].requestBody as ChatBody;
-      const prompt = 'Write the introduction of a blog post titled "Brewing at home" for a general audience. Open with a hook, state the problem the post solves and promise what the reader will learn. Tone: friendly and clear. Keep it under 150 words.';
+      const prompt =
+        'Write the introduction of a blog post titled "Brewing at home" for a general audience. Open with a hook, state the problem the post solves and promise what the reader will learn. Tone: friendly and clear. Keep it under 150 words.';
       expect(sent.messages[1]).toEqual({ role: 'user', content: prompt });
       expect(sent.messages[0].content).toContain('blog post');
-      expect(res.body).toMatchObject({ success: true, templateId: DEFAULT_BLOG_INTRO_ID, prompt, contentType: 'blog_post', provider: 'primary' });
+      expect(res.body).toMatchObject({
+        success: true,
+        templateId: DEFAULT_BLOG_INTRO_ID,
+        prompt,
+        contentType: 'blog_post',
+        provider: 'primary',
+      });
       const asset = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.assetId } });
-      expect(asset).toMatchObject({ title: 'Blog post introduction', category: 'blog', sourceModule: 'content_creation', prompt });
+      expect(asset).toMatchObject({
+        title: 'Blog post introduction',
+        category: 'blog',
+        sourceModule: 'content_creation',
+        prompt,
+      });
       expect(asset.metadata).toMatchObject({ operation: 'template', templateId: DEFAULT_BLOG_INTRO_ID });
       const after = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id: DEFAULT_BLOG_INTRO_ID } });
       expect(after.usageCount).toBe(before.usageCount + 1);
@@ -394,22 +506,43 @@ describe('content creation', () => {
       const user = newUserId();
       for (const body of [{ type: 'email' }, { contentType: 'email' }, { type: 'email', contentType: 'email' }]) {
         const { result: res, exchanges } = await recording(() =>
-          post('/content/from-template', user, { templateId: DEFAULT_BLOG_INTRO_ID, variables: { title: 'Brewing at home' }, save: false, ...body }).expect(201),
+          post('/content/from-template', user, {
+            templateId: DEFAULT_BLOG_INTRO_ID,
+            variables: { title: 'Brewing at home' },
+            save: false,
+            ...body,
+          }).expect(201),
         );
         expect(res.body.contentType).toBe('email');
         expect((exchanges[0].requestBody as ChatBody).messages[0].content).not.toContain('blog post');
       }
-      await post('/content/from-template', user, { templateId: DEFAULT_BLOG_INTRO_ID, variables: { title: 'x' }, type: 'email', contentType: 'blog_post' }).expect(400);
-      const image = await post('/content/from-template', user, { templateId: DEFAULT_PRODUCT_PHOTO_ID, variables: { product: 'a mug' }, type: 'email' }).expect(400);
+      await post('/content/from-template', user, {
+        templateId: DEFAULT_BLOG_INTRO_ID,
+        variables: { title: 'x' },
+        type: 'email',
+        contentType: 'blog_post',
+      }).expect(400);
+      const image = await post('/content/from-template', user, {
+        templateId: DEFAULT_PRODUCT_PHOTO_ID,
+        variables: { product: 'a mug' },
+        type: 'email',
+      }).expect(400);
       expect(image.body.message).toContain('type');
     });
 
     it('uses the template’s model unless the request names one', async () => {
       const user = newUserId();
       const template = await post('/template', user, templateBody({ model: 'claude-template' })).expect(201);
-      const res = await post('/content/from-template', user, { templateId: template.body.id, variables: { topic: 'tea' } }).expect(201);
+      const res = await post('/content/from-template', user, {
+        templateId: template.body.id,
+        variables: { topic: 'tea' },
+      }).expect(201);
       expect(res.body).toMatchObject({ provider: 'secondary', model: 'claude-template' });
-      const overridden = await post('/content/from-template', user, { templateId: template.body.id, variables: { topic: 'tea' }, model: 'fake-gpt-x' }).expect(201);
+      const overridden = await post('/content/from-template', user, {
+        templateId: template.body.id,
+        variables: { topic: 'tea' },
+        model: 'fake-gpt-x',
+      }).expect(201);
       expect(overridden.body.provider).toBe('primary');
     });
 
@@ -418,17 +551,30 @@ describe('content creation', () => {
       const template = await post(
         '/template',
         user,
-        templateBody({ prompt: '{{a}} {{b}} {{c}}', variables: [{ name: 'a' }, { name: 'b' }, { name: 'c', required: false }] }),
+        templateBody({
+          prompt: '{{a}} {{b}} {{c}}',
+          variables: [{ name: 'a' }, { name: 'b' }, { name: 'c', required: false }],
+        }),
       ).expect(201);
-      const { result: res, exchanges } = await recording(() => post('/content/from-template', user, { templateId: template.body.id, variables: {} }).expect(400));
+      const { result: res, exchanges } = await recording(() =>
+        post('/content/from-template', user, { templateId: template.body.id, variables: {} }).expect(400),
+      );
       expect(res.body.message).toBe('Cannot render the template: missing required variables: a, b');
       expect(exchanges).toHaveLength(0);
     });
 
     it('inserts values as text, without expanding placeholders inside them', async () => {
       const user = newUserId();
-      const template = await post('/template', user, templateBody({ prompt: 'Say {{first}} then {{second}}', variables: [{ name: 'first' }, { name: 'second' }] })).expect(201);
-      const res = await post('/content/from-template', user, { templateId: template.body.id, variables: { first: '{{second}}', second: 'done' }, save: false }).expect(201);
+      const template = await post(
+        '/template',
+        user,
+        templateBody({ prompt: 'Say {{first}} then {{second}}', variables: [{ name: 'first' }, { name: 'second' }] }),
+      ).expect(201);
+      const res = await post('/content/from-template', user, {
+        templateId: template.body.id,
+        variables: { first: '{{second}}', second: 'done' },
+        save: false,
+      }).expect(201);
       expect(res.body.prompt).toBe('Say {{second}} then done');
     });
 
@@ -436,7 +582,9 @@ describe('content creation', () => {
       const user = newUserId();
       const template = await post('/template', user, templateBody()).expect(201);
       fake.enqueue({ kind: 'content_policy' });
-      await post('/content/from-template', user, { templateId: template.body.id, variables: { topic: 'x' } }).expect(422);
+      await post('/content/from-template', user, { templateId: template.body.id, variables: { topic: 'x' } }).expect(
+        422,
+      );
       const row = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id: template.body.id } });
       expect(row.usageCount).toBe(0);
       expect(await countAssets(user)).toBe(0);
@@ -445,7 +593,11 @@ describe('content creation', () => {
     it('with save: false still counts the use', async () => {
       const user = newUserId();
       const template = await post('/template', user, templateBody()).expect(201);
-      const res = await post('/content/from-template', user, { templateId: template.body.id, variables: { topic: 'x' }, save: false }).expect(201);
+      const res = await post('/content/from-template', user, {
+        templateId: template.body.id,
+        variables: { topic: 'x' },
+        save: false,
+      }).expect(201);
       expect(res.body.assetId).toBeNull();
       const row = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id: template.body.id } });
       expect(row.usageCount).toBe(1);
@@ -453,18 +605,31 @@ describe('content creation', () => {
 
     it("someone else's private template is a 404", async () => {
       const template = await post('/template', newUserId(), templateBody()).expect(201);
-      await post('/content/from-template', newUserId(), { templateId: template.body.id, variables: { topic: 'x' } }).expect(404);
+      await post('/content/from-template', newUserId(), {
+        templateId: template.body.id,
+        variables: { topic: 'x' },
+      }).expect(404);
     });
 
     it('refuses a malformed templateId or variables', async () => {
       await post('/content/from-template', newUserId(), { templateId: 'nope' }).expect(400);
-      await post('/content/from-template', newUserId(), { templateId: DEFAULT_BLOG_INTRO_ID, variables: 'title=x' }).expect(400);
+      await post('/content/from-template', newUserId(), {
+        templateId: DEFAULT_BLOG_INTRO_ID,
+        variables: 'title=x',
+      }).expect(400);
     });
 
     it('an image template queues an image job (202)', async () => {
       const user = newUserId();
-      const res = await post('/content/from-template', user, { templateId: DEFAULT_PRODUCT_PHOTO_ID, variables: { product: 'a red mug' } }).expect(202);
-      expect(res.body).toMatchObject({ success: true, jobId: expect.any(String), statusUrl: expect.stringContaining(res.body.jobId) });
+      const res = await post('/content/from-template', user, {
+        templateId: DEFAULT_PRODUCT_PHOTO_ID,
+        variables: { product: 'a red mug' },
+      }).expect(202);
+      expect(res.body).toMatchObject({
+        success: true,
+        jobId: expect.any(String),
+        statusUrl: expect.stringContaining(res.body.jobId),
+      });
       const job = await t.prisma.generationJob.findUniqueOrThrow({ where: { id: res.body.jobId } });
       expect(job).toMatchObject({ userId: user, templateId: DEFAULT_PRODUCT_PHOTO_ID });
       expect(job.prompt).toContain('a red mug');
@@ -491,7 +656,10 @@ describe('content creation', () => {
       expect(chat.length).toBeGreaterThanOrEqual(3);
       for (const exchange of chat) {
         assertMatchesOpenAiSchema('CreateChatCompletionRequest', exchange.requestBody);
-        assertMatchesOpenAiSchema(exchange.status === 200 ? 'CreateChatCompletionResponse' : 'ErrorResponse', exchange.responseBody);
+        assertMatchesOpenAiSchema(
+          exchange.status === 200 ? 'CreateChatCompletionResponse' : 'ErrorResponse',
+          exchange.responseBody,
+        );
       }
       for (const request of [...fake.requestsTo('chat'), ...secondFake.requestsTo('chat')]) {
         assertMatchesOpenAiSchema('CreateChatCompletionRequest', request.body);

@@ -4,7 +4,15 @@ import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
-import { ContractChecker, type JsonSchema, objectFor, type OpenApi, type Operation, valueFor, violationOf } from './support/openapi-contract';
+import {
+  ContractChecker,
+  type JsonSchema,
+  objectFor,
+  type OpenApi,
+  type Operation,
+  valueFor,
+  violationOf,
+} from './support/openapi-contract';
 
 /**
  * The OpenAPI document is the contract clients are generated from: this spec holds the service to it.
@@ -61,7 +69,13 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
   let fake: FakeProvider;
   let checker: ContractChecker;
   const user = newUserId('contract');
-  const ids: Record<'image' | 'collection' | 'template' | 'job' | 'queuedJob', string> = { image: '', collection: '', template: '', job: '', queuedJob: '' };
+  const ids: Record<'image' | 'collection' | 'template' | 'job' | 'queuedJob', string> = {
+    image: '',
+    collection: '',
+    template: '',
+    job: '',
+    queuedJob: '',
+  };
 
   beforeAll(async () => {
     fake = await startFakeProvider();
@@ -91,11 +105,22 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       provider: 'placeholder',
       model: 'placeholder',
     });
-    const [collection, template, job, queuedJob] = [collectionRow(user), templateRow(user, { prompt: 'Write a haiku about the sea', variables: [] }), jobRow(user, { status: 'completed' }), jobRow(user, { status: 'queued' })];
+    const [collection, template, job, queuedJob] = [
+      collectionRow(user),
+      templateRow(user, { prompt: 'Write a haiku about the sea', variables: [] }),
+      jobRow(user, { status: 'completed' }),
+      jobRow(user, { status: 'queued' }),
+    ];
     await t.prisma.assetCollection.createMany({ data: [collection] as never });
     await t.prisma.creativeTemplate.createMany({ data: [template] as never });
     await t.prisma.generationJob.createMany({ data: [job, queuedJob] as never });
-    Object.assign(ids, { image: image.id, collection: collection.id, template: template.id, job: job.id, queuedJob: queuedJob.id });
+    Object.assign(ids, {
+      image: image.id,
+      collection: collection.id,
+      template: template.id,
+      job: job.id,
+      queuedJob: queuedJob.id,
+    });
   });
 
   afterAll(async () => {
@@ -107,8 +132,14 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
   const operations = () =>
     Object.entries(checker.spec.paths)
       .filter(([path]) => path.startsWith(`${BASE}/`))
-      .flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ method, path, operation })))
-      .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete') || (a.method === 'delete' ? b.path.length - a.path.length : 0));
+      .flatMap(([path, byMethod]) =>
+        Object.entries(byMethod).map(([method, operation]) => ({ method, path, operation })),
+      )
+      .sort(
+        (a, b) =>
+          Number(a.method === 'delete') - Number(b.method === 'delete') ||
+          (a.method === 'delete' ? b.path.length - a.path.length : 0),
+      );
 
   /** An existing row for a path parameter: the kind follows from the path. */
   function pathValue(path: string, name: string): string {
@@ -122,7 +153,9 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
 
   function positiveRequest(path: string, operation: Operation): fc.Arbitrary<ContractRequest> {
     const parameters = operation.parameters ?? [];
-    const concretePath = parameters.filter((p) => p.in === 'path').reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
+    const concretePath = parameters
+      .filter((p) => p.in === 'path')
+      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
     // A cursor is only ever a nextCursor this list returned: no schema can generate one.
     const query = parameters.filter((p) => p.in === 'query' && p.name !== 'cursor');
     const headers = parameters.filter((p) => p.in === 'header');
@@ -130,39 +163,60 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const asQueryText = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
     return fc.record({
       path: fc.constant(concretePath),
-      query: fc.record(Object.fromEntries(query.map((p) => [p.name, valueFor(checker, p.schema, allIds()).map(asQueryText)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>,
-      headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, valueFor(checker, p.schema, [])])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>,
+      query: fc.record(
+        Object.fromEntries(query.map((p) => [p.name, valueFor(checker, p.schema, allIds()).map(asQueryText)])),
+        { requiredKeys: [] },
+      ) as fc.Arbitrary<Record<string, string>>,
+      headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, valueFor(checker, p.schema, [])])), {
+        requiredKeys: [],
+      }) as fc.Arbitrary<Record<string, string>>,
       body: bodySchema ? objectFor(checker, checker.resolve(bodySchema), allIds()) : fc.constant(undefined),
     });
   }
 
   async function send(method: string, request: ContractRequest): Promise<Response> {
     let call = t.http[method as 'get'](request.path).set(bearer(user)).set(request.headers).query(request.query);
-    if (request.body !== undefined) call = call.set('Content-Type', 'application/json').send(JSON.stringify(request.body));
+    if (request.body !== undefined)
+      call = call.set('Content-Type', 'application/json').send(JSON.stringify(request.body));
     return call.timeout(10_000);
   }
 
   /** A 400 for positive data is a disagreement unless every field it names has a rule stated in words. */
   function refusedValidData(res: Response): string | undefined {
     if (res.status !== 400) return undefined;
-    const fields = ((res.body as { details?: { field: string }[] }).details ?? []).map((detail) => detail.field.split('.')[0]);
-    const unexplained = fields.length === 0 ? ['(no details)'] : fields.filter((field) => !MODEL_OR_STATE_RULES.has(field));
-    return unexplained.length ? `refused valid data (${unexplained.join(', ')}): ${JSON.stringify(res.body).slice(0, 300)}` : undefined;
+    const fields = ((res.body as { details?: { field: string }[] }).details ?? []).map(
+      (detail) => detail.field.split('.')[0],
+    );
+    const unexplained =
+      fields.length === 0 ? ['(no details)'] : fields.filter((field) => !MODEL_OR_STATE_RULES.has(field));
+    return unexplained.length
+      ? `refused valid data (${unexplained.join(', ')}): ${JSON.stringify(res.body).slice(0, 300)}`
+      : undefined;
   }
 
   it('answers positive requests with a declared status and body, and accepts what the document allows', async () => {
     const failures: string[] = [];
     const accepted = new Map<string, number>();
     for (const [index, { method, path, operation }] of operations().entries()) {
-      await fc.assert(
-        fc.asyncProperty(positiveRequest(path, operation), async (request) => {
-          const res = await send(method, request);
-          if (res.status < 300) accepted.set(`${method} ${path}`, (accepted.get(`${method} ${path}`) ?? 0) + 1);
-          const problems = [...checker.problems(method, path, res), ...[refusedValidData(res)].filter((problem) => problem !== undefined)];
-          if (problems.length) throw new Error(`${problems.join('\n')}\nrequest: ${JSON.stringify(request).slice(0, 400)}`);
-        }),
-        { numRuns: POSITIVE_RUNS, seed: 20261201 + index, endOnFailure: true },
-      ).catch((error: Error) => failures.push(`${method.toUpperCase()} ${path}: ${String((error.cause as Error | undefined)?.message ?? error.message)}`));
+      await fc
+        .assert(
+          fc.asyncProperty(positiveRequest(path, operation), async (request) => {
+            const res = await send(method, request);
+            if (res.status < 300) accepted.set(`${method} ${path}`, (accepted.get(`${method} ${path}`) ?? 0) + 1);
+            const problems = [
+              ...checker.problems(method, path, res),
+              ...[refusedValidData(res)].filter((problem) => problem !== undefined),
+            ];
+            if (problems.length)
+              throw new Error(`${problems.join('\n')}\nrequest: ${JSON.stringify(request).slice(0, 400)}`);
+          }),
+          { numRuns: POSITIVE_RUNS, seed: 20261201 + index, endOnFailure: true },
+        )
+        .catch((error: Error) =>
+          failures.push(
+            `${method.toUpperCase()} ${path}: ${String((error.cause as Error | undefined)?.message ?? error.message)}`,
+          ),
+        );
     }
     expect(failures).toEqual([]);
   }, 240_000);
@@ -170,10 +224,13 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
   /** Only what the document requires, UUIDs naming the fixture row their name says. */
   function minimalRequest(path: string, operation: Operation): ContractRequest {
     const parameters = operation.parameters ?? [];
-    const concretePath = parameters.filter((p) => p.in === 'path').reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
+    const concretePath = parameters
+      .filter((p) => p.in === 'path')
+      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
     const schema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
     const required = [...(schema.required ?? []), ...(schema.oneOf?.[0]?.required ?? [])];
-    const idFor = (name: string) => (/template/i.test(name) ? ids.template : /collection/i.test(name) ? ids.collection : ids.image);
+    const idFor = (name: string) =>
+      /template/i.test(name) ? ids.template : /collection/i.test(name) ? ids.collection : ids.image;
     const valueOf = (name: string): unknown => {
       const property = checker.resolve(schema.properties?.[name]);
       if (property.format === 'uuid') return idFor(name);
@@ -191,7 +248,10 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       if (path.endsWith('/cancel')) request.path = `${BASE}/jobs/${ids.queuedJob}/cancel`;
       const res = await send(method, request);
       const problems = checker.problems(method, path, res);
-      if (res.status >= 300 || problems.length) refused.push(`${method.toUpperCase()} ${path} ${JSON.stringify(request.body)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)} ${problems.join('; ')}`);
+      if (res.status >= 300 || problems.length)
+        refused.push(
+          `${method.toUpperCase()} ${path} ${JSON.stringify(request.body)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)} ${problems.join('; ')}`,
+        );
     }
     expect(refused).toEqual([]);
   }, 240_000);
@@ -202,28 +262,58 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const cases: { rule: string; request: ContractRequest }[] = [];
     for (const parameter of operation.parameters ?? []) {
       const schema = checker.resolve(parameter.schema);
-      if (parameter.in === 'path') cases.push({ rule: `path ${parameter.name}: not a uuid`, request: { ...valid, path: valid.path.replace(pathValue(path, parameter.name), 'not-a-uuid') } });
+      if (parameter.in === 'path')
+        cases.push({
+          rule: `path ${parameter.name}: not a uuid`,
+          request: { ...valid, path: valid.path.replace(pathValue(path, parameter.name), 'not-a-uuid') },
+        });
       if (parameter.in === 'query') {
-        for (const value of queryViolations(schema)) cases.push({ rule: `query ${parameter.name}=${value.slice(0, 20)}`, request: { ...valid, query: { ...valid.query, [parameter.name]: value } } });
+        for (const value of queryViolations(schema))
+          cases.push({
+            rule: `query ${parameter.name}=${value.slice(0, 20)}`,
+            request: { ...valid, query: { ...valid.query, [parameter.name]: value } },
+          });
       }
-      if (parameter.in === 'header' && schema.pattern) cases.push({ rule: `header ${parameter.name}`, request: { ...valid, headers: { ...valid.headers, [parameter.name]: ' spaced key ' } } });
+      if (parameter.in === 'header' && schema.pattern)
+        cases.push({
+          rule: `header ${parameter.name}`,
+          request: { ...valid, headers: { ...valid.headers, [parameter.name]: ' spaced key ' } },
+        });
     }
     const bodySchema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
     if (bodySchema.properties) {
       const body = (valid.body ?? {}) as Record<string, unknown>;
       for (const [name, raw] of Object.entries(bodySchema.properties)) {
         const schema = checker.resolve(raw);
-        const values = [...violationOf(schema), ...(schema.items ? violationOf(checker.resolve(schema.items)).map((item) => [item]) : [])];
-        for (const value of values) cases.push({ rule: `body ${name}=${JSON.stringify(value).slice(0, 20)}`, request: { ...valid, body: { ...body, [name]: value } } });
+        const values = [
+          ...violationOf(schema),
+          ...(schema.items ? violationOf(checker.resolve(schema.items)).map((item) => [item]) : []),
+        ];
+        for (const value of values)
+          cases.push({
+            rule: `body ${name}=${JSON.stringify(value).slice(0, 20)}`,
+            request: { ...valid, body: { ...body, [name]: value } },
+          });
       }
       for (const name of bodySchema.required ?? []) {
         const { [name]: _dropped, ...rest } = body ?? {};
         cases.push({ rule: `body without required ${name}`, request: { ...valid, body: rest } });
       }
-      if (bodySchema.additionalProperties === false) cases.push({ rule: 'body with an unknown property', request: { ...valid, body: { ...body, notInTheContract: 1 } } });
+      if (bodySchema.additionalProperties === false)
+        cases.push({
+          rule: 'body with an unknown property',
+          request: { ...valid, body: { ...body, notInTheContract: 1 } },
+        });
       for (const branch of bodySchema.oneOf ?? []) {
-        const others = (bodySchema.oneOf ?? []).filter((other) => other !== branch).flatMap((other) => other.required ?? []);
-        const both = Object.fromEntries([...(branch.required ?? []), ...others].map((name) => [name, fc.sample(valueFor(checker, bodySchema.properties?.[name], allIds()), 1)[0]]));
+        const others = (bodySchema.oneOf ?? [])
+          .filter((other) => other !== branch)
+          .flatMap((other) => other.required ?? []);
+        const both = Object.fromEntries(
+          [...(branch.required ?? []), ...others].map((name) => [
+            name,
+            fc.sample(valueFor(checker, bodySchema.properties?.[name], allIds()), 1)[0],
+          ]),
+        );
         cases.push({ rule: `body with more than one of oneOf`, request: { ...valid, body: { ...body, ...both } } });
       }
     }
@@ -242,7 +332,8 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     if (item.maxLength !== undefined) values.push('x'.repeat(item.maxLength + 1));
     if (item.format === 'uuid') values.push('not-a-uuid');
     if (item.format === 'date-time') values.push('2026-13-45T25:61:00Z');
-    if (schema.maxItems !== undefined) values.push(Array.from({ length: schema.maxItems + 1 }, (_, index) => `t${index}`).join(','));
+    if (schema.maxItems !== undefined)
+      values.push(Array.from({ length: schema.maxItems + 1 }, (_, index) => `t${index}`).join(','));
     return values;
   }
 
@@ -253,7 +344,10 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       for (const { rule, request } of negativeRequests(path, operation)) {
         count += 1;
         const res = await send(method, request);
-        const problems = res.status === 400 ? checker.problems(method, path, res) : [`answered ${res.status}, not 400: ${JSON.stringify(res.body).slice(0, 200)}`];
+        const problems =
+          res.status === 400
+            ? checker.problems(method, path, res)
+            : [`answered ${res.status}, not 400: ${JSON.stringify(res.body).slice(0, 200)}`];
         failures.push(...problems.map((problem) => `${method.toUpperCase()} ${path} [${rule}]: ${problem}`));
       }
     }
@@ -270,8 +364,14 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
         const res = await t.http[method](concrete).set(bearer(user));
         const allow = (res.headers.allow ?? '').split(/,\s*/).filter(Boolean);
         const expected = declared.map((name) => name.toUpperCase());
-        if (res.status !== 405 || !expected.every((name) => allow.includes(name)) || res.body.error !== 'METHOD_NOT_ALLOWED') {
-          failures.push(`${method.toUpperCase()} ${path}: ${res.status} Allow=${res.headers.allow} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (
+          res.status !== 405 ||
+          !expected.every((name) => allow.includes(name)) ||
+          res.body.error !== 'METHOD_NOT_ALLOWED'
+        ) {
+          failures.push(
+            `${method.toUpperCase()} ${path}: ${res.status} Allow=${res.headers.allow} ${JSON.stringify(res.body).slice(0, 120)}`,
+          );
         }
       }
     }

@@ -7,8 +7,12 @@ const NOW = '2026-01-01T00:00:00.000Z';
 const cursor = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
 
 /** Malformed cursors of every kind for a list whose cursor is `valid` (each case changes one thing). */
-function malformed(valid: unknown[], { datePosition, idPosition }: { datePosition?: number; idPosition: number }): [string, string][] {
-  const replace = (position: number, value: unknown) => cursor(valid.map((entry, index) => (index === position ? value : entry)));
+function malformed(
+  valid: unknown[],
+  { datePosition, idPosition }: { datePosition?: number; idPosition: number },
+): [string, string][] {
+  const replace = (position: number, value: unknown) =>
+    cursor(valid.map((entry, index) => (index === position ? value : entry)));
   return [
     ['bad base64', '%%%not-base64%%%'],
     ['base64 of no JSON', Buffer.from('not json at all').toString('base64url')],
@@ -16,10 +20,12 @@ function malformed(valid: unknown[], { datePosition, idPosition }: { datePositio
     ['too short', cursor(valid.slice(1))],
     ['too long', cursor([...valid, ID])],
     ['wrong types', cursor(valid.map(() => ({ nested: true })))],
-    ...(datePosition === undefined ? [] : ([
-      ['not a date', replace(datePosition, 'not a date')],
-      ['a number for a date', replace(datePosition, 1767225600000)],
-    ] as [string, string][])),
+    ...(datePosition === undefined
+      ? []
+      : ([
+          ['not a date', replace(datePosition, 'not a date')],
+          ['a number for a date', replace(datePosition, 1767225600000)],
+        ] as [string, string][])),
     ['not a uuid', replace(idPosition, 'nope')],
     ['null id', replace(idPosition, null)],
   ];
@@ -32,7 +38,9 @@ describe('malformed keyset cursors are a 400 on every list route', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // A few rows per list, so a well-formed cursor would have something to continue from.
-    await t.prisma.creativeAsset.createMany({ data: [assetRow(owner), ...[1, 2].map(() => assetRow(owner, { type: 'image', mimeType: 'image/png' }))] as never });
+    await t.prisma.creativeAsset.createMany({
+      data: [assetRow(owner), ...[1, 2].map(() => assetRow(owner, { type: 'image', mimeType: 'image/png' }))] as never,
+    });
     await t.prisma.assetCollection.createMany({ data: [collectionRow(owner), collectionRow(owner)] as never });
     await t.prisma.generationJob.createMany({ data: [jobRow(owner), jobRow(owner)] as never });
     await t.prisma.creativeTemplate.createMany({ data: [templateRow(owner), templateRow(owner)] as never });
@@ -57,12 +65,17 @@ describe('malformed keyset cursors are a 400 on every list route', () => {
     for (const path of ['assets', 'images', 'collections', 'jobs', 'templates', 'templates?sort=usage']) {
       const first = await t.http.get(`${API}/${path}`).query({ limit: 1 }).set(bearer(owner)).expect(200);
       expect([path, typeof first.body.nextCursor]).toEqual([path, 'string']);
-      await t.http.get(`${API}/${path}`).query({ limit: 1, cursor: first.body.nextCursor }).set(bearer(owner)).expect(200);
+      await t.http
+        .get(`${API}/${path}`)
+        .query({ limit: 1, cursor: first.body.nextCursor })
+        .set(bearer(owner))
+        .expect(200);
     }
   });
 
-  it.each(malformed(['createdAt', 'desc', NOW, ID], { datePosition: 2, idPosition: 3 }))('GET /assets: %s', (_case, value) =>
-    expectInvalidCursor('assets', { cursor: value }),
+  it.each(malformed(['createdAt', 'desc', NOW, ID], { datePosition: 2, idPosition: 3 }))(
+    'GET /assets: %s',
+    (_case, value) => expectInvalidCursor('assets', { cursor: value }),
   );
 
   it.each([
@@ -70,17 +83,22 @@ describe('malformed keyset cursors are a 400 on every list route', () => {
     ['a number for a title', { sort: 'title', order: 'asc' }, cursor(['title', 'asc', 7, ID])],
     ['null for a title', { sort: 'title', order: 'asc' }, cursor(['title', 'asc', null, ID])],
     ['not a date for updatedAt', { sort: 'updatedAt', order: 'asc' }, cursor(['updatedAt', 'asc', 'yesterday', ID])],
-  ])('GET /assets: %s in the sort value', (_case, query, value) => expectInvalidCursor('assets', { ...query, cursor: value }));
+  ])('GET /assets: %s in the sort value', (_case, query, value) =>
+    expectInvalidCursor('assets', { ...query, cursor: value }),
+  );
 
-  it.each(malformed(['createdAt', 'desc', NOW, ID], { datePosition: 2, idPosition: 3 }))('GET /images: %s', (_case, value) =>
-    expectInvalidCursor('images', { cursor: value }),
+  it.each(malformed(['createdAt', 'desc', NOW, ID], { datePosition: 2, idPosition: 3 }))(
+    'GET /images: %s',
+    (_case, value) => expectInvalidCursor('images', { cursor: value }),
   );
 
   it.each(malformed([NOW, ID], { datePosition: 0, idPosition: 1 }))('GET /collections: %s', (_case, value) =>
     expectInvalidCursor('collections', { cursor: value }),
   );
 
-  it.each(malformed([NOW, ID], { datePosition: 0, idPosition: 1 }))('GET /jobs: %s', (_case, value) => expectInvalidCursor('jobs', { cursor: value }));
+  it.each(malformed([NOW, ID], { datePosition: 0, idPosition: 1 }))('GET /jobs: %s', (_case, value) =>
+    expectInvalidCursor('jobs', { cursor: value }),
+  );
 
   it.each(malformed([NOW, ID], { datePosition: 0, idPosition: 1 }))('GET /templates: %s', (_case, value) =>
     expectInvalidCursor('templates', { cursor: value }),
@@ -91,5 +109,7 @@ describe('malformed keyset cursors are a 400 on every list route', () => {
     ['a fraction for a usage count', cursor([1.5, ID])],
     ['a usage count beyond an Int', cursor([2 ** 40, ID])],
     ['a date for a usage count', cursor([NOW, ID])],
-  ])('GET /templates?sort=usage: %s', (_case, value) => expectInvalidCursor('templates', { sort: 'usage', cursor: value }));
+  ])('GET /templates?sort=usage: %s', (_case, value) =>
+    expectInvalidCursor('templates', { sort: 'usage', cursor: value }),
+  );
 });

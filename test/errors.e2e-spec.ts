@@ -4,7 +4,12 @@ import request from 'supertest';
 import { createTestApp, TestApp, bearer } from './support/app';
 import { createHostApp } from './support/host-app';
 
-const errorShape = (statusCode: number, error: string) => ({ success: false, statusCode, error, message: expect.any(String) });
+const errorShape = (statusCode: number, error: string) => ({
+  success: false,
+  statusCode,
+  error,
+  message: expect.any(String),
+});
 
 describe('error contract on engine routes', () => {
   let app: NestExpressApplication;
@@ -26,17 +31,27 @@ describe('error contract on engine routes', () => {
   });
 
   it('accepts a valid body (the pipe transforms and whitelists)', async () => {
-    const res = await request(app.getHttpServer()).post('/api/creative/__probe/echo').set(as('u1')).send({ name: 'ok', count: 2 }).expect(201);
+    const res = await request(app.getHttpServer())
+      .post('/api/creative/__probe/echo')
+      .set(as('u1'))
+      .send({ name: 'ok', count: 2 })
+      .expect(201);
     expect(res.body).toEqual({ name: 'ok', count: 2, userId: 'u1' });
   });
 
   it('maps Prisma "record not found" to 404', async () => {
-    const res = await request(app.getHttpServer()).get(`/api/creative/__probe/missing/${randomUUID()}`).set(as('u1')).expect(404);
+    const res = await request(app.getHttpServer())
+      .get(`/api/creative/__probe/missing/${randomUUID()}`)
+      .set(as('u1'))
+      .expect(404);
     expect(res.body).toEqual(errorShape(404, 'NOT_FOUND'));
   });
 
   it('maps a Prisma unique violation to 409', async () => {
-    const res = await request(app.getHttpServer()).post('/api/creative/__probe/duplicate').set(as(`u-${randomUUID()}`)).expect(409);
+    const res = await request(app.getHttpServer())
+      .post('/api/creative/__probe/duplicate')
+      .set(as(`u-${randomUUID()}`))
+      .expect(409);
     expect(res.body).toEqual(errorShape(409, 'CONFLICT'));
   });
 
@@ -46,7 +61,7 @@ describe('error contract on engine routes', () => {
     await request(app.getHttpServer()).get('/api/creative/me').set(as('u1')).expect(200);
   });
 
-  it('405 + Allow on engine paths inside a host app too; the host\'s own routes keep their 404', async () => {
+  it("405 + Allow on engine paths inside a host app too; the host's own routes keep their 404", async () => {
     const res = await request(app.getHttpServer()).put('/api/creative/__probe/echo').set(as('u1')).expect(405);
     expect(res.body).toEqual(errorShape(405, 'METHOD_NOT_ALLOWED'));
     expect(res.headers.allow).toBe('POST');
@@ -57,7 +72,10 @@ describe('error contract on engine routes', () => {
 
   it('500 with an error id and a generic message: no stack, no internal detail', async () => {
     const res = await request(app.getHttpServer()).get('/api/creative/__probe/boom').set(as('u1')).expect(500);
-    expect(res.body).toEqual({ ...errorShape(500, 'INTERNAL_ERROR'), errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.body).toEqual({
+      ...errorShape(500, 'INTERNAL_ERROR'),
+      errorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(res.body.message).toContain(res.body.errorId);
     expect(JSON.stringify(res.body)).not.toMatch(/hunter2|at .*\.ts:\d+|Error:/);
   });
@@ -87,7 +105,9 @@ describe('error contract for requests that never reach a controller (standalone 
     expect(one.body).toEqual(errorShape(405, 'METHOD_NOT_ALLOWED'));
     expect(one.headers.allow).toBe('GET, HEAD, PATCH, DELETE');
     // Templates match concrete paths whatever the parameter holds, and without a token too (no route ran).
-    expect((await t.http.put('/api/creative/asset/not-a-uuid').expect(405)).headers.allow).toBe('GET, HEAD, PATCH, DELETE');
+    expect((await t.http.put('/api/creative/asset/not-a-uuid').expect(405)).headers.allow).toBe(
+      'GET, HEAD, PATCH, DELETE',
+    );
     expect((await t.http.get(`/api/creative/asset/${id}/favorite`).expect(405)).headers.allow).toBe('POST');
     expect((await t.http.post('/api/creative/assets?limit=5').expect(405)).headers.allow).toBe('GET, HEAD');
     expect((await t.http.get('/api/creative/image/generate').expect(405)).headers.allow).toBe('POST');
@@ -102,7 +122,12 @@ describe('error contract for requests that never reach a controller (standalone 
   });
 
   it('unknown paths still answer 404, whatever the method', async () => {
-    for (const [method, path] of [['put', '/api/creative/asset/x/y/z'], ['delete', '/api/creative/nope'], ['options', '/api/creative/nope'], ['get', '/api/creative/assetz']] as const) {
+    for (const [method, path] of [
+      ['put', '/api/creative/asset/x/y/z'],
+      ['delete', '/api/creative/nope'],
+      ['options', '/api/creative/nope'],
+      ['get', '/api/creative/assetz'],
+    ] as const) {
       const res = await t.http[method](path).set(bearer('u1'));
       expect([method, path, res.status, res.headers.allow]).toEqual([method, path, 404, undefined]);
       if (method !== 'options') expect(res.body).toEqual(errorShape(404, 'NOT_FOUND'));
@@ -120,7 +145,11 @@ describe('error contract for requests that never reach a controller (standalone 
   });
 
   it('bodies over the configured limit answer 413', async () => {
-    const res = await t.http.post('/api/creative/me').set(bearer('u1')).send({ text: 'x'.repeat(2048) }).expect(413);
+    const res = await t.http
+      .post('/api/creative/me')
+      .set(bearer('u1'))
+      .send({ text: 'x'.repeat(2048) })
+      .expect(413);
     expect(res.body).toEqual(errorShape(413, 'PAYLOAD_TOO_LARGE'));
   });
 });

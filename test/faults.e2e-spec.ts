@@ -31,7 +31,12 @@ afterAll(() => {
   );
 });
 
-const ERROR_SHAPE = { success: false, statusCode: expect.any(Number), error: expect.any(String), message: expect.any(String) };
+const ERROR_SHAPE = {
+  success: false,
+  statusCode: expect.any(Number),
+  error: expect.any(String),
+  message: expect.any(String),
+};
 
 const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1-mini', quality: 'low' });
 
@@ -43,7 +48,10 @@ function waitForFinishedJob(http: TestAgent, user: string, jobId: string, timeou
   return waitFor(
     async () => {
       const response = await http.get(`/api/creative/image/${jobId}/status`).set(bearer(user));
-      if (response.status === 200) return ['completed', 'failed', 'cancelled'].includes(response.body.status) ? (response.body as JobStatusBody) : undefined;
+      if (response.status === 200)
+        return ['completed', 'failed', 'cancelled'].includes(response.body.status)
+          ? (response.body as JobStatusBody)
+          : undefined;
       expect(response.status).toBeGreaterThanOrEqual(500);
       expect(response.body).toMatchObject({ ...ERROR_SHAPE, statusCode: response.status });
       return undefined;
@@ -57,7 +65,12 @@ function waitForFinishedJob(http: TestAgent, user: string, jobId: string, timeou
  * Waits for every accepted job to finish and checks the invariant: completed, with exactly one asset in
  * the database. A job that does not complete counts as lost.
  */
-async function expectAllCompletedOnce(t: TestApp, user: string, jobIds: string[], timeoutMs = 30_000): Promise<JobStatusBody[]> {
+async function expectAllCompletedOnce(
+  t: TestApp,
+  user: string,
+  jobIds: string[],
+  timeoutMs = 30_000,
+): Promise<JobStatusBody[]> {
   tally.jobsAccepted += jobIds.length;
   const jobs: JobStatusBody[] = [];
   for (const jobId of jobIds) {
@@ -101,11 +114,15 @@ async function connectionsNamed(monitor: Client, applicationName: string): Promi
 
 /** A stored image the API serves whole: exactly fileSize bytes that decode as an image. */
 async function expectWholeImage(http: TestAgent, user: string, url: string, fileSize?: number | null): Promise<void> {
-  const response = await http.get(url).set(bearer(user)).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const response = await http
+    .get(url)
+    .set(bearer(user))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
   expect(response.status).toBe(200);
   const bytes = response.body as Buffer;
   if (fileSize !== undefined && fileSize !== null) expect(bytes.length).toBe(fileSize);
@@ -144,7 +161,10 @@ describe('faults: Redis stopped and restarted', () => {
     fake.enqueue({ kind: 'latency', ms: 1_500, route: 'images' });
     const accepted: string[] = [];
     for (let i = 0; i < 4; i++) accepted.push(await startImageJob(t.http, user, gptImage(`Through the outage ${i}`)));
-    await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), 'the first job to reach the provider');
+    await waitFor(
+      () => (fake.requestsTo('images').length === 1 ? true : undefined),
+      'the first job to reach the provider',
+    );
     expect((await jobStatus(t.http, user, accepted[0])).status).toBe('processing');
 
     await redis.stop();
@@ -152,7 +172,12 @@ describe('faults: Redis stopped and restarted', () => {
 
     const health = await t.http.get('/health').timeout(10_000);
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ ...ERROR_SHAPE, statusCode: 503, error: 'SERVICE_UNAVAILABLE', details: [{ field: 'redis', problems: ['redis is down'] }] });
+    expect(health.body).toMatchObject({
+      ...ERROR_SHAPE,
+      statusCode: 503,
+      error: 'SERVICE_UNAVAILABLE',
+      details: [{ field: 'redis', problems: ['redis is down'] }],
+    });
     expect(health.body.message).toContain('redis');
 
     // A clear 503, within the configured bound, and nothing left behind for a retry to trip over.
@@ -171,22 +196,35 @@ describe('faults: Redis stopped and restarted', () => {
 
     // The running job does not need Redis to finish its work: it completes in the database meanwhile.
     await waitFor(
-      async () => ((await t.prisma.generationJob.findUnique({ where: { id: accepted[0] } }))?.status === 'completed' ? true : undefined),
+      async () =>
+        (await t.prisma.generationJob.findUnique({ where: { id: accepted[0] } }))?.status === 'completed'
+          ? true
+          : undefined,
       'the running job to complete during the outage',
     );
 
     // Every Bull connection retries at most 2 s apart however long the outage lasts (Bull's default: up to 20 s).
     const queue = t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
     expect(queue.clients.length).toBeGreaterThanOrEqual(2);
-    for (const client of queue.clients) expect(client.options.retryStrategy?.(1_000)).toBe(MAX_REDIS_RECONNECT_DELAY_MS);
+    for (const client of queue.clients)
+      expect(client.options.retryStrategy?.(1_000)).toBe(MAX_REDIS_RECONNECT_DELAY_MS);
 
     await redis.start();
     const recoveredAt = Date.now();
-    await waitFor(async () => ((await t.http.get('/health')).status === 200 ? true : undefined), '/health to answer 200 again', 15_000, 100);
+    await waitFor(
+      async () => ((await t.http.get('/health')).status === 200 ? true : undefined),
+      '/health to answer 200 again',
+      15_000,
+      100,
+    );
     expect(Date.now() - recoveredAt).toBeLessThan(8_000);
 
     // The same Idempotency-Key now makes a new job: the refused request left nothing behind.
-    accepted.push(await startImageJob(t.http, user, gptImage('Refused while Redis is down'), { 'Idempotency-Key': 'during-the-outage' }));
+    accepted.push(
+      await startImageJob(t.http, user, gptImage('Refused while Redis is down'), {
+        'Idempotency-Key': 'during-the-outage',
+      }),
+    );
 
     const jobs = await expectAllCompletedOnce(t, user, accepted);
     // Each job reached the provider once: the queued ones survived the restart, none ran twice.
@@ -235,7 +273,9 @@ describe('faults: PostgreSQL connections killed (pg_terminate_backend)', () => {
       OPENAI_BASE_URL: fake.baseUrl,
       IMAGE_JOB_BACKOFF_MS: '50',
     });
-    [locker, monitor] = await Promise.all(['locker', 'monitor'].map((role) => testConnection(`${applicationName}-${role}`)));
+    [locker, monitor] = await Promise.all(
+      ['locker', 'monitor'].map((role) => testConnection(`${applicationName}-${role}`)),
+    );
   });
   afterEach(() => fake.reset());
   afterAll(async () => {
@@ -270,7 +310,9 @@ describe('faults: PostgreSQL connections killed (pg_terminate_backend)', () => {
     expect((await monitor.query('SELECT id FROM generation_jobs WHERE "userId" = $1', [user])).rows).toEqual([]);
 
     // The pool replaced the dead connection: the same request now succeeds, and /health is green.
-    const jobId = await startImageJob(t.http, user, gptImage('Killed mid-request'), { 'Idempotency-Key': 'killed-mid-request' });
+    const jobId = await startImageJob(t.http, user, gptImage('Killed mid-request'), {
+      'Idempotency-Key': 'killed-mid-request',
+    });
     await expectAllCompletedOnce(t, user, [jobId]);
     await t.http.get('/health').expect(200);
   });
@@ -358,11 +400,18 @@ describe('faults: worker stopped gracefully mid-job (SIGTERM, app.close())', () 
 
     worker = startWorkerProcess(env);
     const running = worker;
-    await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), `the worker to call the provider:\n${running.output()}`, 45_000);
+    await waitFor(
+      () => (fake.requestsTo('images').length === 1 ? true : undefined),
+      `the worker to call the provider:\n${running.output()}`,
+      45_000,
+    );
     expect((await jobStatus(api.http, user, jobId)).status).toBe('processing');
     await running.kill('SIGTERM');
     tally.faultsInjected += 1;
-    expect({ exitCode: running.child.exitCode, signal: running.child.signalCode }).toEqual({ exitCode: 0, signal: null });
+    expect({ exitCode: running.child.exitCode, signal: running.child.signalCode }).toEqual({
+      exitCode: 0,
+      signal: null,
+    });
 
     // Finished by the stopping worker itself, before it exited: no other worker runs here.
     const job = await jobStatus(api.http, user, jobId);
@@ -380,7 +429,11 @@ describe('faults: worker stopped gracefully mid-job (SIGTERM, app.close())', () 
     const applicationName = `ce-faults-close-${process.env.CE_TEST_RUN_ID}`;
     const monitor = await testConnection(`${applicationName}-monitor`);
     try {
-      const stopping = await createTestApp({ ...env, DATABASE_URL: databaseUrlNamed(applicationName), WORKER_ENABLED: 'true' });
+      const stopping = await createTestApp({
+        ...env,
+        DATABASE_URL: databaseUrlNamed(applicationName),
+        WORKER_ENABLED: 'true',
+      });
       fake.enqueue({ kind: 'latency', ms: 1_000, route: 'images' });
       const jobId = await startImageJob(stopping.http, user, gptImage('Finish before closing'));
       await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), 'the job to reach the provider');
@@ -390,7 +443,11 @@ describe('faults: worker stopped gracefully mid-job (SIGTERM, app.close())', () 
       expect((await jobStatus(api.http, user, jobId)).status).toBe('completed');
       await expectAllCompletedOnce(api, user, [jobId]);
       // The pool closes after the drain: a job still running at $disconnect would have reopened it, and leaked it.
-      await waitFor(async () => ((await connectionsNamed(monitor, applicationName)) === 0 ? true : undefined), 'the closed app to hold no connection', 3_000);
+      await waitFor(
+        async () => ((await connectionsNamed(monitor, applicationName)) === 0 ? true : undefined),
+        'the closed app to hold no connection',
+        3_000,
+      );
     } finally {
       await monitor.end();
     }

@@ -32,7 +32,19 @@ interface FuzzRequest {
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', 'null', 'undefined', '💥'.repeat(300), 'x'.repeat(20_000), '../../etc/passwd', '%00', '{{x}}', '__proto__'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'null',
+    'undefined',
+    '💥'.repeat(300),
+    'x'.repeat(20_000),
+    '../../etc/passwd',
+    '%00',
+    '{{x}}',
+    '__proto__',
+  ),
   fc.integer(),
   fc.constantFrom(-1, 0, -0, 1e308, -1e308, 2 ** 53 + 1, Number.MAX_SAFE_INTEGER, 0.5),
   fc.boolean(),
@@ -48,7 +60,21 @@ const hostileText: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.uuid(),
-  fc.constantFrom('', '0', '-1', '1e400', 'NaN', 'true', 'null', '[]', '{}', '9'.repeat(400), 'x'.repeat(5_000), '2026-13-45', 'eyJ4Ijo'),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1e400',
+    'NaN',
+    'true',
+    'null',
+    '[]',
+    '{}',
+    '9'.repeat(400),
+    'x'.repeat(5_000),
+    '2026-13-45',
+    'eyJ4Ijo',
+  ),
   fc.base64String({ maxLength: 60 }),
   fc.constant(Buffer.from(JSON.stringify({ createdAt: 'not a date', id: 'nope' })).toString('base64url')),
 );
@@ -88,7 +114,12 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
       provider: 'placeholder',
       model: 'placeholder',
     });
-    const [asset, collection, template, job] = [assetRow(user), collectionRow(user), templateRow(user), jobRow(user, { status: 'completed' })];
+    const [asset, collection, template, job] = [
+      assetRow(user),
+      collectionRow(user),
+      templateRow(user),
+      jobRow(user, { status: 'completed' }),
+    ];
     await t.prisma.creativeAsset.createMany({ data: [asset] as never });
     await t.prisma.assetCollection.createMany({ data: [collection] as never });
     await t.prisma.creativeTemplate.createMany({ data: [template] as never });
@@ -99,10 +130,16 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
   afterAll(async () => {
     await t?.close();
     await fake?.close();
-    const total = [...statuses.values()].flatMap((counts) => [...counts.values()]).reduce((sum, count) => sum + count, 0);
+    const total = [...statuses.values()]
+      .flatMap((counts) => [...counts.values()])
+      .reduce((sum, count) => sum + count, 0);
     const byStatus = new Map<number, number>();
-    for (const counts of statuses.values()) for (const [status, count] of counts) byStatus.set(status, (byStatus.get(status) ?? 0) + count);
-    const summary = [...byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
+    for (const counts of statuses.values())
+      for (const [status, count] of counts) byStatus.set(status, (byStatus.get(status) ?? 0) + count);
+    const summary = [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' ');
     process.stdout.write(`fuzz: ${total} generated requests over ${statuses.size} routes (${summary})\n`);
   });
 
@@ -122,7 +159,13 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
   function resolve(schema: JsonSchema | undefined): JsonSchema {
     if (!schema) return {};
     if (schema.$ref) return resolve(spec.components.schemas[schema.$ref.split('/').pop()!]);
-    if (schema.allOf) return schema.allOf.map(resolve).reduce((merged, part) => ({ ...merged, ...part, properties: { ...merged.properties, ...part.properties } }), {});
+    if (schema.allOf)
+      return schema.allOf
+        .map(resolve)
+        .reduce(
+          (merged, part) => ({ ...merged, ...part, properties: { ...merged.properties, ...part.properties } }),
+          {},
+        );
     return schema;
   }
 
@@ -134,7 +177,10 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
       case 'string':
         if (schema.format === 'uuid') return fc.oneof(fc.constantFrom(...validIds), fc.uuid());
         if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
-        return fc.oneof(fc.string({ maxLength: Math.min(schema.maxLength ?? 40, 40) }), fc.constant('x'.repeat(schema.maxLength ?? 1)));
+        return fc.oneof(
+          fc.string({ maxLength: Math.min(schema.maxLength ?? 40, 40) }),
+          fc.constant('x'.repeat(schema.maxLength ?? 1)),
+        );
       case 'number':
       case 'integer':
         return fc.integer({ min: schema.minimum ?? -5, max: Math.min(schema.maximum ?? 1000, 1_000_000) });
@@ -143,7 +189,9 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
       case 'array':
         return depth > 2 ? fc.constant([]) : fc.array(plausible(schema.items, depth + 1), { maxLength: 4 });
       case 'object':
-        return schema.properties && depth <= 2 ? objectOf(schema, depth + 1) : fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+        return schema.properties && depth <= 2
+          ? objectOf(schema, depth + 1)
+          : fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
       default:
         return fc.jsonValue({ maxDepth: 2 });
     }
@@ -157,14 +205,23 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
     const fields = Object.fromEntries(
       Object.entries(schema.properties ?? {}).map(([name, field]) => [
         name,
-        wellTyped ? plausible(field, depth) : fc.oneof({ weight: 3, arbitrary: plausible(field, depth) }, { weight: 1, arbitrary: hostile }),
+        wellTyped
+          ? plausible(field, depth)
+          : fc.oneof({ weight: 3, arbitrary: plausible(field, depth) }, { weight: 1, arbitrary: hostile }),
       ]),
     );
-    const unknownFields = wellTyped ? fc.constant({}) : fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostile, { maxKeys: 2 }) });
-    return fc.tuple(fc.record(fields, { requiredKeys: [] }), unknownFields).map(([known, extra]) => ({ ...extra, ...known }));
+    const unknownFields = wellTyped
+      ? fc.constant({})
+      : fc.oneof(
+          { weight: 4, arbitrary: fc.constant({}) },
+          { weight: 1, arbitrary: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostile, { maxKeys: 2 }) },
+        );
+    return fc
+      .tuple(fc.record(fields, { requiredKeys: [] }), unknownFields)
+      .map(([known, extra]) => ({ ...extra, ...known }));
   }
 
-  const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+  const asText = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
   function requestFor(path: string, operation: Operation): fc.Arbitrary<FuzzRequest> {
     const parameters = operation.parameters ?? [];
@@ -173,10 +230,14 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
     const headerParams = parameters.filter((parameter) => parameter.in === 'header' && /^[A-Z]/.test(parameter.name));
     const bodySchema = operation.requestBody?.content['application/json']?.schema;
 
-    const segment = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...validIds) }, { weight: 3, arbitrary: hostileText }).map(encodeURIComponent);
+    const segment = fc
+      .oneof({ weight: 2, arbitrary: fc.constantFrom(...validIds) }, { weight: 3, arbitrary: hostileText })
+      .map(encodeURIComponent);
     const pathArbitrary = fc
       .tuple(...pathParams.map(() => segment))
-      .map((values) => pathParams.reduce((result, parameter, index) => result.replace(`{${parameter.name}}`, values[index]), path))
+      .map((values) =>
+        pathParams.reduce((result, parameter, index) => result.replace(`{${parameter.name}}`, values[index]), path),
+      )
       // An empty segment would be a different route (a 404 the router answers), which is fine but uninteresting.
       .map((result) => result.replace(/\/\//g, '/x/'));
 
@@ -188,13 +249,17 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
       );
     const queryArbitrary = fc
       .tuple(
-        fc.record(Object.fromEntries(queryParams.map((parameter) => [parameter.name, queryValue(parameter.schema)])), { requiredKeys: [] }),
+        fc.record(Object.fromEntries(queryParams.map((parameter) => [parameter.name, queryValue(parameter.schema)])), {
+          requiredKeys: [],
+        }),
         fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), hostileText, { maxKeys: 2 }),
       )
       .map(([known, extra]) => ({ ...extra, ...known }) as Record<string, string | string[]>);
 
     const headerArbitrary = fc.record(
-      Object.fromEntries(headerParams.map((parameter) => [parameter.name, fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,300}$/)])),
+      Object.fromEntries(
+        headerParams.map((parameter) => [parameter.name, fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,300}$/)]),
+      ),
       { requiredKeys: [] },
     ) as fc.Arbitrary<Record<string, string>>;
 
@@ -203,16 +268,25 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
           { weight: 4, arbitrary: objectOf(resolve(bodySchema)).map((json) => ({ json })) },
           { weight: 3, arbitrary: objectOf(resolve(bodySchema), 0, true).map((json) => ({ json })) },
           { weight: 1, arbitrary: hostile.map((json) => ({ json })) },
-          { weight: 1, arbitrary: fc.constantFrom('{"unterminated": ', '[1,2', 'not json', '', 'null', '"text"', '{"a":'.repeat(200)).map((raw) => ({ raw })) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .constantFrom('{"unterminated": ', '[1,2', 'not json', '', 'null', '"text"', '{"a":'.repeat(200))
+              .map((raw) => ({ raw })),
+          },
         )
-      : fc.oneof(fc.constant(undefined), objectOf({ properties: {} }).map((json) => ({ json })));
+      : fc.oneof(
+          fc.constant(undefined),
+          objectOf({ properties: {} }).map((json) => ({ json })),
+        );
 
     return fc.record({ path: pathArbitrary, query: queryArbitrary, headers: headerArbitrary, body: bodyArbitrary });
   }
 
   async function send(method: string, request: FuzzRequest): Promise<Response> {
     let call = t.http[method as 'get'](request.path).set(bearer(user)).set(request.headers).query(request.query);
-    if (request.body && 'raw' in request.body) call = call.set('Content-Type', 'application/json').send(request.body.raw);
+    if (request.body && 'raw' in request.body)
+      call = call.set('Content-Type', 'application/json').send(request.body.raw);
     else if (request.body) call = call.set('Content-Type', 'application/json').send(JSON.stringify(request.body.json));
     // Event streams of finished jobs end by themselves; the timeout only guards against a stream that never would.
     return call.timeout(10_000);
@@ -221,32 +295,47 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
   const routes = () =>
     Object.entries(spec.paths)
       .filter(([path]) => path.startsWith(`${BASE}/`))
-      .flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => ({ method, path, operation })));
+      .flatMap(([path, operations]) =>
+        Object.entries(operations).map(([method, operation]) => ({ method, path, operation })),
+      );
 
-  it('answers every generated request below 500, with the error shape, and leaves the data of refused writes untouched', async () => {
-    const failures: string[] = [];
-    for (const [index, { method, path, operation }] of routes().entries()) {
-      const writes = method !== 'get';
-      const counts = new Map<number, number>();
-      statuses.set(`${method} ${path}`, counts);
-      await fc.assert(
-        fc.asyncProperty(requestFor(path, operation), async (request) => {
-          const before = writes ? await checksum() : undefined;
-          const res = await send(method, request);
-          counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
-          expect(res.status).toBeLessThan(500);
-          if (res.status >= 400) {
-            expect(res.body).toEqual(
-              expect.objectContaining({ success: false, statusCode: res.status, error: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }),
-            );
-            if (writes) expect(await checksum()).toBe(before);
-          }
-        }),
-        { numRuns: RUNS_PER_ROUTE, seed: BASE_SEED + index, endOnFailure: true },
-      ).catch((error: Error) => failures.push(`${method.toUpperCase()} ${path}: ${error.message.split('\n').slice(0, 12).join('\n')}`));
-    }
-    expect(failures).toEqual([]);
-  }, 60_000 + RUNS_PER_ROUTE * 1_500);
+  it(
+    'answers every generated request below 500, with the error shape, and leaves the data of refused writes untouched',
+    async () => {
+      const failures: string[] = [];
+      for (const [index, { method, path, operation }] of routes().entries()) {
+        const writes = method !== 'get';
+        const counts = new Map<number, number>();
+        statuses.set(`${method} ${path}`, counts);
+        await fc
+          .assert(
+            fc.asyncProperty(requestFor(path, operation), async (request) => {
+              const before = writes ? await checksum() : undefined;
+              const res = await send(method, request);
+              counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
+              expect(res.status).toBeLessThan(500);
+              if (res.status >= 400) {
+                expect(res.body).toEqual(
+                  expect.objectContaining({
+                    success: false,
+                    statusCode: res.status,
+                    error: expect.stringMatching(/^[A-Z_]+$/),
+                    message: expect.any(String),
+                  }),
+                );
+                if (writes) expect(await checksum()).toBe(before);
+              }
+            }),
+            { numRuns: RUNS_PER_ROUTE, seed: BASE_SEED + index, endOnFailure: true },
+          )
+          .catch((error: Error) =>
+            failures.push(`${method.toUpperCase()} ${path}: ${error.message.split('\n').slice(0, 12).join('\n')}`),
+          );
+      }
+      expect(failures).toEqual([]);
+    },
+    60_000 + RUNS_PER_ROUTE * 1_500,
+  );
 });
 
 /** Inputs the fuzzing found answering 500 once; each stays a 400 with nothing written. */
@@ -270,19 +359,34 @@ describe('fuzz regressions', () => {
     ['post', '/content/improve', { original: 'text', goal: 'clearer', title: '\u0000' }],
   ] as const)('%s %s with a NUL character is a 400', async (method, path, body) => {
     const res = await t.http[method](`${BASE}${path}`).set(bearer(user)).send(body).expect(400);
-    expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_FAILED', message: expect.stringContaining('NUL character') });
+    expect(res.body).toMatchObject({
+      success: false,
+      error: 'VALIDATION_FAILED',
+      message: expect.stringContaining('NUL character'),
+    });
   });
 
   it('a NUL character in a JSON key or a query string is a 400 too', async () => {
     const asset = assetRow(user);
     await t.prisma.creativeAsset.createMany({ data: [asset] as never });
-    await t.http.patch(`${BASE}/asset/${asset.id}`).set(bearer(user)).send({ metadata: { 'k\u0000': 1 } }).expect(400);
+    await t.http
+      .patch(`${BASE}/asset/${asset.id}`)
+      .set(bearer(user))
+      .send({ metadata: { 'k\u0000': 1 } })
+      .expect(400);
     await t.http.get(`${BASE}/assets`).query({ search: 'a\u0000' }).set(bearer(user)).expect(400);
-    expect(await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({ metadata: null });
+    expect(await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: asset.id } })).toMatchObject({
+      metadata: null,
+    });
   });
 
   it('saveAsset (the host-app API) refuses NUL characters with a ValidationError', async () => {
-    const failure = t.app.get(AssetsService).saveAsset(user, { type: 'text', sourceModule: 'host', title: 'T\u0000', content: 'body' });
-    await expect(failure).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('title must not contain the NUL character') });
+    const failure = t.app
+      .get(AssetsService)
+      .saveAsset(user, { type: 'text', sourceModule: 'host', title: 'T\u0000', content: 'body' });
+    await expect(failure).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('title must not contain the NUL character'),
+    });
   });
 });

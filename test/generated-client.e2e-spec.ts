@@ -47,14 +47,35 @@ describe('a client generated from openapi.json (openapi-typescript)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('compiles for calls with only the required fields, nulls where allowed, and typed error details', () => {
-    execFileSync(bin('openapi-typescript'), [path.join(ROOT, 'openapi.json'), '-o', path.join(dir, 'api.d.ts'), '--default-non-nullable', 'false'], { stdio: 'pipe' });
+    execFileSync(
+      bin('openapi-typescript'),
+      [path.join(ROOT, 'openapi.json'), '-o', path.join(dir, 'api.d.ts'), '--default-non-nullable', 'false'],
+      { stdio: 'pipe' },
+    );
     writeFileSync(path.join(dir, 'caller.ts'), CALLER);
     const compile = () =>
-      execFileSync(bin('tsc'), ['--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'nodenext', path.join(dir, 'caller.ts')], { stdio: 'pipe', encoding: 'utf8' });
+      execFileSync(
+        bin('tsc'),
+        [
+          '--ignoreConfig',
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--target',
+          'ES2022',
+          '--module',
+          'nodenext',
+          path.join(dir, 'caller.ts'),
+        ],
+        { stdio: 'pipe', encoding: 'utf8' },
+      );
     try {
       compile();
     } catch (error) {
-      throw new Error(`the generated client does not compile:\n${(error as { stdout?: string }).stdout ?? String(error)}`, { cause: error });
+      throw new Error(
+        `the generated client does not compile:\n${(error as { stdout?: string }).stdout ?? String(error)}`,
+        { cause: error },
+      );
     }
   }, 60_000);
 });

@@ -32,7 +32,10 @@ describe('GET /health', () => {
     const t = await createTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' });
     try {
       const res = await t.http.get('/health').expect(503);
-      expect(res.body).toMatchObject({ message: 'Unhealthy: database is down', details: [{ field: 'database', problems: ['database is down'] }] });
+      expect(res.body).toMatchObject({
+        message: 'Unhealthy: database is down',
+        details: [{ field: 'database', problems: ['database is down'] }],
+      });
     } finally {
       await t.close();
     }

@@ -11,7 +11,10 @@ describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
   afterAll(() => app.close());
 
   it("answers an engine route with the host's own user resolver", async () => {
-    const res = await request(app.getHttpServer()).get('/api/creative/me').set('x-host-user', 'host-user-1').expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/api/creative/me')
+      .set('x-host-user', 'host-user-1')
+      .expect(200);
     expect(res.body).toEqual({ userId: 'host-user-1' });
   });
 
@@ -22,13 +25,29 @@ describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
 
   it('exports the engine services to the host: saveAsset from a host module lands in the library', async () => {
     const assets = app.get(AssetsService);
-    const saved = await assets.saveAsset('host-user-2', { type: 'text', sourceModule: 'host_notes', title: 'From the host', content: 'hello' });
-    const res = await request(app.getHttpServer()).get(`/api/creative/asset/${saved.id}`).set('x-host-user', 'host-user-2').expect(200);
-    expect(res.body).toMatchObject({ id: saved.id, sourceModule: 'host_notes', title: 'From the host', content: 'hello' });
+    const saved = await assets.saveAsset('host-user-2', {
+      type: 'text',
+      sourceModule: 'host_notes',
+      title: 'From the host',
+      content: 'hello',
+    });
+    const res = await request(app.getHttpServer())
+      .get(`/api/creative/asset/${saved.id}`)
+      .set('x-host-user', 'host-user-2')
+      .expect(200);
+    expect(res.body).toMatchObject({
+      id: saved.id,
+      sourceModule: 'host_notes',
+      title: 'From the host',
+      content: 'hello',
+    });
   });
 
   it("leaves the host's own routes alone: no engine validation, auth or error shape on them", async () => {
-    const res = await request(app.getHttpServer()).post('/host/echo').send({ anything: ['goes'] }).expect(201);
+    const res = await request(app.getHttpServer())
+      .post('/host/echo')
+      .send({ anything: ['goes'] })
+      .expect(201);
     expect(res.body).toEqual({ received: { anything: ['goes'] } });
     const missing = await request(app.getHttpServer()).get('/host/nowhere').expect(404);
     expect(missing.body.success).toBeUndefined();

@@ -9,7 +9,6 @@ import { RecordingProxy, startRecordingProxy } from './support/fake-provider-ext
 import { jobStatus, JobStatusBody, startImageJob, waitForJobStatus } from './support/image-jobs';
 import { assertMatchesOpenAiSchema } from './support/openai-schema';
 
-
 /** Reads a whole response body as bytes (files) or text (event streams). */
 function collectBody(res: Response, done: (error: Error | null, body: Buffer) => void): void {
   // At run time superagent hands its parsers the raw IncomingMessage.
@@ -97,14 +96,29 @@ describe('image generation with providers configured', () => {
     });
 
     const job = await waitForJobStatus(t.http, user, accepted.body.jobId);
-    expect(job).toMatchObject({ status: 'completed', provider: 'openai', model: 'gpt-image-2', progress: 100, currentStep: 4, totalSteps: 4, attempts: 1 });
+    expect(job).toMatchObject({
+      status: 'completed',
+      provider: 'openai',
+      model: 'gpt-image-2',
+      progress: 100,
+      currentStep: 4,
+      totalSteps: 4,
+      attempts: 1,
+    });
     expect(job.actualTime).toBeGreaterThanOrEqual(0);
     const expectedCost = (estimateTokens(prompt) * 5 + imageOutputTokens('1024x1536', 'low') * 32) / 1_000_000;
     expect(job.cost).toBeCloseTo(expectedCost, 6);
 
     expect(job.assets).toHaveLength(1);
     const [asset] = job.assets;
-    expect(asset).toMatchObject({ type: 'image', generationId: job.jobId, prompt, provider: 'openai', model: 'gpt-image-2', sourceModule: 'image_generation' });
+    expect(asset).toMatchObject({
+      type: 'image',
+      generationId: job.jobId,
+      prompt,
+      provider: 'openai',
+      model: 'gpt-image-2',
+      sourceModule: 'image_generation',
+    });
     expect(job.resultUrl).toBe(asset.url);
     expect(job.thumbnailUrl).toBe(asset.thumbnailUrl);
     expect(asset.cost).toBeCloseTo(expectedCost, 6);
@@ -114,7 +128,13 @@ describe('image generation with providers configured', () => {
     const metadata = await sharp(file.bytes).metadata();
     expect(metadata.format).toBe('png');
     expect(file.contentType).toContain('image/png');
-    expect(asset).toMatchObject({ width: 1024, height: 1536, format: 'png', mimeType: 'image/png', fileSize: file.bytes.length });
+    expect(asset).toMatchObject({
+      width: 1024,
+      height: 1536,
+      format: 'png',
+      mimeType: 'image/png',
+      fileSize: file.bytes.length,
+    });
     expect([metadata.width, metadata.height]).toEqual([1024, 1536]);
 
     const thumbnail = await download(t.http, user, asset.thumbnailUrl);
@@ -127,9 +147,18 @@ describe('image generation with providers configured', () => {
   it('streams progress over SSE in order, ending with the completed job, then closes', async () => {
     const user = newUserId();
     fake.enqueue({ kind: 'latency', ms: 400, route: 'images' });
-    const jobId = await startImageJob(t.http, user, { prompt: 'Paper boats on a pond', model: 'gpt-image-1-mini', outputFormat: 'webp' });
+    const jobId = await startImageJob(t.http, user, {
+      prompt: 'Paper boats on a pond',
+      model: 'gpt-image-1-mini',
+      outputFormat: 'webp',
+    });
 
-    const res = await t.http.get(`${BASE}/jobs/${jobId}/events`).set(bearer(user)).buffer(true).parse(collectBody).expect(200);
+    const res = await t.http
+      .get(`${BASE}/jobs/${jobId}/events`)
+      .set(bearer(user))
+      .buffer(true)
+      .parse(collectBody)
+      .expect(200);
     expect(res.headers['content-type']).toContain('text/event-stream');
     const events = parseEvents((res.body as Buffer).toString('utf8'));
 
@@ -148,7 +177,13 @@ describe('image generation with providers configured', () => {
   it('downloads URL answers at once (DALL-E 3 parameters) and keeps the revised prompt', async () => {
     const user = newUserId();
     fake.setImageResponseFormat('url');
-    const jobId = await startImageJob(t.http, user, { prompt: 'A glass teapot', model: 'dall-e-3', size: '1792x1024', quality: 'hd', style: 'natural' });
+    const jobId = await startImageJob(t.http, user, {
+      prompt: 'A glass teapot',
+      model: 'dall-e-3',
+      size: '1792x1024',
+      quality: 'hd',
+      style: 'natural',
+    });
     const job = await waitForJobStatus(t.http, user, jobId);
     expect(job.status).toBe('completed');
     expect(job.assets[0]).toMatchObject({ width: 1792, height: 1024, metadata: { revisedPrompt: 'A glass teapot' } });
@@ -177,11 +212,23 @@ describe('image generation with providers configured', () => {
     });
     const job = await waitForJobStatus(t.http, user, jobId);
     expect(job).toMatchObject({ status: 'completed', provider: 'stability', model: 'core', cost: 0.03 });
-    expect(job.assets[0]).toMatchObject({ width: 1344, height: 768, format: 'webp', seed: '1234', negativePrompt: 'blurry' });
+    expect(job.assets[0]).toMatchObject({
+      width: 1344,
+      height: 768,
+      format: 'webp',
+      seed: '1234',
+      negativePrompt: 'blurry',
+    });
     const [sent] = fake.requestsTo('stability');
     expect(sent.path).toBe('/v2beta/stable-image/generate/core');
     expect(sent.headers.authorization).toBe('Bearer sk-test-images');
-    expect(sent.fields).toEqual({ prompt: 'A castle on a cliff', negative_prompt: 'blurry', aspect_ratio: '16:9', seed: '1234', output_format: 'webp' });
+    expect(sent.fields).toEqual({
+      prompt: 'A castle on a cliff',
+      negative_prompt: 'blurry',
+      aspect_ratio: '16:9',
+      seed: '1234',
+      output_format: 'webp',
+    });
   });
 
   it('sends every OpenAI model family only the parameters it accepts, matching CreateImageRequest; answers match ImagesResponse', async () => {
@@ -215,8 +262,14 @@ describe('image generation with providers configured', () => {
     const user = newUserId();
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ prompt: 'x', model: 'dall-e-3', n: 2 }, 'n must be at most 1 for dall-e-3'],
-      [{ prompt: 'x', model: 'gpt-image-1', size: '999x999' }, 'size must be one of auto, 1024x1024, 1536x1024, 1024x1536 for gpt-image-1'],
-      [{ prompt: 'x', model: 'gpt-image-1', quality: 'hd' }, 'quality must be one of auto, low, medium, high for gpt-image-1'],
+      [
+        { prompt: 'x', model: 'gpt-image-1', size: '999x999' },
+        'size must be one of auto, 1024x1024, 1536x1024, 1024x1536 for gpt-image-1',
+      ],
+      [
+        { prompt: 'x', model: 'gpt-image-1', quality: 'hd' },
+        'quality must be one of auto, low, medium, high for gpt-image-1',
+      ],
       [{ prompt: 'x', model: 'gpt-image-2', seed: 3 }, 'seed is not supported by gpt-image-2'],
       [{ prompt: 'x', model: 'dall-e-2', prompt2: 1 }, 'property prompt2 should not exist'],
       [{ prompt: 'x'.repeat(1001), model: 'dall-e-2' }, 'prompt must be at most 1000 characters for dall-e-2'],
@@ -227,15 +280,26 @@ describe('image generation with providers configured', () => {
       [{ prompt: '   ', model: 'placeholder' }, 'prompt should not be empty'],
       [{ prompt: 'x', n: 11 }, 'n must be at most 10'],
       [{ prompt: 'x', priority: 11 }, 'priority must not be greater than 10'],
-      [{ prompt: 'x', templateId: '6f1c2f4e-1111-4111-8111-111111111111' }, 'Give either prompt or templateId, not both'],
+      [
+        { prompt: 'x', templateId: '6f1c2f4e-1111-4111-8111-111111111111' },
+        'Give either prompt or templateId, not both',
+      ],
       [{ prompt: 'x', variables: { a: 'b' } }, 'variables are only used with templateId'],
     ];
     for (const [body, message] of cases) {
       const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(body);
-      expect({ body, status: res.status, error: res.body.error }).toEqual({ body, status: 400, error: 'VALIDATION_FAILED' });
+      expect({ body, status: res.status, error: res.body.error }).toEqual({
+        body,
+        status: 400,
+        error: 'VALIDATION_FAILED',
+      });
       expect(res.body.message).toContain(message);
     }
-    const badKey = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).set('Idempotency-Key', 'x'.repeat(256)).send(imageRequest());
+    const badKey = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .set('Idempotency-Key', 'x'.repeat(256))
+      .send(imageRequest());
     expect(badKey.status).toBe(400);
     const jobs = await t.http.get(`${BASE}/jobs`).set(bearer(user)).expect(200);
     expect(jobs.body.items).toEqual([]);
@@ -255,7 +319,9 @@ describe('image generation with providers configured', () => {
     expect(second).toBe(first);
     expect(third).toBe(first);
     const other = newUserId();
-    const othersJob = await startImageJob(t.http, other, imageRequest({ prompt: 'something else entirely' }), { 'Idempotency-Key': key });
+    const othersJob = await startImageJob(t.http, other, imageRequest({ prompt: 'something else entirely' }), {
+      'Idempotency-Key': key,
+    });
     expect(othersJob).not.toBe(first);
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
     await waitForJobStatus(t.http, user, first);
@@ -268,22 +334,43 @@ describe('image generation with providers configured', () => {
     const key = `reused-${user}`;
     const body = imageRequest();
     const first = await startImageJob(t.http, user, body, { 'Idempotency-Key': key });
-    for (const different of [{ ...body, prompt: 'something else entirely' }, { ...body, seed: 42 }, { ...body, size: undefined }]) {
-      const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).set('Idempotency-Key', key).send(different);
+    for (const different of [
+      { ...body, prompt: 'something else entirely' },
+      { ...body, seed: 42 },
+      { ...body, size: undefined },
+    ]) {
+      const res = await t.http
+        .post(`${BASE}/image/generate`)
+        .set(bearer(user))
+        .set('Idempotency-Key', key)
+        .send(different);
       expect(res.status).toBe(422);
-      expect(res.body).toEqual({ success: false, statusCode: 422, error: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringContaining('different request') });
+      expect(res.body).toEqual({
+        success: false,
+        statusCode: 422,
+        error: 'IDEMPOTENCY_KEY_REUSED',
+        message: expect.stringContaining('different request'),
+      });
     }
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
 
     // The key of a generation is not the key of a regeneration, and a regeneration's key is tied to its asset.
     const job = await waitForJobStatus(t.http, user, first);
     const assetId = job.assets[0].id;
-    const asRegenerate = await t.http.post(`${BASE}/image/${assetId}/regenerate`).set(bearer(user)).set('Idempotency-Key', key).send({});
+    const asRegenerate = await t.http
+      .post(`${BASE}/image/${assetId}/regenerate`)
+      .set(bearer(user))
+      .set('Idempotency-Key', key)
+      .send({});
     expect([asRegenerate.status, asRegenerate.body.error]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
 
     const regenerateKey = `regenerate-${user}`;
     const regenerate = (target: string, change: Record<string, unknown>) =>
-      t.http.post(`${BASE}/image/${target}/regenerate`).set(bearer(user)).set('Idempotency-Key', regenerateKey).send(change);
+      t.http
+        .post(`${BASE}/image/${target}/regenerate`)
+        .set(bearer(user))
+        .set('Idempotency-Key', regenerateKey)
+        .send(change);
     const regenerated = await regenerate(assetId, { size: '320x200' }).expect(202);
     expect((await regenerate(assetId, { size: '320x200' }).expect(202)).body.jobId).toBe(regenerated.body.jobId);
     const changed = await regenerate(assetId, { size: '128x128' });
@@ -305,7 +392,11 @@ describe('image generation with providers configured', () => {
       lookup.mockResolvedValueOnce(null);
       expect(await startImageJob(t.http, user, body, { 'Idempotency-Key': key })).toBe(first);
       lookup.mockResolvedValueOnce(null);
-      const lost = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).set('Idempotency-Key', key).send({ ...body, prompt: 'another prompt' });
+      const lost = await t.http
+        .post(`${BASE}/image/generate`)
+        .set(bearer(user))
+        .set('Idempotency-Key', key)
+        .send({ ...body, prompt: 'another prompt' });
       expect(lost.status).toBe(422);
       expect(lost.body).toMatchObject({ success: false, statusCode: 422, error: 'IDEMPOTENCY_KEY_REUSED' });
     } finally {
@@ -319,7 +410,11 @@ describe('image generation with providers configured', () => {
     const original = await waitForJobStatus(
       t.http,
       user,
-      await startImageJob(t.http, user, imageRequest({ prompt: 'A quiet harbour', negativePrompt: 'people', seed: 7, tags: ['Harbour'] })),
+      await startImageJob(
+        t.http,
+        user,
+        imageRequest({ prompt: 'A quiet harbour', negativePrompt: 'people', seed: 7, tags: ['Harbour'] }),
+      ),
     );
     const parent = original.assets[0];
 
@@ -329,7 +424,12 @@ describe('image generation with providers configured', () => {
       .send({ prompt: 'A quiet harbour at night', size: '320x200', steps: 30 })
       .expect(202);
     const job = await waitForJobStatus(t.http, user, res.body.jobId);
-    expect(job).toMatchObject({ status: 'completed', type: 'image_regeneration', parentAssetId: parent.id, model: 'placeholder' });
+    expect(job).toMatchObject({
+      status: 'completed',
+      type: 'image_regeneration',
+      parentAssetId: parent.id,
+      model: 'placeholder',
+    });
     expect(job.assets[0]).toMatchObject({
       parentAssetId: parent.id,
       prompt: 'A quiet harbour at night',
@@ -342,7 +442,10 @@ describe('image generation with providers configured', () => {
     });
     expect(job.assets[0].id).not.toBe(parent.id);
 
-    const toDalle = await t.http.post(`${BASE}/image/${parent.id}/regenerate`).set(bearer(user)).send({ model: 'dall-e-3' });
+    const toDalle = await t.http
+      .post(`${BASE}/image/${parent.id}/regenerate`)
+      .set(bearer(user))
+      .send({ model: 'dall-e-3' });
     expect(toDalle.status).toBe(400);
     expect(toDalle.body.message).toContain('negativePrompt is not supported by dall-e-3');
   });
@@ -356,7 +459,10 @@ describe('image generation with providers configured', () => {
         templateBody({
           type: 'image',
           prompt: 'A {{animal}} astronaut, {{style}}',
-          variables: [{ name: 'animal', required: true }, { name: 'style', required: false, default: 'oil painting' }],
+          variables: [
+            { name: 'animal', required: true },
+            { name: 'style', required: false, default: 'oil painting' },
+          ],
           model: 'placeholder',
           parameters: { size: '128x128' },
         }),
@@ -364,15 +470,26 @@ describe('image generation with providers configured', () => {
       .expect(201);
     const jobId = await startImageJob(t.http, user, { templateId: template.body.id, variables: { animal: 'otter' } });
     const job = await waitForJobStatus(t.http, user, jobId);
-    expect(job).toMatchObject({ status: 'completed', prompt: 'A otter astronaut, oil painting', templateId: template.body.id, model: 'placeholder' });
+    expect(job).toMatchObject({
+      status: 'completed',
+      prompt: 'A otter astronaut, oil painting',
+      templateId: template.body.id,
+      model: 'placeholder',
+    });
     expect(job.assets[0]).toMatchObject({ width: 128, height: 128 });
     const after = await t.http.get(`${BASE}/template/${template.body.id}`).set(bearer(user)).expect(200);
     expect(after.body.usageCount).toBe(1);
 
-    const missing = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send({ templateId: template.body.id });
+    const missing = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send({ templateId: template.body.id });
     expect(missing.status).toBe(400);
     const textTemplate = await t.http.post(`${BASE}/template`).set(bearer(user)).send(templateBody()).expect(201);
-    const wrongType = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send({ templateId: textTemplate.body.id, variables: { topic: 'x' } });
+    const wrongType = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send({ templateId: textTemplate.body.id, variables: { topic: 'x' } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toContain('image generation needs an image template');
   });
@@ -396,7 +513,9 @@ describe('image generation with providers configured', () => {
     }
     expect((await t.http.get(`${BASE}/jobs`).set(bearer(intruder)).expect(200)).body.items).toEqual([]);
     expect((await t.http.get(`${BASE}/images`).set(bearer(intruder)).expect(200)).body.items).toEqual([]);
-    expect((await t.http.get(`${BASE}/images`).set(bearer(owner)).expect(200)).body.items.map((a: { id: string }) => a.id)).toEqual([assetId]);
+    expect(
+      (await t.http.get(`${BASE}/images`).set(bearer(owner)).expect(200)).body.items.map((a: { id: string }) => a.id),
+    ).toEqual([assetId]);
     const notUuid = await t.http.get(`${BASE}/image/not-a-uuid/status`).set(bearer(owner));
     expect(notUuid.status).toBe(400);
   });
@@ -407,12 +526,19 @@ describe('image generation with providers configured', () => {
     for (let i = 0; i < 3; i++) ids.push(await startImageJob(t.http, user, imageRequest()));
     for (const id of ids) await waitForJobStatus(t.http, user, id);
     const parentAsset = (await jobStatus(t.http, user, ids[0])).assets[0];
-    const regen = await t.http.post(`${BASE}/image/${parentAsset.id}/regenerate`).set(bearer(user)).send({}).expect(202);
+    const regen = await t.http
+      .post(`${BASE}/image/${parentAsset.id}/regenerate`)
+      .set(bearer(user))
+      .send({})
+      .expect(202);
     await waitForJobStatus(t.http, user, regen.body.jobId);
 
     const first = await t.http.get(`${BASE}/jobs?limit=2`).set(bearer(user)).expect(200);
     expect(first.body.items.map((j: { id: string }) => j.id)).toEqual([regen.body.jobId, ids[2]]);
-    const second = await t.http.get(`${BASE}/jobs?limit=2&cursor=${first.body.nextCursor}`).set(bearer(user)).expect(200);
+    const second = await t.http
+      .get(`${BASE}/jobs?limit=2&cursor=${first.body.nextCursor}`)
+      .set(bearer(user))
+      .expect(200);
     expect(second.body.items.map((j: { id: string }) => j.id)).toEqual([ids[1], ids[0]]);
     expect(second.body.nextCursor).toBeNull();
 
@@ -429,9 +555,17 @@ describe('image generation with providers configured', () => {
     const user = newUserId();
     const model = 'gpt-image-1';
     await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'estimate me', model }));
-    const recent = await t.prisma.generationJob.findMany({ where: { model, status: 'completed' }, orderBy: { completedAt: 'desc' }, take: 20 });
+    const recent = await t.prisma.generationJob.findMany({
+      where: { model, status: 'completed' },
+      orderBy: { completedAt: 'desc' },
+      take: 20,
+    });
     const mean = Math.round(recent.reduce((sum, job) => sum + (job.actualTime ?? 0), 0) / recent.length);
-    const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send({ prompt: 'and me', model }).expect(202);
+    const res = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send({ prompt: 'and me', model })
+      .expect(202);
     expect(res.body.estimatedTime).toBe(mean);
     await waitForJobStatus(t.http, user, res.body.jobId);
   });
@@ -441,25 +575,44 @@ describe('image generation with no provider configured', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-placeholder`, OPENAI_API_KEY: '', STABILITY_API_KEY: '' });
+    t = await createTestApp({
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-placeholder`,
+      OPENAI_API_KEY: '',
+      STABILITY_API_KEY: '',
+    });
   });
   afterAll(() => t.close());
 
   it('uses the placeholder provider end to end: a deterministic PNG drawn from the prompt, cost 0, labelled', async () => {
     const user = newUserId();
-    const first = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'A tiny robot gardening', size: '300x200' }));
+    const first = await waitForJobStatus(
+      t.http,
+      user,
+      await startImageJob(t.http, user, { prompt: 'A tiny robot gardening', size: '300x200' }),
+    );
     expect(first).toMatchObject({ status: 'completed', provider: 'placeholder', model: 'placeholder', cost: 0 });
     expect(first.assets[0]).toMatchObject({ width: 300, height: 200, format: 'png', metadata: { placeholder: true } });
-    const second = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'A tiny robot gardening', size: '300x200' }));
+    const second = await waitForJobStatus(
+      t.http,
+      user,
+      await startImageJob(t.http, user, { prompt: 'A tiny robot gardening', size: '300x200' }),
+    );
     const [a, b] = await Promise.all(
-      [first, second].map(async (job) => (await t.http.get(job.assets[0].url).set(bearer(user)).buffer(true).parse(collectBody).expect(200)).body as Buffer),
+      [first, second].map(
+        async (job) =>
+          (await t.http.get(job.assets[0].url).set(bearer(user)).buffer(true).parse(collectBody).expect(200))
+            .body as Buffer,
+      ),
     );
     expect(a.equals(b)).toBe(true);
     expect((await sharp(a).metadata()).format).toBe('png');
   });
 
   it('answers 503 for a provider without credentials', async () => {
-    const res = await t.http.post(`${BASE}/image/generate`).set(bearer(newUserId())).send({ prompt: 'x', model: 'gpt-image-2' });
+    const res = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(newUserId()))
+      .send({ prompt: 'x', model: 'gpt-image-2' });
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ error: 'PROVIDER_NOT_CONFIGURED' });
   });
@@ -471,7 +624,10 @@ describe('image generation with no provider configured', () => {
     [{ model: 'ultra' }, ['STABILITY_API_KEY']],
   ])('the 503 for %j names the variables to set, and queues nothing', async (choice, variables) => {
     const user = newUserId();
-    const res = await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send({ prompt: 'x', ...choice });
+    const res = await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send({ prompt: 'x', ...choice });
     expect(res.body).toMatchObject({ success: false, statusCode: 503, error: 'PROVIDER_NOT_CONFIGURED' });
     for (const variable of variables) expect(res.body.message).toContain(variable);
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(0);
@@ -479,8 +635,15 @@ describe('image generation with no provider configured', () => {
 
   it('regenerating onto an unconfigured provider names its variables too', async () => {
     const user = newUserId();
-    const job = await waitForJobStatus(t.http, user, await startImageJob(t.http, user, { prompt: 'A tiny robot', size: '64x64' }));
-    const res = await t.http.post(`${BASE}/image/${job.assets[0].id}/regenerate`).set(bearer(user)).send({ provider: 'openai', size: '1024x1024' });
+    const job = await waitForJobStatus(
+      t.http,
+      user,
+      await startImageJob(t.http, user, { prompt: 'A tiny robot', size: '64x64' }),
+    );
+    const res = await t.http
+      .post(`${BASE}/image/${job.assets[0].id}/regenerate`)
+      .set(bearer(user))
+      .send({ provider: 'openai', size: '1024x1024' });
     expect(res.body).toMatchObject({ statusCode: 503, error: 'PROVIDER_NOT_CONFIGURED' });
     expect(res.body.message).toContain('OPENAI_API_KEY');
   });

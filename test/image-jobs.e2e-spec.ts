@@ -6,7 +6,6 @@ import { imageRequest, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { jobStatus, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
 
-
 function queueOf(t: TestApp): Queue {
   return t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
 }
@@ -42,8 +41,16 @@ describe('image jobs: retries, failures, timeouts and cancellation', () => {
     const user = newUserId();
     fake.enqueue({ kind: 'rate_limit', retryAfterSeconds: 1, route: 'images' });
     const jobId = await startImageJob(t.http, user, gptImage('rate limited'));
-    const firstAt = await waitFor(() => (fake.requestsTo('images').length >= 1 ? Date.now() : undefined), 'the first request');
-    const secondAt = await waitFor(() => (fake.requestsTo('images').length >= 2 ? Date.now() : undefined), 'the retry', 10_000, 10);
+    const firstAt = await waitFor(
+      () => (fake.requestsTo('images').length >= 1 ? Date.now() : undefined),
+      'the first request',
+    );
+    const secondAt = await waitFor(
+      () => (fake.requestsTo('images').length >= 2 ? Date.now() : undefined),
+      'the retry',
+      10_000,
+      10,
+    );
     // The exponential backoff alone would retry after 50 ms.
     expect(secondAt - firstAt).toBeGreaterThanOrEqual(900);
     const job = await waitForJobStatus(t.http, user, jobId);
@@ -132,11 +139,18 @@ describe('image jobs: an API that only enqueues, priorities and concurrency', ()
 
     const worker = await createTestApp({ QUEUE_PREFIX: queuePrefix, WORKER_ENABLED: 'true', WORKER_CONCURRENCY: '1' });
     try {
-      const [lowJob, highJob] = [await waitForJobStatus(api.http, user, low), await waitForJobStatus(api.http, user, high)];
+      const [lowJob, highJob] = [
+        await waitForJobStatus(api.http, user, low),
+        await waitForJobStatus(api.http, user, high),
+      ];
       expect([lowJob.status, highJob.status]).toEqual(['completed', 'completed']);
       // Priority: the urgent job ran first; concurrency 1: the second started after the first completed.
       expect(Date.parse(String(highJob.completedAt))).toBeLessThanOrEqual(Date.parse(String(lowJob.startedAt)));
-      expect(await jobStatus(api.http, user, cancelled)).toMatchObject({ status: 'cancelled', attempts: 0, assets: [] });
+      expect(await jobStatus(api.http, user, cancelled)).toMatchObject({
+        status: 'cancelled',
+        attempts: 0,
+        assets: [],
+      });
     } finally {
       await worker.close();
     }

@@ -11,10 +11,19 @@ describe('queue recovery: a queued job whose Bull job was lost is re-enqueued by
 
   it('completes a job whose Bull entry vanished, exactly once', async () => {
     const userId = newUserId();
-    const api = await createTestApp({ QUEUE_PREFIX: queuePrefix, WORKER_ENABLED: 'false', OPENAI_API_KEY: '', STABILITY_API_KEY: '' });
+    const api = await createTestApp({
+      QUEUE_PREFIX: queuePrefix,
+      WORKER_ENABLED: 'false',
+      OPENAI_API_KEY: '',
+      STABILITY_API_KEY: '',
+    });
     let jobId: string;
     try {
-      jobId = await startImageJob(api.http, userId, { prompt: 'a lost lighthouse', size: '256x256', provider: 'placeholder' });
+      jobId = await startImageJob(api.http, userId, {
+        prompt: 'a lost lighthouse',
+        size: '256x256',
+        provider: 'placeholder',
+      });
       // Lose the queue entry, as a crash between insert and enqueue or a Redis restart without persistence would.
       const bullJob = await api.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE)).getJob(jobId);
       await bullJob!.remove();
@@ -22,7 +31,12 @@ describe('queue recovery: a queued job whose Bull job was lost is re-enqueued by
       await api.close();
     }
 
-    const worker = await createTestApp({ QUEUE_PREFIX: queuePrefix, QUEUE_RECOVERY_INTERVAL_MS: '200', OPENAI_API_KEY: '', STABILITY_API_KEY: '' });
+    const worker = await createTestApp({
+      QUEUE_PREFIX: queuePrefix,
+      QUEUE_RECOVERY_INTERVAL_MS: '200',
+      OPENAI_API_KEY: '',
+      STABILITY_API_KEY: '',
+    });
     try {
       const done = await waitForJobStatus(worker.http, userId, jobId, ['completed', 'failed'], 15_000);
       expect(done.status).toBe('completed');

@@ -32,11 +32,19 @@ describe('stalled-job recovery', () => {
     const user = newUserId();
     // The first provider call never answers: the worker is killed while waiting for it.
     fake.enqueue({ kind: 'hang', route: 'images' });
-    const jobId = await startImageJob(api.http, user, { prompt: 'Survive a crash', model: 'gpt-image-1-mini', quality: 'low' });
+    const jobId = await startImageJob(api.http, user, {
+      prompt: 'Survive a crash',
+      model: 'gpt-image-1-mini',
+      quality: 'low',
+    });
 
     doomed = startWorkerProcess(env);
     const worker = doomed;
-    await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), `the worker process to call the provider:\n${worker.output()}`, 45_000);
+    await waitFor(
+      () => (fake.requestsTo('images').length === 1 ? true : undefined),
+      `the worker process to call the provider:\n${worker.output()}`,
+      45_000,
+    );
     expect((await jobStatus(api.http, user, jobId)).status).toBe('processing');
     await worker.kill('SIGKILL');
     expect(worker.child.signalCode).toBe('SIGKILL');

@@ -11,7 +11,12 @@ import { testEnvironment } from './support/test-env';
 // Jobs stay queued (no worker) and in this spec's own Bull keys, so no other spec's worker picks them up.
 const QUIET_QUEUE = { WORKER_ENABLED: 'false', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-limits` };
 
-const errorShape = (statusCode: number, error: string) => ({ success: false, statusCode, error, message: expect.any(String) });
+const errorShape = (statusCode: number, error: string) => ({
+  success: false,
+  statusCode,
+  error,
+  message: expect.any(String),
+});
 
 describe('per-user rate limits (Redis, shared by every instance)', () => {
   let first: TestApp;
@@ -96,7 +101,8 @@ describe('per-user job and spend caps', () => {
     await fake?.close();
   });
 
-  const generate = (user: string, body = imageRequest()) => t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(body);
+  const generate = (user: string, body = imageRequest()) =>
+    t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(body);
 
   it('refuses a job beyond USER_MAX_ACTIVE_JOBS queued or processing with 429, and accepts again once one ends', async () => {
     const user = newUserId();
@@ -120,7 +126,12 @@ describe('per-user job and spend caps', () => {
     const now = Date.now();
     await t.prisma.generationJob.createMany({
       data: [
-        jobRow(user, { status: 'processing', createdAt: new Date(now - 60_000), startedAt: new Date(now - 5_000), estimatedTime: 25_000 }),
+        jobRow(user, {
+          status: 'processing',
+          createdAt: new Date(now - 60_000),
+          startedAt: new Date(now - 5_000),
+          estimatedTime: 25_000,
+        }),
         jobRow(user, { status: 'queued', createdAt: new Date(now - 1_000), estimatedTime: 300_000 }),
       ] as never,
     });
@@ -133,7 +144,9 @@ describe('per-user job and spend caps', () => {
 
   it('holds the cap under concurrent requests', async () => {
     const user = newUserId();
-    const statuses = (await Promise.all(Array.from({ length: 6 }, () => generate(user)))).map((res) => res.status).sort();
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => generate(user))))
+      .map((res) => res.status)
+      .sort();
     expect(statuses).toEqual([202, 202, 429, 429, 429, 429]);
     expect(await t.prisma.generationJob.count({ where: { userId: user, status: 'queued' } })).toBe(2);
   });
@@ -145,7 +158,11 @@ describe('per-user job and spend caps', () => {
     const image = await generate(user).expect(402);
     expect(image.body).toEqual(errorShape(402, 'PAYMENT_REQUIRED'));
     expect(image.body.message).toContain('USER_DAILY_BUDGET_USD');
-    const content = await t.http.post(`${BASE}/content/generate`).set(bearer(user)).send({ prompt: 'A haiku about rain' }).expect(402);
+    const content = await t.http
+      .post(`${BASE}/content/generate`)
+      .set(bearer(user))
+      .send({ prompt: 'A haiku about rain' })
+      .expect(402);
     expect(content.body.error).toBe('PAYMENT_REQUIRED');
     expect(fake.requestsTo('chat')).toHaveLength(0);
     expect(await t.prisma.generationJob.count({ where: { userId: user } })).toBe(1);
@@ -156,7 +173,9 @@ describe('per-user job and spend caps', () => {
     const user = newUserId();
     const yesterday = new Date(Date.now() - 36 * 60 * 60 * 1000);
     const job = jobRow(user, { status: 'completed', cost: 0.02 });
-    await t.prisma.generationJob.createMany({ data: [job, jobRow(user, { status: 'completed', cost: 5, createdAt: yesterday })] as never });
+    await t.prisma.generationJob.createMany({
+      data: [job, jobRow(user, { status: 'completed', cost: 5, createdAt: yesterday })] as never,
+    });
     await t.prisma.creativeAsset.createMany({
       data: [
         assetRow(user, { type: 'image', cost: 0.02, generationId: job.id }),
@@ -183,7 +202,11 @@ describe('prompt length limits', () => {
 
   it('image prompts: at most ASSET_LIMITS.promptLength characters', async () => {
     const user = newUserId();
-    await t.http.post(`${BASE}/image/generate`).set(bearer(user)).send(imageRequest({ prompt: 'p'.repeat(ASSET_LIMITS.promptLength) })).expect(202);
+    await t.http
+      .post(`${BASE}/image/generate`)
+      .set(bearer(user))
+      .send(imageRequest({ prompt: 'p'.repeat(ASSET_LIMITS.promptLength) }))
+      .expect(202);
     const res = await t.http
       .post(`${BASE}/image/generate`)
       .set(bearer(user))

@@ -43,19 +43,29 @@ describe('migration runner (npm run db:migrate)', () => {
 
   it('creates the database, applies every migration once and records it as Prisma does', async () => {
     const databaseUrl = freshDatabase();
-    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
 
     expect(await runMigrations({ databaseUrl })).toEqual({ applied: names });
     expect(await runMigrations({ databaseUrl })).toEqual({ applied: [] });
 
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       databaseUrl,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
     const expected = await Promise.all(
       names.map(async (name) => ({
         migration_name: name,
-        checksum: createHash('sha256').update(await readFile(path.join(DEFAULT_MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+        checksum: createHash('sha256')
+          .update(await readFile(path.join(DEFAULT_MIGRATIONS_DIR, name, 'migration.sql')))
+          .digest('hex'),
         finished_at: expect.any(Date),
         applied_steps_count: 1,
       })),
@@ -67,7 +77,10 @@ describe('migration runner (npm run db:migrate)', () => {
     const databaseUrl = freshDatabase();
     const results = await Promise.all([1, 2, 3, 4].map(() => runMigrations({ databaseUrl })));
     const appliedTotal = results.flatMap((result) => result.applied);
-    const rows = await query<{ migration_name: string }>(databaseUrl, 'SELECT migration_name FROM "_prisma_migrations"');
+    const rows = await query<{ migration_name: string }>(
+      databaseUrl,
+      'SELECT migration_name FROM "_prisma_migrations"',
+    );
     expect(appliedTotal.sort()).toEqual(rows.map((row) => row.migration_name).sort());
     expect(new Set(appliedTotal).size).toBe(appliedTotal.length);
   });
@@ -76,10 +89,16 @@ describe('migration runner (npm run db:migrate)', () => {
     const databaseUrl = freshDatabase();
     const dir = await copyOfMigrations();
     await runMigrations({ databaseUrl, migrationsDir: dir });
-    const [first] = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const [first] = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     await appendFile(path.join(dir, first, 'migration.sql'), '\n-- edited after it was applied\n');
     await mkdir(path.join(dir, '99990101000000_later'));
-    await writeFile(path.join(dir, '99990101000000_later', 'migration.sql'), 'CREATE TABLE "should_not_exist" (id int);');
+    await writeFile(
+      path.join(dir, '99990101000000_later', 'migration.sql'),
+      'CREATE TABLE "should_not_exist" (id int);',
+    );
 
     const refusal = runMigrations({ databaseUrl, migrationsDir: dir });
     await expect(refusal).rejects.toThrow(MigrationError);
@@ -96,9 +115,14 @@ describe('migration runner (npm run db:migrate)', () => {
       path.join(dir, '99990101000000_broken', 'migration.sql'),
       'CREATE TABLE "half_done" (id int);\nSELECT * FROM "no_such_table";',
     );
-    await expect(runMigrations({ databaseUrl, migrationsDir: dir })).rejects.toThrow(/Migration 99990101000000_broken failed: .*no_such_table/);
+    await expect(runMigrations({ databaseUrl, migrationsDir: dir })).rejects.toThrow(
+      /Migration 99990101000000_broken failed: .*no_such_table/,
+    );
     expect(await query(databaseUrl, `SELECT 1 FROM pg_tables WHERE tablename = 'half_done'`)).toHaveLength(0);
-    const recorded = await query<{ migration_name: string }>(databaseUrl, 'SELECT migration_name FROM "_prisma_migrations"');
+    const recorded = await query<{ migration_name: string }>(
+      databaseUrl,
+      'SELECT migration_name FROM "_prisma_migrations"',
+    );
     expect(recorded.map((row) => row.migration_name)).not.toContain('99990101000000_broken');
     expect(recorded.length).toBeGreaterThan(0);
   });

@@ -10,7 +10,11 @@ type Operation = { security?: Record<string, string[]>[]; responses: Record<stri
 
 describe('OpenAPI document', () => {
   let t: TestApp;
-  let document: { openapi: string; paths: Record<string, Record<string, Operation>>; components: Record<string, unknown> };
+  let document: {
+    openapi: string;
+    paths: Record<string, Record<string, Operation>>;
+    components: Record<string, unknown>;
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -30,7 +34,9 @@ describe('OpenAPI document', () => {
   });
 
   it('declares bearer auth and requires it on every /api/creative operation', () => {
-    expect(document.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    expect(document.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
     const unsecured = Object.entries(document.paths)
       .filter(([route]) => route.startsWith(BASE))
       .flatMap(([route, operations]) =>

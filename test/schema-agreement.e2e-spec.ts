@@ -21,7 +21,8 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
 
   it('declares the database-only search column as Unsupported', () => {
     for (const columns of Object.values(DATABASE_ONLY_COLUMNS)) {
-      for (const column of columns) expect(schema).toMatch(new RegExp(`\\b${column}\\s+Unsupported\\("tsvector"\\)\\?`));
+      for (const column of columns)
+        expect(schema).toMatch(new RegExp(`\\b${column}\\s+Unsupported\\("tsvector"\\)\\?`));
     }
   });
 
@@ -46,7 +47,9 @@ describe('prisma/schema.prisma and prisma/migrations agree', () => {
         expect.stringContaining('creative_assets.title: schema optional but database NOT NULL'),
         expect.stringContaining('creative_assets.viewCount: schema default 1 but database 0'),
         expect.stringContaining('creative_assets.fileSize: schema type bigint but database integer'),
-        expect.stringContaining('index creative_assets(userId asc, isFavorite asc, type asc) btree is declared in the schema but missing'),
+        expect.stringContaining(
+          'index creative_assets(userId asc, isFavorite asc, type asc) btree is declared in the schema but missing',
+        ),
       ]),
     );
   });

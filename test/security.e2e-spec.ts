@@ -12,7 +12,6 @@ import { startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
  * src/storage/storage-keys.spec.ts. SSRF address rules: src/providers/image/safe-download.spec.ts.
  */
 
-
 describe('secrets never reach the logs', () => {
   // Distinctive values, so any appearance in the output is unambiguous.
   const OPENAI_KEY = 'sk-canary-openai-7f3a9c1e5b2d4068';
@@ -31,7 +30,11 @@ describe('secrets never reach the logs', () => {
     spies.push(jest.spyOn(process.stdout, 'write').mockImplementation(capture));
     spies.push(jest.spyOn(process.stderr, 'write').mockImplementation(capture));
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      spies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(`${args.map(String).join(' ')}\n`)));
+      spies.push(
+        jest
+          .spyOn(console, method)
+          .mockImplementation((...args: unknown[]) => void capture(`${args.map(String).join(' ')}\n`)),
+      );
     }
     fake = await startFakeProvider({ apiKey: OPENAI_KEY });
     t = await createTestApp({
@@ -61,11 +64,18 @@ describe('secrets never reach the logs', () => {
 
     const finalStatus = (jobId: string) =>
       waitFor(async () => {
-        const { status } = (await t.http.get(`${BASE}/image/${jobId}/status`).set(auth).expect(200)).body as { status: string };
+        const { status } = (await t.http.get(`${BASE}/image/${jobId}/status`).set(auth).expect(200)).body as {
+          status: string;
+        };
         return ['completed', 'failed', 'cancelled'].includes(status) ? status : undefined;
       }, `job ${jobId} to finish`);
 
-    const jobId = await startImageJob(t.http, user, { prompt: 'A lighthouse', model: 'gpt-image-1', size: '1024x1024', quality: 'low' }, auth);
+    const jobId = await startImageJob(
+      t.http,
+      user,
+      { prompt: 'A lighthouse', model: 'gpt-image-1', size: '1024x1024', quality: 'low' },
+      auth,
+    );
     expect(await finalStatus(jobId)).toBe('completed');
     await t.http.post(`${BASE}/content/generate`).set(auth).send({ prompt: 'A haiku about rain' }).expect(201);
 
@@ -73,9 +83,17 @@ describe('secrets never reach the logs', () => {
     fake.enqueue({ kind: 'server_error', route: 'chat' });
     await t.http.post(`${BASE}/content/generate`).set(auth).send({ prompt: 'A haiku about snow' }).expect(502);
     fake.enqueue({ kind: 'content_policy', route: 'images' });
-    const refusedJob = await startImageJob(t.http, user, { prompt: 'Something refused', model: 'gpt-image-1', size: '1024x1024', quality: 'low' }, auth);
+    const refusedJob = await startImageJob(
+      t.http,
+      user,
+      { prompt: 'Something refused', model: 'gpt-image-1', size: '1024x1024', quality: 'low' },
+      auth,
+    );
     expect(await finalStatus(refusedJob)).toBe('failed');
-    await t.http.get(`${BASE}/me`).set({ Authorization: `Bearer ${tokenFor(user)}` }).expect(401);
+    await t.http
+      .get(`${BASE}/me`)
+      .set({ Authorization: `Bearer ${tokenFor(user)}` })
+      .expect(401);
 
     // The capture did see the verbose output, so its silence about the secrets means something.
     expect(captured).toContain('Mapped {/api/creative/image/generate, POST} route');
@@ -150,7 +168,11 @@ describe('provider image links (SSRF)', () => {
       const user = newUserId();
       fake.setImageResponseFormat('url');
       fake.setImageUrlBase(`http://127.0.0.1:${(redirector.address() as AddressInfo).port}`);
-      const jobId = await startImageJob(loopback.http, user, { prompt: 'A glass teapot', model: 'dall-e-3', size: '1024x1024' });
+      const jobId = await startImageJob(loopback.http, user, {
+        prompt: 'A glass teapot',
+        model: 'dall-e-3',
+        size: '1024x1024',
+      });
       const job = await waitForJobStatus(loopback.http, user, jobId);
       expect(job).toMatchObject({ status: 'failed', attempts: 1, assets: [] });
       expect(job.errorMessage).toContain('redirects are not followed');

@@ -19,7 +19,9 @@ describe('StorageService (local disk)', () => {
   it('puts bytes under a server-generated <yyyy>/<mm>/<uuid>.<ext> key, reads and streams them back', async () => {
     const { key } = await storage.put(Buffer.from('hello'), { extension: '.TXT' });
     const now = new Date();
-    expect(key).toMatch(new RegExp(`^${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/[0-9a-f-]{36}\\.txt$`));
+    expect(key).toMatch(
+      new RegExp(`^${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/[0-9a-f-]{36}\\.txt$`),
+    );
     expect(await readFile(diskPath(key), 'utf8')).toBe('hello');
     expect((await storage.read(key)).toString()).toBe('hello');
     expect(await text(await storage.createReadStream(key))).toBe('hello');
@@ -28,8 +30,12 @@ describe('StorageService (local disk)', () => {
   });
 
   it('refuses files over STORAGE_MAX_FILE_BYTES with a 413 error and bad extensions with a 400', async () => {
-    await expect(storage.put(Buffer.alloc(2049), { extension: 'bin' })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    await expect(storage.put(Buffer.from('x'), { extension: '../../x' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(storage.put(Buffer.alloc(2049), { extension: 'bin' })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    await expect(storage.put(Buffer.from('x'), { extension: '../../x' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it.each(['../secret.txt', '/etc/passwd', '2026/01/../../../etc/passwd', '2026/01/x.png', '2026\\01\\a.png', ''])(

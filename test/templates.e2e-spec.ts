@@ -30,7 +30,10 @@ describe('templates', () => {
           templateBody({
             name: '  Launch post ',
             prompt: 'Announce {{product}} to {{ audience }}',
-            variables: [{ name: 'product' }, { name: 'audience', required: false, default: 'everyone', description: 'Readers' }],
+            variables: [
+              { name: 'product' },
+              { name: 'audience', required: false, default: 'everyone', description: 'Readers' },
+            ],
             tags: [' Launch', 'launch', 'SOCIAL'],
             parameters: { tone: 'playful' },
           }),
@@ -55,13 +58,33 @@ describe('templates', () => {
     });
 
     it.each([
-      ['an undeclared placeholder', { prompt: 'About {{topic}} for {{audience}}' }, 'not declared in variables: audience'],
-      ['a declared variable the prompt never uses', { variables: [{ name: 'topic' }, { name: 'unused' }] }, 'not used in the prompt: unused'],
+      [
+        'an undeclared placeholder',
+        { prompt: 'About {{topic}} for {{audience}}' },
+        'not declared in variables: audience',
+      ],
+      [
+        'a declared variable the prompt never uses',
+        { variables: [{ name: 'topic' }, { name: 'unused' }] },
+        'not used in the prompt: unused',
+      ],
       ['a placeholder that is not a name', { prompt: 'About {{topic}} and {{first name}}' }, '{{first name}}'],
-      ['a variable declared twice', { variables: [{ name: 'topic' }, { name: 'topic' }] }, 'declared more than once: topic'],
-      ['an undeclared placeholder in the negative prompt', { type: 'image', negativePrompt: 'no {{avoid}}' }, 'not declared in variables: avoid'],
+      [
+        'a variable declared twice',
+        { variables: [{ name: 'topic' }, { name: 'topic' }] },
+        'declared more than once: topic',
+      ],
+      [
+        'an undeclared placeholder in the negative prompt',
+        { type: 'image', negativePrompt: 'no {{avoid}}' },
+        'not declared in variables: avoid',
+      ],
     ])('refuses %s with a 400 naming it', async (_case, overrides, expected) => {
-      const res = await t.http.post(`${BASE}/template`).set(bearer(newUserId())).send(templateBody(overrides)).expect(400);
+      const res = await t.http
+        .post(`${BASE}/template`)
+        .set(bearer(newUserId()))
+        .send(templateBody(overrides))
+        .expect(400);
       expect(res.body).toMatchObject({ success: false, statusCode: 400, error: 'VALIDATION_FAILED' });
       expect(res.body.message).toContain(expected);
     });
@@ -76,7 +99,11 @@ describe('templates', () => {
       ['a server-controlled field', { isDefault: true }, 'isDefault'],
       ['someone else as owner', { userId: 'other' }, 'userId'],
     ])('refuses %s', async (_case, overrides, field) => {
-      const res = await t.http.post(`${BASE}/template`).set(bearer(newUserId())).send(templateBody(overrides)).expect(400);
+      const res = await t.http
+        .post(`${BASE}/template`)
+        .set(bearer(newUserId()))
+        .send(templateBody(overrides))
+        .expect(400);
       expect(res.body.message).toContain(field);
     });
 
@@ -103,9 +130,14 @@ describe('templates', () => {
 
     it("someone else's private template is a 404, exactly like a missing one", async () => {
       const hidden = await t.http.get(`${BASE}/template/${privateId}`).set(bearer(stranger)).expect(404);
-      const missing = await t.http.get(`${BASE}/template/00000000-0000-4000-8000-000000000000`).set(bearer(stranger)).expect(404);
+      const missing = await t.http
+        .get(`${BASE}/template/00000000-0000-4000-8000-000000000000`)
+        .set(bearer(stranger))
+        .expect(404);
       expect(hidden.body.error).toBe('NOT_FOUND');
-      expect(hidden.body.message.replace(privateId, 'ID')).toBe(missing.body.message.replace('00000000-0000-4000-8000-000000000000', 'ID'));
+      expect(hidden.body.message.replace(privateId, 'ID')).toBe(
+        missing.body.message.replace('00000000-0000-4000-8000-000000000000', 'ID'),
+      );
     });
 
     it('public templates and defaults are readable by anyone', async () => {
@@ -129,7 +161,11 @@ describe('templates', () => {
     });
 
     it('defaults cannot be changed or deleted by anyone', async () => {
-      const patch = await t.http.patch(`${BASE}/template/${DEFAULT_BLOG_INTRO_ID}`).set(bearer(owner)).send({ name: 'x' }).expect(403);
+      const patch = await t.http
+        .patch(`${BASE}/template/${DEFAULT_BLOG_INTRO_ID}`)
+        .set(bearer(owner))
+        .send({ name: 'x' })
+        .expect(403);
       expect(patch.body.message).toContain('default');
       await t.http.delete(`${BASE}/template/${DEFAULT_BLOG_INTRO_ID}`).set(bearer(owner)).expect(403);
       await t.http.get(`${BASE}/template/${DEFAULT_BLOG_INTRO_ID}`).set(bearer(owner)).expect(200);
@@ -145,14 +181,24 @@ describe('templates', () => {
         .set(bearer(owner))
         .send({ name: 'Renamed', description: null, isPublic: true, tags: ['New', 'new'] })
         .expect(200);
-      expect(res.body).toMatchObject({ name: 'Renamed', description: null, category: 'blog', isPublic: true, tags: ['new'] });
+      expect(res.body).toMatchObject({
+        name: 'Renamed',
+        description: null,
+        category: 'blog',
+        isPublic: true,
+        tags: ['new'],
+      });
       expect(res.body.prompt).toBe('Write a short note about {{topic}}');
     });
 
     it('checks the new prompt against the stored variables, and accepts both changed together', async () => {
       const owner = newUserId();
       const { id } = await create(owner);
-      const bad = await t.http.patch(`${BASE}/template/${id}`).set(bearer(owner)).send({ prompt: 'About {{subject}}' }).expect(400);
+      const bad = await t.http
+        .patch(`${BASE}/template/${id}`)
+        .set(bearer(owner))
+        .send({ prompt: 'About {{subject}}' })
+        .expect(400);
       expect(bad.body.message).toContain('not declared in variables: subject');
       expect(bad.body.message).toContain('not used in the prompt: topic');
       const good = await t.http
@@ -166,7 +212,11 @@ describe('templates', () => {
     it('refuses null for a non-nullable field', async () => {
       const owner = newUserId();
       const { id } = await create(owner);
-      const res = await t.http.patch(`${BASE}/template/${id}`).set(bearer(owner)).send({ name: null, prompt: null }).expect(400);
+      const res = await t.http
+        .patch(`${BASE}/template/${id}`)
+        .set(bearer(owner))
+        .send({ name: null, prompt: null })
+        .expect(400);
       expect(res.body.message).toBe('These fields cannot be null: name, prompt');
     });
   });
@@ -188,8 +238,12 @@ describe('templates', () => {
 
     beforeAll(async () => {
       ids.mineText = (await create(me, { name: 'Mine text', category: 'Newsletters', tags: ['alpha', 'beta'] })).id;
-      ids.mineImage = (await create(me, { name: 'Mine image', type: 'image', prompt: 'A photo of {{topic}}', tags: ['alpha'] })).id;
-      ids.otherPublic = (await create(other, { name: 'Other public zebra', isPublic: true, description: 'Has the word Quokka' })).id;
+      ids.mineImage = (
+        await create(me, { name: 'Mine image', type: 'image', prompt: 'A photo of {{topic}}', tags: ['alpha'] })
+      ).id;
+      ids.otherPublic = (
+        await create(other, { name: 'Other public zebra', isPublic: true, description: 'Has the word Quokka' })
+      ).id;
       ids.otherPrivate = (await create(other, { name: 'Other private' })).id;
     });
 
@@ -216,12 +270,22 @@ describe('templates', () => {
       const types = new Set(defaults.map((item) => item.type));
       expect(types).toEqual(new Set(['text', 'image']));
       const names = defaults.map((item) => item.name);
-      expect(names).toEqual(expect.arrayContaining(['Blog post introduction', 'Product description', 'Product photo', 'Logo concept', 'Illustration']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'Blog post introduction',
+          'Product description',
+          'Product photo',
+          'Logo concept',
+          'Illustration',
+        ]),
+      );
     });
 
     it('scope all = own + public + defaults, never someone else’s private ones', async () => {
       const visible = (await listAll(me, { scope: 'all', limit: 100 })).map((item) => item.id);
-      expect(visible).toEqual(expect.arrayContaining([ids.mineText, ids.mineImage, ids.otherPublic, DEFAULT_BLOG_INTRO_ID]));
+      expect(visible).toEqual(
+        expect.arrayContaining([ids.mineText, ids.mineImage, ids.otherPublic, DEFAULT_BLOG_INTRO_ID]),
+      );
       expect(visible).not.toContain(ids.otherPrivate);
       expect(new Set(visible).size).toBe(visible.length);
     });
@@ -282,7 +346,11 @@ describe('templates', () => {
 
     it('refuses a cursor of the other sort order', async () => {
       const page = await list(me, { sort: 'usage', limit: 1 });
-      const res = await t.http.get(`${BASE}/templates`).query({ sort: 'recent', cursor: page.nextCursor! }).set(bearer(me)).expect(400);
+      const res = await t.http
+        .get(`${BASE}/templates`)
+        .query({ sort: 'recent', cursor: page.nextCursor! })
+        .set(bearer(me))
+        .expect(400);
       expect(res.body.message).toContain('cursor');
     });
   });
@@ -307,7 +375,9 @@ describe('templates', () => {
     it('renders and counts every use atomically under concurrency', async () => {
       const owner = newUserId();
       const { id } = await create(owner);
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => templates.useTemplate(owner, id, { topic: `n${i}` })));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => templates.useTemplate(owner, id, { topic: `n${i}` })),
+      );
       expect(results[0].prompt).toMatch(/^Write a short note about n\d+$/);
       const row = await t.prisma.creativeTemplate.findUniqueOrThrow({ where: { id } });
       expect(row.usageCount).toBe(12);

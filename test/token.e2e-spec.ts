@@ -41,7 +41,10 @@ describe('npm run token', () => {
     withEnvFile = path.join(folder, 'configured');
     empty = path.join(folder, 'empty');
     for (const dir of [withEnvFile, empty]) mkdirSync(dir);
-    writeFileSync(path.join(withEnvFile, '.env'), `# as copied from .env.example\nAUTH_JWT_SECRET=${TEST_JWT_SECRET}\nPORT=4123\nHOST=127.0.0.1\n`);
+    writeFileSync(
+      path.join(withEnvFile, '.env'),
+      `# as copied from .env.example\nAUTH_JWT_SECRET=${TEST_JWT_SECRET}\nPORT=4123\nHOST=127.0.0.1\n`,
+    );
   });
   afterAll(async () => {
     rmSync(folder, { recursive: true, force: true });
@@ -64,9 +67,16 @@ describe('npm run token', () => {
   });
 
   it('uses the environment over .env, with the issuer and audience the service checks, and --ttl', async () => {
-    const issuerApp = await createTestApp({ AUTH_JWT_ISSUER: 'https://id.example.com', AUTH_JWT_AUDIENCE: 'creative-engine' });
+    const issuerApp = await createTestApp({
+      AUTH_JWT_ISSUER: 'https://id.example.com',
+      AUTH_JWT_AUDIENCE: 'creative-engine',
+    });
     try {
-      const env = { AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_JWT_ISSUER: 'https://id.example.com', AUTH_JWT_AUDIENCE: 'creative-engine' };
+      const env = {
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_JWT_ISSUER: 'https://id.example.com',
+        AUTH_JWT_AUDIENCE: 'creative-engine',
+      };
       for (const [args, seconds] of [
         [['bob', '--ttl', '30m'], 1800],
         [['bob', '--ttl=2d'], 2 * 86400],
@@ -84,7 +94,9 @@ describe('npm run token', () => {
       await issuerApp.close();
     }
     // The environment wins over .env: a token signed with another secret is refused.
-    const other = tokenFrom(runToken(['alice'], { cwd: withEnvFile, env: { AUTH_JWT_SECRET: 'another-secret-another-secret-00000' } }));
+    const other = tokenFrom(
+      runToken(['alice'], { cwd: withEnvFile, env: { AUTH_JWT_SECRET: 'another-secret-another-secret-00000' } }),
+    );
     await t.http.get(ME).set('Authorization', `Bearer ${other}`).expect(401);
   });
 
@@ -98,7 +110,12 @@ describe('npm run token', () => {
     ['--ttl without value', ['alice', '--ttl'], {}, /--ttl needs a value/],
     ['an unknown option', ['alice', '--forever'], {}, /Unknown option --forever/],
     ['no secret anywhere', ['alice'], { cwd: 'empty' }, /AUTH_JWT_SECRET is not set/],
-    ['a secret the service would refuse', ['alice'], { cwd: 'empty', env: { AUTH_JWT_SECRET: 'short' } }, /at least 32 characters/],
+    [
+      'a secret the service would refuse',
+      ['alice'],
+      { cwd: 'empty', env: { AUTH_JWT_SECRET: 'short' } },
+      /at least 32 characters/,
+    ],
     ['AUTH_MODE=header', ['alice'], { cwd: 'empty', env: { AUTH_MODE: 'header' } }, /X-User-Id/],
   ] as [string, string[], { cwd?: 'empty'; env?: Record<string, string> }, RegExp][])(
     'exits 2 with a message and no token for %s',
@@ -114,11 +131,20 @@ describe('npm run token', () => {
   it('is the package script `token`, whose silent form prints only the token (TOKEN=$(npm run -s token -- me))', () => {
     const npm = spawnSync('npm', ['run', '-s', 'token', '--', 'me'], {
       cwd: ROOT,
-      env: { ...process.env, AUTH_MODE: 'jwt', AUTH_JWT_SECRET: TEST_JWT_SECRET, AUTH_JWT_ISSUER: '', AUTH_JWT_AUDIENCE: '' },
+      env: {
+        ...process.env,
+        AUTH_MODE: 'jwt',
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        AUTH_JWT_ISSUER: '',
+        AUTH_JWT_AUDIENCE: '',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect({ status: npm.status, stderr: npm.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('#token=') });
+    expect({ status: npm.status, stderr: npm.stderr }).toEqual({
+      status: 0,
+      stderr: expect.stringContaining('#token='),
+    });
     expect(jwt.verify(npm.stdout.trim(), TEST_JWT_SECRET, { algorithms: ['HS256'] })).toMatchObject({ sub: 'me' });
   });
 });

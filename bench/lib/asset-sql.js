@@ -37,7 +37,20 @@ function pgAssetServices(query) {
 /** A GET /assets query string → the query object the ValidationPipe would hand the service. */
 function listQueryFrom(params) {
   const query = {};
-  for (const key of ['type', 'status', 'category', 'provider', 'model', 'sourceModule', 'search', 'cursor', 'sort', 'order', 'createdFrom', 'createdTo']) {
+  for (const key of [
+    'type',
+    'status',
+    'category',
+    'provider',
+    'model',
+    'sourceModule',
+    'search',
+    'cursor',
+    'sort',
+    'order',
+    'createdFrom',
+    'createdTo',
+  ]) {
     if (params.has(key)) query[key] = params.get(key);
   }
   if (params.has('limit')) query.limit = Number(params.get('limit'));

@@ -17,8 +17,19 @@ async function explainRoutes({ databaseUrl, fixtures, outputDir, assets }) {
   try {
     const cases = [
       ['list-first-page', (services) => services.assets.listAssets(HEAVY_USER, {})],
-      ['list-deep-cursor-type-tag', (services) => services.assets.listAssets(HEAVY_USER, { type: 'image', tags: [MOST_COMMON_TAG], cursor: fixtures.deepCursor })],
-      ...SEARCHES.map((search, index) => [`search-${index + 1}`, (services) => services.assets.listAssets(HEAVY_USER, { search })]),
+      [
+        'list-deep-cursor-type-tag',
+        (services) =>
+          services.assets.listAssets(HEAVY_USER, {
+            type: 'image',
+            tags: [MOST_COMMON_TAG],
+            cursor: fixtures.deepCursor,
+          }),
+      ],
+      ...SEARCHES.map((search, index) => [
+        `search-${index + 1}`,
+        (services) => services.assets.listAssets(HEAVY_USER, { search }),
+      ]),
       ['stats', (services) => services.stats.getStats(HEAVY_USER, {})],
     ];
     const results = [];
@@ -31,14 +42,22 @@ async function explainRoutes({ databaseUrl, fixtures, outputDir, assets }) {
       });
       await run(services);
       const seqScan = statements.some((statement) => /Seq Scan on creative_assets/.test(statement.plan));
-      const executionMs = statements.map((statement) => Number(/Execution Time: ([\d.]+) ms/.exec(statement.plan)?.[1] ?? NaN));
+      const executionMs = statements.map((statement) =>
+        Number(/Execution Time: ([\d.]+) ms/.exec(statement.plan)?.[1] ?? NaN),
+      );
       results.push({ name, seqScan, executionMs });
       if (outputDir) {
         mkdirSync(outputDir, { recursive: true });
         const body = statements
-          .map(({ text, values, plan }, index) => `-- statement ${index + 1}\n${text.trim()}\n-- parameters: ${JSON.stringify(values)}\n\n${plan}\n`)
+          .map(
+            ({ text, values, plan }, index) =>
+              `-- statement ${index + 1}\n${text.trim()}\n-- parameters: ${JSON.stringify(values)}\n\n${plan}\n`,
+          )
           .join('\n');
-        writeFileSync(path.join(outputDir, `${name}.txt`), `-- ${name}: ${assets} assets, user ${HEAVY_USER}\n\n${body}`);
+        writeFileSync(
+          path.join(outputDir, `${name}.txt`),
+          `-- ${name}: ${assets} assets, user ${HEAVY_USER}\n\n${body}`,
+        );
       }
     }
     return results;

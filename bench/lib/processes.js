@@ -26,7 +26,10 @@ async function startServer({ name, script, port, env, nodeArgs = [] }) {
   for (;;) {
     const early = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200, null))]);
     if (early) throw new Error(`${name} exited during start-up (${JSON.stringify(early)}):\n${stderr}`);
-    const ready = await fetch(`${baseUrl}/health`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 60 s:\n${stderr}`);
   }

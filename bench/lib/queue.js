@@ -7,7 +7,12 @@ const { performance } = require('node:perf_hooks');
 const Bull = require('bull');
 const { loadConfig } = require('../../dist/config/engine-config');
 const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
-const { IMAGE_GENERATION_JOB, IMAGE_GENERATION_QUEUE, imageJobOptions, imageQueueSettings } = require('../../dist/queue/queue.constants');
+const {
+  IMAGE_GENERATION_JOB,
+  IMAGE_GENERATION_QUEUE,
+  imageJobOptions,
+  imageQueueSettings,
+} = require('../../dist/queue/queue.constants');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
@@ -30,9 +35,11 @@ function percentile(values, fraction) {
 
 async function inParallel(count, concurrency, task) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(count, concurrency) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 async function waitFor(check, what) {
@@ -48,9 +55,14 @@ async function enqueueImage(service, userId, index) {
   const response = await fetch(`${service.baseUrl}/api/creative/image/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-user-id': userId },
-    body: JSON.stringify({ prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`, provider: 'placeholder', size: IMAGE_SIZE }),
+    body: JSON.stringify({
+      prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`,
+      provider: 'placeholder',
+      size: IMAGE_SIZE,
+    }),
   });
-  if (response.status !== 202) throw new Error(`POST /image/generate answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 202)
+    throw new Error(`POST /image/generate answered ${response.status}: ${await response.text()}`);
   return (await response.json()).jobId;
 }
 
@@ -72,8 +84,16 @@ async function pipelineThroughput(client, service, jobs) {
     counts = await finished();
     return counts.completed + counts.failed >= jobs;
   }, `${jobs} image jobs`);
-  const { rows: [{ assets }] } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
-  return { jobs, failed: counts.failed, assets, seconds: (done - started) / 1000, jobsPerSecond: (jobs * 1000) / (done - started) };
+  const {
+    rows: [{ assets }],
+  } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
+  return {
+    jobs,
+    failed: counts.failed,
+    assets,
+    seconds: (done - started) / 1000,
+    jobsPerSecond: (jobs * 1000) / (done - started),
+  };
 }
 
 /**
@@ -103,7 +123,15 @@ async function providerLatencies() {
   const durations = [];
   for (let index = 0; index < SEQUENTIAL_JOBS + WARM_UP_JOBS; index++) {
     const started = performance.now();
-    await provider.generate({ prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`, model: 'placeholder', n: 1, size: IMAGE_SIZE }, AbortSignal.timeout(60_000));
+    await provider.generate(
+      {
+        prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`,
+        model: 'placeholder',
+        n: 1,
+        size: IMAGE_SIZE,
+      },
+      AbortSignal.timeout(60_000),
+    );
     if (index >= WARM_UP_JOBS) durations.push(performance.now() - started);
   }
   return durations;
@@ -113,7 +141,13 @@ async function providerLatencies() {
 async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
   const prefix = `${queuePrefix}-bare`;
   const worker = fork(path.join(__dirname, '..', 'bull-noop-worker.js'), {
-    env: { ...process.env, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, QUEUE_NAME: IMAGE_GENERATION_QUEUE, WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      QUEUE_NAME: IMAGE_GENERATION_QUEUE,
+      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    },
   });
   await new Promise((resolve, reject) => {
     worker.once('message', resolve);
@@ -153,11 +187,18 @@ async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, l
   return withClient(databaseUrl, async (client) => {
     await pipelineThroughput(client, service, WARM_UP_JOBS);
     const pipeline = await pipelineThroughput(client, service, jobs);
-    log(`  pipeline: ${pipeline.jobsPerSecond.toFixed(1)} jobs/s (${jobs} jobs in ${pipeline.seconds.toFixed(2)} s, ${pipeline.failed} failed)`);
+    log(
+      `  pipeline: ${pipeline.jobsPerSecond.toFixed(1)} jobs/s (${jobs} jobs in ${pipeline.seconds.toFixed(2)} s, ${pipeline.failed} failed)`,
+    );
     const endToEnd = await sequentialLatencies(client, service);
     const provider = await providerLatencies();
     const providerP50 = percentile(provider, 0.5);
-    const latency = { jobs: endToEnd.length, endToEnd: summary(endToEnd), provider: summary(provider), added: summary(endToEnd.map((ms) => ms - providerP50)) };
+    const latency = {
+      jobs: endToEnd.length,
+      endToEnd: summary(endToEnd),
+      provider: summary(provider),
+      added: summary(endToEnd.map((ms) => ms - providerP50)),
+    };
     log(`  latency: end to end p50 ${latency.endToEnd.p50.toFixed(1)} ms, provider p50 ${providerP50.toFixed(1)} ms`);
     const bareBull = await bareBullThroughput({ redisUrl, queuePrefix, jobs });
     log(`  bare Bull: ${bareBull.jobsPerSecond.toFixed(1)} jobs/s`);

@@ -20,7 +20,10 @@ function formatReport(report) {
     );
     for (const { route, kind, service, baseline } of report.rows) {
       const ratio = service.requestsPerSecond / baseline.requestsPerSecond;
-      const failures = service.failures + baseline.failures > 0 ? ` (failed: service ${service.failures}, baseline ${baseline.failures})` : '';
+      const failures =
+        service.failures + baseline.failures > 0
+          ? ` (failed: service ${service.failures}, baseline ${baseline.failures})`
+          : '';
       lines.push(
         `| ${route}${failures} | ${fixed(service.requestsPerSecond)} | ${service.p50Ms} | ${service.p99Ms} | ` +
           `${fixed(baseline.requestsPerSecond)} | ${baseline.p50Ms} | ${baseline.p99Ms} | ${fixed(ratio, 2)} | ` +
@@ -30,10 +33,15 @@ function formatReport(report) {
         targets.push([`${route}: ≥ 0.7× baseline req/s`, fixed(ratio, 2), ratio >= 0.7]);
         targets.push([`${route}: p99 < 50 ms`, `${service.p99Ms} ms`, service.p99Ms < 50]);
       }
-      if (kind === 'search') targets.push([`${route}: p99 < 100 ms (target set at 1M assets)`, `${service.p99Ms} ms`, service.p99Ms < 100]);
+      if (kind === 'search')
+        targets.push([`${route}: p99 < 100 ms (target set at 1M assets)`, `${service.p99Ms} ms`, service.p99Ms < 100]);
     }
     lines.push('');
-    targets.push(['Service RSS under load < 300 MB (peak)', `${fixed(report.peakRssMb)} MB (at start ${fixed(report.startRssMb)} MB)`, report.peakRssMb < 300]);
+    targets.push([
+      'Service RSS under load < 300 MB (peak)',
+      `${fixed(report.peakRssMb)} MB (at start ${fixed(report.startRssMb)} MB)`,
+      report.peakRssMb < 300,
+    ]);
   }
 
   if (report.queue) {
@@ -48,17 +56,30 @@ function formatReport(report) {
       '',
     );
     targets.push(['Pipeline ≥ 0.5× bare Bull jobs/s', fixed(ratio, 3), ratio >= 0.5]);
-    targets.push(['Pipeline added latency p50 < 20 ms', `${fixed(latency.added.p50, 1)} ms (p99 ${fixed(latency.added.p99, 1)} ms)`, latency.added.p50 < 20]);
+    targets.push([
+      'Pipeline added latency p50 < 20 ms',
+      `${fixed(latency.added.p50, 1)} ms (p99 ${fixed(latency.added.p99, 1)} ms)`,
+      latency.added.p50 < 20,
+    ]);
   }
 
   if (report.explain) {
     lines.push('| EXPLAIN | execution ms per statement | seq scan on creative_assets |', '|---|---|---|');
-    for (const { name, seqScan, executionMs } of report.explain) lines.push(`| ${name} | ${executionMs.map((ms) => fixed(ms, 1)).join(' + ')} | ${seqScan ? '**yes**' : 'no'} |`);
+    for (const { name, seqScan, executionMs } of report.explain)
+      lines.push(`| ${name} | ${executionMs.map((ms) => fixed(ms, 1)).join(' + ')} | ${seqScan ? '**yes**' : 'no'} |`);
     lines.push('');
-    targets.push(['Every list/search/stats plan uses an index (no Seq Scan on creative_assets)', '', report.explain.every((entry) => !entry.seqScan)]);
+    targets.push([
+      'Every list/search/stats plan uses an index (no Seq Scan on creative_assets)',
+      '',
+      report.explain.every((entry) => !entry.seqScan),
+    ]);
   }
 
-  lines.push('| target | measured | verdict |', '|---|---|---|', ...targets.map(([target, measured, met]) => `| ${target} | ${measured} | ${verdict(met)} |`));
+  lines.push(
+    '| target | measured | verdict |',
+    '|---|---|---|',
+    ...targets.map(([target, measured, met]) => `| ${target} | ${measured} | ${verdict(met)} |`),
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,7 +5,16 @@ const { HEAVY_USER, withClient } = require('./seed');
 const { TAGS } = require('./vocabulary');
 
 /** Searches in web-search syntax: single words, two-word AND, a phrase, an exclusion. */
-const SEARCHES = ['lighthouse watercolor', 'fox', '"city skyline"', 'neon -night', 'coffee cup', 'dragon fantasy', 'sunset harbor', 'robot'];
+const SEARCHES = [
+  'lighthouse watercolor',
+  'fox',
+  '"city skyline"',
+  'neon -night',
+  'coffee cup',
+  'dragon fantasy',
+  'sunset harbor',
+  'robot',
+];
 const ROTATING_IDS = 1000;
 /** How far into the filtered listing the deep-cursor page starts. */
 const DEEP_PAGE_OFFSET = 2000;
@@ -23,7 +32,9 @@ async function loadFixtures(databaseUrl) {
       [HEAVY_USER, [MOST_COMMON_TAG]],
     );
     const offset = Math.min(DEEP_PAGE_OFFSET, Math.floor(filtered[0].count / 2));
-    const { rows: [deepRow] } = await client.query(
+    const {
+      rows: [deepRow],
+    } = await client.query(
       `SELECT id, "createdAt" FROM "creative_assets" WHERE "userId" = $1 AND "type" = 'image' AND "tags" @> $2::text[]
        ORDER BY "createdAt" DESC, id DESC OFFSET $3 LIMIT 1`,
       [HEAVY_USER, [MOST_COMMON_TAG], offset],
@@ -43,15 +54,29 @@ function rotating(values) {
 
 /** The benchmarked routes: name, method and a path generator (fresh per run, so both servers see the same sequence). */
 function routeScenarios(fixtures) {
-  const deepQuery = new URLSearchParams({ type: 'image', tags: MOST_COMMON_TAG, cursor: fixtures.deepCursor }).toString();
+  const deepQuery = new URLSearchParams({
+    type: 'image',
+    tags: MOST_COMMON_TAG,
+    cursor: fixtures.deepCursor,
+  }).toString();
   const searchPaths = SEARCHES.map((search) => `/api/creative/assets?${new URLSearchParams({ search })}`);
   const assetPaths = fixtures.assetIds.map((id) => `/api/creative/asset/${id}`);
   return [
     { name: 'GET /assets (first page)', kind: 'list', method: 'GET', paths: () => rotating(['/api/creative/assets']) },
-    { name: `GET /assets type+tag, cursor at row ${fixtures.deepOffset}`, kind: 'list', method: 'GET', paths: () => rotating([`/api/creative/assets?${deepQuery}`]) },
+    {
+      name: `GET /assets type+tag, cursor at row ${fixtures.deepOffset}`,
+      kind: 'list',
+      method: 'GET',
+      paths: () => rotating([`/api/creative/assets?${deepQuery}`]),
+    },
     { name: 'GET /assets?search=…', kind: 'search', method: 'GET', paths: () => rotating(searchPaths) },
     { name: 'GET /asset/:id', kind: 'get', method: 'GET', paths: () => rotating(assetPaths) },
-    { name: 'POST /asset/:id/favorite', kind: 'write', method: 'POST', paths: () => rotating(assetPaths.map((path) => `${path}/favorite`)) },
+    {
+      name: 'POST /asset/:id/favorite',
+      kind: 'write',
+      method: 'POST',
+      paths: () => rotating(assetPaths.map((path) => `${path}/favorite`)),
+    },
     { name: 'GET /assets/stats', kind: 'stats', method: 'GET', paths: () => rotating(['/api/creative/assets/stats']) },
   ];
 }

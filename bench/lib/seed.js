@@ -113,8 +113,17 @@ async function insertChunks(databaseUrl, assets, users, log) {
       await client.query('SET synchronous_commit = off');
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
         await client.query(INSERT_CHUNK_SQL, [
-          chunk[0], chunk[1], HEAVY_USER_SHARE, users,
-          words.SUBJECTS, words.SETTINGS, words.STYLES, words.DETAILS, words.TAGS, words.TEXT_KINDS, words.TEXT_PHRASES,
+          chunk[0],
+          chunk[1],
+          HEAVY_USER_SHARE,
+          users,
+          words.SUBJECTS,
+          words.SETTINGS,
+          words.STYLES,
+          words.DETAILS,
+          words.TAGS,
+          words.TEXT_KINDS,
+          words.TEXT_PHRASES,
         ]);
         done += chunk[1] - chunk[0] + 1;
         log(`  inserted ${done}/${assets}`);
@@ -173,7 +182,9 @@ async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
     await client.query('VACUUM (ANALYZE) "creative_assets"');
     await client.query(`COMMENT ON TABLE "creative_assets" IS '${SEED_MARK(assets)}'`);
   });
-  log(`Seeded in ${((Date.now() - started) / 1000).toFixed(1)} s (rows ${((loadedAt - started) / 1000).toFixed(1)} s, indexes + analyze ${((Date.now() - loadedAt) / 1000).toFixed(1)} s)`);
+  log(
+    `Seeded in ${((Date.now() - started) / 1000).toFixed(1)} s (rows ${((loadedAt - started) / 1000).toFixed(1)} s, indexes + analyze ${((Date.now() - loadedAt) / 1000).toFixed(1)} s)`,
+  );
 }
 
 module.exports = { ensureSeeded, withClient, HEAVY_USER };

@@ -16,7 +16,9 @@ export function assertAccess<Row extends { userId: string; isPublic: boolean }>(
 ): Row {
   if (!row || (row.userId !== userId && !row.isPublic)) throw new NotFoundError(resource, id);
   if (access === 'change' && row.userId !== userId) {
-    throw new ForbiddenError(`${resource} ${id} belongs to another user: public ${resource.toLowerCase()}s are read-only for others`);
+    throw new ForbiddenError(
+      `${resource} ${id} belongs to another user: public ${resource.toLowerCase()}s are read-only for others`,
+    );
   }
   return row;
 }

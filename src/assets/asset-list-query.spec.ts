@@ -11,7 +11,12 @@ const query = (overrides: Partial<ListAssetsQueryDto> = {}) =>
 describe('asset list query', () => {
   it('binds every client value as a parameter, never as SQL text', () => {
     const hostile = "x'); DROP TABLE creative_assets; --";
-    const sql = buildAssetPageSql('user', query({ search: hostile, category: hostile, provider: hostile }), [hostile], {});
+    const sql = buildAssetPageSql(
+      'user',
+      query({ search: hostile, category: hostile, provider: hostile }),
+      [hostile],
+      {},
+    );
     expect(sql.sql).not.toContain('DROP TABLE');
     expect(sql.values).toEqual(expect.arrayContaining([hostile, [hostile]]));
     expect(sql.sql).toContain(`"searchVector" @@ websearch_to_tsquery('english', `);
@@ -27,28 +32,43 @@ describe('asset list query', () => {
     const sql = buildAssetPageSql('user', query(), [], {});
     expect(sql.sql).toMatch(/^SELECT a\."id", a\."userId", .*a\."updatedAt" FROM "creative_assets" a/);
     const selected = [...ASSET_ROW_COLUMNS.sql.matchAll(/a\."(\w+)"/g)].map((match) => match[1]).sort();
-    const modelColumns = Object.values(Prisma.CreativeAssetScalarFieldEnum).filter((column) => column !== 'storageKey' && column !== 'thumbnailKey');
+    const modelColumns = Object.values(Prisma.CreativeAssetScalarFieldEnum).filter(
+      (column) => column !== 'storageKey' && column !== 'thumbnailKey',
+    );
     expect(selected).toEqual([...modelColumns].sort());
     expect(sql.sql).not.toMatch(/storageKey|thumbnailKey|a\."searchVector",/);
   });
 
   it('maps a raw row (Decimal cost, BigInt seed) like a model row: cost as a number, seed as a decimal string', () => {
-    const fields = Object.fromEntries([...ASSET_ROW_COLUMNS.sql.matchAll(/a\."(\w+)"/g)].map((match) => [match[1], null]));
-    const row = { ...fields, cost: new Prisma.Decimal('0.040000'), seed: 12345678901234567891n, tags: ['a'] } as unknown as Parameters<typeof toAssetResponse>[0];
+    const fields = Object.fromEntries(
+      [...ASSET_ROW_COLUMNS.sql.matchAll(/a\."(\w+)"/g)].map((match) => [match[1], null]),
+    );
+    const row = {
+      ...fields,
+      cost: new Prisma.Decimal('0.040000'),
+      seed: 12345678901234567891n,
+      tags: ['a'],
+    } as unknown as Parameters<typeof toAssetResponse>[0];
     expect(toAssetResponse(row)).toMatchObject({ cost: 0.04, seed: '12345678901234567891', tags: ['a'] });
     expect(Object.keys(toAssetResponse(row)).sort()).toEqual(Object.keys(fields).sort());
   });
 
   it('accepts only cursors of the same sort and order', () => {
     const cursor = encodeCursor(['cost', 'asc', null, '00000000-0000-4000-8000-000000000000']);
-    expect(decodeAssetCursor(cursor, 'cost', 'asc')).toEqual({ value: null, id: '00000000-0000-4000-8000-000000000000' });
+    expect(decodeAssetCursor(cursor, 'cost', 'asc')).toEqual({
+      value: null,
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(() => decodeAssetCursor(cursor, 'cost', 'desc')).toThrow('different sort or order');
     expect(() => decodeAssetCursor(cursor, 'title', 'asc')).toThrow('different sort or order');
     expect(() => decodeAssetCursor('garbage', 'cost', 'asc')).toThrow('cursor');
   });
 
   it('refuses an empty or inverted created range', () => {
-    expect(parseCreatedRange({ createdFrom: '2026-01-01', createdTo: '2026-02-01' })).toEqual({ from: new Date('2026-01-01'), to: new Date('2026-02-01') });
+    expect(parseCreatedRange({ createdFrom: '2026-01-01', createdTo: '2026-02-01' })).toEqual({
+      from: new Date('2026-01-01'),
+      to: new Date('2026-02-01'),
+    });
     expect(() => parseCreatedRange({ createdFrom: '2026-02-01', createdTo: '2026-02-01' })).toThrow('before createdTo');
   });
 });

@@ -9,7 +9,11 @@ import type { AssetSortField, CreatedRangeQueryDto, SortOrder } from './dto/list
 export type ListAssetsQuery = Partial<ListAssetsQueryDto>;
 
 export function withListDefaults(query: ListAssetsQuery): ListAssetsQueryDto {
-  return Object.assign(new ListAssetsQueryDto(), { limit: DEFAULT_PAGE_SIZE, sort: 'createdAt', order: 'desc' }, definedOnly(query));
+  return Object.assign(
+    new ListAssetsQueryDto(),
+    { limit: DEFAULT_PAGE_SIZE, sort: 'createdAt', order: 'desc' },
+    definedOnly(query),
+  );
 }
 
 export interface CreatedRange {
@@ -24,7 +28,9 @@ export function parseCreatedRange(query: CreatedRangeQueryDto): CreatedRange {
     to: query.createdTo === undefined ? undefined : new Date(query.createdTo),
   };
   if (range.from && range.to && range.from >= range.to) {
-    throw new ValidationError('createdFrom must be before createdTo', [{ field: 'createdFrom', problems: ['must be before createdTo'] }]);
+    throw new ValidationError('createdFrom must be before createdTo', [
+      { field: 'createdFrom', problems: ['must be before createdTo'] },
+    ]);
   }
   return range;
 }
@@ -62,12 +68,22 @@ export function assetCursorValues(row: AssetRow, sort: AssetSortField, order: So
 
 export function decodeAssetCursor(cursor: string, sort: AssetSortField, order: SortOrder): AssetCursor {
   // The sort and order come first, so a cursor of another listing gets the more helpful message.
-  const [cursorSort, cursorOrder] = decodeCursor(cursor, [cursorField.string, cursorField.string, cursorField.scalar, cursorField.scalar]);
+  const [cursorSort, cursorOrder] = decodeCursor(cursor, [
+    cursorField.string,
+    cursorField.string,
+    cursorField.scalar,
+    cursorField.scalar,
+  ]);
   if (cursorSort !== sort || cursorOrder !== order) {
     throw new ValidationError('cursor belongs to a listing with a different sort or order', [
       { field: 'cursor', problems: ['repeat the sort and order of the request that returned this cursor'] },
     ]);
   }
-  const [, , value, id] = decodeCursor(cursor, [cursorField.string, cursorField.string, SORT_VALUE_FIELDS[sort], cursorField.uuid]);
+  const [, , value, id] = decodeCursor(cursor, [
+    cursorField.string,
+    cursorField.string,
+    SORT_VALUE_FIELDS[sort],
+    cursorField.uuid,
+  ]);
   return { value, id };
 }

@@ -24,7 +24,9 @@ export function normalizeTags(tags: readonly string[], field = 'tags'): string[]
   for (const raw of tags) {
     const tag = String(raw).trim().toLowerCase();
     if (tag.length === 0 || tag.length > ASSET_LIMITS.tagLength) {
-      problems.push(`tag ${JSON.stringify(String(raw).slice(0, 80))} must be 1-${ASSET_LIMITS.tagLength} characters after trimming`);
+      problems.push(
+        `tag ${JSON.stringify(String(raw).slice(0, 80))} must be 1-${ASSET_LIMITS.tagLength} characters after trimming`,
+      );
     } else if (!normalized.includes(tag)) {
       normalized.push(tag);
     }
@@ -44,12 +46,15 @@ export function mergeTags(existing: readonly string[], added: readonly string[])
 /** JSON objects (metadata, parameters) must be plain objects of bounded size. */
 export function assertJsonObject(value: unknown, field: string): void {
   const isPlainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (!isPlainObject) throw new ValidationError(`${field} must be a JSON object`, [{ field, problems: ['must be a JSON object'] }]);
+  if (!isPlainObject)
+    throw new ValidationError(`${field} must be a JSON object`, [{ field, problems: ['must be a JSON object'] }]);
   let size: number;
   try {
     size = Buffer.byteLength(JSON.stringify(value));
   } catch {
-    throw new ValidationError(`${field} must be serializable as JSON`, [{ field, problems: ['must be serializable as JSON'] }]);
+    throw new ValidationError(`${field} must be serializable as JSON`, [
+      { field, problems: ['must be serializable as JSON'] },
+    ]);
   }
   if (size > ASSET_LIMITS.jsonBytes) {
     throw new ValidationError(`${field} is ${size} bytes as JSON; the limit is ${ASSET_LIMITS.jsonBytes}`, [

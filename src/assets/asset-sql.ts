@@ -9,12 +9,47 @@ import type { AssetSortField, ListAssetsQueryDto, SortOrder } from './dto/list-a
 
 /** Every column of AssetRow; the `satisfies` makes the compiler flag a column added to the model but not here. */
 const ASSET_ROW_FIELDS = Object.keys({
-  id: true, userId: true, type: true, category: true, title: true, description: true, prompt: true, negativePrompt: true,
-  model: true, generationId: true, url: true, thumbnailUrl: true, fileSize: true, duration: true, width: true, height: true,
-  format: true, parameters: true, seed: true, steps: true, guidance: true, sampler: true, status: true, isPublic: true,
-  isFavorite: true, tags: true, provider: true, cost: true, sourceModule: true, mimeType: true, content: true, metadata: true,
-  generationTimeMs: true, parentAssetId: true, viewCount: true, downloadCount: true, shareCount: true, useCount: true,
-  lastUsedAt: true, createdAt: true, updatedAt: true,
+  id: true,
+  userId: true,
+  type: true,
+  category: true,
+  title: true,
+  description: true,
+  prompt: true,
+  negativePrompt: true,
+  model: true,
+  generationId: true,
+  url: true,
+  thumbnailUrl: true,
+  fileSize: true,
+  duration: true,
+  width: true,
+  height: true,
+  format: true,
+  parameters: true,
+  seed: true,
+  steps: true,
+  guidance: true,
+  sampler: true,
+  status: true,
+  isPublic: true,
+  isFavorite: true,
+  tags: true,
+  provider: true,
+  cost: true,
+  sourceModule: true,
+  mimeType: true,
+  content: true,
+  metadata: true,
+  generationTimeMs: true,
+  parentAssetId: true,
+  viewCount: true,
+  downloadCount: true,
+  shareCount: true,
+  useCount: true,
+  lastUsedAt: true,
+  createdAt: true,
+  updatedAt: true,
 } satisfies Record<keyof AssetRow, true>);
 
 /** The select list of an AssetRow from `"creative_assets" a`, for raw queries that answer with assets in one statement. */
@@ -63,7 +98,12 @@ function afterCursor(sort: AssetSortField, order: SortOrder, cursor: AssetCursor
  * search on the trigger-maintained `searchVector` (GIN), keyset pagination on the sort column and id.
  * Returns limit+1 AssetRows (ASSET_ROW_COLUMNS) so the caller knows whether a next page exists.
  */
-export function buildAssetPageSql(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Prisma.Sql {
+export function buildAssetPageSql(
+  userId: string,
+  query: ListAssetsQueryDto,
+  tags: string[],
+  range: CreatedRange,
+): Prisma.Sql {
   const conditions: Prisma.Sql[] = [Prisma.sql`a."userId" = ${userId}`];
   if (query.type) conditions.push(Prisma.sql`a."type" = ${query.type}::"AssetType"`);
   if (query.status) conditions.push(Prisma.sql`a."status" = ${query.status}::"AssetStatus"`);
@@ -74,12 +114,15 @@ export function buildAssetPageSql(userId: string, query: ListAssetsQueryDto, tag
   if (query.favorite !== undefined) conditions.push(Prisma.sql`a."isFavorite" = ${query.favorite}`);
   if (tags.length > 0) conditions.push(Prisma.sql`a."tags" @> ${tags}::text[]`);
   if (query.collectionId) {
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "asset_collection_items" i WHERE i."collectionId" = ${query.collectionId}::uuid AND i."assetId" = a.id)`);
+    conditions.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "asset_collection_items" i WHERE i."collectionId" = ${query.collectionId}::uuid AND i."assetId" = a.id)`,
+    );
   }
   if (query.search) conditions.push(Prisma.sql`a."searchVector" @@ websearch_to_tsquery('english', ${query.search})`);
   if (range.from) conditions.push(Prisma.sql`a."createdAt" >= ${range.from}`);
   if (range.to) conditions.push(Prisma.sql`a."createdAt" < ${range.to}`);
-  if (query.cursor) conditions.push(afterCursor(query.sort, query.order, decodeAssetCursor(query.cursor, query.sort, query.order)));
+  if (query.cursor)
+    conditions.push(afterCursor(query.sort, query.order, decodeAssetCursor(query.cursor, query.sort, query.order)));
 
   const direction = Prisma.raw(query.order === 'asc' ? 'ASC' : 'DESC');
   return Prisma.sql`SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a

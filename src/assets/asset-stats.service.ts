@@ -27,9 +27,18 @@ function toAssetStatsResponse(rows: StatsRow[]): AssetStatsResponseDto {
   return {
     totalAssets: total?.count ?? 0,
     totalCost: total?.cost ?? 0,
-    usage: { views: total?.views ?? 0, downloads: total?.downloads ?? 0, shares: total?.shares ?? 0, uses: total?.uses ?? 0 },
+    usage: {
+      views: total?.views ?? 0,
+      downloads: total?.downloads ?? 0,
+      shares: total?.shares ?? 0,
+      uses: total?.uses ?? 0,
+    },
     byType: of('type').map(({ type, count, cost }) => ({ type: type as AssetType, count, cost })),
-    bySourceModule: of('sourceModule').map(({ sourceModule, count, cost }) => ({ sourceModule: sourceModule as string, count, cost })),
+    bySourceModule: of('sourceModule').map(({ sourceModule, count, cost }) => ({
+      sourceModule: sourceModule as string,
+      count,
+      cost,
+    })),
     costByProvider: of('provider').map(({ provider, count, cost }) => ({ provider, count, cost })),
     costByModel: of('model').map(({ provider, model, count, cost }) => ({ provider, model, count, cost })),
     costByDay: of('day').map(({ day, count, cost }) => ({ day: day as string, count, cost })),

@@ -1,9 +1,5 @@
 import { Body, Get, Header, HttpCode, Patch, Post, Delete, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../http/creative-controller.decorator';
@@ -11,7 +7,14 @@ import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';
 import { AssetFile, AssetsService } from './assets.service';
-import { AddTagsDto, DeletedResponseDto, FavoriteResponseDto, RecordUsageDto, SetFavoriteDto, UsageResponseDto } from './dto/asset-actions.dto';
+import {
+  AddTagsDto,
+  DeletedResponseDto,
+  FavoriteResponseDto,
+  RecordUsageDto,
+  SetFavoriteDto,
+  UsageResponseDto,
+} from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
 import { AssetResponseDto } from './dto/asset-response.dto';
 import { AssetStatsResponseDto } from './dto/asset-stats.dto';
@@ -56,11 +59,17 @@ export class AssetsController {
   }
 
   @Patch('asset/:id')
-  @ApiOperation({ summary: 'Edit title, description, category, tags, isPublic, isFavorite or metadata (other fields are a 400)' })
+  @ApiOperation({
+    summary: 'Edit title, description, category, tags, isPublic, isFavorite or metadata (other fields are a 400)',
+  })
   @ApiOkResponse({ type: AssetResponseDto })
   @ApiErrorResponse(404, NOT_FOUND)
   @ApiErrorResponse(403, FORBIDDEN)
-  update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateAssetDto): Promise<AssetResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: UpdateAssetDto,
+  ): Promise<AssetResponseDto> {
     return this.assets.updateAsset(user.id, id, body);
   }
 
@@ -79,9 +88,15 @@ export class AssetsController {
   @ApiOkResponse({ type: FavoriteResponseDto })
   @ApiErrorResponse(404, NOT_FOUND)
   @ApiErrorResponse(403, FORBIDDEN)
-  toggleFavorite(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: SetFavoriteDto): Promise<FavoriteResponseDto> {
+  toggleFavorite(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: SetFavoriteDto,
+  ): Promise<FavoriteResponseDto> {
     // { favorite: true|false } sets it; no body (or no favorite field) toggles.
-    return body.favorite === undefined ? this.assets.toggleFavorite(user.id, id) : this.assets.setFavorite(user.id, id, body.favorite);
+    return body.favorite === undefined
+      ? this.assets.toggleFavorite(user.id, id)
+      : this.assets.setFavorite(user.id, id, body.favorite);
   }
 
   @Post('asset/:id/tags')
@@ -99,8 +114,12 @@ export class AssetsController {
   @ApiOperation({ summary: 'Count a view, download, share or use (atomic) and set lastUsedAt' })
   @ApiOkResponse({ type: UsageResponseDto })
   @ApiErrorResponse(404, NOT_FOUND)
-  @ApiErrorResponse(403, '`use` of another user\'s public asset')
-  recordUsage(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: RecordUsageDto): Promise<UsageResponseDto> {
+  @ApiErrorResponse(403, "`use` of another user's public asset")
+  recordUsage(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: RecordUsageDto,
+  ): Promise<UsageResponseDto> {
     return this.assets.recordUsage(user.id, id, body.action);
   }
 

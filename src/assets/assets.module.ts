@@ -13,7 +13,14 @@ import { FileDeletionsService } from './file-deletions';
 @Module({
   imports: [PrismaModule, StorageModule],
   controllers: [AssetsController, CollectionsController],
-  providers: [AssetsRepository, CollectionsRepository, AssetsService, AssetStatsService, CollectionsService, FileDeletionsService],
+  providers: [
+    AssetsRepository,
+    CollectionsRepository,
+    AssetsService,
+    AssetStatsService,
+    CollectionsService,
+    FileDeletionsService,
+  ],
   exports: [AssetsService, AssetStatsService, CollectionsService, FileDeletionsService],
 })
 export class AssetsModule {}

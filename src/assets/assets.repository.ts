@@ -61,7 +61,12 @@ export class AssetsRepository {
   }
 
   async isVisible(userId: string, id: string, db: Db = this.prisma): Promise<boolean> {
-    return (await db.creativeAsset.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] }, select: { id: true } })) !== null;
+    return (
+      (await db.creativeAsset.findFirst({
+        where: { id, OR: [{ userId }, { isPublic: true }] },
+        select: { id: true },
+      })) !== null
+    );
   }
 
   /** Owner and visibility of those of `ids` the user may see. */
@@ -85,7 +90,10 @@ export class AssetsRepository {
     const { metadata, ...columns } = changes;
     return this.prisma.creativeAsset.update({
       where: { id, userId },
-      data: { ...columns, metadata: metadata === null ? Prisma.DbNull : (metadata as Prisma.InputJsonObject | undefined) },
+      data: {
+        ...columns,
+        metadata: metadata === null ? Prisma.DbNull : (metadata as Prisma.InputJsonObject | undefined),
+      },
     });
   }
 
@@ -97,7 +105,8 @@ export class AssetsRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.creativeAsset.deleteMany({ where: { id, userId } });
       if (count === 0) return false;
-      if (fileKeys.length > 0) await tx.pendingFileDeletion.createMany({ data: fileKeys.map((key) => ({ key })), skipDuplicates: true });
+      if (fileKeys.length > 0)
+        await tx.pendingFileDeletion.createMany({ data: fileKeys.map((key) => ({ key })), skipDuplicates: true });
       return true;
     });
   }
@@ -116,7 +125,10 @@ export class AssetsRepository {
    * Replaces the tags with `nextTags(locked row)` under a row lock, so concurrent merges cannot exceed the cap.
    * `nextTags` gets undefined for a missing row and may throw to refuse.
    */
-  updateTagsLocked(id: string, nextTags: (locked: Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'> | undefined) => string[]): Promise<CreativeAsset> {
+  updateTagsLocked(
+    id: string,
+    nextTags: (locked: Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'> | undefined) => string[],
+  ): Promise<CreativeAsset> {
     return this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<Pick<CreativeAsset, 'userId' | 'isPublic' | 'tags'>[]>`
         SELECT "userId", "isPublic", "tags" FROM "creative_assets" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -128,7 +140,12 @@ export class AssetsRepository {
    * Counts one use in a single UPDATE (atomic under any concurrency) and stamps lastUsedAt, leaving updatedAt
    * to edits. Matches the user's row, or a public one when `readersMayRecord`; undefined when none matched.
    */
-  async incrementUsage(userId: string, id: string, action: UsageAction, readersMayRecord: boolean): Promise<UsageCounts | undefined> {
+  async incrementUsage(
+    userId: string,
+    id: string,
+    action: UsageAction,
+    readersMayRecord: boolean,
+  ): Promise<UsageCounts | undefined> {
     const counter = USAGE_COUNTERS[action];
     const [row] = await this.prisma.$queryRaw<UsageCounts[]>`
       UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
@@ -139,7 +156,10 @@ export class AssetsRepository {
 
   /** Cost (USD) of the user's assets made outside generation jobs (text content, saveAsset) since `since`. */
   async costOutsideJobsSince(userId: string, since: Date): Promise<number> {
-    const { _sum } = await this.prisma.creativeAsset.aggregate({ _sum: { cost: true }, where: { userId, generationId: null, createdAt: { gte: since } } });
+    const { _sum } = await this.prisma.creativeAsset.aggregate({
+      _sum: { cost: true },
+      where: { userId, generationId: null, createdAt: { gte: since } },
+    });
     return Number(_sum.cost ?? 0);
   }
 
@@ -186,7 +206,11 @@ export class AssetsRepository {
 
   /** Recorded deletions (of the given keys, or all), least recently tried first. */
   findPendingDeletions(keys: string[] | undefined, limit: number): Promise<PendingFileDeletion[]> {
-    return this.prisma.pendingFileDeletion.findMany({ where: keys ? { key: { in: keys } } : undefined, orderBy: { updatedAt: 'asc' }, take: limit });
+    return this.prisma.pendingFileDeletion.findMany({
+      where: keys ? { key: { in: keys } } : undefined,
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
   }
 
   async clearPendingDeletion(id: string): Promise<void> {
@@ -194,6 +218,9 @@ export class AssetsRepository {
   }
 
   async countFailedRetry(id: string, error: string): Promise<void> {
-    await this.prisma.pendingFileDeletion.update({ where: { id }, data: { attempts: { increment: 1 }, lastError: error } });
+    await this.prisma.pendingFileDeletion.update({
+      where: { id },
+      data: { attempts: { increment: 1 }, lastError: error },
+    });
   }
 }

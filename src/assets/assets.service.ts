@@ -4,7 +4,13 @@ import { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { toPage } from '../common/pagination';
 import type { CreativeAsset, Prisma } from '../generated/prisma/client';
-import { imageExtension, makeThumbnail, readImageMetadata, THUMBNAIL_EXTENSION, THUMBNAIL_MIME_TYPE } from '../storage/image-processing';
+import {
+  imageExtension,
+  makeThumbnail,
+  readImageMetadata,
+  THUMBNAIL_EXTENSION,
+  THUMBNAIL_MIME_TYPE,
+} from '../storage/image-processing';
 import { assertStorageKey } from '../storage/storage-keys';
 import { StorageService } from '../storage/storage.service';
 import { AccessMode, assertAccess } from './access';
@@ -31,7 +37,10 @@ export interface PreparedAsset {
   readonly url: string;
   readonly thumbnailUrl: string | null;
   readonly fields: AssetFieldsFromInput &
-    Pick<Prisma.CreativeAssetUncheckedCreateInput, 'storageKey' | 'thumbnailKey' | 'width' | 'height' | 'format' | 'fileSize' | 'mimeType'>;
+    Pick<
+      Prisma.CreativeAssetUncheckedCreateInput,
+      'storageKey' | 'thumbnailKey' | 'width' | 'height' | 'format' | 'fileSize' | 'mimeType'
+    >;
   /** Files written for this asset; discardPreparedAsset deletes them when the insert does not happen. */
   readonly storedKeys: readonly string[];
 }
@@ -64,7 +73,11 @@ export class AssetsService {
    * With `options.tx` the row is inserted in the caller's transaction; if that transaction can still fail
    * after this returns, use prepareAssetFiles/createPreparedAsset/discardPreparedAsset instead.
    */
-  async saveAsset(userId: string, input: SaveAssetInput, options: { tx?: Prisma.TransactionClient } = {}): Promise<AssetResponseDto> {
+  async saveAsset(
+    userId: string,
+    input: SaveAssetInput,
+    options: { tx?: Prisma.TransactionClient } = {},
+  ): Promise<AssetResponseDto> {
     const prepared = await this.prepareAssetFiles(input);
     try {
       return await this.createPreparedAsset(userId, prepared, options.tx);
@@ -93,7 +106,10 @@ export class AssetsService {
       if (fields.type === 'image') {
         const image = await readImageMetadata(bytes);
         const thumbnail = await makeThumbnail(bytes);
-        const [storageKey, thumbnailKey] = await Promise.all([store(bytes, imageExtension(image.format)), store(thumbnail, THUMBNAIL_EXTENSION)]);
+        const [storageKey, thumbnailKey] = await Promise.all([
+          store(bytes, imageExtension(image.format)),
+          store(thumbnail, THUMBNAIL_EXTENSION),
+        ]);
         return {
           id,
           url: assetFileUrl(id),
@@ -103,7 +119,13 @@ export class AssetsService {
         };
       }
       const storageKey = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
-      return { id, url: assetFileUrl(id), thumbnailUrl: null, fields: { ...fields, storageKey, fileSize: bytes.length }, storedKeys };
+      return {
+        id,
+        url: assetFileUrl(id),
+        thumbnailUrl: null,
+        fields: { ...fields, storageKey, fileSize: bytes.length },
+        storedKeys,
+      };
     } catch (error) {
       await this.discardPreparedAsset({ storedKeys });
       throw error;
@@ -114,14 +136,23 @@ export class AssetsService {
    * Phase 2 of saveAsset: inserts the prepared row, in `tx` when given (so a caller can create assets and
    * complete its own work atomically). Inserting the same PreparedAsset twice fails with a conflict.
    */
-  async createPreparedAsset(userId: string, prepared: PreparedAsset, tx?: Prisma.TransactionClient): Promise<AssetResponseDto> {
+  async createPreparedAsset(
+    userId: string,
+    prepared: PreparedAsset,
+    tx?: Prisma.TransactionClient,
+  ): Promise<AssetResponseDto> {
     if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
       throw new ValidationError(`userId must be 1-${MAX_USER_ID_LENGTH} characters`);
     }
     const { generationId, parentAssetId } = prepared.fields;
-    if (generationId && !(await this.jobs.isJobOfUser(generationId, userId, tx))) throw new NotFoundError('Generation job', generationId);
-    if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx))) throw new NotFoundError('Asset', parentAssetId);
-    const row = await this.assets.insert({ ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl }, tx);
+    if (generationId && !(await this.jobs.isJobOfUser(generationId, userId, tx)))
+      throw new NotFoundError('Generation job', generationId);
+    if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx)))
+      throw new NotFoundError('Asset', parentAssetId);
+    const row = await this.assets.insert(
+      { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
+      tx,
+    );
     return toAssetResponse(row);
   }
 
@@ -199,7 +230,9 @@ export class AssetsService {
   /** Adds tags under the tag rule; the row is locked so concurrent additions cannot exceed the cap. */
   async addTags(userId: string, id: string, tags: string[]): Promise<AssetResponseDto> {
     const added = normalizeTags(tags);
-    const row = await this.assets.updateTagsLocked(id, (locked) => mergeTags(assertAccess(locked, userId, 'change', 'Asset', id).tags, added));
+    const row = await this.assets.updateTagsLocked(id, (locked) =>
+      mergeTags(assertAccess(locked, userId, 'change', 'Asset', id).tags, added),
+    );
     return toAssetResponse(row);
   }
 
@@ -217,7 +250,11 @@ export class AssetsService {
   async getAssetFile(userId: string, id: string): Promise<AssetFile> {
     const asset = await this.findAsset(userId, id, 'read');
     if (asset.type === 'text') {
-      return { body: Readable.from([Buffer.from(asset.content ?? '', 'utf8')]), contentType: 'text/plain; charset=utf-8', fileName: `${id}.txt` };
+      return {
+        body: Readable.from([Buffer.from(asset.content ?? '', 'utf8')]),
+        contentType: 'text/plain; charset=utf-8',
+        fileName: `${id}.txt`,
+      };
     }
     if (!asset.storageKey) throw new NotFoundError('File of asset', id);
     return {
@@ -231,7 +268,11 @@ export class AssetsService {
   async getAssetThumbnail(userId: string, id: string): Promise<AssetFile> {
     const asset = await this.findAsset(userId, id, 'read');
     if (!asset.thumbnailKey) throw new NotFoundError('Thumbnail of asset', id);
-    return { body: await this.storage.createReadStream(asset.thumbnailKey), contentType: THUMBNAIL_MIME_TYPE, fileName: `${id}.thumbnail.${THUMBNAIL_EXTENSION}` };
+    return {
+      body: await this.storage.createReadStream(asset.thumbnailKey),
+      contentType: THUMBNAIL_MIME_TYPE,
+      fileName: `${id}.thumbnail.${THUMBNAIL_EXTENSION}`,
+    };
   }
 
   /** The asset with its storage keys, if the caller may see it (and change it, for 'change'). */

@@ -51,7 +51,11 @@ export class CollectionsController {
   @ApiOkResponse({ type: CollectionResponseDto })
   @ApiErrorResponse(404, NOT_FOUND)
   @ApiErrorResponse(403, FORBIDDEN)
-  update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateCollectionDto): Promise<CollectionResponseDto> {
+  update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: UpdateCollectionDto,
+  ): Promise<CollectionResponseDto> {
     return this.collections.updateCollection(user.id, id, body);
   }
 
@@ -69,8 +73,12 @@ export class CollectionsController {
   @ApiOperation({ summary: 'Add your own assets to the collection (already present ones are skipped)' })
   @ApiOkResponse({ type: CollectionMembershipResponseDto })
   @ApiErrorResponse(404, 'The collection or an asset is not visible to you')
-  @ApiErrorResponse(403, 'Not your collection, or an asset is someone else\'s public asset')
-  addAssets(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: CollectionAssetsDto): Promise<CollectionMembershipResponseDto> {
+  @ApiErrorResponse(403, "Not your collection, or an asset is someone else's public asset")
+  addAssets(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: CollectionAssetsDto,
+  ): Promise<CollectionMembershipResponseDto> {
     return this.collections.addAssets(user.id, id, body.assetIds);
   }
 
@@ -79,7 +87,11 @@ export class CollectionsController {
   @ApiOkResponse({ type: CollectionMembershipResponseDto })
   @ApiErrorResponse(404, NOT_FOUND)
   @ApiErrorResponse(403, FORBIDDEN)
-  removeAssets(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: CollectionAssetsDto): Promise<CollectionMembershipResponseDto> {
+  removeAssets(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: CollectionAssetsDto,
+  ): Promise<CollectionMembershipResponseDto> {
     return this.collections.removeAssets(user.id, id, body.assetIds);
   }
 }

@@ -24,20 +24,32 @@ export interface CollectionPosition {
 export class CollectionsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(userId: string, columns: { name: string; description: string | null; isPublic: boolean }): Promise<CollectionRow> {
+  create(
+    userId: string,
+    columns: { name: string; description: string | null; isPublic: boolean },
+  ): Promise<CollectionRow> {
     return this.prisma.assetCollection.create({ data: { userId, ...columns }, include: WITH_ASSET_COUNT });
   }
 
   /** The user's collections newest first (createdAt, then id), after `after` when given. */
   findPageOfUser(userId: string, after: CollectionPosition | undefined, take: number): Promise<CollectionRow[]> {
     const where: Prisma.AssetCollectionWhereInput = { userId };
-    if (after) where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
-    return this.prisma.assetCollection.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take, include: WITH_ASSET_COUNT });
+    if (after)
+      where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
+    return this.prisma.assetCollection.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      include: WITH_ASSET_COUNT,
+    });
   }
 
   /** The collection if it is the user's own or public. */
   findVisible(userId: string, id: string): Promise<CollectionRow | null> {
-    return this.prisma.assetCollection.findFirst({ where: { id, OR: [{ userId }, { isPublic: true }] }, include: WITH_ASSET_COUNT });
+    return this.prisma.assetCollection.findFirst({
+      where: { id, OR: [{ userId }, { isPublic: true }] },
+      include: WITH_ASSET_COUNT,
+    });
   }
 
   async isOwnedBy(userId: string, id: string): Promise<boolean> {
@@ -45,7 +57,11 @@ export class CollectionsRepository {
   }
 
   async contains(collectionId: string, assetId: string): Promise<boolean> {
-    return (await this.prisma.assetCollectionItem.findUnique({ where: { collectionId_assetId: { collectionId, assetId } } })) !== null;
+    return (
+      (await this.prisma.assetCollectionItem.findUnique({
+        where: { collectionId_assetId: { collectionId, assetId } },
+      })) !== null
+    );
   }
 
   updateOwned(userId: string, id: string, changes: CollectionChanges): Promise<CollectionRow> {
@@ -59,7 +75,10 @@ export class CollectionsRepository {
 
   /** Links the assets (existing links are kept); the number of new links. */
   async addItems(collectionId: string, assetIds: string[]): Promise<number> {
-    const { count } = await this.prisma.assetCollectionItem.createMany({ data: assetIds.map((assetId) => ({ collectionId, assetId })), skipDuplicates: true });
+    const { count } = await this.prisma.assetCollectionItem.createMany({
+      data: assetIds.map((assetId) => ({ collectionId, assetId })),
+      skipDuplicates: true,
+    });
     return count;
   }
 
@@ -67,7 +86,10 @@ export class CollectionsRepository {
   removeItems(collectionId: string, assetIds: string[]): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const removed = await tx.assetCollectionItem.deleteMany({ where: { collectionId, assetId: { in: assetIds } } });
-      await tx.assetCollection.updateMany({ where: { id: collectionId, coverAssetId: { in: assetIds } }, data: { coverAssetId: null } });
+      await tx.assetCollection.updateMany({
+        where: { id: collectionId, coverAssetId: { in: assetIds } },
+        data: { coverAssetId: null },
+      });
       return removed.count;
     });
   }

@@ -33,7 +33,11 @@ export class CollectionsService {
   ) {}
 
   async createCollection(userId: string, input: CreateCollectionDto): Promise<CollectionResponseDto> {
-    const row = await this.collections.create(userId, { name: input.name, description: input.description || null, isPublic: input.isPublic ?? false });
+    const row = await this.collections.create(userId, {
+      name: input.name,
+      description: input.description || null,
+      isPublic: input.isPublic ?? false,
+    });
     return toCollectionResponse(row, null);
   }
 
@@ -42,7 +46,12 @@ export class CollectionsService {
     const after = page.cursor ? decodeCollectionCursor(page.cursor) : undefined;
     const rows = await this.collections.findPageOfUser(userId, after, page.limit + 1);
     const covers = await this.defaultCovers(rows);
-    return toPage(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => toCollectionResponse(row, covers.get(row.id) ?? null));
+    return toPage(
+      rows,
+      page.limit,
+      (row) => [row.createdAt.toISOString(), row.id],
+      (row) => toCollectionResponse(row, covers.get(row.id) ?? null),
+    );
   }
 
   async getCollection(userId: string, id: string): Promise<CollectionResponseDto> {
@@ -52,7 +61,9 @@ export class CollectionsService {
   async updateCollection(userId: string, id: string, changes: UpdateCollectionDto): Promise<CollectionResponseDto> {
     await this.findCollection(userId, id, 'change');
     if (changes.coverAssetId && !(await this.collections.contains(id, changes.coverAssetId))) {
-      throw new ValidationError('coverAssetId must be an asset in the collection', [{ field: 'coverAssetId', problems: ['not in this collection'] }]);
+      throw new ValidationError('coverAssetId must be an asset in the collection', [
+        { field: 'coverAssetId', problems: ['not in this collection'] },
+      ]);
     }
     const row = await this.collections.updateOwned(userId, id, {
       name: changes.name,
@@ -99,7 +110,9 @@ export class CollectionsService {
    * asset (its link goes by cascade, a chosen cover by ON DELETE SET NULL) falls back to the next one.
    */
   private defaultCovers(rows: CollectionRow[]): Promise<Map<string, string>> {
-    return this.collections.newestMembers(rows.filter((row) => row.coverAssetId === null && row._count.items > 0).map((row) => row.id));
+    return this.collections.newestMembers(
+      rows.filter((row) => row.coverAssetId === null && row._count.items > 0).map((row) => row.id),
+    );
   }
 
   private async findCollection(userId: string, id: string, access: AccessMode): Promise<CollectionRow> {

@@ -19,16 +19,22 @@ function setup(failing: Set<string>) {
       const row = pending.get(key) ?? { id: `id-${key}`, key, attempts: 0, lastError: null };
       pending.set(key, { ...row, attempts: row.attempts + 1, lastError: error });
     },
-    findPendingDeletions: async (keys: string[] | undefined) => [...pending.values()].filter((row) => !keys || keys.includes(row.key)),
+    findPendingDeletions: async (keys: string[] | undefined) =>
+      [...pending.values()].filter((row) => !keys || keys.includes(row.key)),
     clearPendingDeletion: async (id: string) => {
       for (const [key, row] of pending) if (row.id === id) pending.delete(key);
     },
     countFailedRetry: async (id: string, error: string) => {
-      for (const [key, row] of pending) if (row.id === id) pending.set(key, { ...row, attempts: row.attempts + 1, lastError: error });
+      for (const [key, row] of pending)
+        if (row.id === id) pending.set(key, { ...row, attempts: row.attempts + 1, lastError: error });
     },
   };
   const config = { storage: { deletionRetryIntervalMs: 0 } } as EngineConfig;
-  const deletions = new FileDeletionsService(storage as unknown as StorageService, repository as unknown as AssetsRepository, config);
+  const deletions = new FileDeletionsService(
+    storage as unknown as StorageService,
+    repository as unknown as AssetsRepository,
+    config,
+  );
   return { deletions, pending, storage };
 }
 

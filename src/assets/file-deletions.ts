@@ -31,7 +31,9 @@ export class FileDeletionsService implements OnApplicationBootstrap, OnModuleDes
     const interval = this.config.storage.deletionRetryIntervalMs;
     if (interval <= 0) return;
     this.sweepTimer = setInterval(() => {
-      this.retryPendingDeletions().catch((error) => this.logger.error(`Deletion sweep failed: ${describeError(error)}`));
+      this.retryPendingDeletions().catch((error) =>
+        this.logger.error(`Deletion sweep failed: ${describeError(error)}`),
+      );
     }, interval);
     this.sweepTimer.unref();
   }

@@ -19,28 +19,52 @@ const problemsOf = (input: SaveAssetInput): string[] => {
 describe('normalizeSaveAssetInput', () => {
   it('maps a valid input to row columns: trimmed text, normalized tags, bigint seed', () => {
     const fields = normalizeSaveAssetInput(
-      image({ title: '  A cat ', tags: ['Cat', 'cat '], seed: '9007199254740993', cost: 0.04, description: '   ', isPublic: true }),
+      image({
+        title: '  A cat ',
+        tags: ['Cat', 'cat '],
+        seed: '9007199254740993',
+        cost: 0.04,
+        description: '   ',
+        isPublic: true,
+      }),
     );
-    expect(fields).toMatchObject({ title: 'A cat', tags: ['cat'], seed: 9007199254740993n, cost: 0.04, description: undefined, isPublic: true });
+    expect(fields).toMatchObject({
+      title: 'A cat',
+      tags: ['cat'],
+      seed: 9007199254740993n,
+      cost: 0.04,
+      description: undefined,
+      isPublic: true,
+    });
   });
 
   it('reports every problem at once', () => {
-    expect(problemsOf(image({ title: '', sourceModule: 'has spaces', cost: -0.01, steps: 1.5, seed: 'abc', generationId: 'x' })).sort()).toEqual(
-      ['cost', 'generationId', 'seed', 'sourceModule', 'steps', 'title'].sort(),
-    );
+    expect(
+      problemsOf(
+        image({ title: '', sourceModule: 'has spaces', cost: -0.01, steps: 1.5, seed: 'abc', generationId: 'x' }),
+      ).sort(),
+    ).toEqual(['cost', 'generationId', 'seed', 'sourceModule', 'steps', 'title'].sort());
   });
 
   it('needs bytes for files and content for text, never both kinds', () => {
     expect(problemsOf(image({ bytes: undefined }))).toEqual(['bytes']);
     expect(problemsOf(image({ content: 'text' }))).toEqual(['content']);
     expect(problemsOf({ type: 'text', sourceModule: 'm', title: 't' })).toEqual(['content']);
-    expect(problemsOf({ type: 'text', sourceModule: 'm', title: 't', content: 'x', bytes: Buffer.from('x') })).toEqual(['bytes']);
-    expect(problemsOf({ type: 'text', sourceModule: 'm', title: 't', content: 'x'.repeat(200_001) })).toEqual(['content']);
+    expect(problemsOf({ type: 'text', sourceModule: 'm', title: 't', content: 'x', bytes: Buffer.from('x') })).toEqual([
+      'bytes',
+    ]);
+    expect(problemsOf({ type: 'text', sourceModule: 'm', title: 't', content: 'x'.repeat(200_001) })).toEqual([
+      'content',
+    ]);
   });
 
   it('needs a known MIME type of the right kind for video and audio', () => {
-    expect(problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'video/mp4' })).toEqual([]);
-    expect(problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'audio/mpeg' })).toEqual(['mimeType']);
+    expect(
+      problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'video/mp4' }),
+    ).toEqual([]);
+    expect(
+      problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'audio/mpeg' }),
+    ).toEqual(['mimeType']);
     expect(problemsOf({ type: 'audio', sourceModule: 'm', title: 't', bytes: Buffer.from('x') })).toEqual(['mimeType']);
   });
 

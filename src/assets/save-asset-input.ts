@@ -7,7 +7,7 @@ import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 
 /** What a module of the engine or of a host app hands to AssetsService.saveAsset (docs/ARCHITECTURE.md §6). */
 export interface SaveAssetInput {
-  type: AssetType  ;
+  type: AssetType;
   /** Which module produced it: image_generation, content_creation or a host module's name. */
   sourceModule: string;
   title: string;
@@ -104,7 +104,13 @@ class Problems {
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
 /** Trimmed text of at most `max` characters; empty after trimming counts as absent (or as a problem when required). */
-function readText(input: SaveAssetInput, field: TextField, max: number, problems: Problems, required = false): string | undefined {
+function readText(
+  input: SaveAssetInput,
+  field: TextField,
+  max: number,
+  problems: Problems,
+  required = false,
+): string | undefined {
   const value = input[field];
   if (isAbsent(value)) return required ? problems.add(field, `${field} is required`) : undefined;
   if (typeof value !== 'string') return problems.add(field, `${field} must be a string`);
@@ -118,20 +124,34 @@ function readNumber(input: SaveAssetInput, field: NumberField, problems: Problem
   const value = input[field];
   if (isAbsent(value)) return undefined;
   const { min, max, integer } = NUMBER_RULES[field];
-  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < min ||
+    value > max
+  ) {
     return problems.add(field, `${field} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
   }
   return value;
 }
 
-function readUuid(input: SaveAssetInput, field: 'generationId' | 'parentAssetId', problems: Problems): string | undefined {
+function readUuid(
+  input: SaveAssetInput,
+  field: 'generationId' | 'parentAssetId',
+  problems: Problems,
+): string | undefined {
   const value = input[field];
   if (isAbsent(value)) return undefined;
   if (typeof value !== 'string' || !UUID_PATTERN.test(value)) return problems.add(field, `${field} must be a UUID`);
   return value.toLowerCase();
 }
 
-function readJsonObject(input: SaveAssetInput, field: 'metadata' | 'parameters', problems: Problems): Prisma.InputJsonObject | undefined {
+function readJsonObject(
+  input: SaveAssetInput,
+  field: 'metadata' | 'parameters',
+  problems: Problems,
+): Prisma.InputJsonObject | undefined {
   const value = input[field];
   if (isAbsent(value)) return undefined;
   return problems.collect(() => {
@@ -144,10 +164,16 @@ function readJsonObject(input: SaveAssetInput, field: 'metadata' | 'parameters',
 function readSeed(input: SaveAssetInput, problems: Problems): bigint | undefined {
   const raw = input.seed;
   if (isAbsent(raw)) return undefined;
-  const valid = typeof raw === 'bigint' || (typeof raw === 'number' && Number.isSafeInteger(raw)) || (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw));
+  const valid =
+    typeof raw === 'bigint' ||
+    (typeof raw === 'number' && Number.isSafeInteger(raw)) ||
+    (typeof raw === 'string' && /^-?\d{1,20}$/.test(raw));
   const seed = valid ? BigInt(raw) : undefined;
   if (seed === undefined || seed < INT64_MIN || seed > INT64_MAX) {
-    return problems.add('seed', 'seed must be an integer within the signed 64-bit range (pass a bigint or a string beyond 2^53)');
+    return problems.add(
+      'seed',
+      'seed must be an integer within the signed 64-bit range (pass a bigint or a string beyond 2^53)',
+    );
   }
   return seed;
 }
@@ -165,16 +191,20 @@ function readTags(input: SaveAssetInput, problems: Problems): string[] {
 /** The type and source, and the payload the type calls for: content for text, bytes (and a MIME type for video/audio) otherwise. */
 function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
   const type = input.type;
-  if (!Object.values(AssetType).includes(type)) problems.add('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
+  if (!Object.values(AssetType).includes(type))
+    problems.add('type', `type must be one of ${Object.values(AssetType).join(', ')}`);
   if (typeof input.sourceModule !== 'string' || !SOURCE_MODULE_PATTERN.test(input.sourceModule)) {
     problems.add('sourceModule', 'sourceModule must be 1-64 letters, digits, "_", ".", ":" or "-"');
   }
   if (type === 'text') {
-    if (typeof input.content !== 'string' || input.content.length === 0) problems.add('content', 'a text asset needs content');
-    else if (input.content.length > ASSET_LIMITS.contentLength) problems.add('content', `content must be at most ${ASSET_LIMITS.contentLength} characters`);
+    if (typeof input.content !== 'string' || input.content.length === 0)
+      problems.add('content', 'a text asset needs content');
+    else if (input.content.length > ASSET_LIMITS.contentLength)
+      problems.add('content', `content must be at most ${ASSET_LIMITS.contentLength} characters`);
     if (input.bytes !== undefined) problems.add('bytes', 'a text asset carries content, not bytes');
   } else {
-    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0) problems.add('bytes', `a ${String(type)} asset needs its file as bytes`);
+    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0)
+      problems.add('bytes', `a ${String(type)} asset needs its file as bytes`);
     if (input.content !== undefined) problems.add('content', 'only text assets carry content');
   }
   if (type === 'video' || type === 'audio') checkMediaMimeType(type, input.mimeType, problems);
@@ -183,7 +213,9 @@ function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
 function checkMediaMimeType(type: 'video' | 'audio', mimeType: string | undefined, problems: Problems): void {
   const media = mimeType === undefined ? undefined : MEDIA_MIME_TYPES[mimeType];
   if (media?.type === type) return;
-  const allowed = Object.entries(MEDIA_MIME_TYPES).filter(([, entry]) => entry.type === type).map(([mime]) => mime);
+  const allowed = Object.entries(MEDIA_MIME_TYPES)
+    .filter(([, entry]) => entry.type === type)
+    .map(([mime]) => mime);
   problems.add('mimeType', `a ${type} asset needs mimeType, one of ${allowed.join(', ')}`);
 }
 
@@ -219,8 +251,10 @@ export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromI
   checkKindAndPayload(input, problems);
   const seed = readSeed(input, problems);
   const tags = readTags(input, problems);
-  if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean') problems.add('isPublic', 'isPublic must be a boolean');
-  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined })) problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
+  if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean')
+    problems.add('isPublic', 'isPublic must be a boolean');
+  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined }))
+    problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
   const type = input.type;
   const fields: AssetFieldsFromInput = {
     type,

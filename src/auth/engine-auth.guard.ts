@@ -24,7 +24,9 @@ export class EngineAuthGuard implements CanActivate, OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.options.resolveUser && this.config.auth.mode === 'header') {
-      this.logger.warn('AUTH_MODE=header: X-User-Id is trusted as the caller. Run this only behind a gateway that authenticates users and sets the header.');
+      this.logger.warn(
+        'AUTH_MODE=header: X-User-Id is trusted as the caller. Run this only behind a gateway that authenticates users and sets the header.',
+      );
     }
   }
 

@@ -24,7 +24,10 @@ export class ErrorResponseDto {
   @ApiProperty({ description: 'A sentence for humans' })
   message: string;
 
-  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'Validation errors: every problem of the request, per field' })
+  @ApiPropertyOptional({
+    type: [FieldProblemDto],
+    description: 'Validation errors: every problem of the request, per field',
+  })
   details?: FieldProblemDto[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Present on 500s: quote it when reporting the problem' })
@@ -32,7 +35,18 @@ export class ErrorResponseDto {
 }
 
 /** A documented error answer whose example is an answer of that very status. */
-export function ApiErrorResponse(status: number, description: string, code?: ErrorCode, message = description): MethodDecorator & ClassDecorator {
-  const error = code ?? (Object.keys(ERROR_STATUS) as ErrorCode[]).find((candidate) => ERROR_STATUS[candidate] === status);
-  return ApiResponse({ status, description, type: ErrorResponseDto, example: { success: false, statusCode: status, error, message } });
+export function ApiErrorResponse(
+  status: number,
+  description: string,
+  code?: ErrorCode,
+  message = description,
+): MethodDecorator & ClassDecorator {
+  const error =
+    code ?? (Object.keys(ERROR_STATUS) as ErrorCode[]).find((candidate) => ERROR_STATUS[candidate] === status);
+  return ApiResponse({
+    status,
+    description,
+    type: ErrorResponseDto,
+    example: { success: false, statusCode: status, error, message },
+  });
 }

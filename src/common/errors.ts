@@ -91,7 +91,9 @@ export class ConflictError extends DomainError {
 
 /** An Idempotency-Key the user already sent with a different request: answering with that job would be wrong. */
 export class IdempotencyKeyReusedError extends DomainError {
-  constructor(message = 'This Idempotency-Key was already used with a different request: use a new key for a new request') {
+  constructor(
+    message = 'This Idempotency-Key was already used with a different request: use a new key for a new request',
+  ) {
     super('IDEMPOTENCY_KEY_REUSED', message);
   }
 }

@@ -18,7 +18,8 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
 /** A failure of the database itself (restart, killed connection, too many clients), not of the request: retryable, so 503. */
 function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boolean {
   if (UNREACHABLE_DATABASE_CODES.has(error.code)) return true;
-  const sqlState = (error.meta as { driverAdapterError?: { cause?: { code?: unknown } } } | undefined)?.driverAdapterError?.cause?.code;
+  const sqlState = (error.meta as { driverAdapterError?: { cause?: { code?: unknown } } } | undefined)
+    ?.driverAdapterError?.cause?.code;
   return typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState);
 }
 
@@ -80,15 +81,28 @@ export class EngineExceptionFilter implements ExceptionFilter {
       case 'P2002':
         return this.shape(409, 'CONFLICT', 'A record with the same unique values already exists');
       case 'P2003':
-        return this.shape(409, 'CONFLICT', 'The operation refers to a record that does not exist or is still referenced');
+        return this.shape(
+          409,
+          'CONFLICT',
+          'The operation refers to a record that does not exist or is still referenced',
+        );
       default:
         return isDatabaseUnavailable(error)
-          ? this.shape(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable or dropped the connection; try again shortly')
+          ? this.shape(
+              503,
+              'SERVICE_UNAVAILABLE',
+              'The database is unavailable or dropped the connection; try again shortly',
+            )
           : undefined;
     }
   }
 
-  private shape(statusCode: number, error: string, message: string, details?: readonly FieldProblem[]): ErrorResponseDto {
+  private shape(
+    statusCode: number,
+    error: string,
+    message: string,
+    details?: readonly FieldProblem[],
+  ): ErrorResponseDto {
     return details === undefined
       ? { success: false, statusCode, error, message }
       : { success: false, statusCode, error, message, details: [...details] };

@@ -30,7 +30,9 @@ export function engineRouteTable(app: ExpressLike): RouteMethods[] {
     .filter((layer) => layer.route && typeof layer.route.path === 'string' && ENGINE_PATH.test(layer.route.path))
     .map((layer) => {
       // `_all` marks app.all() layers (Nest mounts some middleware so): they answer no method of their own.
-      const methods = Object.keys(layer.route!.methods).filter((method) => method !== '_all').map((method) => method.toUpperCase());
+      const methods = Object.keys(layer.route!.methods)
+        .filter((method) => method !== '_all')
+        .map((method) => method.toUpperCase());
       if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
       return { matches: (path: string) => Boolean(layer.match(path)), methods };
     })

@@ -73,8 +73,12 @@ export function ApiSchemaRule(rule: SchemaFacts): ClassDecorator {
 
 /** The @Body() and @Query() DTO classes of one route handler. */
 function dtoParameters(controller: Type, method: string): [Type, Location][] {
-  const parameterTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as Type[];
-  const routeArguments = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number }>;
+  const parameterTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ??
+    []) as Type[];
+  const routeArguments = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    { index: number }
+  >;
   return Object.entries(routeArguments).flatMap(([key, { index }]): [Type, Location][] => {
     const kind = Number(key.split(':')[0]);
     const location = kind === RouteParamtypes.BODY ? 'body' : kind === RouteParamtypes.QUERY ? 'query' : undefined;
@@ -91,9 +95,18 @@ function describeClass(target: Type, location: Location, seen: Set<Type>): void 
   for (const [property, propertyRules] of byProperty) {
     const existing = Reflect.getMetadata(MODEL_PROPERTIES, target.prototype, property) as SchemaFacts | undefined;
     if (!existing) continue;
-    const isList = Reflect.getMetadata('design:type', target.prototype, property) === Array || existing.isArray === true;
-    Reflect.defineMetadata(MODEL_PROPERTIES, mergeFacts(existing, propertyRules, isList && location === 'query'), target.prototype, property);
-    if (propertyRules.some((rule) => rule.type === ValidationTypes.NESTED_VALIDATION) && typeof existing.type === 'function') {
+    const isList =
+      Reflect.getMetadata('design:type', target.prototype, property) === Array || existing.isArray === true;
+    Reflect.defineMetadata(
+      MODEL_PROPERTIES,
+      mergeFacts(existing, propertyRules, isList && location === 'query'),
+      target.prototype,
+      property,
+    );
+    if (
+      propertyRules.some((rule) => rule.type === ValidationTypes.NESTED_VALIDATION) &&
+      typeof existing.type === 'function'
+    ) {
       describeClass(existing.type as unknown as Type, location, seen);
     }
   }
@@ -113,7 +126,12 @@ function mergeFacts(existing: SchemaFacts, rules: ValidationMetadata[], isQueryL
   if (own.type === 'string' && existing.type === Object) merged.type = 'string';
   if (Object.keys(items).length > 0 || isQueryList) {
     const itemSchema = { type: 'string', ...items, ...(existing.items as SchemaFacts | undefined) };
-    Object.assign(merged, isQueryList ? { type: 'array', isArray: undefined, items: itemSchema, style: 'form', explode: false } : { items: itemSchema });
+    Object.assign(
+      merged,
+      isQueryList
+        ? { type: 'array', isArray: undefined, items: itemSchema, style: 'form', explode: false }
+        : { items: itemSchema },
+    );
   }
   return merged;
 }
@@ -126,7 +144,12 @@ function withoutUndefined(facts: SchemaFacts): SchemaFacts {
   return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
 }
 
-type SchemaNode = { $ref?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; additionalProperties?: unknown };
+type SchemaNode = {
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: unknown;
+};
 type RequestOperation = { requestBody?: { content?: Record<string, { schema?: SchemaNode }> } };
 
 /**

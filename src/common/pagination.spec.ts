@@ -27,23 +27,38 @@ describe('keyset cursor codec', () => {
     ]);
     expect(date).toEqual(createdAt);
     expect([id, count, title, cost, amount]).toEqual([ID, 42, 'Title, with "quotes"', null, '0.040000']);
-    expect(decodeCursor(encodeCursor(['asc', 1.5]), [cursorField.oneOf('asc', 'desc'), cursorField.number])).toEqual(['asc', 1.5]);
+    expect(decodeCursor(encodeCursor(['asc', 1.5]), [cursorField.oneOf('asc', 'desc'), cursorField.number])).toEqual([
+      'asc',
+      1.5,
+    ]);
   });
 
   it.each([
     ['not base64url', '***', [cursorField.date, cursorField.uuid]],
     ['base64url of something that is not JSON', 'garbage', [cursorField.date, cursorField.uuid]],
-    ['padding and other base64 characters', `${encodeCursor(['2026-01-01T00:00:00.000Z', ID])}==`, [cursorField.date, cursorField.uuid]],
+    [
+      'padding and other base64 characters',
+      `${encodeCursor(['2026-01-01T00:00:00.000Z', ID])}==`,
+      [cursorField.date, cursorField.uuid],
+    ],
     ['empty', '', [cursorField.date, cursorField.uuid]],
     ['JSON that is not an array', raw('{"a":1}'), [cursorField.date, cursorField.uuid]],
     ['too short', encodeCursor(['2026-01-01T00:00:00.000Z']), [cursorField.date, cursorField.uuid]],
     ['too long', encodeCursor(['2026-01-01T00:00:00.000Z', ID, 1]), [cursorField.date, cursorField.uuid]],
     ['not a date', encodeCursor(['not a date', ID]), [cursorField.date, cursorField.uuid]],
-    ['a date Date#toISOString never wrote', encodeCursor(['2026-02-30T00:00:00.000Z', ID]), [cursorField.date, cursorField.uuid]],
+    [
+      'a date Date#toISOString never wrote',
+      encodeCursor(['2026-02-30T00:00:00.000Z', ID]),
+      [cursorField.date, cursorField.uuid],
+    ],
     ['a date without time', encodeCursor(['2026-01-01', ID]), [cursorField.date, cursorField.uuid]],
     ['a number for a date', encodeCursor([1767225600000, ID]), [cursorField.date, cursorField.uuid]],
     ['not a uuid', encodeCursor(['2026-01-01T00:00:00.000Z', 'nope']), [cursorField.date, cursorField.uuid]],
-    ['null where null is not allowed', encodeCursor(['2026-01-01T00:00:00.000Z', null]), [cursorField.date, cursorField.uuid]],
+    [
+      'null where null is not allowed',
+      encodeCursor(['2026-01-01T00:00:00.000Z', null]),
+      [cursorField.date, cursorField.uuid],
+    ],
     ['an object inside', raw(JSON.stringify([{}, ID])), [cursorField.scalar, cursorField.uuid]],
     ['a fraction for an integer', encodeCursor([1.5, ID]), [cursorField.integer, cursorField.uuid]],
     ['an integer beyond 32 bits', encodeCursor([2 ** 31, ID]), [cursorField.integer, cursorField.uuid]],

@@ -44,7 +44,9 @@ export function encodeCursor(values: readonly CursorValue[]): string {
 
 /** Checks one decoded value: returns it typed, or `undefined` when it is not of this kind. */
 export type CursorField<T> = (raw: unknown) => T | undefined;
-type FieldValues<Fields extends readonly CursorField<unknown>[]> = { -readonly [K in keyof Fields]: Fields[K] extends CursorField<infer T> ? T : never };
+type FieldValues<Fields extends readonly CursorField<unknown>[]> = {
+  -readonly [K in keyof Fields]: Fields[K] extends CursorField<infer T> ? T : never;
+};
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Exactly what Date#toISOString writes for years 0000-9999 (what every list puts in its cursors). */
@@ -62,28 +64,43 @@ export const cursorField = {
   }) as CursorField<Date>,
   uuid: ((raw) => (typeof raw === 'string' && UUID_PATTERN.test(raw) ? raw : undefined)) as CursorField<string>,
   /** A 32-bit integer (a Prisma `Int` column). */
-  integer: ((raw) => (typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) <= INT32_MAX ? raw : undefined)) as CursorField<number>,
+  integer: ((raw) =>
+    typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) <= INT32_MAX
+      ? raw
+      : undefined) as CursorField<number>,
   number: ((raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined)) as CursorField<number>,
   /** A plain decimal number as a string (a Decimal column), kept as text so no precision is lost. */
   decimal: ((raw) => (typeof raw === 'string' && DECIMAL.test(raw) ? raw : undefined)) as CursorField<string>,
   string: ((raw) => (typeof raw === 'string' ? raw : undefined)) as CursorField<string>,
   /** Any scalar, unchecked: only for a first look at a value whose kind depends on another. */
-  scalar: ((raw) => (raw === null || typeof raw === 'string' || typeof raw === 'number' ? raw : undefined)) as CursorField<CursorValue>,
+  scalar: ((raw) =>
+    raw === null || typeof raw === 'string' || typeof raw === 'number' ? raw : undefined) as CursorField<CursorValue>,
   /** One of the given strings. */
-  oneOf: <const T extends string>(...values: readonly T[]): CursorField<T> => (raw) => (values.includes(raw as T) ? (raw as T) : undefined),
+  oneOf:
+    <const T extends string>(...values: readonly T[]): CursorField<T> =>
+    (raw) =>
+      values.includes(raw as T) ? (raw as T) : undefined,
   /** `null` or a value of `field`. */
-  nullable: <T>(field: CursorField<T>): CursorField<T | null> => (raw) => (raw === null ? null : field(raw)),
+  nullable:
+    <T>(field: CursorField<T>): CursorField<T | null> =>
+    (raw) =>
+      raw === null ? null : field(raw),
 };
 
 export function invalidCursorError(): ValidationError {
-  return new ValidationError('cursor is not a cursor this list returned', [{ field: 'cursor', problems: ['invalid cursor'] }]);
+  return new ValidationError('cursor is not a cursor this list returned', [
+    { field: 'cursor', problems: ['invalid cursor'] },
+  ]);
 }
 
 /**
  * The values of a cursor, one per field and each of its field's kind; anything else (not base64url, not
  * JSON, not an array of that length, a value of the wrong kind) is a ValidationError (400).
  */
-export function decodeCursor<const Fields extends readonly CursorField<unknown>[]>(cursor: string, fields: Fields): FieldValues<Fields> {
+export function decodeCursor<const Fields extends readonly CursorField<unknown>[]>(
+  cursor: string,
+  fields: Fields,
+): FieldValues<Fields> {
   let values: unknown;
   try {
     values = BASE64URL.test(cursor) ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;

@@ -25,7 +25,6 @@ export function fieldsWithNulCharacter(value: unknown, path = '', depth = 0): st
   });
 }
 
-
 /**
  * Fields holding null where the DTO does not declare them `nullable`. class-validator's @IsOptional lets null
  * through like undefined; the document promises null only where it says so, and this keeps the promise.
@@ -34,13 +33,14 @@ export function unexpectedNulls(metatype: unknown, value: unknown, path = ''): s
   if (typeof metatype !== 'function' || typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, entry]) => {
     const property = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, metatype.prototype as object, key) as
-      | { nullable?: boolean; type?: unknown }
-      | undefined;
+      { nullable?: boolean; type?: unknown } | undefined;
     const field = path ? `${path}.${key}` : key;
     if (!property) return [];
     if (entry === null) return property.nullable ? [] : [field];
     const nested = Array.isArray(entry) ? entry : [entry];
-    return nested.flatMap((item, index) => unexpectedNulls(property.type, item, Array.isArray(entry) ? `${field}.${index}` : field));
+    return nested.flatMap((item, index) =>
+      unexpectedNulls(property.type, item, Array.isArray(entry) ? `${field}.${index}` : field),
+    );
   });
 }
 
@@ -67,7 +67,9 @@ class EngineValidationPipe extends ValidationPipe {
     if (nullFields.length === 0) return super.transform(value, metadata);
     const nulls = nullFields.map((field) => ({ field, problems: [`${field} cannot be null`] }));
     const others = await super.transform(value, metadata).then(() => [], problemsOf);
-    const message = others.length ? `Invalid request: ${[...nulls, ...others].flatMap((problem) => problem.problems).join('; ')}` : `These fields cannot be null: ${nullFields.join(', ')}`;
+    const message = others.length
+      ? `Invalid request: ${[...nulls, ...others].flatMap((problem) => problem.problems).join('; ')}`
+      : `These fields cannot be null: ${nullFields.join(', ')}`;
     throw new ValidationError(message.slice(0, 1000), [...nulls, ...others]);
   }
 }

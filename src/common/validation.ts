@@ -14,7 +14,8 @@ function documentOperation(decorator: MethodDecorator, target: object, method: s
 /** A UUID path parameter; anything else is a 400 naming the parameter. */
 export function UuidParam(name = 'id'): ParameterDecorator {
   const pipe = new ParseUUIDPipe({
-    exceptionFactory: () => new ValidationError(`${name} must be a UUID`, [{ field: name, problems: [`${name} must be a UUID`] }]),
+    exceptionFactory: () =>
+      new ValidationError(`${name} must be a UUID`, [{ field: name, problems: [`${name} must be a UUID`] }]),
   });
   return (target, method, index) => {
     Param(name, pipe)(target, method, index);
@@ -30,8 +31,8 @@ export const UUID_PATTERN = new RegExp(`^${UUID_SOURCE}$`, 'i');
 /** 1–255 visible ASCII characters (the characters of a token or a UUID). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-const readIdempotencyKey = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string | undefined => context.switchToHttp().getRequest<Request>().header('idempotency-key'),
+const readIdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined =>
+  context.switchToHttp().getRequest<Request>().header('idempotency-key'),
 );
 
 /** The optional `Idempotency-Key` request header, read and documented once for every generation route. */
@@ -39,7 +40,8 @@ export function IdempotencyKey(): ParameterDecorator {
   const header = ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Repeating a request with the same key and body returns the job of the first one; the same key with another body is a 422',
+    description:
+      'Repeating a request with the same key and body returns the job of the first one; the same key with another body is a 422',
     schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
   });
   return (target, method, index) => {
@@ -74,7 +76,8 @@ export function Trim(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 }
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2})))?$/i;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2})))?$/i;
 
 /**
  * Whether `value` is an ISO 8601 calendar date or date-time (RFC 3339) that exists: every year from 0000 on,
@@ -84,7 +87,9 @@ export function isIsoDateTime(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const match = ISO_DATE_TIME.exec(value);
   if (!match) return false;
-  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return (

@@ -60,26 +60,28 @@ export interface VariableTree {
 
 /** The typed values of a tree: each variable replaced by its value. */
 export type ValuesOf<Tree> = {
-  readonly [Key in keyof Tree]: Tree[Key] extends ConfigVariable<string, any, infer Value> ? Value : ValuesOf<Tree[Key]>;
+  readonly [Key in keyof Tree]: Tree[Key] extends ConfigVariable<string, any, infer Value>
+    ? Value
+    : ValuesOf<Tree[Key]>;
 };
 
 type AnyVariable = ConfigVariable<string, any, any>;
 
-type VariablesIn<Tree> = { [Key in keyof Tree]: Tree[Key] extends AnyVariable ? Tree[Key] : VariablesIn<Tree[Key]> }[keyof Tree];
+type VariablesIn<Tree> = {
+  [Key in keyof Tree]: Tree[Key] extends AnyVariable ? Tree[Key] : VariablesIn<Tree[Key]>;
+}[keyof Tree];
 
 /** The raw (validated, transformed) environment of a tree, keyed by variable name. */
 export type EnvironmentOf<Tree> = {
-  [Variable in VariablesIn<Tree> as Variable extends ConfigVariable<infer Name, any, any> ? Name : never]: Variable extends ConfigVariable<
-    string,
-    infer Raw,
-    any
-  >
-    ? Raw
-    : never;
+  [
+    Variable in VariablesIn<Tree> as Variable extends ConfigVariable<infer Name, any, any> ? Name : never
+  ]: Variable extends ConfigVariable<string, infer Raw, any> ? Raw : never;
 };
 
 export function variablesIn(tree: VariableTree): ConfigVariable[] {
-  return Object.values(tree).flatMap((node) => (node instanceof ConfigVariable ? [node as ConfigVariable] : variablesIn(node)));
+  return Object.values(tree).flatMap((node) =>
+    node instanceof ConfigVariable ? [node as ConfigVariable] : variablesIn(node),
+  );
 }
 
 export function valuesOf<Tree extends VariableTree>(tree: Tree, env: Record<string, unknown>): ValuesOf<Tree> {
@@ -96,7 +98,8 @@ export const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? (({ true: true, false: false, '1': true, '0': false } as Record<string, boolean>)[value.toLowerCase()] ?? value)
     : value;
-export const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+export const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 /** '' is unset; a decimal string becomes a number; anything else stays as given and fails validation. */
 export const toOptionalDecimal = ({ value }: { value: unknown }) =>
   value === '' ? undefined : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
@@ -111,11 +114,16 @@ export function variable<const Name extends string, Raw, Value = Raw>(
   return new ConfigVariable(spec, rules, toValue);
 }
 
-export function integer<const Name extends string>(spec: VariableDescription<number> & { name: Name; min: number; max: number }) {
+export function integer<const Name extends string>(
+  spec: VariableDescription<number> & { name: Name; min: number; max: number },
+) {
   return variable(spec, [Transform(toInteger), IsInt(), Min(spec.min), Max(spec.max)]);
 }
 
-export function text<const Name extends string>(spec: VariableDescription<string> & { name: Name }, ...rules: PropertyDecorator[]) {
+export function text<const Name extends string>(
+  spec: VariableDescription<string> & { name: Name },
+  ...rules: PropertyDecorator[]
+) {
   return variable(spec, [IsString(), ...(rules.length > 0 ? rules : [IsNotEmpty()])]);
 }
 
@@ -124,7 +132,12 @@ export function optionalText<const Name extends string>(
   spec: Omit<VariableDescription<string | undefined>, 'default'> & { name: Name },
   ...rules: PropertyDecorator[]
 ) {
-  return variable({ ...spec, default: undefined as string | undefined }, [Transform(emptyToUndefined), IsOptional(), IsString(), ...rules]);
+  return variable({ ...spec, default: undefined as string | undefined }, [
+    Transform(emptyToUndefined),
+    IsOptional(),
+    IsString(),
+    ...rules,
+  ]);
 }
 
 export function flag<const Name extends string>(spec: VariableDescription<boolean> & { name: Name }) {
@@ -141,5 +154,9 @@ export function oneOf<const Name extends string, const Choice extends string>(
 export function optionalOneOf<const Name extends string, const Choice extends string>(
   spec: Omit<VariableDescription<Choice | undefined>, 'default'> & { name: Name; choices: readonly Choice[] },
 ) {
-  return variable({ ...spec, default: undefined as Choice | undefined }, [Transform(emptyToUndefined), IsOptional(), IsIn(spec.choices)]);
+  return variable({ ...spec, default: undefined as Choice | undefined }, [
+    Transform(emptyToUndefined),
+    IsOptional(),
+    IsIn(spec.choices),
+  ]);
 }

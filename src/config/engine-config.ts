@@ -11,7 +11,10 @@ export { AUTH_MODES, IMAGE_PROVIDER_NAMES, LOG_LEVELS } from './engine-variables
 export type { AuthMode, ImageProviderName, LogLevelName } from './engine-variables';
 
 /** Every variable the service reads, in declaration order (which is the order problems are reported in). */
-export const ENGINE_VARIABLES: readonly ConfigVariable[] = [...variablesIn(CONFIG_VARIABLES), ...variablesIn(TEXT_AND_PRICING_VARIABLES)];
+export const ENGINE_VARIABLES: readonly ConfigVariable[] = [
+  ...variablesIn(CONFIG_VARIABLES),
+  ...variablesIn(TEXT_AND_PRICING_VARIABLES),
+];
 
 type EnvironmentValues = EnvironmentOf<typeof CONFIG_VARIABLES> & EnvironmentOf<typeof TEXT_AND_PRICING_VARIABLES>;
 
@@ -31,7 +34,9 @@ for (const variable of ENGINE_VARIABLES) {
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'ConfigValidationError';
   }
 }
@@ -61,7 +66,9 @@ export class EngineConfig {
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
   );
 }
 
@@ -70,7 +77,9 @@ function describe(errors: ValidationError[]): string[] {
  * Throws one ConfigValidationError naming every missing or invalid variable.
  */
 export function loadConfig(env: Record<string, string | undefined>): EngineConfig {
-  const known = Object.fromEntries(ENGINE_VARIABLES.filter(({ name }) => env[name] !== undefined).map(({ name }) => [name, env[name]]));
+  const known = Object.fromEntries(
+    ENGINE_VARIABLES.filter(({ name }) => env[name] !== undefined).map(({ name }) => [name, env[name]]),
+  );
   const parsed = plainToInstance(EnvironmentVariables, known, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));

@@ -1,8 +1,31 @@
 import { Transform } from 'class-transformer';
-import { IsNumber, IsOptional, IsString, IsUrl, Matches, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import {
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 import { parsePricingOverrides } from '../providers/pricing';
-import { resolveTextProviders, TEXT_MAX_RETRIES_LIMIT, TextProviderEnvironment } from '../providers/text/text-provider-config';
-import { flag, integer, oneOf, optionalOneOf, optionalText, text, toOptionalDecimal, variable } from './config-variable';
+import {
+  resolveTextProviders,
+  TEXT_MAX_RETRIES_LIMIT,
+  TextProviderEnvironment,
+} from '../providers/text/text-provider-config';
+import {
+  flag,
+  integer,
+  oneOf,
+  optionalOneOf,
+  optionalText,
+  text,
+  toOptionalDecimal,
+  variable,
+} from './config-variable';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -33,10 +56,22 @@ const httpUrl = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] }
  * are generated from these declarations (test/config.e2e-spec.ts keeps them in step).
  */
 export const CONFIG_VARIABLES = {
-  port: integer({ name: 'PORT', group: 'http', default: 3000, min: 0, max: 65535, description: 'Port of the HTTP listener.' }),
+  port: integer({
+    name: 'PORT',
+    group: 'http',
+    default: 3000,
+    min: 0,
+    max: 65535,
+    description: 'Port of the HTTP listener.',
+  }),
   host: text({ name: 'HOST', group: 'http', default: '0.0.0.0', description: 'Address of the HTTP listener.' }),
   bodyLimit: variable(
-    { name: 'BODY_LIMIT', group: 'http', default: '1mb', description: 'Largest accepted request body (413 above it), e.g. 512kb, 1mb.' },
+    {
+      name: 'BODY_LIMIT',
+      group: 'http',
+      default: '1mb',
+      description: 'Largest accepted request body (413 above it), e.g. 512kb, 1mb.',
+    },
     [Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 1mb' })],
   ),
   logLevel: oneOf({
@@ -66,7 +101,12 @@ export const CONFIG_VARIABLES = {
   }),
 
   redisUrl: variable(
-    { name: 'REDIS_URL', group: 'redis', default: 'redis://127.0.0.1:6379', description: 'Redis of the Bull queue and the rate-limit counters.' },
+    {
+      name: 'REDIS_URL',
+      group: 'redis',
+      default: 'redis://127.0.0.1:6379',
+      description: 'Redis of the Bull queue and the rate-limit counters.',
+    },
     [Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })],
   ),
   queuePrefix: text(
@@ -109,7 +149,8 @@ export const CONFIG_VARIABLES = {
       default: 5000,
       min: 100,
       max: 60000,
-      description: 'Longest an API request waits on Redis (enqueue, cancel) before answering 503 while Redis is unreachable.',
+      description:
+        'Longest an API request waits on Redis (enqueue, cancel) before answering 503 while Redis is unreachable.',
     }),
     recoveryIntervalMs: integer({
       name: 'QUEUE_RECOVERY_INTERVAL_MS',
@@ -153,7 +194,8 @@ export const CONFIG_VARIABLES = {
         group: 'auth',
         default: undefined as string | undefined,
         example: 'change-me-to-a-long-random-secret-of-32-chars-or-more',
-        description: 'Required with AUTH_MODE=jwt, at least 32 characters; replace the development value of .env.example in any real deployment.',
+        description:
+          'Required with AUTH_MODE=jwt, at least 32 characters; replace the development value of .env.example in any real deployment.',
       },
       [
         ValidateIf((env: { AUTH_MODE?: string }) => env.AUTH_MODE === 'jwt'),
@@ -161,11 +203,24 @@ export const CONFIG_VARIABLES = {
         MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' }),
       ],
     ),
-    jwtIssuer: optionalText({ name: 'AUTH_JWT_ISSUER', group: 'auth', description: 'When set, the `iss` every token must carry.' }),
-    jwtAudience: optionalText({ name: 'AUTH_JWT_AUDIENCE', group: 'auth', description: 'When set, the `aud` every token must carry.' }),
+    jwtIssuer: optionalText({
+      name: 'AUTH_JWT_ISSUER',
+      group: 'auth',
+      description: 'When set, the `iss` every token must carry.',
+    }),
+    jwtAudience: optionalText({
+      name: 'AUTH_JWT_AUDIENCE',
+      group: 'auth',
+      description: 'When set, the `aud` every token must carry.',
+    }),
   },
 
-  storageDir: text({ name: 'STORAGE_DIR', group: 'storage', default: './storage', description: 'Where generated files and thumbnails are stored.' }),
+  storageDir: text({
+    name: 'STORAGE_DIR',
+    group: 'storage',
+    default: './storage',
+    description: 'Where generated files and thumbnails are stored.',
+  }),
   storage: {
     maxFileBytes: integer({
       name: 'STORAGE_MAX_FILE_BYTES',
@@ -190,7 +245,8 @@ export const CONFIG_VARIABLES = {
       name: 'WORKER_ENABLED',
       group: 'workers',
       default: true,
-      description: 'true: this process also consumes the queue; false: an API that only enqueues (run `npm run start:worker` elsewhere).',
+      description:
+        'true: this process also consumes the queue; false: an API that only enqueues (run `npm run start:worker` elsewhere).',
     }),
     concurrency: integer({
       name: 'WORKER_CONCURRENCY',
@@ -212,11 +268,16 @@ export const CONFIG_VARIABLES = {
       {
         name: 'OPENAI_BASE_URL',
         group: 'openai',
-        description: 'Another OpenAI-compatible endpoint, e.g. an Azure OpenAI, OpenRouter, Ollama, vLLM or LocalAI URL.',
+        description:
+          'Another OpenAI-compatible endpoint, e.g. an Azure OpenAI, OpenRouter, Ollama, vLLM or LocalAI URL.',
       },
       httpUrl(),
     ),
-    organization: optionalText({ name: 'OPENAI_ORGANIZATION', group: 'openai', description: 'OpenAI organization sent with every request.' }),
+    organization: optionalText({
+      name: 'OPENAI_ORGANIZATION',
+      group: 'openai',
+      description: 'OpenAI organization sent with every request.',
+    }),
     timeoutMs: integer({
       name: 'OPENAI_TIMEOUT_MS',
       group: 'openai',
@@ -230,7 +291,12 @@ export const CONFIG_VARIABLES = {
   stability: {
     apiKey: optionalText({ name: 'STABILITY_API_KEY', group: 'images', description: 'API key of Stability AI.' }),
     baseUrl: variable(
-      { name: 'STABILITY_BASE_URL', group: 'images', default: 'https://api.stability.ai', description: 'Stability API (or a compatible endpoint).' },
+      {
+        name: 'STABILITY_BASE_URL',
+        group: 'images',
+        default: 'https://api.stability.ai',
+        description: 'Stability API (or a compatible endpoint).',
+      },
       [httpUrl()],
     ),
   },
@@ -261,7 +327,8 @@ export const CONFIG_VARIABLES = {
           name: 'IMAGE_DOWNLOAD_ALLOWED_HOSTS',
           group: 'images',
           default: 'oaidalleapiprodscus.blob.core.windows.net',
-          description: 'Hosts a provider image URL may be downloaded from (comma-separated, `*.domain` allowed); https only.',
+          description:
+            'Hosts a provider image URL may be downloaded from (comma-separated, `*.domain` allowed); https only.',
         },
         [IsString()],
         (hosts: string) =>
@@ -334,7 +401,8 @@ export const CONFIG_VARIABLES = {
       default: 600,
       min: 0,
       max: 1_000_000,
-      description: 'Requests per user per minute on every /api/creative route, shared by all instances through Redis (429 + Retry-After; 0 = off).',
+      description:
+        'Requests per user per minute on every /api/creative route, shared by all instances through Redis (429 + Retry-After; 0 = off).',
     }),
     generateRequestsPerMinute: integer({
       name: 'RATE_LIMIT_GENERATE_PER_MINUTE',
@@ -342,7 +410,8 @@ export const CONFIG_VARIABLES = {
       default: 60,
       min: 0,
       max: 1_000_000,
-      description: 'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
+      description:
+        'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
     }),
     maxActiveJobs: integer({
       name: 'USER_MAX_ACTIVE_JOBS',

@@ -1,9 +1,5 @@
 import { applyDecorators, Body, HttpStatus, Post, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiCreatedResponse,
-  ApiOperation,
-  } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { AuthUser } from '../auth/current-user.decorator';
@@ -35,7 +31,10 @@ export class ContentCreationController {
 
   @Post('content/generate')
   @GenerationRoute()
-  @ApiOperation({ summary: 'Generate text for a content type (tone, length, audience, language, model, temperature); saved as a text asset unless save: false' })
+  @ApiOperation({
+    summary:
+      'Generate text for a content type (tone, length, audience, language, model, temperature); saved as a text asset unless save: false',
+  })
   @ApiCreatedResponse({ type: GenerateContentResponseDto })
   @ApiProviderFailures()
   async generate(@CurrentUser() user: AuthUser, @Body() body: GenerateContentDto): Promise<GenerateContentResponseDto> {
@@ -62,9 +61,15 @@ export class ContentCreationController {
 
   @Post('content/from-template')
   @GenerationRoute()
-  @ApiOperation({ summary: 'Render a template with variables: text templates generate content (201), image templates queue an image job (202)' })
+  @ApiOperation({
+    summary:
+      'Render a template with variables: text templates generate content (201), image templates queue an image job (202)',
+  })
   @ApiCreatedResponse({ type: TemplateContentResponseDto, description: 'Text template: the generated content' })
-  @ApiAcceptedResponse({ type: GenerateImageResponseDto, description: 'Image template: the queued job; poll statusUrl' })
+  @ApiAcceptedResponse({
+    type: GenerateImageResponseDto,
+    description: 'Image template: the queued job; poll statusUrl',
+  })
   @ApiErrorResponse(404, 'Not a template you can see')
   @ApiErrorResponse(400, 'Missing required variables (all named), unknown variables')
   @ApiProviderFailures()

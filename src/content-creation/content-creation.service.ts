@@ -17,7 +17,12 @@ import {
   parseTextAnswer,
 } from './content-prompts';
 import { ContentResultSaver } from './content-result.saver';
-import type { FromTemplateDto, GenerateContentDto, GenerateIdeasDto, ImproveContentDto } from './dto/content-request.dto';
+import type {
+  FromTemplateDto,
+  GenerateContentDto,
+  GenerateIdeasDto,
+  ImproveContentDto,
+} from './dto/content-request.dto';
 import type {
   GenerateContentResponseDto,
   IdeasResponseDto,
@@ -28,7 +33,17 @@ import { TextGenerationRunner } from './text-generation.runner';
 
 const DEFAULT_IDEAS_COUNT = 5;
 /** Options of a from-template request that only text templates use. */
-const TEXT_ONLY_OPTIONS = ['type', 'contentType', 'length', 'tone', 'audience', 'language', 'temperature', 'maxTokens', 'save'] as const;
+const TEXT_ONLY_OPTIONS = [
+  'type',
+  'contentType',
+  'length',
+  'tone',
+  'audience',
+  'language',
+  'temperature',
+  'maxTokens',
+  'save',
+] as const;
 
 export type GenerateContentInput = GenerateContentDto;
 /** The options of generateContent(userId, type, prompt, options). */
@@ -53,16 +68,27 @@ export class ContentCreationService {
 
   /** Generates text as POST /content/generate does: `generateContent(userId, { type, prompt, ... })` or `generateContent(userId, type, prompt, options)`. */
   generateContent(userId: string, input: GenerateContentInput): Promise<GenerateContentResponseDto>;
-  generateContent(userId: string, type: ContentType, prompt: string, options?: GenerateContentOptions): Promise<GenerateContentResponseDto>;
+  generateContent(
+    userId: string,
+    type: ContentType,
+    prompt: string,
+    options?: GenerateContentOptions,
+  ): Promise<GenerateContentResponseDto>;
   async generateContent(
     userId: string,
     inputOrType: GenerateContentInput | ContentType,
     prompt?: string,
     options: GenerateContentOptions = {},
   ): Promise<GenerateContentResponseDto> {
-    const input: GenerateContentInput = typeof inputOrType === 'string' ? { ...options, type: inputOrType, prompt: prompt as string } : inputOrType;
+    const input: GenerateContentInput =
+      typeof inputOrType === 'string' ? { ...options, type: inputOrType, prompt: prompt as string } : inputOrType;
     const contentType = requestedContentType(input) ?? 'general';
-    const generated = await this.runner.generate(userId, input, { messages: generateMessages({ ...input, contentType }) }, parseTextAnswer);
+    const generated = await this.runner.generate(
+      userId,
+      input,
+      { messages: generateMessages({ ...input, contentType }) },
+      parseTextAnswer,
+    );
     const info = await this.saver.save(userId, generated, {
       operation: 'generate',
       title: input.title ?? titleFrom(input.prompt),
@@ -75,7 +101,12 @@ export class ContentCreationService {
   }
 
   async improveContent(userId: string, input: ImproveContentInput): Promise<ImproveContentResponseDto> {
-    const generated = await this.runner.generate(userId, input, { messages: improveMessages(input), structuredOutput: IMPROVE_OUTPUT }, parseImproveAnswer);
+    const generated = await this.runner.generate(
+      userId,
+      input,
+      { messages: improveMessages(input), structuredOutput: IMPROVE_OUTPUT },
+      parseImproveAnswer,
+    );
     const { improved, suggestions } = generated.value;
     const info = await this.saver.save(userId, generated, {
       operation: 'improve',
@@ -116,21 +147,35 @@ export class ContentCreationService {
    * parameters are defaults under the request's options); image templates enqueue an image job (202).
    * The template's usageCount grows only with a saved result (text) or a queued job (image).
    */
-  async generateFromTemplate(userId: string, input: FromTemplateInput): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
+  async generateFromTemplate(
+    userId: string,
+    input: FromTemplateInput,
+  ): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
     const rendered = await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {});
     const { template } = rendered;
     if (template.type === 'image') return this.enqueueImageTemplate(userId, rendered, input);
     if (template.type !== 'text') {
-      throw new ValidationError(`Template ${template.id} is a ${template.type} template: only text and image templates can be generated from`, [
-        { field: 'templateId', problems: [`${template.type} templates are not supported`] },
-      ]);
+      throw new ValidationError(
+        `Template ${template.id} is a ${template.type} template: only text and image templates can be generated from`,
+        [{ field: 'templateId', problems: [`${template.type} templates are not supported`] }],
+      );
     }
     return this.generateFromTextTemplate(userId, rendered, input);
   }
 
-  private async generateFromTextTemplate(userId: string, rendered: RenderedTemplate, input: FromTemplateInput): Promise<TemplateContentResponseDto> {
+  private async generateFromTextTemplate(
+    userId: string,
+    rendered: RenderedTemplate,
+    input: FromTemplateInput,
+  ): Promise<TemplateContentResponseDto> {
     const { template } = rendered;
-    const { templateId: _templateId, variables: _variables, type: _type, contentType: _contentType, ...requestOptions } = input;
+    const {
+      templateId: _templateId,
+      variables: _variables,
+      type: _type,
+      contentType: _contentType,
+      ...requestOptions
+    } = input;
     const defaults = templateWritingDefaults(template.parameters);
     // The request's type wins over the template's stored default.
     const contentType = requestedContentType(input) ?? defaults.contentType ?? 'general';
@@ -141,7 +186,12 @@ export class ContentCreationService {
       contentType,
       prompt: rendered.prompt,
     };
-    const generated = await this.runner.generate(userId, options, { messages: generateMessages({ ...options, contentType }) }, parseTextAnswer);
+    const generated = await this.runner.generate(
+      userId,
+      options,
+      { messages: generateMessages({ ...options, contentType }) },
+      parseTextAnswer,
+    );
     const info = await this.saver.save(userId, generated, {
       operation: 'template',
       title: input.title ?? template.name,
@@ -151,10 +201,21 @@ export class ContentCreationService {
       parameters: { contentType, length: options.length, variables: rendered.values },
       templateId: template.id,
     });
-    return { success: true, content: generated.value, contentType, templateId: template.id, prompt: rendered.prompt, ...info };
+    return {
+      success: true,
+      content: generated.value,
+      contentType,
+      templateId: template.id,
+      prompt: rendered.prompt,
+      ...info,
+    };
   }
 
-  private async enqueueImageTemplate(userId: string, rendered: RenderedTemplate, input: FromTemplateInput): Promise<GenerateImageResponseDto> {
+  private async enqueueImageTemplate(
+    userId: string,
+    rendered: RenderedTemplate,
+    input: FromTemplateInput,
+  ): Promise<GenerateImageResponseDto> {
     const textOnly = TEXT_ONLY_OPTIONS.filter((option) => input[option] !== undefined);
     if (textOnly.length > 0) {
       throw new ValidationError(`These options apply to text templates only: ${textOnly.join(', ')}`, [

@@ -5,8 +5,23 @@ import { CONTENT_LIMITS } from './dto/content-request.dto';
 describe('templateWritingDefaults', () => {
   it('takes the known writing options of a template, trimmed', () => {
     expect(
-      templateWritingDefaults({ contentType: 'blog_post', length: 'long', tone: ' warm ', audience: 'parents', language: 'French', temperature: 0.4, seed: 3 }),
-    ).toEqual({ contentType: 'blog_post', length: 'long', tone: 'warm', audience: 'parents', language: 'French', temperature: 0.4 });
+      templateWritingDefaults({
+        contentType: 'blog_post',
+        length: 'long',
+        tone: ' warm ',
+        audience: 'parents',
+        language: 'French',
+        temperature: 0.4,
+        seed: 3,
+      }),
+    ).toEqual({
+      contentType: 'blog_post',
+      length: 'long',
+      tone: 'warm',
+      audience: 'parents',
+      language: 'French',
+      temperature: 0.4,
+    });
   });
 
   it('drops unknown values, wrong types, blank or too long texts and temperatures outside 0-2', () => {

@@ -8,16 +8,21 @@ import type { ChatMessage, StructuredOutput } from '../providers/text/text-provi
 /** Each content type brings its own instructions. */
 export const CONTENT_TYPE_INSTRUCTIONS = {
   general: 'Write the text the user asks for.',
-  blog_post: 'Write a blog post: a compelling title, an engaging introduction, short paragraphs under clear subheadings and a brief conclusion.',
-  article: 'Write an informative article with a headline, a lead paragraph that summarises the point, and well-organised sections.',
-  social_post: 'Write a social media post: a hook in the first line, short sentences, and a few relevant hashtags at the end.',
-  product_description: 'Write a product description that turns features into customer benefits and ends with a short call to action.',
+  blog_post:
+    'Write a blog post: a compelling title, an engaging introduction, short paragraphs under clear subheadings and a brief conclusion.',
+  article:
+    'Write an informative article with a headline, a lead paragraph that summarises the point, and well-organised sections.',
+  social_post:
+    'Write a social media post: a hook in the first line, short sentences, and a few relevant hashtags at the end.',
+  product_description:
+    'Write a product description that turns features into customer benefits and ends with a short call to action.',
   ad_copy: 'Write advertising copy: a punchy headline, one or two persuasive sentences and a clear call to action.',
   email: 'Write a marketing email: a subject line, a greeting, a concise body and one clear call to action.',
   headline: 'Write headline options: short, specific and attention-grabbing, one per line.',
   slogan: 'Write slogan options: memorable, at most eight words each, one per line.',
   seo_meta: 'Write an SEO meta title (at most 60 characters) and meta description (at most 155 characters), labelled.',
-  video_script: 'Write a video script with scene directions in brackets and the spoken lines, opening with a hook in the first five seconds.',
+  video_script:
+    'Write a video script with scene directions in brackets and the spoken lines, opening with a hook in the first five seconds.',
 } as const;
 
 export type ContentType = keyof typeof CONTENT_TYPE_INSTRUCTIONS;
@@ -50,7 +55,9 @@ function styleLines(options: StyleOptions): string[] {
   ].filter((line): line is string => Boolean(line));
 }
 
-export function generateMessages(input: StyleOptions & { prompt: string; contentType: ContentType; length?: ContentLength }): ChatMessage[] {
+export function generateMessages(
+  input: StyleOptions & { prompt: string; contentType: ContentType; length?: ContentLength },
+): ChatMessage[] {
   const system = [
     'You are an expert copywriter.',
     CONTENT_TYPE_INSTRUCTIONS[input.contentType],
@@ -77,10 +84,14 @@ export function improveMessages(input: StyleOptions & { original: string; goal?:
   ];
 }
 
-export function ideasMessages(input: StyleOptions & { topic: string; count: number; contentType?: ContentType }): ChatMessage[] {
+export function ideasMessages(
+  input: StyleOptions & { topic: string; count: number; contentType?: ContentType },
+): ChatMessage[] {
   const system = [
     `You are a creative strategist. Give exactly ${input.count} distinct ideas about the topic the user sends.`,
-    input.contentType && input.contentType !== 'general' && `The ideas are for this kind of content: ${input.contentType.replace(/_/g, ' ')}.`,
+    input.contentType &&
+      input.contentType !== 'general' &&
+      `The ideas are for this kind of content: ${input.contentType.replace(/_/g, ' ')}.`,
     ...styleLines(input),
     'Each idea is one or two sentences. Answer in JSON with the ideas in "ideas".',
   ].filter(Boolean);
@@ -129,7 +140,8 @@ export function parseImproveAnswer(text: string): ParsedAnswer<{ improved: strin
   const json = parseJsonObject(text);
   if (!json.ok) return json;
   const { improved, suggestions } = json.value;
-  if (typeof improved !== 'string' || improved.trim() === '') return { ok: false, problem: '"improved" is not a non-empty string' };
+  if (typeof improved !== 'string' || improved.trim() === '')
+    return { ok: false, problem: '"improved" is not a non-empty string' };
   const list = stringList(suggestions);
   if (!list || list.length < 1 || list.length > MAX_SUGGESTIONS) {
     return { ok: false, problem: `"suggestions" is not a list of 1-${MAX_SUGGESTIONS} non-empty strings` };

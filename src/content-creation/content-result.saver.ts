@@ -30,12 +30,20 @@ export class ContentResultSaver {
     private readonly templates: TemplatesService,
   ) {}
 
-  async save(userId: string, generated: GeneratedText<unknown>, request: ContentSaveRequest): Promise<GenerationInfoDto> {
+  async save(
+    userId: string,
+    generated: GeneratedText<unknown>,
+    request: ContentSaveRequest,
+  ): Promise<GenerationInfoDto> {
     const { completion, usage, cost } = generated;
     const info: Omit<GenerationInfoDto, 'assetId'> = {
       provider: completion.provider,
       model: completion.model,
-      usage: usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens },
+      usage: usage && {
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        totalTokens: usage.totalTokens,
+      },
       cost,
       generationTimeMs: generated.generationTimeMs,
     };
@@ -47,7 +55,11 @@ export class ContentResultSaver {
     return { ...info, assetId };
   }
 
-  private assetInput(generated: GeneratedText<unknown>, request: ContentSaveRequest, info: Omit<GenerationInfoDto, 'assetId'>): SaveAssetInput {
+  private assetInput(
+    generated: GeneratedText<unknown>,
+    request: ContentSaveRequest,
+    info: Omit<GenerationInfoDto, 'assetId'>,
+  ): SaveAssetInput {
     const { options } = request;
     return {
       type: 'text',

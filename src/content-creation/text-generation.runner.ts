@@ -42,28 +42,52 @@ export class TextGenerationRunner {
     private readonly config: EngineConfig,
   ) {}
 
-  async generate<T>(userId: string, options: ContentOptionsDto, prompt: TextPrompt, parse: (text: string) => ParsedAnswer<T>): Promise<GeneratedText<T>> {
+  async generate<T>(
+    userId: string,
+    options: ContentOptionsDto,
+    prompt: TextPrompt,
+    parse: (text: string) => ParsedAnswer<T>,
+  ): Promise<GeneratedText<T>> {
     const { provider, model } = this.providers.resolve({ model: options.model, provider: options.provider });
     await this.limits.assertWithinDailyBudget(userId);
     const started = Date.now();
     const usages: (TextUsage | null)[] = [];
     let problem = '';
     for (let attempt = 1; attempt <= ANSWER_ATTEMPTS; attempt++) {
-      const completion = await provider.complete({ ...prompt, model, temperature: options.temperature, maxOutputTokens: options.maxTokens });
+      const completion = await provider.complete({
+        ...prompt,
+        model,
+        temperature: options.temperature,
+        maxOutputTokens: options.maxTokens,
+      });
       usages.push(completion.usage);
       const parsed = parse(completion.text);
       if (parsed.ok) {
         const usage = sumUsage(usages);
-        return { value: parsed.value, completion, model, usage, cost: this.cost(model, completion, usage), attempts: attempt, generationTimeMs: Date.now() - started };
+        return {
+          value: parsed.value,
+          completion,
+          model,
+          usage,
+          cost: this.cost(model, completion, usage),
+          attempts: attempt,
+          generationTimeMs: Date.now() - started,
+        };
       }
       problem = parsed.problem;
     }
-    throw new ProviderError(`${provider.name} gave no usable answer after ${ANSWER_ATTEMPTS} attempts: ${problem}`, true, { provider: provider.name });
+    throw new ProviderError(
+      `${provider.name} gave no usable answer after ${ANSWER_ATTEMPTS} attempts: ${problem}`,
+      true,
+      { provider: provider.name },
+    );
   }
 
   /** The requested model's price, else the reported model's (endpoints may answer with a dated snapshot name). */
   private cost(model: string, completion: TextCompletion, usage: TextUsage | null): number | null {
-    return usage && (textCost(this.config.pricing, model, usage) ?? textCost(this.config.pricing, completion.model, usage));
+    return (
+      usage && (textCost(this.config.pricing, model, usage) ?? textCost(this.config.pricing, completion.model, usage))
+    );
   }
 }
 

@@ -40,7 +40,9 @@ export class HealthService {
       this.probe('redis', () => this.queue.client.ping()),
     ]);
     const checks = { database, redis };
-    const down = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, state]) => state === 'down')
+      .map(([name]) => name);
     if (down.length > 0) {
       throw new ServiceUnavailableError(
         `Unhealthy: ${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} down`,

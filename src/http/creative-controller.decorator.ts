@@ -32,9 +32,26 @@ export function CreativeController(tag: string): ClassDecorator {
         details: [{ field: 'n', problems: ['n must not be greater than 10'] }],
       },
     }),
-    ApiErrorResponse(401, 'UNAUTHORIZED: missing or invalid credentials', 'UNAUTHORIZED', 'Authentication required: send a valid bearer token'),
-    ApiErrorResponse(429, 'RATE_LIMITED: too many requests or too many active jobs; retry after Retry-After seconds', 'RATE_LIMITED'),
-    ApiErrorResponse(500, 'INTERNAL_ERROR: an unexpected failure, logged with the errorId of the body', 'INTERNAL_ERROR'),
-    ApiErrorResponse(503, 'SERVICE_UNAVAILABLE: the database or the queue is unreachable; retry shortly', 'SERVICE_UNAVAILABLE'),
+    ApiErrorResponse(
+      401,
+      'UNAUTHORIZED: missing or invalid credentials',
+      'UNAUTHORIZED',
+      'Authentication required: send a valid bearer token',
+    ),
+    ApiErrorResponse(
+      429,
+      'RATE_LIMITED: too many requests or too many active jobs; retry after Retry-After seconds',
+      'RATE_LIMITED',
+    ),
+    ApiErrorResponse(
+      500,
+      'INTERNAL_ERROR: an unexpected failure, logged with the errorId of the body',
+      'INTERNAL_ERROR',
+    ),
+    ApiErrorResponse(
+      503,
+      'SERVICE_UNAVAILABLE: the database or the queue is unreachable; retry shortly',
+      'SERVICE_UNAVAILABLE',
+    ),
   );
 }

@@ -38,7 +38,12 @@ export class GenerationJobsService {
   }
 
   async listJobs(userId: string, query: ListJobsInput = {}): Promise<Page<JobResponseDto>> {
-    const page = await this.jobs.list(userId, { status: query.status, type: query.type, cursor: query.cursor, limit: query.limit ?? 20 });
+    const page = await this.jobs.list(userId, {
+      status: query.status,
+      type: query.type,
+      cursor: query.cursor,
+      limit: query.limit ?? 20,
+    });
     return { items: page.items.map(toJobResponse), nextCursor: page.nextCursor };
   }
 
@@ -83,7 +88,10 @@ export class GenerationJobsService {
           subscriber.complete();
           return;
         }
-        timer = setTimeout(() => void poll().catch((error: unknown) => subscriber.error(error)), this.config.imageGeneration.eventsPollMs);
+        timer = setTimeout(
+          () => void poll().catch((error: unknown) => subscriber.error(error)),
+          this.config.imageGeneration.eventsPollMs,
+        );
       };
       poll().catch((error: unknown) => subscriber.error(error));
       return () => {
@@ -105,7 +113,9 @@ export class GenerationJobsService {
       // Bounded: with Redis unreachable the cancellation (already recorded) must still answer; the worker skips the job.
       await this.queue.removeUnlessActive(jobId);
     } catch (error) {
-      this.logger.warn(`Cancelled job ${jobId} could not be removed from the queue: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Cancelled job ${jobId} could not be removed from the queue: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -4,8 +4,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../common/validation';
 
 /** What an Idempotency-Key was sent with: the route, the asset of a regeneration and the validated body. */
 export type IdempotentRequest =
-  | { kind: 'generate'; body: object }
-  | { kind: 'regenerate'; assetId: string; body: object };
+  { kind: 'generate'; body: object } | { kind: 'regenerate'; assetId: string; body: object };
 
 /**
  * sha256 (hex) of the canonical form of a request: keys sorted at every depth, undefined values left out
@@ -22,7 +21,8 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return canonicalJson((value as { toJSON(): unknown }).toJSON());
   }
-  if (Array.isArray(value)) return `[${value.map((entry) => (entry === undefined ? 'null' : canonicalJson(entry))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((entry) => (entry === undefined ? 'null' : canonicalJson(entry))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, entry]) => entry !== undefined && typeof entry !== 'function')
@@ -42,7 +42,9 @@ export interface Idempotency {
 export function idempotencyOf(key: string | undefined, request: IdempotentRequest): Idempotency | undefined {
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ValidationError('Idempotency-Key must be 1-255 visible ASCII characters', [{ field: 'Idempotency-Key', problems: ['invalid header value'] }]);
+    throw new ValidationError('Idempotency-Key must be 1-255 visible ASCII characters', [
+      { field: 'Idempotency-Key', problems: ['invalid header value'] },
+    ]);
   }
   return { key, fingerprint: idempotencyFingerprint(request) };
 }

@@ -14,8 +14,21 @@ describe('imageAssetInput', () => {
   const image = { bytes: Buffer.from('png'), revisedPrompt: 'revised' };
 
   it('numbers the titles of several images, splits the cost between them and links the job and the parent', () => {
-    const input = imageAssetInput(job, { n: 3, tags: ['sea'], title: 'Lighthouse', variables: { a: 'b' } }, image, { index: 1, count: 3 }, 0.1);
-    expect(input).toMatchObject({ sourceModule: IMAGE_SOURCE_MODULE, title: 'Lighthouse (2/3)', cost: 0.033333, generationId: 'job-1', parentAssetId: 'parent-1', tags: ['sea'] });
+    const input = imageAssetInput(
+      job,
+      { n: 3, tags: ['sea'], title: 'Lighthouse', variables: { a: 'b' } },
+      image,
+      { index: 1, count: 3 },
+      0.1,
+    );
+    expect(input).toMatchObject({
+      sourceModule: IMAGE_SOURCE_MODULE,
+      title: 'Lighthouse (2/3)',
+      cost: 0.033333,
+      generationId: 'job-1',
+      parentAssetId: 'parent-1',
+      tags: ['sea'],
+    });
     expect(input.parameters).toEqual({ n: 3 });
     expect(input.metadata).toEqual({ revisedPrompt: 'revised', placeholder: true });
   });

@@ -1,10 +1,5 @@
 import { Body, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -36,7 +31,10 @@ export class ImageGenerationController {
   })
   @GenerationRoute()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Queue an image generation from a prompt or an image template; poll statusUrl or stream /jobs/:jobId/events' })
+  @ApiOperation({
+    summary:
+      'Queue an image generation from a prompt or an image template; poll statusUrl or stream /jobs/:jobId/events',
+  })
   @ApiAcceptedResponse({ type: GenerateImageResponseDto })
   @ApiErrorResponse(404, 'templateId is not a template you can see')
   @ApiErrorResponse(503, NOT_CONFIGURED)
@@ -59,7 +57,10 @@ export class ImageGenerationController {
   @Post('image/:assetId/regenerate')
   @GenerationRoute()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: "Queue a new image from an asset's prompt and parameters with modifications; the new asset links parentAssetId" })
+  @ApiOperation({
+    summary:
+      "Queue a new image from an asset's prompt and parameters with modifications; the new asset links parentAssetId",
+  })
   @ApiAcceptedResponse({ type: GenerateImageResponseDto })
   @ApiErrorResponse(404, 'No such asset, or it is private to another user')
   @ApiErrorResponse(503, NOT_CONFIGURED)

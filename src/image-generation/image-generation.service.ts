@@ -45,7 +45,11 @@ export class ImageGenerationService {
     private readonly queue: JobQueue,
   ) {}
 
-  async generateImage(userId: string, input: GenerateImageDto, options: GenerateOptions = {}): Promise<GenerateImageResponseDto> {
+  async generateImage(
+    userId: string,
+    input: GenerateImageDto,
+    options: GenerateOptions = {},
+  ): Promise<GenerateImageResponseDto> {
     const idempotency = idempotencyOf(options.idempotencyKey, { kind: 'generate', body: input });
     const existing = idempotency && (await this.jobs.findByIdempotencyKey(userId, idempotency.key));
     if (existing) return replay(existing, idempotency);
@@ -53,7 +57,11 @@ export class ImageGenerationService {
   }
 
   /** generateImage from an image template the caller has already rendered (POST /content/from-template). */
-  async generateImageFromTemplate(userId: string, rendered: RenderedTemplate, input: TemplateImageInput = {}): Promise<GenerateImageResponseDto> {
+  async generateImageFromTemplate(
+    userId: string,
+    rendered: RenderedTemplate,
+    input: TemplateImageInput = {},
+  ): Promise<GenerateImageResponseDto> {
     return this.submit(userId, this.drafts.fromTemplate(rendered, input), undefined);
   }
 
@@ -62,7 +70,12 @@ export class ImageGenerationService {
   }
 
   /** A new job from an image asset, with the given fields replacing its own (ImageJobDrafts.fromAsset). */
-  async regenerateImage(userId: string, assetId: string, input: RegenerateImageDto, options: GenerateOptions = {}): Promise<GenerateImageResponseDto> {
+  async regenerateImage(
+    userId: string,
+    assetId: string,
+    input: RegenerateImageDto,
+    options: GenerateOptions = {},
+  ): Promise<GenerateImageResponseDto> {
     const idempotency = idempotencyOf(options.idempotencyKey, { kind: 'regenerate', assetId, body: input });
     const existing = idempotency && (await this.jobs.findByIdempotencyKey(userId, idempotency.key));
     if (existing) return replay(existing, idempotency);
@@ -75,7 +88,11 @@ export class ImageGenerationService {
   }
 
   /** Records and queues the job, within the user's caps (daily budget: 402; active jobs: 429). */
-  private async submit(userId: string, draft: ImageJobDraft, idempotency: Idempotency | undefined): Promise<GenerateImageResponseDto> {
+  private async submit(
+    userId: string,
+    draft: ImageJobDraft,
+    idempotency: Idempotency | undefined,
+  ): Promise<GenerateImageResponseDto> {
     await this.limits.assertWithinDailyBudget(userId);
     const { job, created } = await this.jobs.create(
       {
@@ -110,7 +127,11 @@ export class ImageGenerationService {
       await this.queue.addWithinTimeout(draft.type, { jobId: job.id }, job.priority);
     } catch (error) {
       this.logger.error(`Job ${job.id} could not be queued: ${error instanceof Error ? error.message : String(error)}`);
-      await this.jobs.removeUnqueued(job.id).catch((failure: unknown) => this.logger.error(`Unqueued job ${job.id} could not be removed: ${String(failure)}`));
+      await this.jobs
+        .removeUnqueued(job.id)
+        .catch((failure: unknown) =>
+          this.logger.error(`Unqueued job ${job.id} could not be removed: ${String(failure)}`),
+        );
       throw new ServiceUnavailableError('The job queue is unavailable; nothing was queued, try again shortly');
     }
   }
@@ -130,5 +151,11 @@ function replay(job: GenerationJob, idempotency: Idempotency): GenerateImageResp
 }
 
 function toGenerateResponse(job: GenerationJob): GenerateImageResponseDto {
-  return { success: true, jobId: job.id, status: job.status, statusUrl: imageStatusUrl(job.id), estimatedTime: job.estimatedTime };
+  return {
+    success: true,
+    jobId: job.id,
+    status: job.status,
+    statusUrl: imageStatusUrl(job.id),
+    estimatedTime: job.estimatedTime,
+  };
 }

@@ -50,22 +50,35 @@ export class ImageJobDrafts {
   async fromRequest(userId: string, input: GenerateImageDto): Promise<ImageJobDraft> {
     if (input.templateId === undefined) {
       if (input.variables !== undefined) {
-        throw new ValidationError('variables are only used with templateId', [{ field: 'variables', problems: ['variables need a templateId'] }]);
+        throw new ValidationError('variables are only used with templateId', [
+          { field: 'variables', problems: ['variables need a templateId'] },
+        ]);
       }
-      return this.draft({ ...input, type: 'image_generation', prompt: input.prompt as string, parameters: definedImageFields(input) });
+      return this.draft({
+        ...input,
+        type: 'image_generation',
+        prompt: input.prompt as string,
+        parameters: definedImageFields(input),
+      });
     }
     if (input.prompt !== undefined) {
-      throw new ValidationError('Give either prompt or templateId, not both', [{ field: 'prompt', problems: ['prompt must be empty when templateId is given'] }]);
+      throw new ValidationError('Give either prompt or templateId, not both', [
+        { field: 'prompt', problems: ['prompt must be empty when templateId is given'] },
+      ]);
     }
-    return this.fromTemplate(await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {}), input);
+    return this.fromTemplate(
+      await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {}),
+      input,
+    );
   }
 
   /** A generation from an image template already rendered with its values (rendered once per request). */
   fromTemplate(rendered: RenderedTemplate, input: TemplateImageInput): ImageJobDraft {
     if (rendered.template.type !== 'image') {
-      throw new ValidationError(`Template ${rendered.template.id} is a ${rendered.template.type} template; image generation needs an image template`, [
-        { field: 'templateId', problems: ['not an image template'] },
-      ]);
+      throw new ValidationError(
+        `Template ${rendered.template.id} is a ${rendered.template.type} template; image generation needs an image template`,
+        [{ field: 'templateId', problems: ['not an image template'] }],
+      );
     }
     return this.draft({
       ...input,
@@ -73,7 +86,11 @@ export class ImageJobDrafts {
       prompt: rendered.prompt,
       negativePrompt: input.negativePrompt ?? rendered.negativePrompt ?? undefined,
       model: input.model ?? (input.provider ? undefined : (rendered.template.model ?? undefined)),
-      parameters: { ...pickImageParameters(rendered.template.parameters), ...definedImageFields(input), variables: rendered.values },
+      parameters: {
+        ...pickImageParameters(rendered.template.parameters),
+        ...definedImageFields(input),
+        variables: rendered.values,
+      },
       templateId: rendered.template.id,
     });
   }
@@ -85,9 +102,13 @@ export class ImageJobDrafts {
    */
   async fromAsset(userId: string, assetId: string, input: RegenerateImageDto): Promise<ImageJobDraft> {
     const asset = await this.assets.getAsset(userId, assetId);
-    if (asset.type !== 'image') throw new ValidationError(`Asset ${assetId} is a ${asset.type} asset; only images can be regenerated`);
+    if (asset.type !== 'image')
+      throw new ValidationError(`Asset ${assetId} is a ${asset.type} asset; only images can be regenerated`);
     const prompt = input.prompt ?? asset.prompt;
-    if (!prompt) throw new ValidationError(`Asset ${assetId} has no prompt: give one to regenerate it`, [{ field: 'prompt', problems: ['prompt is required for this asset'] }]);
+    if (!prompt)
+      throw new ValidationError(`Asset ${assetId} has no prompt: give one to regenerate it`, [
+        { field: 'prompt', problems: ['prompt is required for this asset'] },
+      ]);
     const { seed: _originalSeed, ...inherited } = pickImageParameters(asset.parameters);
     const knownProvider = this.providerName(asset.provider);
     return this.draft({
@@ -97,7 +118,12 @@ export class ImageJobDrafts {
       // A new model picks its own provider; otherwise the asset's provider and model are kept.
       provider: input.provider ?? (input.model ? undefined : knownProvider),
       model: input.model ?? (input.provider || !knownProvider ? undefined : (asset.model ?? undefined)),
-      parameters: { ...inherited, category: asset.category ?? undefined, tags: asset.tags, ...definedImageFields(input) },
+      parameters: {
+        ...inherited,
+        category: asset.category ?? undefined,
+        tags: asset.tags,
+        ...definedImageFields(input),
+      },
       priority: input.priority,
       parentAssetId: asset.id,
     });
@@ -110,9 +136,20 @@ export class ImageJobDrafts {
     const prompt = input.prompt.trim();
     const negativePrompt = input.negativePrompt?.trim() || undefined;
     assertLibraryLimits(prompt, negativePrompt);
-    validateImageRequest(toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters), spec);
+    validateImageRequest(
+      toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters),
+      spec,
+    );
     this.providers.assertConfigured(provider);
-    return { ...input, prompt, negativePrompt, provider: provider.name, model, parameters, priority: input.priority ?? 0 };
+    return {
+      ...input,
+      prompt,
+      negativePrompt,
+      provider: provider.name,
+      model,
+      parameters,
+      priority: input.priority ?? 0,
+    };
   }
 
   private providerName(name: string | null): ImageProviderName | undefined {
@@ -122,11 +159,37 @@ export class ImageJobDrafts {
 
 /** The provider parameters and asset labels a request gave explicitly. */
 function definedImageFields(input: GenerateImageDto | RegenerateImageDto): Partial<ImageJobParameters> {
-  const { n, size, aspectRatio, quality, style, background, outputFormat, seed, steps, guidance, title, category, tags } = input;
+  const {
+    n,
+    size,
+    aspectRatio,
+    quality,
+    style,
+    background,
+    outputFormat,
+    seed,
+    steps,
+    guidance,
+    title,
+    category,
+    tags,
+  } = input;
   return Object.fromEntries(
-    Object.entries({ n, size, aspectRatio, quality, style, background, outputFormat, seed, steps, guidance, title, category, tags }).filter(
-      ([, value]) => value !== undefined,
-    ),
+    Object.entries({
+      n,
+      size,
+      aspectRatio,
+      quality,
+      style,
+      background,
+      outputFormat,
+      seed,
+      steps,
+      guidance,
+      title,
+      category,
+      tags,
+    }).filter(([, value]) => value !== undefined),
   );
 }
 
@@ -134,7 +197,12 @@ function definedImageFields(input: GenerateImageDto | RegenerateImageDto): Parti
 function assertLibraryLimits(prompt: string, negativePrompt: string | undefined): void {
   const max = ASSET_LIMITS.promptLength;
   if (prompt.length > max || (negativePrompt?.length ?? 0) > max) {
-    throw new ValidationError(`prompt and negativePrompt must be at most ${max} characters`, [{ field: 'prompt', problems: [`at most ${max} characters`] }]);
+    throw new ValidationError(`prompt and negativePrompt must be at most ${max} characters`, [
+      { field: 'prompt', problems: [`at most ${max} characters`] },
+    ]);
   }
-  if (prompt.length === 0) throw new ValidationError('prompt must not be empty', [{ field: 'prompt', problems: ['prompt must not be empty'] }]);
+  if (prompt.length === 0)
+    throw new ValidationError('prompt must not be empty', [
+      { field: 'prompt', problems: ['prompt must not be empty'] },
+    ]);
 }

@@ -22,15 +22,19 @@ export function pickImageParameters(json: unknown): Partial<ImageJobParameters> 
   const source = json as Record<string, unknown>;
   const picked: Partial<ImageJobParameters> = {};
   for (const key of STRING_KEYS) if (typeof source[key] === 'string') picked[key] = source[key];
-  for (const key of NUMBER_KEYS) if (typeof source[key] === 'number' && Number.isFinite(source[key])) picked[key] = source[key];
-  if (IMAGE_OUTPUT_FORMATS.includes(source.outputFormat as ImageOutputFormat)) picked.outputFormat = source.outputFormat as ImageOutputFormat;
+  for (const key of NUMBER_KEYS)
+    if (typeof source[key] === 'number' && Number.isFinite(source[key])) picked[key] = source[key];
+  if (IMAGE_OUTPUT_FORMATS.includes(source.outputFormat as ImageOutputFormat))
+    picked.outputFormat = source.outputFormat as ImageOutputFormat;
   if (Array.isArray(source.tags) && source.tags.every((tag) => typeof tag === 'string')) picked.tags = source.tags;
   return picked;
 }
 
 /** Drops undefined entries so the stored JSON holds only what was asked for. */
 export function compactParameters(parameters: ImageJobParameters): ImageJobParameters {
-  return Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined)) as unknown as ImageJobParameters;
+  return Object.fromEntries(
+    Object.entries(parameters).filter(([, value]) => value !== undefined),
+  ) as unknown as ImageJobParameters;
 }
 
 export function toProviderRequest(

@@ -5,7 +5,12 @@ import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import type { GenerationJob, JobStatus } from '../generated/prisma/client';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
-import type { GenerationJobsRepository, JobCompletion, JobStep, JobsTransaction } from '../jobs/generation-jobs.repository';
+import type {
+  GenerationJobsRepository,
+  JobCompletion,
+  JobStep,
+  JobsTransaction,
+} from '../jobs/generation-jobs.repository';
 import type { ImageGenerationRequest, ImageGenerationResult } from '../providers/image/image-provider';
 import type { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import type { JobQueue } from '../queue/job-queue';
@@ -51,7 +56,12 @@ class InMemoryJobs {
     return this.rows.get(id)?.status;
   }
 
-  private transition(id: string, from: readonly JobStatus[], name: string, change: Partial<GenerationJob>): GenerationJob | null {
+  private transition(
+    id: string,
+    from: readonly JobStatus[],
+    name: string,
+    change: Partial<GenerationJob>,
+  ): GenerationJob | null {
     const row = this.rows.get(id);
     if (!row || !from.includes(row.status)) return null;
     this.transitions.push(name);
@@ -73,14 +83,27 @@ class InMemoryJobs {
   }
 
   async advance(id: string, step: JobStep) {
-    return this.transition(id, ['processing'], `advance:${step.step}`, { currentStep: step.step, progress: step.progress }) !== null;
+    return (
+      this.transition(id, ['processing'], `advance:${step.step}`, {
+        currentStep: step.step,
+        progress: step.progress,
+      }) !== null
+    );
   }
 
-  async completeWithAssets(job: { id: string }, completion: JobCompletion, storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>) {
+  async completeWithAssets(
+    job: { id: string },
+    completion: JobCompletion,
+    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
+  ) {
     const row = this.rows.get(job.id);
     if (row?.status !== 'processing') return false;
     await storeAssets(TX, row.templateId);
-    this.transition(job.id, ['processing'], 'completeWithAssets', { status: 'completed', progress: completion.step.progress, resultUrl: completion.resultUrl });
+    this.transition(job.id, ['processing'], 'completeWithAssets', {
+      status: 'completed',
+      progress: completion.step.progress,
+      resultUrl: completion.resultUrl,
+    });
     return true;
   }
 
@@ -89,7 +112,14 @@ class InMemoryJobs {
   }
 
   async returnToQueue(id: string, message: string) {
-    return this.transition(id, ['processing'], 'returnToQueue', { status: 'queued', errorMessage: message, progress: 0, currentStep: null }) !== null;
+    return (
+      this.transition(id, ['processing'], 'returnToQueue', {
+        status: 'queued',
+        errorMessage: message,
+        progress: 0,
+        currentStep: null,
+      }) !== null
+    );
   }
 
   async cancel(_userId: string, id: string) {
@@ -100,12 +130,20 @@ class InMemoryJobs {
 function setUp(options: { generate?: (request: ImageGenerationRequest) => Promise<ImageGenerationResult> } = {}) {
   const jobs = new InMemoryJobs();
   const generate = jest.fn(options.generate ?? (async () => ({ images: [{ bytes: Buffer.from('png') }] })));
-  const providers = { resolve: () => ({ provider: { name: 'openai', generate }, model: 'gpt-image-1' }) } as unknown as ImageProviderRegistry;
+  const providers = {
+    resolve: () => ({ provider: { name: 'openai', generate }, model: 'gpt-image-1' }),
+  } as unknown as ImageProviderRegistry;
   let prepared = 0;
   const assets = {
     prepareAssetFiles: jest.fn(async (input: SaveAssetInput): Promise<PreparedAsset> => {
       prepared += 1;
-      return { id: `asset-${prepared}`, url: `/files/${prepared}`, thumbnailUrl: null, fields: input as never, storedKeys: [`key-${prepared}`] };
+      return {
+        id: `asset-${prepared}`,
+        url: `/files/${prepared}`,
+        thumbnailUrl: null,
+        fields: input as never,
+        storedKeys: [`key-${prepared}`],
+      };
     }),
     createPreparedAsset: jest.fn(async () => ({})),
     discardPreparedAsset: jest.fn(async () => undefined),
@@ -118,10 +156,25 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     worker: { enabled: false },
   } as unknown as EngineConfig;
   const repository = jobs as unknown as GenerationJobsRepository;
-  const handler = new ImageJobHandler(repository, config, providers, assets as unknown as AssetsService, templates as unknown as TemplatesService);
-  const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, { image_generation: handler, image_regeneration: handler });
+  const handler = new ImageJobHandler(
+    repository,
+    config,
+    providers,
+    assets as unknown as AssetsService,
+    templates as unknown as TemplatesService,
+  );
+  const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, {
+    image_generation: handler,
+    image_regeneration: handler,
+  });
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
-    const job = { name, data: { jobId: JOB_ID }, attemptsMade, opts: { attempts: 3 }, discard: jest.fn(async () => undefined) };
+    const job = {
+      name,
+      data: { jobId: JOB_ID },
+      attemptsMade,
+      opts: { attempts: 3 },
+      discard: jest.fn(async () => undefined),
+    };
     return job as typeof job & Job<{ jobId: string }>;
   };
   return { jobs, generate, assets, templates, processor, bullJob };
@@ -132,7 +185,12 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     const { jobs, assets, templates, processor, bullJob } = setUp();
     jobs.add({ templateId: 'template-1' });
     await expect(processor.handle(bullJob())).resolves.toBe('completed');
-    expect(jobs.transitions).toEqual(['claim', `advance:${IMAGE_STEPS.storing.step}`, `advance:${IMAGE_STEPS.saving.step}`, 'completeWithAssets']);
+    expect(jobs.transitions).toEqual([
+      'claim',
+      `advance:${IMAGE_STEPS.storing.step}`,
+      `advance:${IMAGE_STEPS.saving.step}`,
+      'completeWithAssets',
+    ]);
     expect(jobs.status()).toBe('completed');
     expect(assets.createPreparedAsset).toHaveBeenCalledWith('user-1', expect.objectContaining({ id: 'asset-1' }), TX);
     expect(templates.recordTemplateUse).toHaveBeenCalledWith('template-1', TX);
@@ -161,7 +219,9 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
   });
 
   it('fails the job on the last attempt of a retryable error', async () => {
-    const { jobs, processor, bullJob } = setUp({ generate: async () => Promise.reject(new ProviderError('Upstream 503', true)) });
+    const { jobs, processor, bullJob } = setUp({
+      generate: async () => Promise.reject(new ProviderError('Upstream 503', true)),
+    });
     jobs.add();
     await expect(processor.handle(bullJob(2))).rejects.toThrow('Upstream 503');
     expect(jobs.status()).toBe('failed');
@@ -169,7 +229,9 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
   });
 
   it('fails at once with the message on a permanent error, and discards the Bull job so it is not retried', async () => {
-    const { jobs, processor, bullJob } = setUp({ generate: async () => Promise.reject(new ProviderError('Content policy violation', false)) });
+    const { jobs, processor, bullJob } = setUp({
+      generate: async () => Promise.reject(new ProviderError('Content policy violation', false)),
+    });
     jobs.add();
     const job = bullJob(0);
     await expect(processor.handle(job)).rejects.toThrow('Content policy violation');

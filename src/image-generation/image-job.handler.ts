@@ -46,11 +46,17 @@ export class ImageJobHandler implements JobHandler {
     const { model, result } = await this.generate(job, parameters, deadline);
     if (!(await this.jobs.advance(job.id, IMAGE_STEPS.storing))) return 'cancelled';
 
-    const cost = imageCost(this.config.pricing, model, { size: parameters.size, quality: parameters.quality, count: result.images.length, usage: result.usage });
+    const cost = imageCost(this.config.pricing, model, {
+      size: parameters.size,
+      quality: parameters.quality,
+      count: result.images.length,
+      usage: result.usage,
+    });
     const prepared = await this.prepareAll(job, parameters, result, cost);
     try {
       assertInTime(deadline);
-      const completed = (await this.jobs.advance(job.id, IMAGE_STEPS.saving)) && (await this.complete(job, prepared, cost));
+      const completed =
+        (await this.jobs.advance(job.id, IMAGE_STEPS.saving)) && (await this.complete(job, prepared, cost));
       if (!completed) await this.discard(prepared);
       return completed ? 'completed' : 'cancelled';
     } catch (error) {
@@ -60,25 +66,37 @@ export class ImageJobHandler implements JobHandler {
   }
 
   private async generate(job: GenerationJob, parameters: ImageJobParameters, deadline: AbortSignal) {
-    const { provider, model } = this.providers.resolve({ provider: job.provider as ImageProviderName, model: job.model ?? undefined });
+    const { provider, model } = this.providers.resolve({
+      provider: job.provider as ImageProviderName,
+      model: job.model ?? undefined,
+    });
     const result = await provider.generate(toProviderRequest({ ...job, model }, parameters), deadline);
     assertInTime(deadline);
     return { model, result };
   }
 
   /** Stores every image and its thumbnail; on any failure the files already written are removed. */
-  private async prepareAll(job: GenerationJob, parameters: ImageJobParameters, result: ImageGenerationResult, cost: number | null): Promise<PreparedAsset[]> {
+  private async prepareAll(
+    job: GenerationJob,
+    parameters: ImageJobParameters,
+    result: ImageGenerationResult,
+    cost: number | null,
+  ): Promise<PreparedAsset[]> {
     const prepared: PreparedAsset[] = [];
     const count = result.images.length;
     try {
       for (const [index, image] of result.images.entries()) {
-        prepared.push(await this.assets.prepareAssetFiles(imageAssetInput(job, parameters, image, { index, count }, cost)));
+        prepared.push(
+          await this.assets.prepareAssetFiles(imageAssetInput(job, parameters, image, { index, count }, cost)),
+        );
       }
       return prepared;
     } catch (error) {
       await this.discard(prepared);
       if (error instanceof ValidationError) {
-        throw new ProviderError(`${job.provider} returned data that is not a usable image: ${error.message}`, true, { cause: error });
+        throw new ProviderError(`${job.provider} returned data that is not a usable image: ${error.message}`, true, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -86,7 +104,12 @@ export class ImageJobHandler implements JobHandler {
 
   /** Creates the assets and completes the job atomically; false when the job is no longer this attempt's to complete. */
   private complete(job: GenerationJob, prepared: PreparedAsset[], cost: number | null): Promise<boolean> {
-    const completion = { step: IMAGE_STEPS.done, resultUrl: prepared[0]?.url ?? null, thumbnailUrl: prepared[0]?.thumbnailUrl ?? null, cost };
+    const completion = {
+      step: IMAGE_STEPS.done,
+      resultUrl: prepared[0]?.url ?? null,
+      thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
+      cost,
+    };
     return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
       for (const asset of prepared) await this.assets.createPreparedAsset(job.userId, asset, tx);
       if (templateId) await this.templates.recordTemplateUse(templateId, tx);

@@ -35,7 +35,8 @@ export class JobsController {
 
   @Sse('jobs/:jobId/events')
   @ApiOperation({
-    summary: 'Server-sent events: `progress` events (data = the job status) until an event named completed, failed or cancelled; then the stream ends',
+    summary:
+      'Server-sent events: `progress` events (data = the job status) until an event named completed, failed or cancelled; then the stream ends',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream' })

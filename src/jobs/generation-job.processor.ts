@@ -5,7 +5,14 @@ import { DomainError, ProviderError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue';
-import { IMAGE_GENERATION_QUEUE, isJobKind, JOB_KINDS, jobKindOf, JobKind, JobPayloads } from '../queue/queue.constants';
+import {
+  IMAGE_GENERATION_QUEUE,
+  isJobKind,
+  JOB_KINDS,
+  jobKindOf,
+  JobKind,
+  JobPayloads,
+} from '../queue/queue.constants';
 import { GenerationJobsRepository } from './generation-jobs.repository';
 import { JOB_HANDLERS } from './job-handler';
 import type { JobHandler, JobHandlers, RunOutcome } from './job-handler';
@@ -50,7 +57,9 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     // the queue closes; a failure to start consuming is logged, never unhandled.
     this.queue
       .process('*', this.config.worker.concurrency, (job: QueuedJob) => this.handle(job))
-      .catch((error: unknown) => this.logger.error(`Job queue consumer stopped: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.error(`Job queue consumer stopped: ${error instanceof Error ? error.message : String(error)}`),
+      );
     this.startRecoverySweep();
   }
 
@@ -62,7 +71,9 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     clearInterval(this.recoveryTimer);
     if (!this.config.worker.enabled) return;
     // Local pause: this process stops fetching jobs and waits for its active ones; other workers go on.
-    await this.queue.pause(true).catch((error: unknown) => this.logger.error(`Could not drain the job queue: ${String(error)}`));
+    await this.queue
+      .pause(true)
+      .catch((error: unknown) => this.logger.error(`Could not drain the job queue: ${String(error)}`));
   }
 
   /**
@@ -88,7 +99,10 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     try {
       const kind = jobKindOf(job.name);
       if (!kind) throw new ProviderError(`No handler for job ${JSON.stringify(job.name)}`, false);
-      return await this.attempt(this.handlers[kind], job.data.jobId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+      return await this.attempt(this.handlers[kind], job.data.jobId, {
+        attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
     } catch (error) {
       if (error instanceof ProviderError && !error.retryable) await job.discard();
       throw error;
@@ -119,7 +133,8 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     const recorded = final
       ? await this.jobs.fail(job, failure.message)
       : await this.jobs.returnToQueue(job.id, `Attempt ${attemptNumber} failed, will retry: ${failure.message}`);
-    if (recorded) this.logger.warn(`Job ${job.id} attempt ${attemptNumber} failed${final ? ' (final)' : ''}: ${failure.message}`);
+    if (recorded)
+      this.logger.warn(`Job ${job.id} attempt ${attemptNumber} failed${final ? ' (final)' : ''}: ${failure.message}`);
     return recorded;
   }
 
@@ -131,17 +146,23 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
   private onBullFailure(job: QueuedJob, error: Error): void {
     const stalled = error?.message === BULL_STALLED_LIMIT_MESSAGE;
     if (!stalled && !job.finishedOn) return;
-    const reason = stalled ? 'The job was interrupted too many times (its worker stopped mid-job)' : `The job failed: ${error?.message ?? 'unknown error'}`;
+    const reason = stalled
+      ? 'The job was interrupted too many times (its worker stopped mid-job)'
+      : `The job failed: ${error?.message ?? 'unknown error'}`;
     this.jobs
       .abandon(job.data.jobId, reason)
-      .catch((failure: unknown) => this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`));
+      .catch((failure: unknown) =>
+        this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`),
+      );
   }
 
   private startRecoverySweep(): void {
     const { recoveryIntervalMs } = this.config.queue;
     if (recoveryIntervalMs <= 0) return;
     this.recoveryTimer = setInterval(() => {
-      this.requeueLostJobs().catch((error: unknown) => this.logger.warn(`Queue recovery sweep failed: ${String(error)}`));
+      this.requeueLostJobs().catch((error: unknown) =>
+        this.logger.warn(`Queue recovery sweep failed: ${String(error)}`),
+      );
     }, recoveryIntervalMs);
     this.recoveryTimer.unref();
   }

@@ -76,7 +76,10 @@ export class GenerationJobsRepository implements GenerationJobLookup {
    * concurrent request already recorded a job under the same idempotency key, returns that one instead
    * (`created: false`): the unique index on (userId, idempotencyKey) decides the race.
    */
-  async create(job: NewJob, guard: (tx: JobsTransaction) => Promise<void>): Promise<{ job: GenerationJob; created: boolean }> {
+  async create(
+    job: NewJob,
+    guard: (tx: JobsTransaction) => Promise<void>,
+  ): Promise<{ job: GenerationJob; created: boolean }> {
     try {
       const created = await this.prisma.$transaction(async (tx) => {
         await guard(tx);
@@ -84,7 +87,10 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       });
       return { job: created, created: true };
     } catch (error) {
-      const winner = job.idempotencyKey !== undefined && isUniqueViolation(error) && (await this.findByIdempotencyKey(job.userId, job.idempotencyKey));
+      const winner =
+        job.idempotencyKey !== undefined &&
+        isUniqueViolation(error) &&
+        (await this.findByIdempotencyKey(job.userId, job.idempotencyKey));
       if (winner) return { job: winner, created: false };
       throw error;
     }
@@ -144,7 +150,12 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     const now = new Date();
     const { count } = await this.prisma.generationJob.updateMany({
       where: { id: job.id, status: 'processing' },
-      data: { status: 'failed', errorMessage: message, completedAt: now, actualTime: now.getTime() - (job.startedAt ?? now).getTime() },
+      data: {
+        status: 'failed',
+        errorMessage: message,
+        completedAt: now,
+        actualTime: now.getTime() - (job.startedAt ?? now).getTime(),
+      },
     });
     return count > 0;
   }
@@ -213,8 +224,17 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       ...(filter.type?.length && { type: { in: filter.type } }),
       ...(filter.cursor && { OR: olderThanCursor(filter.cursor) }),
     };
-    const rows = await this.prisma.generationJob.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
-    return toPage(rows, filter.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => row);
+    const rows = await this.prisma.generationJob.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+    });
+    return toPage(
+      rows,
+      filter.limit,
+      (row) => [row.createdAt.toISOString(), row.id],
+      (row) => row,
+    );
   }
 
   /**
@@ -256,7 +276,10 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Total cost (USD) of the user's jobs created since `since`. */
   async costSince(userId: string, since: Date): Promise<number> {
-    const { _sum } = await this.prisma.generationJob.aggregate({ _sum: { cost: true }, where: { userId, createdAt: { gte: since } } });
+    const { _sum } = await this.prisma.generationJob.aggregate({
+      _sum: { cost: true },
+      where: { userId, createdAt: { gte: since } },
+    });
     return Number(_sum.cost ?? 0);
   }
 

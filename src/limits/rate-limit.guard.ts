@@ -42,7 +42,10 @@ export class EngineRateLimitGuard implements CanActivate {
     const hit = await this.store.hit(key, WINDOW_MS);
     if (hit && hit.hits > limit) {
       const retryAfterSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
-      throw new RateLimitedError(`Rate limit reached: at most ${limit} ${what} per minute per user; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
+      throw new RateLimitedError(
+        `Rate limit reached: at most ${limit} ${what} per minute per user; retry in ${retryAfterSeconds} s`,
+        retryAfterSeconds,
+      );
     }
   }
 }

@@ -45,7 +45,11 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
   onModuleInit(): void {
     if (!this.enabled()) return;
     // No offline queue: while Redis is down a hit fails at once (and the request goes through) instead of waiting.
-    const client = new Redis(this.config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'creative-engine-rate-limit' });
+    const client = new Redis(this.config.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectionName: 'creative-engine-rate-limit',
+    });
     client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     client.on('error', () => undefined); // reported by hit(); ioredis reconnects on its own
     this.client = client as RedisWithHit;
@@ -65,7 +69,10 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
   async hit(key: string, windowMs: number): Promise<RateLimitHit | undefined> {
     if (!this.client) return undefined;
     try {
-      const [hits, resetInMs] = await this.client.rateLimitHit(`${this.config.queuePrefix}:rate-limit:${key}`, windowMs);
+      const [hits, resetInMs] = await this.client.rateLimitHit(
+        `${this.config.queuePrefix}:rate-limit:${key}`,
+        windowMs,
+      );
       return { hits, resetInMs };
     } catch (error) {
       this.logOutage(error);
@@ -81,6 +88,8 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
     const now = Date.now();
     if (now - this.lastOutageLog < OUTAGE_LOG_INTERVAL_MS) return;
     this.lastOutageLog = now;
-    this.logger.warn(`Rate limits are not enforced while Redis is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.warn(
+      `Rate limits are not enforced while Redis is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -15,7 +15,9 @@ export function activeJobsRetryAfterSeconds(
   jobs: readonly { createdAt: Date; startedAt: Date | null; estimatedTime: number | null }[],
   now = new Date(),
 ): number {
-  const ends = jobs.filter((job) => job.estimatedTime !== null).map((job) => (job.startedAt ?? job.createdAt).getTime() + (job.estimatedTime as number));
+  const ends = jobs
+    .filter((job) => job.estimatedTime !== null)
+    .map((job) => (job.startedAt ?? job.createdAt).getTime() + (job.estimatedTime as number));
   if (ends.length === 0) return ACTIVE_JOBS_RETRY_AFTER.defaultSeconds;
   const seconds = Math.ceil((Math.min(...ends) - now.getTime()) / 1000);
   return Math.min(ACTIVE_JOBS_RETRY_AFTER.maxSeconds, Math.max(ACTIVE_JOBS_RETRY_AFTER.minSeconds, seconds));
@@ -69,7 +71,10 @@ export class UserLimitsService {
   /** Cost (USD) of the user's jobs and of assets made outside jobs (text content, saveAsset) since midnight UTC. */
   async spentToday(userId: string, now = new Date()): Promise<number> {
     const since = startOfUtcDay(now);
-    const [jobs, assets] = await Promise.all([this.jobs.costSince(userId, since), this.assetStats.costOutsideJobsSince(userId, since)]);
+    const [jobs, assets] = await Promise.all([
+      this.jobs.costSince(userId, since),
+      this.assetStats.costOutsideJobsSince(userId, since),
+    ]);
     return jobs + assets;
   }
 }

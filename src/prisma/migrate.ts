@@ -43,7 +43,10 @@ interface AppliedMigration {
 
 async function readMigrations(dir: string): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -91,7 +94,9 @@ async function pendingMigrations(client: Client, migrations: MigrationFile[]): P
   const applied = new Map(rows.map((row) => [row.migration_name, row]));
   for (const row of rows) {
     if (row.finished_at === null) {
-      throw new MigrationError(`Migration ${row.migration_name} started but never finished; resolve it before migrating again`);
+      throw new MigrationError(
+        `Migration ${row.migration_name} started but never finished; resolve it before migrating again`,
+      );
     }
   }
   for (const migration of migrations) {
@@ -110,13 +115,14 @@ async function applyMigration(client: Client, migration: MigrationFile): Promise
   await client.query('BEGIN');
   try {
     const id = randomUUID();
-    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())', [
-      id,
-      migration.checksum,
-      migration.name,
-    ]);
+    await client.query(
+      'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
+      [id, migration.checksum, migration.name],
+    );
     await client.query(migration.sql);
-    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+      id,
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');

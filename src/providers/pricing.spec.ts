@@ -1,4 +1,13 @@
-import { DEFAULT_PRICING, findPrice, imageCost, mergePricing, parsePricingOverrides, PricingTable, textCost, tokenCost } from './pricing';
+import {
+  DEFAULT_PRICING,
+  findPrice,
+  imageCost,
+  mergePricing,
+  parsePricingOverrides,
+  PricingTable,
+  textCost,
+  tokenCost,
+} from './pricing';
 
 describe('pricing', () => {
   const table: PricingTable = {
@@ -21,7 +30,9 @@ describe('pricing', () => {
   });
 
   it('prices tokens per million, cached input at its own rate, rounded to the micro-dollar', () => {
-    expect(tokenCost({ inputPerMillion: 2, outputPerMillion: 8 }, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBe(6);
+    expect(
+      tokenCost({ inputPerMillion: 2, outputPerMillion: 8 }, { inputTokens: 1_000_000, outputTokens: 500_000 }),
+    ).toBe(6);
     // 37 × 0.4 + 12 × 1.6 = 34 micro-dollars
     expect(textCost(table, 'model-a', { inputTokens: 37, outputTokens: 12 })).toBe(0.000034);
     // (100 − 40) × 0.4 + 40 × 0.1 + 0 = 28 micro-dollars
@@ -45,7 +56,9 @@ describe('pricing', () => {
   });
 
   it('overrides replace entries per model and keep the rest', () => {
-    const merged = mergePricing(DEFAULT_PRICING, { text: { 'gpt-4.1-mini': { inputPerMillion: 1, outputPerMillion: 2 } } });
+    const merged = mergePricing(DEFAULT_PRICING, {
+      text: { 'gpt-4.1-mini': { inputPerMillion: 1, outputPerMillion: 2 } },
+    });
     expect(merged.text['gpt-4.1-mini']).toEqual({ inputPerMillion: 1, outputPerMillion: 2 });
     expect(merged.text['gpt-4o']).toEqual(DEFAULT_PRICING.text['gpt-4o']);
   });
@@ -57,7 +70,10 @@ describe('pricing', () => {
         image: { i: { perImage: { '*': 0.1 } } },
       });
       expect(parsePricingOverrides(json)).toEqual({
-        overrides: { text: { m: { inputPerMillion: 1, outputPerMillion: 2 } }, image: { i: { perImage: { '*': 0.1 } } } },
+        overrides: {
+          text: { m: { inputPerMillion: 1, outputPerMillion: 2 } },
+          image: { i: { perImage: { '*': 0.1 } } },
+        },
         problems: [],
       });
       expect(parsePricingOverrides(undefined)).toEqual({ problems: [] });
@@ -66,7 +82,11 @@ describe('pricing', () => {
     it('lists every problem', () => {
       expect(parsePricingOverrides('{nope').problems[0]).toMatch(/^PROVIDER_PRICING is not valid JSON/);
       const { problems } = parsePricingOverrides(
-        JSON.stringify({ audio: {}, text: { m: { inputPerMillion: -1, typo: 1 } }, image: { i: {}, j: { perImage: { '*': 'cheap' } } } }),
+        JSON.stringify({
+          audio: {},
+          text: { m: { inputPerMillion: -1, typo: 1 } },
+          image: { i: {}, j: { perImage: { '*': 'cheap' } } },
+        }),
       );
       expect(problems).toEqual([
         'PROVIDER_PRICING has unknown sections: audio (expected text, image)',

@@ -59,10 +59,22 @@ export const DEFAULT_PRICING: PricingTable = {
   },
   image: {
     // GPT image models report usage tokens (text input, image output); perImage is the fallback at 1024x1024.
-    'gpt-image-2': { tokens: { inputPerMillion: 5, outputPerMillion: 32 }, perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 } },
-    'gpt-image-1.5': { tokens: { inputPerMillion: 5, outputPerMillion: 32 }, perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 } },
-    'gpt-image-1': { tokens: { inputPerMillion: 5, outputPerMillion: 40 }, perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 } },
-    'gpt-image-1-mini': { tokens: { inputPerMillion: 2, outputPerMillion: 8 }, perImage: { '*:low': 0.005, '*:medium': 0.011, '*:high': 0.036, '*': 0.011 } },
+    'gpt-image-2': {
+      tokens: { inputPerMillion: 5, outputPerMillion: 32 },
+      perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
+    },
+    'gpt-image-1.5': {
+      tokens: { inputPerMillion: 5, outputPerMillion: 32 },
+      perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
+    },
+    'gpt-image-1': {
+      tokens: { inputPerMillion: 5, outputPerMillion: 40 },
+      perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
+    },
+    'gpt-image-1-mini': {
+      tokens: { inputPerMillion: 2, outputPerMillion: 8 },
+      perImage: { '*:low': 0.005, '*:medium': 0.011, '*:high': 0.036, '*': 0.011 },
+    },
     'dall-e-3': { perImage: { '1024x1024:hd': 0.08, '*:hd': 0.12, '1024x1024': 0.04, '*': 0.08 } },
     'dall-e-2': { perImage: { '256x256': 0.016, '512x512': 0.018, '*': 0.02 } },
     // Stability's Stable Image endpoints, per image (credits at $0.01).
@@ -130,7 +142,10 @@ export function mergePricing(base: PricingTable, overrides: Partial<PricingTable
  * Parses PROVIDER_PRICING. Returns the overrides and every problem found (empty when valid), so config
  * validation at boot can list them all.
  */
-export function parsePricingOverrides(json: string | undefined): { overrides?: Partial<PricingTable>; problems: string[] } {
+export function parsePricingOverrides(json: string | undefined): {
+  overrides?: Partial<PricingTable>;
+  problems: string[];
+} {
   if (json === undefined) return { problems: [] };
   let parsed: unknown;
   try {
@@ -138,10 +153,12 @@ export function parsePricingOverrides(json: string | undefined): { overrides?: P
   } catch (error) {
     return { problems: [`${PRICING_ENV_VAR} is not valid JSON (${(error as Error).message})`] };
   }
-  if (!isObject(parsed)) return { problems: [`${PRICING_ENV_VAR} must be a JSON object like {"text": {...}, "image": {...}}`] };
+  if (!isObject(parsed))
+    return { problems: [`${PRICING_ENV_VAR} must be a JSON object like {"text": {...}, "image": {...}}`] };
   const problems: string[] = [];
   const unknown = Object.keys(parsed).filter((key) => key !== 'text' && key !== 'image');
-  if (unknown.length > 0) problems.push(`${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected text, image)`);
+  if (unknown.length > 0)
+    problems.push(`${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected text, image)`);
 
   const section = (name: 'text' | 'image', check: (where: string, entry: unknown) => void) => {
     const value = parsed[name];

@@ -17,17 +17,39 @@ describe('retryAfterMs', () => {
 
 describe('provider failures', () => {
   it('retries 408, 409, 429 and 5xx; not other 4xx nor content policy', () => {
-    expect([408, 409, 429, 500, 503].map((status) => httpFailure('p', status, 'm').retryable)).toEqual([true, true, true, true, true]);
-    expect([400, 401, 403, 404, 422].map((status) => httpFailure('p', status, 'm').retryable)).toEqual([false, false, false, false, false]);
+    expect([408, 409, 429, 500, 503].map((status) => httpFailure('p', status, 'm').retryable)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([400, 401, 403, 404, 422].map((status) => httpFailure('p', status, 'm').retryable)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     const refused = httpFailure('p', 403, 'flagged', { contentPolicy: true });
     expect(refused).toMatchObject({ retryable: false, code: 'CONTENT_POLICY_VIOLATION' });
-    expect(httpFailure('p', 429, 'slow down', { headers: new Headers({ 'retry-after': '2' }) }).retryAfterMs).toBe(2000);
+    expect(httpFailure('p', 429, 'slow down', { headers: new Headers({ 'retry-after': '2' }) }).retryAfterMs).toBe(
+      2000,
+    );
   });
 
   it('maps OpenAI SDK errors, telling our timeout apart', () => {
-    const policy = OpenAI.APIError.generate(400, { error: { message: 'rejected', code: 'content_policy_violation' } }, undefined, new Headers());
+    const policy = OpenAI.APIError.generate(
+      400,
+      { error: { message: 'rejected', code: 'content_policy_violation' } },
+      undefined,
+      new Headers(),
+    );
     expect(openAiFailure(policy, false)).toMatchObject({ retryable: false, code: 'CONTENT_POLICY_VIOLATION' });
-    expect(openAiFailure(new OpenAI.APIUserAbortError(), true)).toMatchObject({ retryable: true, message: 'openai did not answer in time' });
+    expect(openAiFailure(new OpenAI.APIUserAbortError(), true)).toMatchObject({
+      retryable: true,
+      message: 'openai did not answer in time',
+    });
     expect(openAiFailure(new SyntaxError('Unexpected end of JSON input'), false).retryable).toBe(true);
   });
 });
@@ -46,9 +68,13 @@ describe('downloadRefusal', () => {
   it('admits only https links from configured hosts', () => {
     expect(downloadRefusal('https://files.example.com/a.png', allowed)).toBeUndefined();
     expect(downloadRefusal('https://x.blob.example.net/a.png', allowed)).toBeUndefined();
-    expect(downloadRefusal('https://blob.example.net.evil.com/a.png', allowed)).toContain('not in IMAGE_DOWNLOAD_ALLOWED_HOSTS');
+    expect(downloadRefusal('https://blob.example.net.evil.com/a.png', allowed)).toContain(
+      'not in IMAGE_DOWNLOAD_ALLOWED_HOSTS',
+    );
     expect(downloadRefusal('http://files.example.com/a.png', allowed)).toBe('only https links are downloaded');
-    expect(downloadRefusal('https://user:pw@files.example.com/a.png', allowed)).toBe('links with credentials are refused');
+    expect(downloadRefusal('https://user:pw@files.example.com/a.png', allowed)).toBe(
+      'links with credentials are refused',
+    );
     expect(downloadRefusal('http://127.0.0.1:9/a.png', allowed)).toBe('only https links are downloaded');
     expect(downloadRefusal('http://127.0.0.1:9/a.png', { ...allowed, allowInsecureLoopback: true })).toBeUndefined();
     expect(downloadRefusal('not a url', allowed)).toBe('it is not a valid URL');
@@ -57,7 +83,16 @@ describe('downloadRefusal', () => {
 
 describe('toOpenAiParams', () => {
   it('sends GPT image models their own parameters and never response_format', () => {
-    expect(toOpenAiParams({ prompt: 'p', model: 'gpt-image-2', n: 2, quality: 'high', background: 'transparent', outputFormat: 'webp' })).toEqual({
+    expect(
+      toOpenAiParams({
+        prompt: 'p',
+        model: 'gpt-image-2',
+        n: 2,
+        quality: 'high',
+        background: 'transparent',
+        outputFormat: 'webp',
+      }),
+    ).toEqual({
       model: 'gpt-image-2',
       prompt: 'p',
       n: 2,

@@ -36,10 +36,16 @@ export function httpFailure(
 export function openAiFailure(error: unknown, timedOut: boolean): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof OpenAI.APIUserAbortError) {
-    return new ProviderError(timedOut ? 'openai did not answer in time' : 'openai call aborted', true, { provider: 'openai', cause: error });
+    return new ProviderError(timedOut ? 'openai did not answer in time' : 'openai call aborted', true, {
+      provider: 'openai',
+      cause: error,
+    });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new ProviderError(`openai could not be reached: ${error.message}`, true, { provider: 'openai', cause: error });
+    return new ProviderError(`openai could not be reached: ${error.message}`, true, {
+      provider: 'openai',
+      cause: error,
+    });
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const message = (error.error as { message?: string } | undefined)?.message ?? error.message;

@@ -1,4 +1,11 @@
-import { isJobKind, JOB_KINDS, JOB_NAMES, jobKindOf, MAX_REDIS_RECONNECT_DELAY_MS, redisReconnectDelayMs } from './queue.constants';
+import {
+  isJobKind,
+  JOB_KINDS,
+  JOB_NAMES,
+  jobKindOf,
+  MAX_REDIS_RECONNECT_DELAY_MS,
+  redisReconnectDelayMs,
+} from './queue.constants';
 
 describe('redisReconnectDelayMs', () => {
   it('retries a lost Redis quickly at first, then every MAX_REDIS_RECONNECT_DELAY_MS however long the outage', () => {

@@ -2,7 +2,12 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
 import { JobQueue } from './job-queue';
-import { ENGINE_BULL_CONFIG_KEY, IMAGE_GENERATION_QUEUE, imageQueueSettings, redisReconnectDelayMs } from './queue.constants';
+import {
+  ENGINE_BULL_CONFIG_KEY,
+  IMAGE_GENERATION_QUEUE,
+  imageQueueSettings,
+  redisReconnectDelayMs,
+} from './queue.constants';
 
 /** The engine's Bull queue, on the engine's own named Bull config so a host app's Bull setup is untouched. */
 @Module({
@@ -12,7 +17,10 @@ import { ENGINE_BULL_CONFIG_KEY, IMAGE_GENERATION_QUEUE, imageQueueSettings, red
       configKey: ENGINE_BULL_CONFIG_KEY,
       inject: [EngineConfig],
       // Connection and prefix come from the engine's shared Bull config (CreativeEngineModule).
-      useFactory: (config: EngineConfig) => ({ settings: imageQueueSettings(config), redis: { retryStrategy: redisReconnectDelayMs } }),
+      useFactory: (config: EngineConfig) => ({
+        settings: imageQueueSettings(config),
+        redis: { retryStrategy: redisReconnectDelayMs },
+      }),
     }),
   ],
   providers: [JobQueue],

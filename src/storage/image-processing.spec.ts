@@ -2,7 +2,9 @@ import sharp from 'sharp';
 import { makeThumbnail, readImageMetadata, THUMBNAIL_WIDTH } from './image-processing';
 
 const image = (width: number, height: number, format: 'png' | 'jpeg' | 'webp' | 'gif' | 'avif') =>
-  sharp({ create: { width, height, channels: 3, background: '#3366cc' } }).toFormat(format).toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .toFormat(format)
+    .toBuffer();
 
 describe('image processing', () => {
   it.each([
@@ -17,8 +19,12 @@ describe('image processing', () => {
   });
 
   it('refuses bytes that are not an image, and SVG (script on our origin)', async () => {
-    await expect(readImageMetadata(Buffer.from('definitely not an image'))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>');
+    await expect(readImageMetadata(Buffer.from('definitely not an image'))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
+    );
     await expect(readImageMetadata(svg)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 

@@ -31,7 +31,9 @@ const IMAGE_FORMATS: Record<string, { mimeType: string; extension: string }> = {
 const MAX_INPUT_PIXELS = 100_000_000;
 
 function notAnImage(reason: string): ValidationError {
-  return new ValidationError(`The bytes are not a supported image (${reason}); send JPEG, PNG, WebP, GIF, AVIF or TIFF`);
+  return new ValidationError(
+    `The bytes are not a supported image (${reason}); send JPEG, PNG, WebP, GIF, AVIF or TIFF`,
+  );
 }
 
 /** Width, height, format, MIME type and size read from the bytes themselves, never from a client's claim. */

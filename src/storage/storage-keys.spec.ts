@@ -9,9 +9,12 @@ describe('storage keys', () => {
     expect(() => assertStorageKey(key)).not.toThrow();
   });
 
-  it.each(['', 'a/b', '../x.png', 'x/../../y.png', 'p/q/r.sh', '../../etc/passwd'])('refuse the extension %j', (extension) => {
-    expect(() => newStorageKey(extension)).toThrow('File extension');
-  });
+  it.each(['', 'a/b', '../x.png', 'x/../../y.png', 'p/q/r.sh', '../../etc/passwd'])(
+    'refuse the extension %j',
+    (extension) => {
+      expect(() => newStorageKey(extension)).toThrow('File extension');
+    },
+  );
 
   it.each([
     '../2026/01/00000000-0000-4000-8000-000000000000.png',

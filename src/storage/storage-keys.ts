@@ -17,7 +17,9 @@ export class InvalidStorageKeyError extends Error {
 export function newStorageKey(extension: string, now = new Date()): string {
   const normalized = extension.replace(/^\./, '').toLowerCase();
   if (!EXTENSION_PATTERN.test(normalized)) {
-    throw new ValidationError(`File extension must be 1-10 letters or digits, got ${JSON.stringify(extension.slice(0, 20))}`);
+    throw new ValidationError(
+      `File extension must be 1-10 letters or digits, got ${JSON.stringify(extension.slice(0, 20))}`,
+    );
   }
   const month = String(now.getUTCMonth() + 1).padStart(2, '0');
   return `${now.getUTCFullYear()}/${month}/${randomUUID()}.${normalized}`;

@@ -8,7 +8,10 @@ import type { FileStore } from './file-store';
 import { StorageModule } from './storage.module';
 import { StorageService } from './storage.service';
 
-const config = { storageDir: '/srv/storage', storage: { maxFileBytes: 1024, deletionRetryIntervalMs: 0 } } as EngineConfig;
+const config = {
+  storageDir: '/srv/storage',
+  storage: { maxFileBytes: 1024, deletionRetryIntervalMs: 0 },
+} as EngineConfig;
 
 /** What CreativeEngineModule's global core module provides to StorageModule. */
 function coreWith(options: Partial<CreativeEngineModuleOptions>) {
@@ -42,19 +45,26 @@ describe('StorageModule FILE_STORE', () => {
     const moduleRef = await Test.createTestingModule({ imports: [coreWith({}), StorageModule] }).compile();
     const store = moduleRef.get<FileStore>(FILE_STORE);
     expect(store).toBeInstanceOf(LocalDiskFileStore);
-    expect((store as LocalDiskFileStore).pathOf('2026/01/00000000-0000-4000-8000-000000000000.png')).toBe('/srv/storage/2026/01/00000000-0000-4000-8000-000000000000.png');
+    expect((store as LocalDiskFileStore).pathOf('2026/01/00000000-0000-4000-8000-000000000000.png')).toBe(
+      '/srv/storage/2026/01/00000000-0000-4000-8000-000000000000.png',
+    );
   });
 
   it('is the fileStore of the module options when a host gives one', async () => {
     const store = memoryStore();
-    const moduleRef = await Test.createTestingModule({ imports: [coreWith({ fileStore: store }), StorageModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [coreWith({ fileStore: store }), StorageModule],
+    }).compile();
     const { key } = await moduleRef.get(StorageService).put(Buffer.from('x'), { extension: 'txt' });
     expect(store.written).toEqual([key]);
   });
 
   it('can be overridden as a provider', async () => {
     const store = memoryStore();
-    const moduleRef = await Test.createTestingModule({ imports: [coreWith({}), StorageModule] }).overrideProvider(FILE_STORE).useValue(store).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [coreWith({}), StorageModule] })
+      .overrideProvider(FILE_STORE)
+      .useValue(store)
+      .compile();
     const { key } = await moduleRef.get(StorageService).put(Buffer.from('x'), { extension: 'txt' });
     expect(store.written).toEqual([key]);
   });

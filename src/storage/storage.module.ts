@@ -12,7 +12,8 @@ import { StorageService } from './storage.service';
     {
       provide: FILE_STORE,
       inject: [CREATIVE_ENGINE_OPTIONS, EngineConfig],
-      useFactory: (options: CreativeEngineModuleOptions, config: EngineConfig) => options.fileStore ?? new LocalDiskFileStore(config.storageDir),
+      useFactory: (options: CreativeEngineModuleOptions, config: EngineConfig) =>
+        options.fileStore ?? new LocalDiskFileStore(config.storageDir),
     },
   ],
   exports: [StorageService],

@@ -21,7 +21,9 @@ export class StorageService {
   /** Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. */
   async put(bytes: Buffer, options: { extension: string }): Promise<{ key: string }> {
     if (bytes.length > this.config.storage.maxFileBytes) {
-      throw new PayloadTooLargeError(`File is ${bytes.length} bytes; the limit is ${this.config.storage.maxFileBytes} (STORAGE_MAX_FILE_BYTES)`);
+      throw new PayloadTooLargeError(
+        `File is ${bytes.length} bytes; the limit is ${this.config.storage.maxFileBytes} (STORAGE_MAX_FILE_BYTES)`,
+      );
     }
     const key = newStorageKey(options.extension);
     await this.store.write(key, bytes);

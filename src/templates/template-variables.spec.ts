@@ -10,7 +10,11 @@ import {
   TemplateVariable,
 } from './template-variables';
 
-const variable = (name: string, extra: Partial<TemplateVariable> = {}): TemplateVariable => ({ name, required: true, ...extra });
+const variable = (name: string, extra: Partial<TemplateVariable> = {}): TemplateVariable => ({
+  name,
+  required: true,
+  ...extra,
+});
 
 function thrown(action: () => unknown): ValidationError {
   try {
@@ -24,14 +28,20 @@ function thrown(action: () => unknown): ValidationError {
 
 describe('scanPlaceholders', () => {
   it('finds distinct names across texts, allowing spaces inside the braces', () => {
-    expect(scanPlaceholders('Write about {{topic}} for {{ audience }}; {{topic}} again', 'avoid {{banned_words}}')).toEqual({
+    expect(
+      scanPlaceholders('Write about {{topic}} for {{ audience }}; {{topic}} again', 'avoid {{banned_words}}'),
+    ).toEqual({
       names: ['topic', 'audience', 'banned_words'],
       invalid: [],
     });
   });
 
   it('reports placeholders that are not identifiers', () => {
-    expect(scanPlaceholders('{{first name}} {{1st}} {{}} {{ok}}').invalid).toEqual(['{{first name}}', '{{1st}}', '{{}}']);
+    expect(scanPlaceholders('{{first name}} {{1st}} {{}} {{ok}}').invalid).toEqual([
+      '{{first name}}',
+      '{{1st}}',
+      '{{}}',
+    ]);
   });
 
   it('ignores single braces and null texts', () => {
@@ -41,11 +51,16 @@ describe('scanPlaceholders', () => {
 
 describe('templateVariableProblems', () => {
   it('accepts a prompt whose placeholders are exactly the declared variables', () => {
-    expect(templateVariableProblems([variable('topic'), variable('tone')], 'Write {{topic}} in a {{tone}} tone')).toEqual([]);
+    expect(
+      templateVariableProblems([variable('topic'), variable('tone')], 'Write {{topic}} in a {{tone}} tone'),
+    ).toEqual([]);
   });
 
   it('names undeclared placeholders and unused variables', () => {
-    const problems = templateVariableProblems([variable('topic'), variable('unused')], 'Write {{topic}} for {{audience}}');
+    const problems = templateVariableProblems(
+      [variable('topic'), variable('unused')],
+      'Write {{topic}} for {{audience}}',
+    );
     expect(problems).toEqual([
       'placeholders used in the prompt but not declared in variables: audience',
       'variables declared but not used in the prompt: unused',
@@ -53,7 +68,9 @@ describe('templateVariableProblems', () => {
   });
 
   it('counts placeholders of the negative prompt as used', () => {
-    expect(templateVariableProblems([variable('subject'), variable('avoid')], 'A photo of {{subject}}', 'no {{avoid}}')).toEqual([]);
+    expect(
+      templateVariableProblems([variable('subject'), variable('avoid')], 'A photo of {{subject}}', 'no {{avoid}}'),
+    ).toEqual([]);
   });
 
   it('names duplicate declarations and invalid placeholders', () => {
@@ -64,7 +81,11 @@ describe('templateVariableProblems', () => {
 });
 
 describe('resolveTemplateValues', () => {
-  const variables = [variable('topic'), variable('tone', { default: 'friendly' }), variable('extra', { required: false })];
+  const variables = [
+    variable('topic'),
+    variable('tone', { default: 'friendly' }),
+    variable('extra', { required: false }),
+  ];
 
   it('uses given values, then defaults, then empty text for optional ones', () => {
     expect(resolveTemplateValues(variables, { topic: 'tea' })).toEqual({ topic: 'tea', tone: 'friendly', extra: '' });
@@ -75,7 +96,9 @@ describe('resolveTemplateValues', () => {
   });
 
   it('names every missing required variable at once', () => {
-    const error = thrown(() => resolveTemplateValues([variable('a'), variable('b'), variable('c', { default: 'x' })], {}));
+    const error = thrown(() =>
+      resolveTemplateValues([variable('a'), variable('b'), variable('c', { default: 'x' })], {}),
+    );
     expect(error.message).toBe('Cannot render the template: missing required variables: a, b');
     expect(error.details).toEqual([
       { field: 'variables.a', problems: ['a is required'] },
@@ -85,7 +108,11 @@ describe('resolveTemplateValues', () => {
 
   it('refuses undeclared names, non-text values and oversized values', () => {
     const error = thrown(() =>
-      resolveTemplateValues(variables, { topic: { nested: true }, typo: 'x', tone: 'y'.repeat(TEMPLATE_LIMITS.maxValueLength + 1) }),
+      resolveTemplateValues(variables, {
+        topic: { nested: true },
+        typo: 'x',
+        tone: 'y'.repeat(TEMPLATE_LIMITS.maxValueLength + 1),
+      }),
     );
     expect(error.message).toContain('unknown variables (not declared by the template): typo');
     expect(error.message).toContain('values must be text, numbers or booleans: topic');
@@ -93,7 +120,10 @@ describe('resolveTemplateValues', () => {
   });
 
   it('inserts numbers and booleans as text', () => {
-    expect(resolveTemplateValues([variable('count'), variable('flag')], { count: 3, flag: false })).toEqual({ count: '3', flag: 'false' });
+    expect(resolveTemplateValues([variable('count'), variable('flag')], { count: 3, flag: false })).toEqual({
+      count: '3',
+      flag: 'false',
+    });
   });
 });
 
@@ -111,13 +141,20 @@ describe('rendering', () => {
   });
 
   it('inserts text verbatim: replacement patterns and code are not interpreted', () => {
-    const rendered = renderTemplatePrompt({ prompt: 'X={{v}}', variables: [variable('v')] }, { v: "$& $1 ${process.exit()} `rm -rf`" });
-    expect(rendered.prompt).toBe("X=$& $1 ${process.exit()} `rm -rf`");
+    const rendered = renderTemplatePrompt(
+      { prompt: 'X={{v}}', variables: [variable('v')] },
+      { v: '$& $1 ${process.exit()} `rm -rf`' },
+    );
+    expect(rendered.prompt).toBe('X=$& $1 ${process.exit()} `rm -rf`');
   });
 
   it('renders the negative prompt too', () => {
     const rendered = renderTemplatePrompt(
-      { prompt: 'A {{subject}}', negativePrompt: 'no {{avoid}}', variables: [variable('subject'), variable('avoid', { default: 'blur' })] },
+      {
+        prompt: 'A {{subject}}',
+        negativePrompt: 'no {{avoid}}',
+        variables: [variable('subject'), variable('avoid', { default: 'blur' })],
+      },
       { subject: 'cat' },
     );
     expect(rendered).toEqual({ prompt: 'A cat', negativePrompt: 'no blur', values: { subject: 'cat', avoid: 'blur' } });
@@ -127,13 +164,22 @@ describe('rendering', () => {
     const variables = Array.from({ length: 10 }, (_, index) => variable(`v${index}`));
     const prompt = variables.map((v) => `{{${v.name}}}`).join(' ');
     const values = Object.fromEntries(variables.map((v) => [v.name, 'x'.repeat(TEMPLATE_LIMITS.maxValueLength)]));
-    expect(thrown(() => renderTemplatePrompt({ prompt, variables }, values)).message).toContain('rendered prompt is longer');
+    expect(thrown(() => renderTemplatePrompt({ prompt, variables }, values)).message).toContain(
+      'rendered prompt is longer',
+    );
   });
 });
 
 describe('parseStoredVariables', () => {
   it('keeps well-formed entries and drops the rest', () => {
-    expect(parseStoredVariables([{ name: 'a', required: true, default: 'x', description: 'd' }, { name: 1 }, 'junk', { name: 'b' }])).toEqual([
+    expect(
+      parseStoredVariables([
+        { name: 'a', required: true, default: 'x', description: 'd' },
+        { name: 1 },
+        'junk',
+        { name: 'b' },
+      ]),
+    ).toEqual([
       { name: 'a', description: 'd', required: true, default: 'x' },
       { name: 'b', required: false },
     ]);

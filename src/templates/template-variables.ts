@@ -62,7 +62,10 @@ export function scanPlaceholders(...texts: (string | null | undefined)[]): Place
  * Problems with a template's declared variables against its prompt texts; empty when they agree.
  * Each problem is a sentence naming the variables concerned.
  */
-export function templateVariableProblems(variables: readonly TemplateVariable[], ...texts: (string | null | undefined)[]): string[] {
+export function templateVariableProblems(
+  variables: readonly TemplateVariable[],
+  ...texts: (string | null | undefined)[]
+): string[] {
   const problems: string[] = [];
   const scan = scanPlaceholders(...texts);
   if (scan.invalid.length > 0) {
@@ -75,17 +78,23 @@ export function templateVariableProblems(variables: readonly TemplateVariable[],
   if (duplicates.length > 0) problems.push(`variables are declared more than once: ${duplicates.join(', ')}`);
 
   const undeclared = scan.names.filter((name) => !declared.includes(name));
-  if (undeclared.length > 0) problems.push(`placeholders used in the prompt but not declared in variables: ${undeclared.join(', ')}`);
+  if (undeclared.length > 0)
+    problems.push(`placeholders used in the prompt but not declared in variables: ${undeclared.join(', ')}`);
   const unused = [...new Set(declared)].filter((name) => !scan.names.includes(name));
   if (unused.length > 0) problems.push(`variables declared but not used in the prompt: ${unused.join(', ')}`);
   return problems;
 }
 
 /** Throws a 400 naming every disagreement between the prompt texts and the declared variables. */
-export function assertTemplateVariablesAgree(variables: readonly TemplateVariable[], ...texts: (string | null | undefined)[]): void {
+export function assertTemplateVariablesAgree(
+  variables: readonly TemplateVariable[],
+  ...texts: (string | null | undefined)[]
+): void {
   const problems = templateVariableProblems(variables, ...texts);
   if (problems.length > 0) {
-    throw new ValidationError(`Template variables do not match the prompt: ${problems.join('; ')}`, [{ field: 'variables', problems }]);
+    throw new ValidationError(`Template variables do not match the prompt: ${problems.join('; ')}`, [
+      { field: 'variables', problems },
+    ]);
   }
 }
 
@@ -93,11 +102,18 @@ export function assertTemplateVariablesAgree(variables: readonly TemplateVariabl
  * The value of each declared variable: the given value, else its default, else '' for optional ones.
  * Throws one 400 naming every missing required variable and every value for an undeclared name.
  */
-export function resolveTemplateValues(variables: readonly TemplateVariable[], values: TemplateValueInput = {}): TemplateValues {
+export function resolveTemplateValues(
+  variables: readonly TemplateVariable[],
+  values: TemplateValueInput = {},
+): TemplateValues {
   const declared = new Set(variables.map((variable) => variable.name));
   const unknown = Object.keys(values).filter((name) => !declared.has(name));
-  const invalid = Object.entries(values).filter(([, value]) => !['string', 'number', 'boolean'].includes(typeof value)).map(([name]) => name);
-  const tooLong = Object.entries(values).filter(([, value]) => String(value).length > TEMPLATE_LIMITS.maxValueLength).map(([name]) => name);
+  const invalid = Object.entries(values)
+    .filter(([, value]) => !['string', 'number', 'boolean'].includes(typeof value))
+    .map(([name]) => name);
+  const tooLong = Object.entries(values)
+    .filter(([, value]) => String(value).length > TEMPLATE_LIMITS.maxValueLength)
+    .map(([name]) => name);
   const resolved: TemplateValues = {};
   const missing: string[] = [];
 
@@ -121,7 +137,11 @@ export function resolveTemplateValues(variables: readonly TemplateVariable[], va
     problems.push(...names.map((name) => ({ field: `variables.${name}`, problems: [problem(name)] })));
   };
   report(missing, `missing required variable${missing.length === 1 ? '' : 's'}`, (name) => `${name} is required`);
-  report(unknown, 'unknown variables (not declared by the template)', (name) => `${name} is not a variable of this template`);
+  report(
+    unknown,
+    'unknown variables (not declared by the template)',
+    (name) => `${name} is not a variable of this template`,
+  );
   report(invalid, 'values must be text, numbers or booleans', (name) => `${name} must be text`);
   report(tooLong, `values longer than ${TEMPLATE_LIMITS.maxValueLength} characters`, (name) => `${name} is too long`);
   if (messages.length > 0) throw new ValidationError(`Cannot render the template: ${messages.join('; ')}`, problems);
@@ -133,7 +153,9 @@ export function resolveTemplateValues(variables: readonly TemplateVariable[], va
  * Placeholders without a value (cannot happen after resolveTemplateValues) are left as they are.
  */
 export function renderPlaceholders(text: string, values: TemplateValues): string {
-  return text.replace(PLACEHOLDER, (placeholder, name: string) => (Object.hasOwn(values, name) ? values[name] : placeholder));
+  return text.replace(PLACEHOLDER, (placeholder, name: string) =>
+    Object.hasOwn(values, name) ? values[name] : placeholder,
+  );
 }
 
 export interface RenderedPrompt {
@@ -151,9 +173,10 @@ export function renderTemplatePrompt(
   const prompt = renderPlaceholders(template.prompt, resolved);
   const negativePrompt = template.negativePrompt ? renderPlaceholders(template.negativePrompt, resolved) : null;
   if (prompt.length + (negativePrompt?.length ?? 0) > TEMPLATE_LIMITS.maxRenderedLength) {
-    throw new ValidationError(`The rendered prompt is longer than ${TEMPLATE_LIMITS.maxRenderedLength} characters: shorten the variable values`, [
-      { field: 'variables', problems: ['rendered prompt too long'] },
-    ]);
+    throw new ValidationError(
+      `The rendered prompt is longer than ${TEMPLATE_LIMITS.maxRenderedLength} characters: shorten the variable values`,
+      [{ field: 'variables', problems: ['rendered prompt too long'] }],
+    );
   }
   return { prompt, negativePrompt, values: resolved };
 }

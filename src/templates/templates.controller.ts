@@ -31,7 +31,9 @@ export class TemplatesController {
   }
 
   @Get('templates')
-  @ApiOperation({ summary: 'Templates you can see, filtered by type, category, tags, search and scope; newest or most used first' })
+  @ApiOperation({
+    summary: 'Templates you can see, filtered by type, category, tags, search and scope; newest or most used first',
+  })
   @ApiOkResponse({ type: TemplatePageResponseDto })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListTemplatesQueryDto): Promise<TemplatePageResponseDto> {
     return this.templates.listTemplates(user.id, query);
@@ -42,7 +44,11 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateResponseDto })
   @ApiErrorResponse(403, 'A default or another user’s public template')
   @ApiErrorResponse(404, 'No such template, or a private one of another user')
-  async update(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() body: UpdateTemplateDto): Promise<TemplateResponseDto> {
+  async update(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() body: UpdateTemplateDto,
+  ): Promise<TemplateResponseDto> {
     return this.templates.updateTemplate(user.id, id, body);
   }
 

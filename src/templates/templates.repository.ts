@@ -57,13 +57,16 @@ export class TemplatesRepository {
     if (filter.tags?.length) filters.push({ tags: { hasEvery: filter.tags.map((tag) => tag.toLowerCase()) } });
     if (filter.search) {
       filters.push({
-        OR: (['name', 'description', 'prompt'] as const).map((field) => ({ [field]: { contains: filter.search, mode: 'insensitive' } })),
+        OR: (['name', 'description', 'prompt'] as const).map((field) => ({
+          [field]: { contains: filter.search, mode: 'insensitive' },
+        })),
       });
     }
     if (filter.cursor) filters.push(afterCursor(filter.sort, filter.cursor));
     return this.prisma.creativeTemplate.findMany({
       where: { AND: filters },
-      orderBy: filter.sort === 'usage' ? [{ usageCount: 'desc' }, { id: 'desc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy:
+        filter.sort === 'usage' ? [{ usageCount: 'desc' }, { id: 'desc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
       take: filter.limit + 1,
     });
   }
@@ -97,7 +100,12 @@ function toData<Fields extends Partial<TemplateFields>>(fields: Fields) {
   const { parameters, variables, ...columns } = fields;
   return {
     ...columns,
-    parameters: parameters === undefined ? undefined : parameters === null ? Prisma.DbNull : (parameters as Prisma.InputJsonObject),
+    parameters:
+      parameters === undefined
+        ? undefined
+        : parameters === null
+          ? Prisma.DbNull
+          : (parameters as Prisma.InputJsonObject),
     variables: variables === undefined ? undefined : (variables as unknown as Prisma.InputJsonArray),
   };
 }

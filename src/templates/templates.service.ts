@@ -66,13 +66,21 @@ export class TemplatesService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const sort: TemplateSort = query.sort ?? 'recent';
     const rows = await this.repository.list(userId, { ...query, scope: query.scope ?? 'all', sort, limit });
-    return toPage(rows, limit, (row) => (sort === 'usage' ? [row.usageCount, row.id] : [row.createdAt.toISOString(), row.id]), toTemplateResponse);
+    return toPage(
+      rows,
+      limit,
+      (row) => (sort === 'usage' ? [row.usageCount, row.id] : [row.createdAt.toISOString(), row.id]),
+      toTemplateResponse,
+    );
   }
 
   async updateTemplate(userId: string, templateId: string, input: UpdateTemplateInput): Promise<TemplateResponseDto> {
     const nulls = NON_NULLABLE_FIELDS.filter((field) => input[field] === null);
     if (nulls.length > 0) {
-      throw new ValidationError(`These fields cannot be null: ${nulls.join(', ')}`, nulls.map((field) => ({ field, problems: [`${field} cannot be null`] })));
+      throw new ValidationError(
+        `These fields cannot be null: ${nulls.join(', ')}`,
+        nulls.map((field) => ({ field, problems: [`${field} cannot be null`] })),
+      );
     }
     const current = await this.getEditableTemplate(userId, templateId);
     const variables = input.variables ? normalizeVariables(input.variables) : parseStoredVariables(current.variables);
@@ -106,7 +114,11 @@ export class TemplatesService {
   async renderTemplate(userId: string, templateId: string, values: TemplateValueInput = {}): Promise<RenderedTemplate> {
     const template = await this.getTemplate(userId, templateId);
     const { variables } = template;
-    return { template, variables, ...renderTemplatePrompt({ prompt: template.prompt, negativePrompt: template.negativePrompt, variables }, values) };
+    return {
+      template,
+      variables,
+      ...renderTemplatePrompt({ prompt: template.prompt, negativePrompt: template.negativePrompt, variables }, values),
+    };
   }
 
   /**
@@ -141,13 +153,16 @@ export class TemplatesService {
   /** Visible but not the caller's (a default, or someone else's public template) is a 403; invisible a 404. */
   private async getEditableTemplate(userId: string, templateId: string): Promise<CreativeTemplate> {
     const template = await this.findVisible(userId, templateId);
-    if (template.isDefault) throw new ForbiddenError('Built-in default templates cannot be changed or deleted: create your own copy instead');
+    if (template.isDefault)
+      throw new ForbiddenError('Built-in default templates cannot be changed or deleted: create your own copy instead');
     if (template.userId !== userId) throw new ForbiddenError('Only the owner can change or delete this template');
     return template;
   }
 }
 
-function normalizeVariables(variables: readonly { name: string; description?: string; required?: boolean; default?: string }[]): TemplateVariable[] {
+function normalizeVariables(
+  variables: readonly { name: string; description?: string; required?: boolean; default?: string }[],
+): TemplateVariable[] {
   return variables.map((variable) => ({
     name: variable.name.trim(),
     ...(variable.description ? { description: variable.description } : {}),
@@ -157,7 +172,9 @@ function normalizeVariables(variables: readonly { name: string; description?: st
 }
 
 /** Parameters as given (undefined: unchanged, null: cleared), once checked to be a JSON object. */
-function checkedParameters(parameters: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+function checkedParameters(
+  parameters: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | null | undefined {
   if (parameters !== null && parameters !== undefined) assertJsonObject(parameters, 'parameters');
   return parameters;
 }

@@ -1,7 +1,8 @@
 import { CONFIG_GROUPS, ConfigGroup, ConfigVariable } from '../../src/config/config-variable';
 
 /** How to regenerate both documents after changing a declaration. */
-export const CONFIG_DOCS_UPDATE_COMMAND = 'UPDATE_CONFIG_DOCS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/config';
+export const CONFIG_DOCS_UPDATE_COMMAND =
+  'UPDATE_CONFIG_DOCS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/config';
 
 const ENV_EXAMPLE_HEADER = [
   '# Creative Engine configuration. Copy to .env (npm start reads it) or set these in the environment.',
@@ -24,7 +25,10 @@ function envLine(variable: ConfigVariable): string {
 /** `.env.example`: each group's variables with their description and default (optional ones commented out). */
 export function renderEnvExample(variables: readonly ConfigVariable[]): string {
   const groups = byGroup(variables).map(([group, members]) =>
-    [`# --- ${CONFIG_GROUPS[group]} ---`, ...members.flatMap((variable) => [`# ${variable.description}`, envLine(variable)])].join('\n'),
+    [
+      `# --- ${CONFIG_GROUPS[group]} ---`,
+      ...members.flatMap((variable) => [`# ${variable.description}`, envLine(variable)]),
+    ].join('\n'),
   );
   return `${[ENV_EXAMPLE_HEADER.join('\n'), ...groups].join('\n\n')}\n`;
 }

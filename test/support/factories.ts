@@ -28,14 +28,19 @@ export function templateBody(overrides: Record<string, unknown> = {}): Record<st
 /** A real PNG of the given size (sharp), for saveAsset and the file routes. */
 export async function pngBytes(width = 640, height = 480, color = { r: 200, g: 40, b: 90 }): Promise<Buffer> {
   const sharp = (await import('sharp')).default;
-  return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: color } })
+    .png()
+    .toBuffer();
 }
 
 /**
  * A creative_assets row for createMany fixtures (no stored file): a text asset by default, since a text
  * asset needs no bytes. `url` is a placeholder; the file routes serve text assets from `content`.
  */
-export function assetRow(userId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
+export function assetRow(
+  userId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { id: string } {
   sequence += 1;
   const id = randomUUID();
   return {
@@ -58,7 +63,10 @@ export function imageRequest(overrides: Record<string, unknown> = {}): Record<st
 }
 
 /** A generation_jobs row for createMany fixtures: a queued placeholder image job unless overridden. */
-export function jobRow(userId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
+export function jobRow(
+  userId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { id: string } {
   sequence += 1;
   return {
     id: randomUUID(),
@@ -73,12 +81,18 @@ export function jobRow(userId: string, overrides: Record<string, unknown> = {}):
 }
 
 /** An asset_collections row for createMany fixtures (private unless overridden). */
-export function collectionRow(userId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
+export function collectionRow(
+  userId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { id: string } {
   sequence += 1;
   return { id: randomUUID(), userId, name: `Collection ${sequence}`, ...overrides };
 }
 
 /** A creative_templates row for createMany fixtures: the POST /template body's template, owned by `userId`. */
-export function templateRow(userId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
+export function templateRow(
+  userId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> & { id: string } {
   return { id: randomUUID(), userId, ...templateBody(), ...overrides };
 }

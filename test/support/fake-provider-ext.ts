@@ -38,10 +38,16 @@ export async function startRecordingProxy(targetOrigin: string): Promise<Recordi
       .finally(() => inFlight.delete(controller));
   });
 
-  async function relay(req: IncomingMessage, signal: AbortSignal): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  async function relay(
+    req: IncomingMessage,
+    signal: AbortSignal,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const body = await readText(req);
     const headers = Object.fromEntries(
-      Object.entries(req.headers).filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string') as [string, string][],
+      Object.entries(req.headers).filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string') as [
+        string,
+        string,
+      ][],
     );
     const answer = await fetch(`${targetOrigin}${req.url ?? '/'}`, {
       method: req.method,

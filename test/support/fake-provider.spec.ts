@@ -81,7 +81,10 @@ describe('OpenAI schema validator', () => {
   it.each([
     ['an empty messages array', { model: 'gpt-4o-mini', messages: [] }],
     ['an unknown message role', { model: 'gpt-4o-mini', messages: [{ role: 'wizard', content: 'x' }] }],
-    ['a json_schema response_format without its schema block', { ...validChatRequest, response_format: { type: 'json_schema' } }],
+    [
+      'a json_schema response_format without its schema block',
+      { ...validChatRequest, response_format: { type: 'json_schema' } },
+    ],
     ['a temperature above 2', { ...validChatRequest, temperature: 3 }],
   ])('rejects a chat request with %s', (_label, body) => {
     expect(validateAgainstOpenAiSchema('CreateChatCompletionRequest', body)).not.toEqual([]);
@@ -128,7 +131,9 @@ describe('sampleFromJsonSchema', () => {
       '$defs, $ref and nullable anyOf',
       {
         type: 'object',
-        $defs: { tag: { type: 'object', properties: { label: { type: 'string', maxLength: 5 } }, required: ['label'] } },
+        $defs: {
+          tag: { type: 'object', properties: { label: { type: 'string', maxLength: 5 } }, required: ['label'] },
+        },
         properties: {
           tags: { type: 'array', items: { $ref: '#/$defs/tag' }, minItems: 2 },
           note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
@@ -211,7 +216,8 @@ describe('fake provider', () => {
       expect(parsed.ideas).toHaveLength(5);
       assertMatchesOpenAiSchema('CreateChatCompletionResponse', completion);
 
-      const promptTokens = estimateTokens('You generate content ideas.') + estimateTokens('Five ideas about urban gardening');
+      const promptTokens =
+        estimateTokens('You generate content ideas.') + estimateTokens('Five ideas about urban gardening');
       expect(completion.usage).toMatchObject({
         prompt_tokens: promptTokens,
         completion_tokens: estimateTokens(content),
@@ -220,7 +226,11 @@ describe('fake provider', () => {
     });
 
     it('records the request, which is valid against CreateChatCompletionRequest', async () => {
-      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2 });
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 0.2,
+      });
 
       expect(provider.requests).toHaveLength(1);
       const [request] = provider.requests;
@@ -247,8 +257,14 @@ describe('fake provider', () => {
     it('answers with programmed content', async () => {
       provider.setChatReply((request) => (request.model === 'special' ? { verdict: 'programmed' } : undefined));
 
-      const special = await client.chat.completions.create({ model: 'special', messages: [{ role: 'user', content: 'x' }] });
-      const regular = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'y' }] });
+      const special = await client.chat.completions.create({
+        model: 'special',
+        messages: [{ role: 'user', content: 'x' }],
+      });
+      const regular = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'y' }],
+      });
 
       expect(JSON.parse(special.choices[0].message.content ?? '')).toEqual({ verdict: 'programmed' });
       expect(regular.choices[0].message.content).toContain('y');
@@ -275,7 +291,13 @@ describe('fake provider', () => {
   describe('image generations', () => {
     it('answers b64_json PNGs of the requested size, with GPT image usage', async () => {
       const prompt = 'a red fox in the snow';
-      const answer = await client.images.generate({ model: 'gpt-image-1', prompt, size: '256x256', n: 2, quality: 'low' });
+      const answer = await client.images.generate({
+        model: 'gpt-image-1',
+        prompt,
+        size: '256x256',
+        n: 2,
+        quality: 'low',
+      });
 
       assertMatchesOpenAiSchema('ImagesResponse', answer);
       expect(answer.data).toHaveLength(2);
@@ -312,7 +334,10 @@ describe('fake provider', () => {
       expect(answer.usage).toBeUndefined();
       const download = await fetch(url);
       expect(download.headers.get('content-type')).toBe('image/png');
-      expect(await sharp(Buffer.from(await download.arrayBuffer())).metadata()).toMatchObject({ width: 256, height: 256 });
+      expect(await sharp(Buffer.from(await download.arrayBuffer())).metadata()).toMatchObject({
+        width: 256,
+        height: 256,
+      });
     });
 
     it('points url entries at a configured base', async () => {
@@ -325,7 +350,8 @@ describe('fake provider', () => {
   });
 
   describe('faults', () => {
-    const chat = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const chat = () =>
+      client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
 
     it('answers 429 with Retry-After', async () => {
       provider.enqueue({ kind: 'rate_limit', retryAfterSeconds: 7 });
@@ -351,7 +377,9 @@ describe('fake provider', () => {
 
     it('answers a content policy violation', async () => {
       provider.enqueue({ kind: 'content_policy' });
-      const error = await caught(client.images.generate({ model: 'gpt-image-1', prompt: 'forbidden', size: '256x256' }));
+      const error = await caught(
+        client.images.generate({ model: 'gpt-image-1', prompt: 'forbidden', size: '256x256' }),
+      );
 
       expect(error).toBeInstanceOf(BadRequestError);
       expect((error as APIError).code).toBe('content_policy_violation');
@@ -421,7 +449,9 @@ describe('fake provider', () => {
       provider.enqueue({ kind: 'server_error', route: 'images' }, { kind: 'rate_limit', retryAfterSeconds: 1 });
 
       await expect(chat()).rejects.toBeInstanceOf(RateLimitError);
-      await expect(client.images.generate({ prompt: 'x', size: '256x256' })).rejects.toBeInstanceOf(InternalServerError);
+      await expect(client.images.generate({ prompt: 'x', size: '256x256' })).rejects.toBeInstanceOf(
+        InternalServerError,
+      );
       await expect(chat()).resolves.toMatchObject({ object: 'chat.completion' });
       expect(provider.pendingFaults).toEqual([]);
     });
@@ -443,7 +473,10 @@ describe('fake provider', () => {
     });
 
     it('answers 404 with an OpenAI error body on unknown routes', async () => {
-      const response = await fetch(`${provider.baseUrl}/embeddings`, { method: 'POST', headers: { authorization: 'Bearer test' } });
+      const response = await fetch(`${provider.baseUrl}/embeddings`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test' },
+      });
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ error: { message: 'Invalid URL (POST /v1/embeddings)' } });
     });
@@ -485,7 +518,13 @@ describe('fake provider', () => {
       const response = await fetch(`${provider.origin}/v2beta/stable-image/generate/core`, {
         method: 'POST',
         headers: { authorization: 'Bearer sk-stability', accept: 'image/*' },
-        body: form({ prompt: 'a castle', negative_prompt: 'fog', seed: '42', aspect_ratio: '16:9', output_format: 'png' }),
+        body: form({
+          prompt: 'a castle',
+          negative_prompt: 'fog',
+          seed: '42',
+          aspect_ratio: '16:9',
+          output_format: 'png',
+        }),
       });
 
       expect(response.status).toBe(200);
@@ -518,7 +557,11 @@ describe('fake provider', () => {
       const unauthorised = await fetch(url, { method: 'POST', body: form({ prompt: 'x' }) });
       expect(unauthorised.status).toBe(401);
 
-      const noPrompt = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer k' }, body: form({ seed: '1' }) });
+      const noPrompt = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: form({ seed: '1' }),
+      });
       expect(noPrompt.status).toBe(400);
       expect(await noPrompt.json()).toMatchObject({ name: 'bad_request', errors: [expect.stringContaining('prompt')] });
 
@@ -526,10 +569,18 @@ describe('fake provider', () => {
         { kind: 'content_policy', route: 'stability' },
         { kind: 'rate_limit', retryAfterSeconds: 3, route: 'stability' },
       );
-      const moderated = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer k' }, body: form({ prompt: 'x' }) });
+      const moderated = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: form({ prompt: 'x' }),
+      });
       expect(moderated.status).toBe(403);
       expect(await moderated.json()).toMatchObject({ name: 'content_moderation' });
-      const limited = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer k' }, body: form({ prompt: 'x' }) });
+      const limited = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: form({ prompt: 'x' }),
+      });
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBe('3');
     });

@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import sharp from 'sharp';
@@ -68,9 +74,7 @@ export type ImageRequestBody = OpenAI.ImageGenerateParams;
 /** A string is sent as the message content verbatim; anything else is sent JSON-encoded. */
 export type ChatReply = string | Record<string, unknown> | unknown[];
 /** Returning `undefined` falls back to the default answer. */
-export type ChatReplyHandler = (
-  request: ChatRequestBody,
-) => ChatReply | undefined | Promise<ChatReply | undefined>;
+export type ChatReplyHandler = (request: ChatRequestBody) => ChatReply | undefined | Promise<ChatReply | undefined>;
 export type ImageResponseFormat = 'b64_json' | 'url';
 
 export interface FakeProviderOptions {
@@ -121,7 +125,9 @@ const DEFAULT_IMAGE_SIZE = '1024x1024';
 /** Output tokens the fake reports per GPT image (`auto`, `standard` and `hd` count as `medium`). */
 export function imageOutputTokens(size: string | null | undefined, quality: string | null | undefined): number {
   const dimensions = parseImageSize(size) ?? { width: 1024, height: 1024 };
-  return Math.ceil((IMAGE_OUTPUT_TOKENS_1024[gptImageQuality(quality)] * dimensions.width * dimensions.height) / 1024 ** 2);
+  return Math.ceil(
+    (IMAGE_OUTPUT_TOKENS_1024[gptImageQuality(quality)] * dimensions.width * dimensions.height) / 1024 ** 2,
+  );
 }
 
 const STABILITY_ASPECT_RATIOS: Record<string, { width: number; height: number }> = {
@@ -354,7 +360,11 @@ class FakeProviderServer implements FakeProvider {
     const body = parseJson(raw);
     if (body !== undefined) record.body = body;
     if (!this.authorised(req)) {
-      return this.sendOpenAiError(res, route, req.headers.authorization ? OPENAI_ERRORS.wrongKey : OPENAI_ERRORS.missingKey);
+      return this.sendOpenAiError(
+        res,
+        route,
+        req.headers.authorization ? OPENAI_ERRORS.wrongKey : OPENAI_ERRORS.missingKey,
+      );
     }
     if (body === undefined) return this.sendOpenAiError(res, route, OPENAI_ERRORS.unparsableJson);
     const outcome = await this.applyFault(record, res);
@@ -402,7 +412,9 @@ class FakeProviderServer implements FakeProvider {
         return { handled: true };
       case 'rate_limit':
         if (route === 'stability') {
-          this.sendStabilityError(res, STABILITY_ERRORS.rateLimited, { 'retry-after': String(fault.retryAfterSeconds) });
+          this.sendStabilityError(res, STABILITY_ERRORS.rateLimited, {
+            'retry-after': String(fault.retryAfterSeconds),
+          });
         } else {
           this.sendOpenAiError(res, route, OPENAI_ERRORS.rateLimited(fault.retryAfterSeconds), {
             'retry-after': String(fault.retryAfterSeconds),
@@ -426,7 +438,9 @@ class FakeProviderServer implements FakeProvider {
   private sendMalformed(res: ServerResponse, route: FakeRoute, record: RecordedRequest): void {
     const wantsImage = route === 'stability' && !String(record.headers.accept ?? '').includes('application/json');
     if (wantsImage) {
-      res.writeHead(200, { 'content-type': 'image/png', 'finish-reason': 'SUCCESS', seed: '1' }).end('this is not a PNG');
+      res
+        .writeHead(200, { 'content-type': 'image/png', 'finish-reason': 'SUCCESS', seed: '1' })
+        .end('this is not a PNG');
       return;
     }
     const truncated = '{"created": 1700000000, "data": [{"b64_json": "iVBORw0KGgo';
@@ -522,7 +536,12 @@ class FakeProviderServer implements FakeProvider {
     }
     const dimensions = parseImageSize(request.size);
     if (!dimensions) {
-      const error = invalidRequest(400, `Invalid value for 'size': '${String(request.size)}'.`, 'size', 'invalid_value');
+      const error = invalidRequest(
+        400,
+        `Invalid value for 'size': '${String(request.size)}'.`,
+        'size',
+        'invalid_value',
+      );
       return this.sendOpenAiError(res, 'images', error);
     }
 
@@ -539,7 +558,9 @@ class FakeProviderServer implements FakeProvider {
     for (let index = 0; index < count; index++) {
       const bytes = await renderImage(dimensions, colourFor(`${request.prompt}#${index}`), outputFormat, transparent);
       const image: OpenAI.Image =
-        responseFormat === 'url' ? { url: this.storeFile(bytes, outputFormat) } : { b64_json: bytes.toString('base64') };
+        responseFormat === 'url'
+          ? { url: this.storeFile(bytes, outputFormat) }
+          : { b64_json: bytes.toString('base64') };
       if (model === 'dall-e-3') image.revised_prompt = request.prompt;
       data.push(image);
     }
@@ -681,7 +702,11 @@ class FakeProviderServer implements FakeProvider {
   private sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const payload = JSON.stringify(body);
     res
-      .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers })
+      .writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        ...headers,
+      })
       .end(payload);
   }
 
@@ -793,7 +818,12 @@ async function renderImage(
   transparent: boolean,
 ): Promise<Buffer> {
   const image = sharp({
-    create: { width: size.width, height: size.height, channels: 4, background: { ...colour, alpha: transparent ? 0 : 1 } },
+    create: {
+      width: size.width,
+      height: size.height,
+      channels: 4,
+      background: { ...colour, alpha: transparent ? 0 : 1 },
+    },
   });
   if (format === 'jpeg') return image.jpeg({ quality: 80 }).toBuffer();
   if (format === 'webp') return image.webp({ quality: 80 }).toBuffer();
@@ -932,7 +962,8 @@ function sampleObject(s: JsonObject, ctx: SampleContext): JsonObject {
   }
   for (const key of required) {
     if (!(key in out)) {
-      const extra = s.additionalProperties === undefined || s.additionalProperties === false ? true : s.additionalProperties;
+      const extra =
+        s.additionalProperties === undefined || s.additionalProperties === false ? true : s.additionalProperties;
       out[key] = sampleValue(extra, { ...ctx, depth: ctx.depth + 1, name: key });
     }
   }
@@ -955,7 +986,7 @@ function sampleArray(s: JsonObject, ctx: SampleContext): unknown[] {
 }
 
 function sampleNumber(s: JsonObject, ctx: SampleContext, integer: boolean): number {
-  const num = (key: string): number | undefined => (typeof s[key] === 'number' ? (s[key]) : undefined);
+  const num = (key: string): number | undefined => (typeof s[key] === 'number' ? s[key] : undefined);
   const minimum = num('minimum');
   const maximum = num('maximum');
   const exclusiveMinimum = num('exclusiveMinimum');

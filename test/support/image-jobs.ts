@@ -4,7 +4,12 @@ import type TestAgent from 'supertest/lib/agent';
 import { bearer } from './app';
 
 /** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -63,12 +68,16 @@ export async function startImageJob(
   headers: Record<string, string> = {},
 ): Promise<string> {
   const response = await http.post('/api/creative/image/generate').set(bearer(userId)).set(headers).send(body);
-  if (response.status !== 202) throw new Error(`generate answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 202)
+    throw new Error(`generate answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.jobId as string;
 }
 
 /** Every file under the storage folder, so a test can prove exactly what a job left behind. */
 export async function storedFiles(storageDir: string): Promise<string[]> {
   const entries = await readdir(storageDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
 }

@@ -47,9 +47,16 @@ function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (typeof node !== 'object' || node === null) return node;
   const { nullable, ...rest } = node as JsonSchema & Record<string, unknown>;
-  const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, toJsonSchema(value)])) as Record<string, unknown>;
+  const converted = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, toJsonSchema(value)]),
+  ) as Record<string, unknown>;
   if (!nullable) return converted;
-  if (typeof converted.type === 'string') return { ...converted, type: [converted.type, 'null'], ...(converted.enum ? { enum: [...(converted.enum as unknown[]), null] } : {}) };
+  if (typeof converted.type === 'string')
+    return {
+      ...converted,
+      type: [converted.type, 'null'],
+      ...(converted.enum ? { enum: [...(converted.enum as unknown[]), null] } : {}),
+    };
   return { anyOf: [converted, { type: 'null' }] };
 }
 
@@ -81,7 +88,9 @@ export class ContractChecker {
     const schema = declared.content?.['application/json']?.schema;
     if (!schema) return [];
     const validate = this.validator(schema);
-    return validate(res.body) ? [] : [`${where}: ${this.ajv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`];
+    return validate(res.body)
+      ? []
+      : [`${where}: ${this.ajv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`];
   }
 
   /** Whether `value` fits `schema` (a document fragment whose refs point into the document). */
@@ -103,27 +112,50 @@ export class ContractChecker {
 
 /** Text that no trimming changes and every string rule of the document accepts within its lengths. */
 function plainText(minLength: number, maxLength: number): fc.Arbitrary<string> {
-  return fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: Math.max(minLength, 1), maxLength: Math.max(minLength, 1, Math.min(maxLength, 24)) });
+  return fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
+    minLength: Math.max(minLength, 1),
+    maxLength: Math.max(minLength, 1, Math.min(maxLength, 24)),
+  });
 }
 
 /**
  * Values that fit a schema of the document (the positive data a generated client may send). `ids` supplies
  * existing rows for UUIDs, so requests reach the services and not only their 404s.
  */
-export function valueFor(checker: ContractChecker, raw: JsonSchema | undefined, ids: string[], depth = 0): fc.Arbitrary<unknown> {
+export function valueFor(
+  checker: ContractChecker,
+  raw: JsonSchema | undefined,
+  ids: string[],
+  depth = 0,
+): fc.Arbitrary<unknown> {
   const schema = checker.resolve(raw);
   if (schema.enum) return fc.constantFrom(...schema.enum.filter((value) => value !== null));
   switch (schema.type) {
     case 'string':
       if (schema.format === 'uuid') return ids.length ? fc.oneof(fc.constantFrom(...ids), fc.uuid()) : fc.uuid();
-      if (schema.format === 'date-time') return fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+      if (schema.format === 'date-time')
+        return fc
+          .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
+          .map((date) => date.toISOString());
       if (schema.format === 'uri') return fc.constantFrom('https://cdn.example.com/a.png', 'http://example.org/b');
-      if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((value) => value.length <= (schema.maxLength ?? Infinity));
+      if (schema.pattern)
+        return fc
+          .stringMatching(new RegExp(schema.pattern))
+          .filter((value) => value.length <= (schema.maxLength ?? Infinity));
       return plainText(schema.minLength ?? 0, schema.maxLength ?? 24);
     case 'integer':
-      return fc.integer({ min: schema.minimum ?? -1000, max: Math.min(schema.maximum ?? 1000, Number.MAX_SAFE_INTEGER) });
+      return fc.integer({
+        min: schema.minimum ?? -1000,
+        max: Math.min(schema.maximum ?? 1000, Number.MAX_SAFE_INTEGER),
+      });
     case 'number':
-      return fc.double({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: schema.minimum ?? -1000,
+        max: schema.maximum ?? 1000,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'array':
@@ -139,7 +171,12 @@ export function valueFor(checker: ContractChecker, raw: JsonSchema | undefined, 
 }
 
 /** An object with every required property and any of the others; a `oneOf` of required sets picks one branch. */
-export function objectFor(checker: ContractChecker, schema: JsonSchema, ids: string[], depth = 0): fc.Arbitrary<Record<string, unknown>> {
+export function objectFor(
+  checker: ContractChecker,
+  schema: JsonSchema,
+  ids: string[],
+  depth = 0,
+): fc.Arbitrary<Record<string, unknown>> {
   const branches = schema.oneOf?.map((branch) => branch.required ?? []) ?? [[]];
   const exclusive = new Set(branches.flat());
   return fc.constantFrom(...branches).chain((branch) => {
@@ -148,7 +185,9 @@ export function objectFor(checker: ContractChecker, schema: JsonSchema, ids: str
       .filter(([name, property]) => !property.deprecated && (!exclusive.has(name) || branch.includes(name)))
       .map(([name]) => name);
     const required = names.filter((name) => schema.required?.includes(name) || branch.includes(name));
-    const record = Object.fromEntries(names.map((name) => [name, valueFor(checker, schema.properties![name], ids, depth)]));
+    const record = Object.fromEntries(
+      names.map((name) => [name, valueFor(checker, schema.properties![name], ids, depth)]),
+    );
     return fc.record(record, { requiredKeys: required });
   });
 }
@@ -181,7 +220,8 @@ export function violationOf(schema: JsonSchema): unknown[] {
       break;
     case 'array':
       broken.push('not-an-array');
-      if (schema.maxItems !== undefined) broken.push(Array.from({ length: schema.maxItems + 1 }, (_, index) => `item${index}`));
+      if (schema.maxItems !== undefined)
+        broken.push(Array.from({ length: schema.maxItems + 1 }, (_, index) => `item${index}`));
       if (schema.minItems) broken.push([]);
       break;
   }

@@ -36,7 +36,9 @@ export function runEnvironment(runId: string): Record<string, string> {
 }
 
 /** The environment the app under test is configured from: the run's resources plus a spec's overrides. */
-export function testEnvironment(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnvironment(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   const runId = process.env.CE_TEST_RUN_ID;
   if (!runId) throw new Error('CE_TEST_RUN_ID is not set: run the tests through jest (global-setup)');
   return { ...runEnvironment(runId), ...overrides };

@@ -40,7 +40,11 @@ export function startWorkerProcess(overrides: Record<string, string | undefined>
   const localNode = path.join(ROOT, 'node_modules', '.bin', 'node');
   const node = existsSync(localNode) ? localNode : process.execPath;
   const env = { PATH: process.env.PATH, ...testEnvironment(overrides) } as NodeJS.ProcessEnv;
-  const child = spawn(node, ['-e', TS_REGISTER, path.join(ROOT, 'src', 'worker.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, ['-e', TS_REGISTER, path.join(ROOT, 'src', 'worker.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

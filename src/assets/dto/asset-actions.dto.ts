@@ -3,8 +3,15 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsStr
 import { ASSET_LIMITS } from '../asset-rules';
 
 export class AddTagsDto {
-  @ApiProperty({ type: [String], example: ['Logo', ' blue '], description: 'Trimmed, lowercased and merged with the existing tags (at most 50 in all)' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(ASSET_LIMITS.tagsPerAsset) @IsString({ each: true })
+  @ApiProperty({
+    type: [String],
+    example: ['Logo', ' blue '],
+    description: 'Trimmed, lowercased and merged with the existing tags (at most 50 in all)',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ASSET_LIMITS.tagsPerAsset)
+  @IsString({ each: true })
   tags: string[];
 }
 
@@ -12,7 +19,10 @@ export const USAGE_ACTIONS = ['view', 'download', 'share', 'use'] as const;
 export type UsageAction = (typeof USAGE_ACTIONS)[number];
 
 export class RecordUsageDto {
-  @ApiProperty({ enum: USAGE_ACTIONS, description: 'view, download and share may be recorded on public assets of others; use only by the owner' })
+  @ApiProperty({
+    enum: USAGE_ACTIONS,
+    description: 'view, download and share may be recorded on public assets of others; use only by the owner',
+  })
   @IsIn(USAGE_ACTIONS)
   action: UsageAction;
 }
@@ -29,7 +39,9 @@ export class UsageResponseDto {
 
 /** POST /asset/:id/favorite: `{ favorite }` sets that value (idempotent); no body, or no `favorite`, toggles. */
 export class SetFavoriteDto {
-  @ApiPropertyOptional({ description: 'true or false sets isFavorite to it (repeating it changes nothing); leave out to toggle' })
+  @ApiPropertyOptional({
+    description: 'true or false sets isFavorite to it (repeating it changes nothing); leave out to toggle',
+  })
   @IsOptional()
   @IsBoolean()
   favorite?: boolean;

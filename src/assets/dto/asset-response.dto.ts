@@ -15,14 +15,16 @@ export class AssetResponseDto {
   @ApiPropertyOptional({ type: String, nullable: true }) model: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) generationId: string | null;
   @ApiProperty({ example: '/api/creative/asset/6f1c…/file' }) url: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '/api/creative/asset/6f1c…/thumbnail' }) thumbnailUrl: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '/api/creative/asset/6f1c…/thumbnail' }) thumbnailUrl:
+    string | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Bytes' }) fileSize: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Seconds' }) duration: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) width: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) height: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) format: string | null;
   @ApiPropertyOptional({ type: Object, nullable: true }) parameters: unknown;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Decimal string: diffusion seeds exceed 2^53' }) seed: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Decimal string: diffusion seeds exceed 2^53' })
+  seed: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) steps: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) guidance: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) sampler: string | null;

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { Trim } from '../../common/validation';
 import type { AssetCollection } from '../../generated/prisma/client';
 
@@ -9,27 +20,44 @@ export const MAX_ASSET_IDS_PER_REQUEST = 100;
 
 export class CreateCollectionDto {
   @ApiProperty({ maxLength: COLLECTION_NAME_LENGTH })
-  @Trim() @IsString() @MinLength(1) @MaxLength(COLLECTION_NAME_LENGTH)
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(COLLECTION_NAME_LENGTH)
   name: string;
 
   @ApiPropertyOptional({ maxLength: COLLECTION_DESCRIPTION_LENGTH })
-  @IsOptional() @Trim() @IsString() @MaxLength(COLLECTION_DESCRIPTION_LENGTH)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(COLLECTION_DESCRIPTION_LENGTH)
   description?: string;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   isPublic?: boolean;
 }
 
 export class UpdateCollectionDto extends PartialType(CreateCollectionDto) {
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An asset already in the collection, or null for the default cover: the most recently added member' })
-  @IsOptional() @ValidateIf((_dto, value) => value !== null) @IsUUID()
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'An asset already in the collection, or null for the default cover: the most recently added member',
+  })
+  @IsOptional()
+  @ValidateIf((_dto, value) => value !== null)
+  @IsUUID()
   coverAssetId?: string | null;
 }
 
 export class CollectionAssetsDto {
   @ApiProperty({ type: [String], format: 'uuid', maxItems: MAX_ASSET_IDS_PER_REQUEST })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ASSET_IDS_PER_REQUEST) @IsUUID('all', { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ASSET_IDS_PER_REQUEST)
+  @IsUUID('all', { each: true })
   assetIds: string[];
 }
 
@@ -52,7 +80,9 @@ export class CollectionPageResponseDto {
 
 export class CollectionMembershipResponseDto {
   @ApiProperty({ enum: [true] }) success: true;
-  @ApiProperty({ description: 'Links created (POST) or removed (DELETE); assets already in / not in the collection are not counted' })
+  @ApiProperty({
+    description: 'Links created (POST) or removed (DELETE); assets already in / not in the collection are not counted',
+  })
   changed: number;
   @ApiProperty({ description: 'Assets in the collection afterwards' }) assetCount: number;
 }

@@ -9,28 +9,51 @@ import { ASSET_LIMITS } from '../asset-rules';
  */
 export class UpdateAssetDto {
   @ApiPropertyOptional({ maxLength: ASSET_LIMITS.titleLength })
-  @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(ASSET_LIMITS.titleLength)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(ASSET_LIMITS.titleLength)
   title?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: ASSET_LIMITS.descriptionLength })
-  @IsOptional() @ValidateIf((_dto, value) => value !== null) @Trim() @IsString() @MaxLength(ASSET_LIMITS.descriptionLength)
+  @IsOptional()
+  @ValidateIf((_dto, value) => value !== null)
+  @Trim()
+  @IsString()
+  @MaxLength(ASSET_LIMITS.descriptionLength)
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: ASSET_LIMITS.labelLength })
-  @IsOptional() @ValidateIf((_dto, value) => value !== null) @Trim() @IsString() @MaxLength(ASSET_LIMITS.labelLength)
+  @IsOptional()
+  @ValidateIf((_dto, value) => value !== null)
+  @Trim()
+  @IsString()
+  @MaxLength(ASSET_LIMITS.labelLength)
   category?: string | null;
 
-  @ApiPropertyOptional({ type: [String], description: 'Replaces the tags: trimmed, lowercased, deduplicated, 1-64 chars each, at most 50' })
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Replaces the tags: trimmed, lowercased, deduplicated, 1-64 chars each, at most 50',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   tags?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   isPublic?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   isFavorite?: boolean;
 
   @ApiPropertyOptional({ type: Object, nullable: true, description: 'Free-form JSON object, at most 64 KiB' })
-  @IsOptional() @ValidateIf((_dto, value) => value !== null) @IsObject()
+  @IsOptional()
+  @ValidateIf((_dto, value) => value !== null)
+  @IsObject()
   metadata?: Record<string, unknown> | null;
 }

@@ -50,7 +50,11 @@ export class ContentOptionsDto {
   @MaxLength(CONTENT_LIMITS.audienceLength)
   audience?: string;
 
-  @ApiPropertyOptional({ example: 'French', description: 'Language of the result', maxLength: CONTENT_LIMITS.languageLength })
+  @ApiPropertyOptional({
+    example: 'French',
+    description: 'Language of the result',
+    maxLength: CONTENT_LIMITS.languageLength,
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -58,7 +62,10 @@ export class ContentOptionsDto {
   @MaxLength(CONTENT_LIMITS.languageLength)
   language?: string;
 
-  @ApiPropertyOptional({ example: 'gpt-4.1-mini', description: 'Default: the template’s model, else TEXT_DEFAULT_MODEL' })
+  @ApiPropertyOptional({
+    example: 'gpt-4.1-mini',
+    description: 'Default: the template’s model, else TEXT_DEFAULT_MODEL',
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -74,14 +81,22 @@ export class ContentOptionsDto {
   @MaxLength(CONTENT_LIMITS.providerLength)
   provider?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2, description: 'Sent only when given (reasoning models accept no other value than their default)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 2,
+    description: 'Sent only when given (reasoning models accept no other value than their default)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2)
   temperature?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: CONTENT_LIMITS.maxOutputTokens, description: 'Upper bound of generated tokens' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: CONTENT_LIMITS.maxOutputTokens,
+    description: 'Upper bound of generated tokens',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -93,7 +108,10 @@ export class ContentOptionsDto {
   @IsBoolean()
   save?: boolean;
 
-  @ApiPropertyOptional({ description: 'Title of the saved asset (default: derived from the request)', maxLength: ASSET_LIMITS.titleLength })
+  @ApiPropertyOptional({
+    description: 'Title of the saved asset (default: derived from the request)',
+    maxLength: ASSET_LIMITS.titleLength,
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -119,12 +137,20 @@ export class ContentOptionsDto {
 
 /** Options that only make sense for free-form generation. */
 export class WritingOptionsDto extends ContentOptionsDto {
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'general', description: 'Each type brings its own instructions' })
+  @ApiPropertyOptional({
+    enum: CONTENT_TYPES,
+    default: 'general',
+    description: 'Each type brings its own instructions',
+  })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, deprecated: true, description: 'The older name of `type`, still accepted; both with different values is a 400' })
+  @ApiPropertyOptional({
+    enum: CONTENT_TYPES,
+    deprecated: true,
+    description: 'The older name of `type`, still accepted; both with different values is a 400',
+  })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
   contentType?: ContentType;
@@ -168,7 +194,12 @@ export class GenerateIdeasDto extends ContentOptionsDto {
   @MaxLength(CONTENT_LIMITS.topicLength)
   topic: string;
 
-  @ApiPropertyOptional({ minimum: IDEAS_COUNT_RANGE.min, maximum: IDEAS_COUNT_RANGE.max, default: 5, description: 'Exactly this many ideas are returned' })
+  @ApiPropertyOptional({
+    minimum: IDEAS_COUNT_RANGE.min,
+    maximum: IDEAS_COUNT_RANGE.max,
+    default: 5,
+    description: 'Exactly this many ideas are returned',
+  })
   @IsOptional()
   @IsInt()
   @Min(IDEAS_COUNT_RANGE.min)
@@ -180,7 +211,11 @@ export class GenerateIdeasDto extends ContentOptionsDto {
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, deprecated: true, description: 'The older name of `type`, still accepted; both with different values is a 400' })
+  @ApiPropertyOptional({
+    enum: CONTENT_TYPES,
+    deprecated: true,
+    description: 'The older name of `type`, still accepted; both with different values is a 400',
+  })
   @IsOptional()
   @IsIn(CONTENT_TYPES)
   contentType?: ContentType;
@@ -191,7 +226,11 @@ export class FromTemplateDto extends WritingOptionsDto {
   @IsUUID()
   templateId: string;
 
-  @ApiPropertyOptional({ type: Object, example: { topic: 'autumn menu' }, description: 'Values of the template’s {{variables}}' })
+  @ApiPropertyOptional({
+    type: Object,
+    example: { topic: 'autumn menu' },
+    description: 'Values of the template’s {{variables}}',
+  })
   @IsOptional()
   @IsObject()
   variables?: Record<string, unknown>;

@@ -24,13 +24,22 @@ export class GenerationInfoDto {
   @ApiProperty({ type: TokenUsageDto, nullable: true, description: 'Null when the provider reported no usage' })
   usage: TokenUsageDto | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'USD from the pricing table; null when the model has no price or no usage was reported' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'USD from the pricing table; null when the model has no price or no usage was reported',
+  })
   cost: number | null;
 
   @ApiProperty({ description: 'Wall time of the provider calls, including retries' })
   generationTimeMs: number;
 
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The saved text asset; null with save: false' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'The saved text asset; null with save: false',
+  })
   assetId: string | null;
 }
 

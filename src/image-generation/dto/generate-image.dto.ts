@@ -34,7 +34,11 @@ export const IMAGE_REQUEST_LIMITS = {
 /** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
 @ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
 export class GenerateImageDto {
-  @ApiPropertyOptional({ description: 'Required unless templateId is given; not together with templateId', maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, example: 'A lighthouse at dawn, watercolour' })
+  @ApiPropertyOptional({
+    description: 'Required unless templateId is given; not together with templateId',
+    maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength,
+    example: 'A lighthouse at dawn, watercolour',
+  })
   @ValidateIf((dto: GenerateImageDto) => dto.templateId === undefined || dto.prompt !== undefined)
   @Trim()
   @IsString()
@@ -59,19 +63,32 @@ export class GenerateImageDto {
   @IsObject()
   variables?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ enum: IMAGE_PROVIDER_NAMES, description: 'Defaults to the provider serving `model`, else the configured default' })
+  @ApiPropertyOptional({
+    enum: IMAGE_PROVIDER_NAMES,
+    description: 'Defaults to the provider serving `model`, else the configured default',
+  })
   @IsOptional()
   @IsIn(IMAGE_PROVIDER_NAMES)
   provider?: ImageProviderName;
 
-  @ApiPropertyOptional({ example: 'gpt-image-2', description: 'e.g. gpt-image-2, gpt-image-1.5, gpt-image-1, gpt-image-1-mini, dall-e-3, core, ultra, sd3, placeholder' })
+  @ApiPropertyOptional({
+    example: 'gpt-image-2',
+    description:
+      'e.g. gpt-image-2, gpt-image-1.5, gpt-image-1, gpt-image-1-mini, dall-e-3, core, ultra, sd3, placeholder',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, { message: 'model must be a model name (letters, digits, . _ : / -; at most 100)' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+    message: 'model must be a model name (letters, digits, . _ : / -; at most 100)',
+  })
   model?: string;
 
   // The bound is each model's (checked with the model's other rules, so all are reported together).
-  @ApiPropertyOptional({ maximum: IMAGE_REQUEST_LIMITS.maxImages, default: 1, description: 'Number of images: at most 10, and at most what the model allows' })
+  @ApiPropertyOptional({
+    maximum: IMAGE_REQUEST_LIMITS.maxImages,
+    default: 1,
+    description: 'Number of images: at most 10, and at most what the model allows',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -140,7 +157,10 @@ export class GenerateImageDto {
   @Max(MAX_JOB_PRIORITY)
   priority?: number;
 
-  @ApiPropertyOptional({ maxLength: IMAGE_REQUEST_LIMITS.maxTitleLength, description: 'Title of the created asset(s); defaults to the prompt' })
+  @ApiPropertyOptional({
+    maxLength: IMAGE_REQUEST_LIMITS.maxTitleLength,
+    description: 'Title of the created asset(s); defaults to the prompt',
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -167,8 +187,13 @@ export class GenerateImageDto {
  * POST /image/:assetId/regenerate: every field optional; what is given replaces the asset's own
  * prompt and parameters, the rest is kept.
  */
-export class RegenerateImageDto extends PartialType(OmitType(GenerateImageDto, ['templateId', 'variables', 'prompt'] as const)) {
-  @ApiPropertyOptional({ maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength, description: "Defaults to the asset's prompt" })
+export class RegenerateImageDto extends PartialType(
+  OmitType(GenerateImageDto, ['templateId', 'variables', 'prompt'] as const),
+) {
+  @ApiPropertyOptional({
+    maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength,
+    description: "Defaults to the asset's prompt",
+  })
   @IsOptional()
   @Trim()
   @IsString()
@@ -190,6 +215,10 @@ export class GenerateImageResponseDto {
   @ApiProperty({ example: '/api/creative/image/6f1c…/status' })
   statusUrl: string;
 
-  @ApiProperty({ description: 'Expected milliseconds until completion, from recent jobs of the same model', nullable: true, type: Number })
+  @ApiProperty({
+    description: 'Expected milliseconds until completion, from recent jobs of the same model',
+    nullable: true,
+    type: Number,
+  })
   estimatedTime: number | null;
 }

@@ -19,12 +19,19 @@ export class JobResponseDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) progress: number;
   @ApiPropertyOptional({ type: Number, nullable: true }) currentStep: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) totalSteps: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'File URL of the first image' }) resultUrl: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'File URL of the first image' }) resultUrl:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) thumbnailUrl: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) errorMessage: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'USD' }) cost: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Milliseconds, from recent jobs of the same model' }) estimatedTime: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Milliseconds from first start to completion' }) actualTime: number | null;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Milliseconds, from recent jobs of the same model',
+  })
+  estimatedTime: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Milliseconds from first start to completion' })
+  actualTime: number | null;
   @ApiProperty({ description: 'Processing attempts so far' }) attempts: number;
   @ApiPropertyOptional({ type: String, nullable: true }) idempotencyKey: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;

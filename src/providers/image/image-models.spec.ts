@@ -2,7 +2,12 @@ import { ValidationError } from '../../common/errors';
 import { IMAGE_MODELS, imageModelSpec, validateImageRequest } from './image-models';
 import type { ImageGenerationRequest } from './image-provider';
 
-const request = (overrides: Partial<ImageGenerationRequest>): ImageGenerationRequest => ({ prompt: 'a cat', model: 'gpt-image-1', n: 1, ...overrides });
+const request = (overrides: Partial<ImageGenerationRequest>): ImageGenerationRequest => ({
+  prompt: 'a cat',
+  model: 'gpt-image-1',
+  n: 1,
+  ...overrides,
+});
 
 function problemsOf(req: ImageGenerationRequest): string[] {
   try {
@@ -16,14 +21,33 @@ function problemsOf(req: ImageGenerationRequest): string[] {
 
 describe('validateImageRequest', () => {
   it('accepts what each model documents', () => {
-    expect(problemsOf(request({ size: '1536x1024', quality: 'high', background: 'transparent', outputFormat: 'webp', n: 10 }))).toEqual([]);
+    expect(
+      problemsOf(
+        request({ size: '1536x1024', quality: 'high', background: 'transparent', outputFormat: 'webp', n: 10 }),
+      ),
+    ).toEqual([]);
     expect(problemsOf(request({ model: 'dall-e-3', size: '1024x1792', quality: 'hd', style: 'natural' }))).toEqual([]);
-    expect(problemsOf(request({ model: 'core', aspectRatio: '21:9', seed: 4294967294, negativePrompt: 'fog' }))).toEqual([]);
-    expect(problemsOf(request({ model: 'placeholder', size: '64x2048', steps: 150, guidance: 7.5, seed: 2 ** 40 }))).toEqual([]);
+    expect(
+      problemsOf(request({ model: 'core', aspectRatio: '21:9', seed: 4294967294, negativePrompt: 'fog' })),
+    ).toEqual([]);
+    expect(
+      problemsOf(request({ model: 'placeholder', size: '64x2048', steps: 150, guidance: 7.5, seed: 2 ** 40 })),
+    ).toEqual([]);
   });
 
   it('reports every problem of a request at once', () => {
-    expect(problemsOf(request({ model: 'dall-e-3', n: 2, size: '512x512', quality: 'low', background: 'opaque', prompt: 'x'.repeat(4001) }))).toEqual([
+    expect(
+      problemsOf(
+        request({
+          model: 'dall-e-3',
+          n: 2,
+          size: '512x512',
+          quality: 'low',
+          background: 'opaque',
+          prompt: 'x'.repeat(4001),
+        }),
+      ),
+    ).toEqual([
       'prompt must be at most 4000 characters for dall-e-3',
       'n must be at most 1 for dall-e-3',
       'size must be one of 1024x1024, 1792x1024, 1024x1792 for dall-e-3',

@@ -117,13 +117,25 @@ interface FieldProblem {
   problems: string[];
 }
 
-function oneOf(field: string, value: string | undefined, allowed: readonly string[] | undefined, model: string): FieldProblem[] {
+function oneOf(
+  field: string,
+  value: string | undefined,
+  allowed: readonly string[] | undefined,
+  model: string,
+): FieldProblem[] {
   if (value === undefined) return [];
   if (!allowed) return [{ field, problems: [`${field} is not supported by ${model}`] }];
-  return allowed.includes(value) ? [] : [{ field, problems: [`${field} must be one of ${allowed.join(', ')} for ${model}`] }];
+  return allowed.includes(value)
+    ? []
+    : [{ field, problems: [`${field} must be one of ${allowed.join(', ')} for ${model}`] }];
 }
 
-function within(field: string, value: number | undefined, range: { min: number; max: number } | undefined, model: string): FieldProblem[] {
+function within(
+  field: string,
+  value: number | undefined,
+  range: { min: number; max: number } | undefined,
+  model: string,
+): FieldProblem[] {
   if (value === undefined) return [];
   if (!range) return [{ field, problems: [`${field} is not supported by ${model}`] }];
   return value >= range.min && value <= range.max
@@ -134,21 +146,33 @@ function within(field: string, value: number | undefined, range: { min: number; 
 function sizeProblems(request: ImageGenerationRequest, spec: ImageModelSpec): FieldProblem[] {
   if (request.size === undefined) return [];
   if (spec.sizes) return oneOf('size', request.size, spec.sizes, request.model);
-  if (!spec.freeSize) return [{ field: 'size', problems: [`size is not supported by ${request.model}; use aspectRatio`] }];
+  if (!spec.freeSize)
+    return [{ field: 'size', problems: [`size is not supported by ${request.model}; use aspectRatio`] }];
   const { min, max } = spec.freeSize;
   const parsed = parseSize(request.size);
   const fits = parsed && [parsed.width, parsed.height].every((side) => side >= min && side <= max);
   return request.size === 'auto' || fits
     ? []
-    : [{ field: 'size', problems: [`size must be "auto" or WIDTHxHEIGHT with sides between ${min} and ${max} for ${request.model}`] }];
+    : [
+        {
+          field: 'size',
+          problems: [`size must be "auto" or WIDTHxHEIGHT with sides between ${min} and ${max} for ${request.model}`],
+        },
+      ];
 }
 
 function negativePromptProblems(request: ImageGenerationRequest, spec: ImageModelSpec): FieldProblem[] {
   if (request.negativePrompt === undefined) return [];
-  if (!spec.negativePrompt) return [{ field: 'negativePrompt', problems: [`negativePrompt is not supported by ${request.model}`] }];
+  if (!spec.negativePrompt)
+    return [{ field: 'negativePrompt', problems: [`negativePrompt is not supported by ${request.model}`] }];
   return request.negativePrompt.length <= spec.negativePrompt.maxLength
     ? []
-    : [{ field: 'negativePrompt', problems: [`negativePrompt must be at most ${spec.negativePrompt.maxLength} characters for ${request.model}`] }];
+    : [
+        {
+          field: 'negativePrompt',
+          problems: [`negativePrompt must be at most ${spec.negativePrompt.maxLength} characters for ${request.model}`],
+        },
+      ];
 }
 
 /** Every way `request` breaks its model's rules, as one 400 listing them all. */
@@ -158,7 +182,9 @@ export function validateImageRequest(request: ImageGenerationRequest, spec: Imag
     ...(request.prompt.length > spec.maxPromptLength
       ? [{ field: 'prompt', problems: [`prompt must be at most ${spec.maxPromptLength} characters for ${model}`] }]
       : []),
-    ...(request.n > spec.maxImages ? [{ field: 'n', problems: [`n must be at most ${spec.maxImages} for ${model}`] }] : []),
+    ...(request.n > spec.maxImages
+      ? [{ field: 'n', problems: [`n must be at most ${spec.maxImages} for ${model}`] }]
+      : []),
     ...sizeProblems(request, spec),
     ...oneOf('aspectRatio', request.aspectRatio, spec.aspectRatios, model),
     ...oneOf('quality', request.quality, spec.qualities, model),
@@ -171,6 +197,9 @@ export function validateImageRequest(request: ImageGenerationRequest, spec: Imag
     ...within('guidance', request.guidance, spec.guidance, model),
   ];
   if (problems.length > 0) {
-    throw new ValidationError(`Invalid request for model ${model}: ${problems.flatMap((p) => p.problems).join('; ')}`, problems);
+    throw new ValidationError(
+      `Invalid request for model ${model}: ${problems.flatMap((p) => p.problems).join('; ')}`,
+      problems,
+    );
   }
 }

@@ -46,7 +46,10 @@ export class ImageProviderRegistry {
   defaultProvider(): ImageProvider {
     const configured = this.config.imageGeneration.defaultProvider;
     if (configured) return this.providers[configured];
-    return [this.providers.openai, this.providers.stability].find((provider) => provider.isConfigured()) ?? this.providers.placeholder;
+    return (
+      [this.providers.openai, this.providers.stability].find((provider) => provider.isConfigured()) ??
+      this.providers.placeholder
+    );
   }
 
   /**
@@ -67,7 +70,10 @@ export class ImageProviderRegistry {
       throw new ValidationError(message, [{ field: 'model', problems: [message] }]);
     }
     const spec = imageModelSpec(model, provider.name);
-    if (!spec) throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`, [{ field: 'model', problems: [`not served by ${provider.name}`] }]);
+    if (!spec)
+      throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`, [
+        { field: 'model', problems: [`not served by ${provider.name}`] },
+      ]);
     return { provider, model, spec };
   }
 
@@ -75,7 +81,9 @@ export class ImageProviderRegistry {
   assertConfigured(provider: ImageProvider): void {
     if (provider.isConfigured()) return;
     const hint = provider.name === 'placeholder' ? undefined : IMAGE_PROVIDER_SETUP_HINTS[provider.name];
-    throw new ProviderNotConfiguredError(`Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`);
+    throw new ProviderNotConfiguredError(
+      `Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`,
+    );
   }
 
   private knownModel(model: string): ImageModelSpec {

@@ -36,7 +36,8 @@ export class OpenAiImageProvider implements ImageProvider {
     } catch (error) {
       throw openAiFailure(error, signal.aborted);
     }
-    if (!response.data?.length) throw new ProviderError('openai answered without any image', true, { provider: 'openai' });
+    if (!response.data?.length)
+      throw new ProviderError('openai answered without any image', true, { provider: 'openai' });
     const images: GeneratedImage[] = [];
     for (const image of response.data) {
       images.push({ bytes: await this.bytesOf(image, signal), revisedPrompt: image.revised_prompt ?? undefined });
@@ -49,7 +50,12 @@ export class OpenAiImageProvider implements ImageProvider {
 
   private async bytesOf(image: OpenAI.Image, signal: AbortSignal): Promise<Buffer> {
     if (image.b64_json) return Buffer.from(image.b64_json, 'base64');
-    if (image.url) return downloadImage(image.url, { ...this.config.imageGeneration.download, maxBytes: this.maxDownloadBytes }, signal);
+    if (image.url)
+      return downloadImage(
+        image.url,
+        { ...this.config.imageGeneration.download, maxBytes: this.maxDownloadBytes },
+        signal,
+      );
     throw new ProviderError('openai answered an image with neither b64_json nor url', true, { provider: 'openai' });
   }
 
@@ -68,7 +74,12 @@ export class OpenAiImageProvider implements ImageProvider {
 
 /** The Images API body for one model family; only parameters that family accepts are sent. */
 export function toOpenAiParams(request: ImageGenerationRequest): OpenAI.ImageGenerateParamsNonStreaming {
-  const common = { model: request.model, prompt: request.prompt, n: request.n, ...(request.size && { size: request.size }) };
+  const common = {
+    model: request.model,
+    prompt: request.prompt,
+    n: request.n,
+    ...(request.size && { size: request.size }),
+  };
   if (isGptImageModel(request.model)) {
     return {
       ...common,

@@ -20,11 +20,16 @@ export class PlaceholderImageProvider implements ImageProvider {
   }
 
   async generate(request: ImageGenerationRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
-    const { width, height } = (request.size && parseSize(request.size)) || { width: DEFAULT_SIDE, height: DEFAULT_SIDE };
+    const { width, height } = (request.size && parseSize(request.size)) || {
+      width: DEFAULT_SIDE,
+      height: DEFAULT_SIDE,
+    };
     const images: GeneratedImage[] = [];
     for (let index = 0; index < request.n; index++) {
       signal.throwIfAborted();
-      const digest = createHash('sha256').update(`${request.prompt}\u0000${request.seed ?? 0}\u0000${index}`).digest();
+      const digest = createHash('sha256')
+        .update(`${request.prompt}\u0000${request.seed ?? 0}\u0000${index}`)
+        .digest();
       images.push({ bytes: await render(digest, width, height, request.outputFormat ?? 'png'), seed: request.seed });
     }
     return { images };

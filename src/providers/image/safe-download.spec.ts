@@ -27,9 +27,12 @@ describe('addressRefusal', () => {
     expect(addressRefusal(address, { allowInsecureLoopback: false })).toMatch(/not a public address/);
   });
 
-  it.each(['8.8.8.8', '20.60.1.1', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])('admits the public address %s', (address) => {
-    expect(addressRefusal(address, { allowInsecureLoopback: false })).toBeUndefined();
-  });
+  it.each(['8.8.8.8', '20.60.1.1', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])(
+    'admits the public address %s',
+    (address) => {
+      expect(addressRefusal(address, { allowInsecureLoopback: false })).toBeUndefined();
+    },
+  );
 
   it('admits loopback only in the test-only insecure-loopback mode, and nothing else private', () => {
     expect(addressRefusal('127.0.0.1', { allowInsecureLoopback: true })).toBeUndefined();
@@ -89,7 +92,12 @@ describe('downloadImage', () => {
     requests.length = 0;
   });
 
-  const loopbackOptions: SafeDownloadOptions = { allowedHosts: [], allowInsecureLoopback: true, timeoutMs: 5_000, maxBytes: 1_024 };
+  const loopbackOptions: SafeDownloadOptions = {
+    allowedHosts: [],
+    allowInsecureLoopback: true,
+    timeoutMs: 5_000,
+    maxBytes: 1_024,
+  };
   const signal = () => new AbortController().signal;
 
   it('downloads from an admitted link', async () => {
@@ -97,28 +105,53 @@ describe('downloadImage', () => {
   });
 
   it('never follows a redirect, so the link cannot leave the allow-list', async () => {
-    const failure = await downloadImage(`${origin}/redirect`, loopbackOptions, signal()).catch((error: unknown) => error);
+    const failure = await downloadImage(`${origin}/redirect`, loopbackOptions, signal()).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(ProviderError);
     expect(failure).toMatchObject({ retryable: false, message: expect.stringContaining('redirected (HTTP 302)') });
     expect(requests).toEqual(['/redirect']);
   });
 
   it('stops reading past maxBytes', async () => {
-    await expect(downloadImage(`${origin}/huge`, loopbackOptions, signal())).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('larger than 1024') });
+    await expect(downloadImage(`${origin}/huge`, loopbackOptions, signal())).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('larger than 1024'),
+    });
   });
 
   it('refuses an allowed name that resolves to a loopback address, before connecting', async () => {
     const port = (server.address() as AddressInfo).port;
-    const options: SafeDownloadOptions = { allowedHosts: ['localhost'], allowInsecureLoopback: false, timeoutMs: 5_000, maxBytes: 1_024 };
-    const failure = await downloadImage(`https://localhost:${port}/image.png`, options, signal()).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ retryable: false, message: expect.stringMatching(/localhost resolves to a refused address: address (127\.0\.0\.1|::1) is not a public address/) });
+    const options: SafeDownloadOptions = {
+      allowedHosts: ['localhost'],
+      allowInsecureLoopback: false,
+      timeoutMs: 5_000,
+      maxBytes: 1_024,
+    };
+    const failure = await downloadImage(`https://localhost:${port}/image.png`, options, signal()).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(
+        /localhost resolves to a refused address: address (127\.0\.0\.1|::1) is not a public address/,
+      ),
+    });
     expect(requests).toEqual([]);
   });
 
   it('refuses plain http and hosts outside the allow-list without any request', async () => {
-    const strict: SafeDownloadOptions = { ...loopbackOptions, allowInsecureLoopback: false, allowedHosts: ['files.example.com'] };
-    await expect(downloadImage(`${origin}/image.png`, strict, signal())).rejects.toMatchObject({ message: expect.stringContaining('only https') });
-    await expect(downloadImage('https://evil.example.org/a.png', strict, signal())).rejects.toMatchObject({ message: expect.stringContaining('not in IMAGE_DOWNLOAD_ALLOWED_HOSTS') });
+    const strict: SafeDownloadOptions = {
+      ...loopbackOptions,
+      allowInsecureLoopback: false,
+      allowedHosts: ['files.example.com'],
+    };
+    await expect(downloadImage(`${origin}/image.png`, strict, signal())).rejects.toMatchObject({
+      message: expect.stringContaining('only https'),
+    });
+    await expect(downloadImage('https://evil.example.org/a.png', strict, signal())).rejects.toMatchObject({
+      message: expect.stringContaining('not in IMAGE_DOWNLOAD_ALLOWED_HOSTS'),
+    });
     expect(requests).toEqual([]);
   });
 });

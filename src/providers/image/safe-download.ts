@@ -62,14 +62,20 @@ function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
  * Why a connection to `address` (an IP) is refused, or undefined when it is a public address. IPv4-mapped
  * IPv6 addresses (::ffff:10.0.0.1) are judged as the IPv4 address they carry.
  */
-export function addressRefusal(address: string, options: Pick<SafeDownloadOptions, 'allowInsecureLoopback'>): string | undefined {
+export function addressRefusal(
+  address: string,
+  options: Pick<SafeDownloadOptions, 'allowInsecureLoopback'>,
+): string | undefined {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
   if (options.allowInsecureLoopback && LOOPBACK_ADDRESSES.check(address, family)) return undefined;
   return NON_PUBLIC_ADDRESSES.check(address, family) ? `address ${address} is not a public address` : undefined;
 }
 
 /** Why `url` may not be fetched, or undefined when it may (names are checked again once resolved). */
-export function downloadRefusal(url: string, options: Pick<SafeDownloadOptions, 'allowedHosts' | 'allowInsecureLoopback'>): string | undefined {
+export function downloadRefusal(
+  url: string,
+  options: Pick<SafeDownloadOptions, 'allowedHosts' | 'allowInsecureLoopback'>,
+): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -98,10 +104,14 @@ function publicAddressLookup(options: Pick<SafeDownloadOptions, 'allowInsecureLo
   return (hostname, lookupOptions, callback) => {
     dns.lookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const refusal = addresses.map((entry) => addressRefusal(entry.address, options)).find((reason) => reason !== undefined);
-      if (refusal) return callback(new RefusedAddressError(`${hostname} resolves to a refused address: ${refusal}`), '', 0);
+      const refusal = addresses
+        .map((entry) => addressRefusal(entry.address, options))
+        .find((reason) => reason !== undefined);
+      if (refusal)
+        return callback(new RefusedAddressError(`${hostname} resolves to a refused address: ${refusal}`), '', 0);
       if (addresses.length === 0) return callback(new Error(`${hostname} has no address`), '', 0);
-      if (lookupOptions.all) return (callback as unknown as (error: null, all: dns.LookupAddress[]) => void)(null, addresses);
+      if (lookupOptions.all)
+        return (callback as unknown as (error: null, all: dns.LookupAddress[]) => void)(null, addresses);
       return callback(null, addresses[0].address, addresses[0].family);
     });
   };
@@ -121,8 +131,13 @@ export async function downloadImage(url: string, options: SafeDownloadOptions, s
   try {
     response = await get(url, { lookup: publicAddressLookup(options), signal: abort });
   } catch (error) {
-    if (error instanceof RefusedAddressError) throw new ProviderError(`Refused to download the provider's image: ${error.message}`, false);
-    throw new ProviderError(`Downloading the provider's image failed: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error });
+    if (error instanceof RefusedAddressError)
+      throw new ProviderError(`Refused to download the provider's image: ${error.message}`, false);
+    throw new ProviderError(
+      `Downloading the provider's image failed: ${error instanceof Error ? error.message : String(error)}`,
+      true,
+      { cause: error },
+    );
   }
   const status = response.statusCode ?? 0;
   if (status >= 300 && status < 400) {
@@ -132,7 +147,10 @@ export async function downloadImage(url: string, options: SafeDownloadOptions, s
   if (status < 200 || status >= 300) {
     response.destroy();
     // An expired or missing link will not come back; a server error might.
-    throw new ProviderError(`Downloading the provider's image failed with HTTP ${status}`, status >= 500 || status === 429);
+    throw new ProviderError(
+      `Downloading the provider's image failed with HTTP ${status}`,
+      status >= 500 || status === 429,
+    );
   }
   const declared = Number(response.headers['content-length'] ?? NaN);
   if (declared > options.maxBytes) {
@@ -146,7 +164,11 @@ export async function downloadImage(url: string, options: SafeDownloadOptions, s
 function get(url: string, options: { lookup: LookupFunction; signal: AbortSignal }): Promise<http.IncomingMessage> {
   const client = new URL(url).protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { agent: false, lookup: options.lookup, signal: options.signal, headers: { accept: 'image/*' } }, resolve);
+    const request = client.get(
+      url,
+      { agent: false, lookup: options.lookup, signal: options.signal, headers: { accept: 'image/*' } },
+      resolve,
+    );
     request.on('error', reject);
   });
 }
@@ -165,7 +187,11 @@ async function readCapped(response: http.IncomingMessage, maxBytes: number): Pro
     }
   } catch (error) {
     if (error instanceof ProviderError) throw error;
-    throw new ProviderError(`Downloading the provider's image failed: ${error instanceof Error ? error.message : String(error)}`, true, { cause: error });
+    throw new ProviderError(
+      `Downloading the provider's image failed: ${error instanceof Error ? error.message : String(error)}`,
+      true,
+      { cause: error },
+    );
   }
   return Buffer.concat(chunks);
 }

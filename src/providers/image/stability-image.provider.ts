@@ -28,12 +28,17 @@ export class StabilityImageProvider implements ImageProvider {
         signal,
       });
     } catch (error) {
-      const reason = signal.aborted ? 'did not answer in time' : `could not be reached: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = signal.aborted
+        ? 'did not answer in time'
+        : `could not be reached: ${error instanceof Error ? error.message : String(error)}`;
       throw new ProviderError(`stability ${reason}`, true, { provider: 'stability', cause: error });
     }
     if (!response.ok) throw await stabilityFailure(response);
     if (response.headers.get('finish-reason') === 'CONTENT_FILTERED') {
-      throw new ProviderError('stability filtered the image for content', false, { provider: 'stability', code: 'CONTENT_POLICY_VIOLATION' });
+      throw new ProviderError('stability filtered the image for content', false, {
+        provider: 'stability',
+        code: 'CONTENT_POLICY_VIOLATION',
+      });
     }
     const bytes = Buffer.from(await response.arrayBuffer());
     const seed = Number(response.headers.get('seed') ?? NaN);

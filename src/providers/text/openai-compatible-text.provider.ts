@@ -59,10 +59,16 @@ export class OpenAiCompatibleTextProvider implements TextProvider {
 
   private failure(error: unknown): ProviderError {
     if (error instanceof OpenAI.APIConnectionTimeoutError) {
-      return new ProviderError(`${this.name} did not answer within ${this.endpoint.timeoutMs} ms`, true, { provider: this.name, cause: error });
+      return new ProviderError(`${this.name} did not answer within ${this.endpoint.timeoutMs} ms`, true, {
+        provider: this.name,
+        cause: error,
+      });
     }
     if (error instanceof OpenAI.APIConnectionError) {
-      return new ProviderError(`${this.name} could not be reached: ${error.message}`, true, { provider: this.name, cause: error });
+      return new ProviderError(`${this.name} could not be reached: ${error.message}`, true, {
+        provider: this.name,
+        cause: error,
+      });
     }
     if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
       const message = (error.error as { message?: string } | undefined)?.message ?? error.message;
@@ -70,7 +76,10 @@ export class OpenAiCompatibleTextProvider implements TextProvider {
       return httpFailure(this.name, error.status, message, { headers: error.headers, cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
-    return new ProviderError(`${this.name} sent an unreadable answer: ${message}`, true, { provider: this.name, cause: error });
+    return new ProviderError(`${this.name} sent an unreadable answer: ${message}`, true, {
+      provider: this.name,
+      cause: error,
+    });
   }
 
   private sdk(): OpenAI {

@@ -1,7 +1,17 @@
 import { ConfigValidationError, loadConfig } from '../../config/engine-config';
-import { parseTextEndpoints, resolveTextProviders, routeModel, TextEndpointConfig, TextProviderEnvironment } from './text-provider-config';
+import {
+  parseTextEndpoints,
+  resolveTextProviders,
+  routeModel,
+  TextEndpointConfig,
+  TextProviderEnvironment,
+} from './text-provider-config';
 
-const baseEnv: TextProviderEnvironment = { TEXT_DEFAULT_MODEL: 'gpt-4.1-mini', TEXT_MAX_RETRIES: 2, OPENAI_TIMEOUT_MS: 60_000 };
+const baseEnv: TextProviderEnvironment = {
+  TEXT_DEFAULT_MODEL: 'gpt-4.1-mini',
+  TEXT_MAX_RETRIES: 2,
+  OPENAI_TIMEOUT_MS: 60_000,
+};
 const defaults = { timeoutMs: 60_000, maxRetries: 2 };
 
 function endpoint(name: string, models: string[]): TextEndpointConfig {
@@ -10,7 +20,10 @@ function endpoint(name: string, models: string[]): TextEndpointConfig {
 
 describe('text provider configuration', () => {
   it('has no endpoint without OPENAI_API_KEY or TEXT_PROVIDERS', () => {
-    expect(resolveTextProviders(baseEnv)).toEqual({ config: { endpoints: [], defaultModel: 'gpt-4.1-mini' }, problems: [] });
+    expect(resolveTextProviders(baseEnv)).toEqual({
+      config: { endpoints: [], defaultModel: 'gpt-4.1-mini' },
+      problems: [],
+    });
   });
 
   it('turns the OPENAI_* variables into one endpoint serving every model', () => {
@@ -23,7 +36,15 @@ describe('text provider configuration', () => {
       TEXT_MAX_RETRIES: 4,
     });
     expect(config.endpoints).toEqual([
-      { name: 'openai', apiKey: 'sk-1', baseUrl: 'http://127.0.0.1:1/v1', organization: 'org-1', timeoutMs: 5000, maxRetries: 4, models: [] },
+      {
+        name: 'openai',
+        apiKey: 'sk-1',
+        baseUrl: 'http://127.0.0.1:1/v1',
+        organization: 'org-1',
+        timeoutMs: 5000,
+        maxRetries: 4,
+        models: [],
+      },
     ]);
   });
 
@@ -31,18 +52,33 @@ describe('text provider configuration', () => {
     const { endpoints, problems } = parseTextEndpoints(
       JSON.stringify([
         { name: 'openai', apiKey: 'sk-1', models: ['gpt-*'] },
-        { name: 'anthropic', baseUrl: 'https://api.anthropic.com/v1/', apiKey: 'sk-ant', models: ['claude-*'], timeoutMs: 9000, maxRetries: 0 },
+        {
+          name: 'anthropic',
+          baseUrl: 'https://api.anthropic.com/v1/',
+          apiKey: 'sk-ant',
+          models: ['claude-*'],
+          timeoutMs: 9000,
+          maxRetries: 0,
+        },
       ]),
       defaults,
     );
     expect(problems).toEqual([]);
-    expect(endpoints[0]).toEqual({ name: 'openai', apiKey: 'sk-1', timeoutMs: 60_000, maxRetries: 2, models: ['gpt-*'] });
+    expect(endpoints[0]).toEqual({
+      name: 'openai',
+      apiKey: 'sk-1',
+      timeoutMs: 60_000,
+      maxRetries: 2,
+      models: ['gpt-*'],
+    });
     expect(endpoints[1]).toMatchObject({ baseUrl: 'https://api.anthropic.com/v1/', timeoutMs: 9000, maxRetries: 0 });
   });
 
   it('lists every problem of TEXT_PROVIDERS', () => {
     expect(parseTextEndpoints('[oops', defaults).problems[0]).toMatch(/^TEXT_PROVIDERS is not valid JSON/);
-    expect(parseTextEndpoints('{}', defaults).problems).toEqual(['TEXT_PROVIDERS must be a JSON array of 1-20 endpoint objects']);
+    expect(parseTextEndpoints('{}', defaults).problems).toEqual([
+      'TEXT_PROVIDERS must be a JSON array of 1-20 endpoint objects',
+    ]);
     const { problems } = parseTextEndpoints(
       JSON.stringify([
         { name: 'a', apiKey: 'k', baseUrl: 'ftp://x', timeoutMs: 5, models: 'gpt-*', extra: 1 },
@@ -66,7 +102,9 @@ describe('text provider configuration', () => {
       ...baseEnv,
       TEXT_PROVIDERS: JSON.stringify([{ name: 'anthropic', apiKey: 'k', models: ['claude-*'] }]),
     });
-    expect(problems).toEqual(['TEXT_DEFAULT_MODEL "gpt-4.1-mini" is served by none of the TEXT_PROVIDERS endpoints (add it to one\'s models)']);
+    expect(problems).toEqual([
+      'TEXT_DEFAULT_MODEL "gpt-4.1-mini" is served by none of the TEXT_PROVIDERS endpoints (add it to one\'s models)',
+    ]);
   });
 
   it('routes by explicit provider, then by pattern, then to a catch-all endpoint', () => {
@@ -80,7 +118,11 @@ describe('text provider configuration', () => {
   });
 
   it('is validated at boot with every problem named', () => {
-    const env = { AUTH_JWT_SECRET: 'x'.repeat(32), TEXT_PROVIDERS: '[{"name":"a"}]', PROVIDER_PRICING: '{"text":{"m":1}}' };
+    const env = {
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      TEXT_PROVIDERS: '[{"name":"a"}]',
+      PROVIDER_PRICING: '{"text":{"m":1}}',
+    };
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     try {
       loadConfig(env);
@@ -95,7 +137,9 @@ describe('text provider configuration', () => {
   it('exposes the resolved endpoints and pricing on EngineConfig', () => {
     const config = loadConfig({
       AUTH_JWT_SECRET: 'x'.repeat(32),
-      TEXT_PROVIDERS: JSON.stringify([{ name: 'local', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'ollama', models: ['llama*'] }]),
+      TEXT_PROVIDERS: JSON.stringify([
+        { name: 'local', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'ollama', models: ['llama*'] },
+      ]),
       TEXT_DEFAULT_MODEL: 'llama3.2',
       PROVIDER_PRICING: JSON.stringify({ text: { 'llama*': { inputPerMillion: 0, outputPerMillion: 0 } } }),
     });

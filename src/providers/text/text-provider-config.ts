@@ -59,7 +59,11 @@ export function modelMatches(pattern: string, model: string): boolean {
  * The endpoint for a model: the named one when `providerName` is given, else the first endpoint listing a
  * matching pattern, else the first endpoint that serves every model.
  */
-export function routeModel(endpoints: readonly TextEndpointConfig[], model: string, providerName?: string): TextEndpointConfig | undefined {
+export function routeModel(
+  endpoints: readonly TextEndpointConfig[],
+  model: string,
+  providerName?: string,
+): TextEndpointConfig | undefined {
   if (providerName !== undefined) return endpoints.find((endpoint) => endpoint.name === providerName);
   return (
     endpoints.find((endpoint) => endpoint.models.some((pattern) => modelMatches(pattern, model))) ??
@@ -68,7 +72,10 @@ export function routeModel(endpoints: readonly TextEndpointConfig[], model: stri
 }
 
 /** The text configuration and every problem with it (empty when valid). */
-export function resolveTextProviders(env: TextProviderEnvironment): { config: TextProvidersConfig; problems: string[] } {
+export function resolveTextProviders(env: TextProviderEnvironment): {
+  config: TextProvidersConfig;
+  problems: string[];
+} {
   const defaults = { timeoutMs: env.OPENAI_TIMEOUT_MS, maxRetries: env.TEXT_MAX_RETRIES };
   const { endpoints, problems } =
     env.TEXT_PROVIDERS !== undefined
@@ -76,7 +83,9 @@ export function resolveTextProviders(env: TextProviderEnvironment): { config: Te
       : { endpoints: env.OPENAI_API_KEY ? [openAiEndpoint(env)] : [], problems: [] };
   const config = { endpoints, defaultModel: env.TEXT_DEFAULT_MODEL };
   if (problems.length === 0 && endpoints.length > 0 && !routeModel(endpoints, env.TEXT_DEFAULT_MODEL)) {
-    problems.push(`TEXT_DEFAULT_MODEL "${env.TEXT_DEFAULT_MODEL}" is served by none of the TEXT_PROVIDERS endpoints (add it to one's models)`);
+    problems.push(
+      `TEXT_DEFAULT_MODEL "${env.TEXT_DEFAULT_MODEL}" is served by none of the TEXT_PROVIDERS endpoints (add it to one's models)`,
+    );
   }
   return { config, problems };
 }
@@ -112,11 +121,13 @@ export function parseTextEndpoints(
     const item = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     if (item !== raw) problems.push(`${where} must be an object`);
     const unknown = Object.keys(item).filter((key) => !ENDPOINT_FIELDS.includes(key));
-    if (unknown.length > 0) problems.push(`${where} has unknown fields: ${unknown.join(', ')} (allowed: ${ENDPOINT_FIELDS.join(', ')})`);
+    if (unknown.length > 0)
+      problems.push(`${where} has unknown fields: ${unknown.join(', ')} (allowed: ${ENDPOINT_FIELDS.join(', ')})`);
     const text = (key: string, required: boolean): string | undefined => {
       const value = item[key];
       if (value === undefined && !required) return undefined;
-      if (typeof value !== 'string' || value.trim() === '') return void problems.push(`${where}.${key} must be a non-empty string`);
+      if (typeof value !== 'string' || value.trim() === '')
+        return void problems.push(`${where}.${key} must be a non-empty string`);
       return value.trim();
     };
     const integer = (key: string, min: number, max: number, fallback: number): number => {
@@ -130,11 +141,15 @@ export function parseTextEndpoints(
     };
 
     const name = text('name', true) ?? `endpoint-${index}`;
-    if (item.name !== undefined && !ENDPOINT_NAME.test(name)) problems.push(`${where}.name must be 1-40 letters, digits, "_" or "-"`);
+    if (item.name !== undefined && !ENDPOINT_NAME.test(name))
+      problems.push(`${where}.name must be 1-40 letters, digits, "_" or "-"`);
     const baseUrl = text('baseUrl', false);
     if (baseUrl !== undefined && !isHttpUrl(baseUrl)) problems.push(`${where}.baseUrl must be an http(s) URL`);
     const models = item.models ?? [];
-    if (!Array.isArray(models) || !models.every((model) => typeof model === 'string' && model.trim() !== '' && model.length <= 200)) {
+    if (
+      !Array.isArray(models) ||
+      !models.every((model) => typeof model === 'string' && model.trim() !== '' && model.length <= 200)
+    ) {
       problems.push(`${where}.models must be an array of model names or "prefix*" patterns`);
     }
     return {
@@ -144,7 +159,9 @@ export function parseTextEndpoints(
       organization: text('organization', false),
       timeoutMs: integer('timeoutMs', TIMEOUT_RANGE.min, TIMEOUT_RANGE.max, defaults.timeoutMs),
       maxRetries: integer('maxRetries', 0, TEXT_MAX_RETRIES_LIMIT, defaults.maxRetries),
-      models: Array.isArray(models) ? models.filter((model): model is string => typeof model === 'string').map((model) => model.trim()) : [],
+      models: Array.isArray(models)
+        ? models.filter((model): model is string => typeof model === 'string').map((model) => model.trim())
+        : [],
     };
   });
   const names = endpoints.map((endpoint) => endpoint.name);

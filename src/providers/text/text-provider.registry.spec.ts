@@ -7,7 +7,13 @@ function registry(endpoints: TextEndpointConfig[]): TextProviderRegistry {
   return new TextProviderRegistry({ text: { endpoints, defaultModel: 'gpt-4.1-mini' } } as unknown as EngineConfig);
 }
 
-const endpoint = (name: string, models: string[]): TextEndpointConfig => ({ name, apiKey: 'key', timeoutMs: 1000, maxRetries: 0, models });
+const endpoint = (name: string, models: string[]): TextEndpointConfig => ({
+  name,
+  apiKey: 'key',
+  timeoutMs: 1000,
+  maxRetries: 0,
+  models,
+});
 
 function refusal(run: () => unknown): ValidationError {
   try {

@@ -30,9 +30,14 @@ export class TextProviderRegistry {
     const model = options.model || defaultModel;
     const endpoint = routeModel(endpoints, model, options.provider ?? undefined);
     if (!endpoint) {
-      const routes = endpoints.map((e) => `${e.name} (${e.models.length > 0 ? e.models.join(', ') : 'any model'})`).join('; ');
+      const routes = endpoints
+        .map((e) => `${e.name} (${e.models.length > 0 ? e.models.join(', ') : 'any model'})`)
+        .join('; ');
       const [field, message] = options.provider
-        ? ['provider', `Unknown text provider "${options.provider}"; configured: ${endpoints.map((e) => e.name).join(', ')}`]
+        ? [
+            'provider',
+            `Unknown text provider "${options.provider}"; configured: ${endpoints.map((e) => e.name).join(', ')}`,
+          ]
         : ['model', `No configured text provider serves model "${model}"; routes: ${routes}`];
       throw new ValidationError(message, [{ field, problems: [message] }]);
     }

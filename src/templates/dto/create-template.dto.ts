@@ -62,25 +62,40 @@ export class CreateTemplateDto {
   @MaxLength(TEMPLATE_FIELD_LIMITS.promptLength)
   prompt: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Image templates: what to avoid; may use {{variables}} too' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Image templates: what to avoid; may use {{variables}} too',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.negativePromptLength)
   negativePrompt?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Model to generate with unless the request names one' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Model to generate with unless the request names one',
+  })
   @IsOptional()
   @Trim()
   @IsString()
   @MaxLength(TEMPLATE_FIELD_LIMITS.modelLength)
   model?: string | null;
 
-  @ApiPropertyOptional({ type: Object, nullable: true, description: 'Generation options used as defaults, e.g. { "tone": "playful" } or { "size": "1024x1024" }' })
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description: 'Generation options used as defaults, e.g. { "tone": "playful" } or { "size": "1024x1024" }',
+  })
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ type: [TemplateVariableDto], description: 'Must match the {{placeholders}} of prompt and negativePrompt exactly' })
+  @ApiPropertyOptional({
+    type: [TemplateVariableDto],
+    description: 'Must match the {{placeholders}} of prompt and negativePrompt exactly',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(TEMPLATE_LIMITS.maxVariables)
@@ -99,7 +114,11 @@ export class CreateTemplateDto {
   @IsBoolean()
   isPublic?: boolean;
 
-  @ApiPropertyOptional({ type: [String], example: ['launch', 'twitter'], description: 'Trimmed, lowercased and deduplicated' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['launch', 'twitter'],
+    description: 'Trimmed, lowercased and deduplicated',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(TEMPLATE_FIELD_LIMITS.tags)

@@ -24,7 +24,11 @@ export class ListTemplatesQueryDto extends PageQueryDto {
   @MaxLength(TEMPLATE_FIELD_LIMITS.categoryLength)
   category?: string;
 
-  @ApiPropertyOptional({ type: String, example: 'marketing,short', description: 'Comma-separated; every tag must match' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'marketing,short',
+    description: 'Comma-separated; every tag must match',
+  })
   @IsOptional()
   @ToStringList()
   @ArrayMaxSize(TEMPLATE_FIELD_LIMITS.tags)
@@ -48,7 +52,11 @@ export class ListTemplatesQueryDto extends PageQueryDto {
   @IsIn(TEMPLATE_SCOPES)
   scope: TemplateScope = 'all';
 
-  @ApiPropertyOptional({ enum: TEMPLATE_SORTS, default: 'recent', description: 'recent: newest first; usage: most used first' })
+  @ApiPropertyOptional({
+    enum: TEMPLATE_SORTS,
+    default: 'recent',
+    description: 'recent: newest first; usage: most used first',
+  })
   @IsOptional()
   @IsIn(TEMPLATE_SORTS)
   sort: TemplateSort = 'recent';

@@ -5,11 +5,17 @@ import { TEMPLATE_LIMITS } from '../template-variables';
 
 /** One `{{name}}` placeholder of a template's prompt. */
 export class TemplateVariableDto {
-  @ApiProperty({ example: 'topic', description: 'Used as {{topic}} in the prompt', maxLength: TEMPLATE_LIMITS.maxNameLength })
+  @ApiProperty({
+    example: 'topic',
+    description: 'Used as {{topic}} in the prompt',
+    maxLength: TEMPLATE_LIMITS.maxNameLength,
+  })
   @Trim()
   @IsString()
   @MaxLength(TEMPLATE_LIMITS.maxNameLength)
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'variable name must be a letter or _ followed by letters, digits or _' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    message: 'variable name must be a letter or _ followed by letters, digits or _',
+  })
   name: string;
 
   @ApiPropertyOptional({ example: 'What the post is about', maxLength: TEMPLATE_LIMITS.maxDescriptionLength })
@@ -18,7 +24,10 @@ export class TemplateVariableDto {
   @MaxLength(TEMPLATE_LIMITS.maxDescriptionLength)
   description?: string;
 
-  @ApiPropertyOptional({ default: true, description: 'Rendering fails when a required variable has no value and no default' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Rendering fails when a required variable has no value and no default',
+  })
   @IsOptional()
   @IsBoolean()
   required?: boolean;
