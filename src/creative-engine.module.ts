@@ -29,10 +29,9 @@ import { TemplatesModule } from './templates/templates.module';
 @Module({})
 class CreativeEngineCoreModule {}
 
-const FEATURE_MODULES = [
+/** The feature modules whose services a host app may inject. */
+const EXPORTED_MODULES = [
   PrismaModule,
-  AuthModule,
-  HealthModule,
   StorageModule,
   AssetsModule,
   TemplatesModule,
@@ -40,6 +39,7 @@ const FEATURE_MODULES = [
   ContentCreationModule,
   LimitsModule,
 ];
+const FEATURE_MODULES = [...EXPORTED_MODULES, AuthModule, HealthModule];
 
 /**
  * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:
@@ -94,15 +94,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
       ...definition,
       providers: [],
       imports: [core, bull, ...FEATURE_MODULES],
-      exports: [
-        PrismaModule,
-        StorageModule,
-        AssetsModule,
-        TemplatesModule,
-        ImageGenerationModule,
-        ContentCreationModule,
-        LimitsModule,
-      ],
+      exports: EXPORTED_MODULES,
     };
   }
 }

@@ -8,6 +8,7 @@ import { ImageProviderRegistry } from '../providers/image/image-provider.registr
 import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import type { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
 import { compactParameters, ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
+import { definedOnly } from '../common/objects';
 
 /** An image job about to be recorded: validated, with its provider and model resolved. */
 export interface ImageJobDraft {
@@ -157,39 +158,27 @@ export class ImageJobDrafts {
   }
 }
 
+/** The fields of a request that are provider parameters or labels of the created assets. */
+const IMAGE_REQUEST_FIELDS = [
+  'n',
+  'size',
+  'aspectRatio',
+  'quality',
+  'style',
+  'background',
+  'outputFormat',
+  'seed',
+  'steps',
+  'guidance',
+  'title',
+  'category',
+  'tags',
+] as const satisfies readonly (keyof ImageJobParameters & keyof RegenerateImageDto)[];
+
 /** The provider parameters and asset labels a request gave explicitly. */
 function definedImageFields(input: GenerateImageDto | RegenerateImageDto): Partial<ImageJobParameters> {
-  const {
-    n,
-    size,
-    aspectRatio,
-    quality,
-    style,
-    background,
-    outputFormat,
-    seed,
-    steps,
-    guidance,
-    title,
-    category,
-    tags,
-  } = input;
-  return Object.fromEntries(
-    Object.entries({
-      n,
-      size,
-      aspectRatio,
-      quality,
-      style,
-      background,
-      outputFormat,
-      seed,
-      steps,
-      guidance,
-      title,
-      category,
-      tags,
-    }).filter(([, value]) => value !== undefined),
+  return definedOnly(
+    Object.fromEntries(IMAGE_REQUEST_FIELDS.map((field) => [field, input[field]])) as Partial<ImageJobParameters>,
   );
 }
 

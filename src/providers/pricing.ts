@@ -41,6 +41,12 @@ export interface TokenUsage {
 
 export const PRICING_ENV_VAR = 'PROVIDER_PRICING';
 
+/** gpt-image-2 and gpt-image-1.5 are priced alike. */
+const GPT_IMAGE_2_PRICE = {
+  tokens: { inputPerMillion: 5, outputPerMillion: 32 },
+  perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
+};
+
 export const DEFAULT_PRICING: PricingTable = {
   text: {
     'gpt-5': { inputPerMillion: 1.25, outputPerMillion: 10, cachedInputPerMillion: 0.125 },
@@ -59,14 +65,8 @@ export const DEFAULT_PRICING: PricingTable = {
   },
   image: {
     // GPT image models report usage tokens (text input, image output); perImage is the fallback at 1024x1024.
-    'gpt-image-2': {
-      tokens: { inputPerMillion: 5, outputPerMillion: 32 },
-      perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
-    },
-    'gpt-image-1.5': {
-      tokens: { inputPerMillion: 5, outputPerMillion: 32 },
-      perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
-    },
+    'gpt-image-2': GPT_IMAGE_2_PRICE,
+    'gpt-image-1.5': GPT_IMAGE_2_PRICE,
     'gpt-image-1': {
       tokens: { inputPerMillion: 5, outputPerMillion: 40 },
       perImage: { '*:low': 0.011, '*:medium': 0.042, '*:high': 0.167, '*': 0.042 },
