@@ -8,7 +8,7 @@
  */
 const Bull = require('bull');
 const { loadConfig } = require('../dist/config/engine-config');
-const { IMAGE_GENERATION_JOB, imageQueueSettings } = require('../dist/queue/queue.constants');
+const { JOB_NAMES, imageQueueSettings } = require('../dist/queue/queue.constants');
 
 const config = loadConfig({ AUTH_MODE: 'header', REDIS_URL: process.env.REDIS_URL });
 const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, {
@@ -19,7 +19,7 @@ const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, {
 // Completions are counted here: Redis keeps only the last QUEUE_KEEP_COMPLETED finished jobs.
 let completed = 0;
 queue.on('completed', () => completed++);
-queue.process(IMAGE_GENERATION_JOB, Number(process.env.WORKER_CONCURRENCY), async () => undefined);
+queue.process(JOB_NAMES, Number(process.env.WORKER_CONCURRENCY), async () => undefined);
 queue.isReady().then(() => process.send('ready'));
 process.on('message', () => process.send(completed));
 process.on('SIGTERM', () => queue.close().then(() => process.exit(0)));

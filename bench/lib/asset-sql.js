@@ -4,12 +4,14 @@
  * The benchmarked routes' service code from the built service (dist/), running on plain `pg` instead of
  * Prisma. The baseline server and the EXPLAIN step use it, so both send exactly the SQL the service sends:
  * the benchmarked routes (GET /assets page, GET /asset/:id, the favorite UPDATE, GET /assets/stats) are all
- * `$queryRaw` in the service, passed through unchanged.
+ * `$queryRaw` in the service's AssetsRepository, passed through unchanged.
  */
 const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
 const { AssetStatsService } = require('../../dist/assets/asset-stats.service');
+const { AssetsRepository } = require('../../dist/assets/assets.repository');
 const { AssetsService } = require('../../dist/assets/assets.service');
+const { CollectionsRepository } = require('../../dist/assets/collections.repository');
 
 // Prisma's $queryRaw gives numeric as Decimal and int8 as BigInt (pg: strings); the services' mappers expect those.
 types.setTypeParser(types.builtins.NUMERIC, (value) => new Prisma.Decimal(value));
@@ -28,10 +30,13 @@ function pgPrisma(query) {
   };
 }
 
-/** AssetsService and AssetStatsService of the service, on plain pg (storage is not used by these routes). */
+/** AssetsService and AssetStatsService of the service over its repositories, on plain pg (storage, file deletions and jobs are not used by these routes). */
 function pgAssetServices(query) {
-  const prisma = pgPrisma(query);
-  return { assets: new AssetsService(prisma, null), stats: new AssetStatsService(prisma) };
+  const repository = new AssetsRepository(pgPrisma(query));
+  return {
+    assets: new AssetsService(repository, new CollectionsRepository(pgPrisma(query)), null, null, null),
+    stats: new AssetStatsService(repository),
+  };
 }
 
 /** A GET /assets query string → the query object the ValidationPipe would hand the service. */

@@ -8,9 +8,9 @@ const Bull = require('bull');
 const { loadConfig } = require('../../dist/config/engine-config');
 const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
 const {
-  IMAGE_GENERATION_JOB,
+  JOB_NAMES,
   IMAGE_GENERATION_QUEUE,
-  imageJobOptions,
+  jobOptions,
   imageQueueSettings,
 } = require('../../dist/queue/queue.constants');
 const { withClient } = require('./seed');
@@ -137,7 +137,7 @@ async function providerLatencies() {
   return durations;
 }
 
-/** Bare Bull: the same adds (options from the service's imageJobOptions) consumed by no-op handlers in another process. */
+/** Bare Bull: the same adds (options from the service's jobOptions) consumed by no-op handlers in another process. */
 async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
   const prefix = `${queuePrefix}-bare`;
   const worker = fork(path.join(__dirname, '..', 'bull-noop-worker.js'), {
@@ -165,7 +165,7 @@ async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
     const started = performance.now();
     await inParallel(count, ENQUEUE_CONCURRENCY, () => {
       const id = randomUUID();
-      return queue.add(IMAGE_GENERATION_JOB, { jobId: id }, imageJobOptions(config, id, 0));
+      return queue.add(JOB_NAMES, { jobId: id }, jobOptions(config, id, 0));
     });
     const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} bare Bull jobs`);
     return (done - started) / 1000;
