@@ -19,7 +19,7 @@ const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, {
 // Completions are counted here: Redis keeps only the last QUEUE_KEEP_COMPLETED finished jobs.
 let completed = 0;
 queue.on('completed', () => completed++);
-queue.process(JOB_NAMES, Number(process.env.WORKER_CONCURRENCY), async () => undefined);
+queue.process(JOB_NAMES.image_generation, Number(process.env.WORKER_CONCURRENCY), async () => undefined);
 queue.isReady().then(() => process.send('ready'));
 process.on('message', () => process.send(completed));
 process.on('SIGTERM', () => queue.close().then(() => process.exit(0)));

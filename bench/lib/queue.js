@@ -165,7 +165,7 @@ async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
     const started = performance.now();
     await inParallel(count, ENQUEUE_CONCURRENCY, () => {
       const id = randomUUID();
-      return queue.add(JOB_NAMES, { jobId: id }, jobOptions(config, id, 0));
+      return queue.add(JOB_NAMES.image_generation, { jobId: id }, jobOptions(config, id, 0));
     });
     const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} bare Bull jobs`);
     return (done - started) / 1000;

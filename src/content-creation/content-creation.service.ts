@@ -45,12 +45,8 @@ const TEXT_ONLY_OPTIONS = [
   'save',
 ] as const;
 
-export type GenerateContentInput = GenerateContentDto;
 /** The options of generateContent(userId, type, prompt, options). */
 export type GenerateContentOptions = Omit<GenerateContentDto, 'type' | 'contentType' | 'prompt'>;
-export type ImproveContentInput = ImproveContentDto;
-export type GenerateIdeasInput = GenerateIdeasDto;
-export type FromTemplateInput = FromTemplateDto;
 
 /**
  * Text content (docs/ARCHITECTURE.md §5) on the configured OpenAI-compatible endpoints. Every result is saved
@@ -67,7 +63,7 @@ export class ContentCreationService {
   ) {}
 
   /** Generates text as POST /content/generate does: `generateContent(userId, { type, prompt, ... })` or `generateContent(userId, type, prompt, options)`. */
-  generateContent(userId: string, input: GenerateContentInput): Promise<GenerateContentResponseDto>;
+  generateContent(userId: string, input: GenerateContentDto): Promise<GenerateContentResponseDto>;
   generateContent(
     userId: string,
     type: ContentType,
@@ -76,11 +72,11 @@ export class ContentCreationService {
   ): Promise<GenerateContentResponseDto>;
   async generateContent(
     userId: string,
-    inputOrType: GenerateContentInput | ContentType,
+    inputOrType: GenerateContentDto | ContentType,
     prompt?: string,
     options: GenerateContentOptions = {},
   ): Promise<GenerateContentResponseDto> {
-    const input: GenerateContentInput =
+    const input: GenerateContentDto =
       typeof inputOrType === 'string' ? { ...options, type: inputOrType, prompt: prompt as string } : inputOrType;
     const contentType = requestedContentType(input) ?? 'general';
     const generated = await this.runner.generate(
@@ -100,7 +96,7 @@ export class ContentCreationService {
     return { success: true, content: generated.value, contentType, ...info };
   }
 
-  async improveContent(userId: string, input: ImproveContentInput): Promise<ImproveContentResponseDto> {
+  async improveContent(userId: string, input: ImproveContentDto): Promise<ImproveContentResponseDto> {
     const generated = await this.runner.generate(
       userId,
       input,
@@ -120,7 +116,7 @@ export class ContentCreationService {
     return { success: true, improved, suggestions, ...info };
   }
 
-  async generateIdeas(userId: string, input: GenerateIdeasInput): Promise<IdeasResponseDto> {
+  async generateIdeas(userId: string, input: GenerateIdeasDto): Promise<IdeasResponseDto> {
     const count = input.count ?? DEFAULT_IDEAS_COUNT;
     const contentType = requestedContentType(input);
     const generated = await this.runner.generate(
@@ -149,7 +145,7 @@ export class ContentCreationService {
    */
   async generateFromTemplate(
     userId: string,
-    input: FromTemplateInput,
+    input: FromTemplateDto,
   ): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
     const rendered = await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {});
     const { template } = rendered;
@@ -166,7 +162,7 @@ export class ContentCreationService {
   private async generateFromTextTemplate(
     userId: string,
     rendered: RenderedTemplate,
-    input: FromTemplateInput,
+    input: FromTemplateDto,
   ): Promise<TemplateContentResponseDto> {
     const { template } = rendered;
     const {
@@ -179,7 +175,7 @@ export class ContentCreationService {
     const defaults = templateWritingDefaults(template.parameters);
     // The request's type wins over the template's stored default.
     const contentType = requestedContentType(input) ?? defaults.contentType ?? 'general';
-    const options: GenerateContentInput = {
+    const options: GenerateContentDto = {
       ...defaults,
       model: template.model ?? undefined,
       ...definedOnly(requestOptions),
@@ -214,7 +210,7 @@ export class ContentCreationService {
   private async enqueueImageTemplate(
     userId: string,
     rendered: RenderedTemplate,
-    input: FromTemplateInput,
+    input: FromTemplateDto,
   ): Promise<GenerateImageResponseDto> {
     const textOnly = TEXT_ONLY_OPTIONS.filter((option) => input[option] !== undefined);
     if (textOnly.length > 0) {

@@ -17,8 +17,6 @@ import {
 } from './template-variables';
 import { TemplatesRepository } from './templates.repository';
 
-export type CreateTemplateInput = CreateTemplateDto;
-export type UpdateTemplateInput = UpdateTemplateDto;
 export type ListTemplatesInput = Partial<Omit<ListTemplatesQueryDto, 'limit'>> & { limit?: number };
 
 /** A template rendered with a caller's values, ready to generate from. */
@@ -37,7 +35,7 @@ const NON_NULLABLE_FIELDS = ['name', 'type', 'prompt', 'variables', 'isPublic', 
 export class TemplatesService {
   constructor(private readonly repository: TemplatesRepository) {}
 
-  async createTemplate(userId: string, input: CreateTemplateInput): Promise<TemplateResponseDto> {
+  async createTemplate(userId: string, input: CreateTemplateDto): Promise<TemplateResponseDto> {
     const variables = normalizeVariables(input.variables ?? []);
     assertTemplateVariablesAgree(variables, input.prompt, input.negativePrompt);
     const row = await this.repository.create(userId, {
@@ -74,7 +72,7 @@ export class TemplatesService {
     );
   }
 
-  async updateTemplate(userId: string, templateId: string, input: UpdateTemplateInput): Promise<TemplateResponseDto> {
+  async updateTemplate(userId: string, templateId: string, input: UpdateTemplateDto): Promise<TemplateResponseDto> {
     const nulls = NON_NULLABLE_FIELDS.filter((field) => input[field] === null);
     if (nulls.length > 0) {
       throw new ValidationError(
