@@ -3,10 +3,10 @@ import { ERROR_STATUS, type ErrorCode } from './errors';
 
 /** One field of a refused request and everything wrong with it. */
 export class FieldProblemDto {
-  @ApiProperty({ example: 'n', description: 'Dotted path of the field, or the parameter or header name' })
+  @ApiProperty({ example: 'priority', description: 'Dotted path of the field, or the parameter or header name' })
   field: string;
 
-  @ApiProperty({ type: [String], example: ['n must not be greater than 10'] })
+  @ApiProperty({ type: [String], example: ['priority must not be greater than 10'] })
   problems: string[];
 }
 

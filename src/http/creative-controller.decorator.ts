@@ -28,8 +28,8 @@ export function CreativeController(tag: string): ClassDecorator {
         success: false,
         statusCode: 400,
         error: 'VALIDATION_FAILED',
-        message: 'Invalid request: n must not be greater than 10',
-        details: [{ field: 'n', problems: ['n must not be greater than 10'] }],
+        message: 'Invalid request: priority must not be greater than 10',
+        details: [{ field: 'priority', problems: ['priority must not be greater than 10'] }],
       },
     }),
     ApiErrorResponse(
