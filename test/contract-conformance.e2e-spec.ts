@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
-import { FakeProvider, startFakeProvider } from './support/fake-provider';
+import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
 import {
   ContractChecker,
   type JsonSchema,
@@ -82,10 +82,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     t = await createTestApp({
       WORKER_ENABLED: 'false',
       QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-contract`,
-      OPENAI_API_KEY: 'sk-test-contract',
-      OPENAI_BASE_URL: fake.baseUrl,
-      STABILITY_API_KEY: 'sk-test-contract',
-      STABILITY_BASE_URL: fake.origin,
+      ...fakeProviderEnvironment(fake, 'sk-test-contract'),
       TEXT_DEFAULT_MODEL: 'fake-gpt-mini',
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_GENERATE_PER_MINUTE: '0',

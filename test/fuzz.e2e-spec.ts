@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, collectionRow, jobRow, newUserId, pngBytes, templateRow } from './support/factories';
-import { FakeProvider, startFakeProvider } from './support/fake-provider';
+import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
 import type { JsonSchema, OpenApi, Operation } from './support/openapi-contract';
 
 /**
@@ -93,10 +93,7 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
     t = await createTestApp({
       WORKER_ENABLED: 'false',
       QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-fuzz`,
-      OPENAI_API_KEY: 'sk-test-fuzz',
-      OPENAI_BASE_URL: fake.baseUrl,
-      STABILITY_API_KEY: 'sk-test-fuzz',
-      STABILITY_BASE_URL: fake.origin,
+      ...fakeProviderEnvironment(fake, 'sk-test-fuzz'),
       TEXT_DEFAULT_MODEL: 'fake-gpt-mini',
       // Limits are tested in limits.e2e-spec.ts; here they would only turn every later case into a 429.
       RATE_LIMIT_PER_MINUTE: '0',

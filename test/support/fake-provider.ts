@@ -107,6 +107,16 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
+/** The variables that point the service's OpenAI and Stability providers at `fake`. */
+export function fakeProviderEnvironment(fake: FakeProvider, apiKey: string): Record<string, string> {
+  return {
+    OPENAI_API_KEY: apiKey,
+    OPENAI_BASE_URL: fake.baseUrl,
+    STABILITY_API_KEY: apiKey,
+    STABILITY_BASE_URL: fake.origin,
+  };
+}
+
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const provider = new FakeProviderServer(options);
   await provider.listen();
