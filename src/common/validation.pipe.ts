@@ -63,7 +63,8 @@ class EngineValidationPipe extends ValidationPipe {
         nulCharacters.map((field) => ({ field, problems: ['must not contain the NUL character (\\u0000)'] })),
       );
     }
-    const nullFields = unexpectedNulls(metadata.metatype, value);
+    // Only a JSON body can hold null; query strings and path parameters are text.
+    const nullFields = metadata.type === 'body' ? unexpectedNulls(metadata.metatype, value) : [];
     if (nullFields.length === 0) return super.transform(value, metadata);
     const nulls = nullFields.map((field) => ({ field, problems: [`${field} cannot be null`] }));
     const others = await super.transform(value, metadata).then(() => [], problemsOf);
