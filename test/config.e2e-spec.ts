@@ -83,7 +83,10 @@ function freePort(): Promise<number> {
 }
 
 describe('the built service stops gracefully on SIGTERM', () => {
-  it.each([['the API (dist/main.js)', 'main.js', /Listening on/, 'finishing requests and running jobs']])(
+  it.each([
+    ['the API (dist/main.js)', 'main.js', /Listening on/, 'finishing requests and running jobs'],
+    ['a worker (dist/worker.js)', 'worker.js', /Worker started/, 'finishing running jobs'],
+  ])(
     '%s logs the signal, then the end of the shutdown, and exits 0',
     async (_name, entry, ready, waitingFor) => {
       const script = path.join(ROOT, 'dist', entry);
