@@ -34,7 +34,7 @@ const RULES: Record<string, (constraints: unknown[]) => SchemaFacts> = {
   arrayNotEmpty: () => ({ minItems: 1 }),
 };
 
-/** Facts about the array itself even when the rule is declared `{ each: true }` would be wrong: these never are. */
+/** Rules about the array's own size: they describe the array even when declared with `{ each: true }`. */
 const ARRAY_RULES = new Set(['arrayMinSize', 'arrayMaxSize', 'arrayNotEmpty']);
 
 /**
@@ -42,6 +42,7 @@ const ARRAY_RULES = new Set(['arrayMinSize', 'arrayMaxSize', 'arrayNotEmpty']);
  * gets, per property, the type, bounds, lengths, formats, enums, patterns and `required` that its
  * class-validator rules imply. The validators are the one source; a Swagger decorator only adds what they
  * cannot say (descriptions, examples, defaults) or deliberately overrides a fact with one of its own.
+ * Returns the cross-field rules (@ApiSchemaRule) of those DTOs by schema name, for closeRequestSchemas.
  */
 export function documentValidationRules(app: INestApplication): Map<string, SchemaFacts> {
   const seen = new Set<Type>();
