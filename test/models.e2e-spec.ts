@@ -1,7 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigValidationError, loadConfig } from '../src/config/engine-config';
+import { DEFAULT_MODEL_CATALOGUE } from '../src/providers/image/image-model-catalogue';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { startImageJob, waitForJobStatus } from './support/image-jobs';
+import { renderModelTable, replaceModelTable } from './support/model-docs';
 import { testEnvironment } from './support/test-env';
 
 const OVERRIDES = [
@@ -158,5 +162,15 @@ describe('MODEL_CATALOGUE_OVERRIDES', () => {
   ])('refuses to boot with %s', (value, problem) => {
     expect(load(value)).toThrow(ConfigValidationError);
     expect(load(value)).toThrow(problem);
+  });
+});
+
+describe('the README image model table', () => {
+  it(`lists the built-in catalogue (UPDATE_CONFIG_DOCS=1 regenerates it)`, () => {
+    const target = path.join(__dirname, '..', 'README.md');
+    const current = readFileSync(target, 'utf8');
+    const expected = replaceModelTable(current, renderModelTable(DEFAULT_MODEL_CATALOGUE));
+    if (process.env.UPDATE_CONFIG_DOCS === '1') writeFileSync(target, expected);
+    else expect(current).toBe(expected);
   });
 });
