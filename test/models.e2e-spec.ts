@@ -43,7 +43,7 @@ describe('the model catalogue', () => {
 
   const models = async (query = '') => {
     const res = await t.http.get(`${BASE}/models${query}`).set(bearer(user)).expect(200);
-    return res.body.items as Array<Record<string, any>>;
+    return res.body.items as Array<Record<string, unknown>>;
   };
 
   it('lists the live and the retired models, with successors and whether their provider is configured', async () => {
