@@ -4,8 +4,9 @@
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
-  BAD_REQUEST: 400,
+  // Before BAD_REQUEST, the code of a bare HTTP 400 (the last code of a status is that of its HTTP exceptions).
   MODEL_RETIRED: 400,
+  BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   PAYMENT_REQUIRED: 402,
   FORBIDDEN: 403,
