@@ -19,6 +19,7 @@ import { GenerationJobsRepository } from './jobs/generation-jobs.repository';
 import { JobsModule } from './jobs/jobs.module';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
 import { LimitsModule } from './limits/limits.module';
+import { ModelsModule } from './models/models.module';
 import { RateLimitStore } from './limits/rate-limit.store';
 import { PrismaModule } from './prisma/prisma.module';
 import { ENGINE_BULL_CONFIG_KEY } from './queue/queue.constants';
@@ -38,6 +39,7 @@ const EXPORTED_MODULES = [
   ImageGenerationModule,
   ContentCreationModule,
   LimitsModule,
+  ModelsModule,
 ];
 const FEATURE_MODULES = [...EXPORTED_MODULES, AuthModule, HealthModule];
 

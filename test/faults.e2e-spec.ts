@@ -38,7 +38,7 @@ const ERROR_SHAPE = {
   message: expect.any(String),
 };
 
-const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1-mini', quality: 'low' });
+const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1', quality: 'low' });
 
 /**
  * Polls a job's status until it is finished. A poll may draw a pooled connection the test has just killed:

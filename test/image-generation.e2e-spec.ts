@@ -60,6 +60,11 @@ describe('image generation with providers configured', () => {
       IMAGE_DOWNLOAD_ALLOWED_HOSTS: '',
       JOB_EVENTS_POLL_MS: '25',
       IMAGE_JOB_BACKOFF_MS: '50',
+      // OpenAI retired them, but an OpenAI-compatible endpoint may still serve them: the fidelity of their
+      // parameters is checked with the catalogue entries switched back on, as an operator would.
+      MODEL_CATALOGUE_OVERRIDES: JSON.stringify(
+        ['dall-e-3', 'dall-e-2', 'gpt-image-1.5'].map((id) => ({ id, status: 'active' })),
+      ),
     });
   });
   afterEach(() => {
@@ -149,7 +154,7 @@ describe('image generation with providers configured', () => {
     fake.enqueue({ kind: 'latency', ms: 400, route: 'images' });
     const jobId = await startImageJob(t.http, user, {
       prompt: 'Paper boats on a pond',
-      model: 'gpt-image-1-mini',
+      model: 'gpt-image-1',
       outputFormat: 'webp',
     });
 
@@ -619,7 +624,7 @@ describe('image generation with no provider configured', () => {
 
   it.each([
     [{ provider: 'openai' }, ['OPENAI_API_KEY', 'OPENAI_BASE_URL']],
-    [{ model: 'gpt-image-1-mini' }, ['OPENAI_API_KEY']],
+    [{ model: 'gpt-image-1' }, ['OPENAI_API_KEY']],
     [{ provider: 'stability' }, ['STABILITY_API_KEY']],
     [{ model: 'ultra' }, ['STABILITY_API_KEY']],
   ])('the 503 for %j names the variables to set, and queues nothing', async (choice, variables) => {

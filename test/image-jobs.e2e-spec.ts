@@ -35,7 +35,7 @@ describe('image jobs: retries, failures, timeouts and cancellation', () => {
     await fake.close();
   });
 
-  const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1-mini', quality: 'low' });
+  const gptImage = (prompt: string) => ({ prompt, model: 'gpt-image-1', quality: 'low' });
 
   it('retries a 429 no sooner than its Retry-After, then completes', async () => {
     const user = newUserId();

@@ -34,7 +34,7 @@ describe('stalled-job recovery', () => {
     fake.enqueue({ kind: 'hang', route: 'images' });
     const jobId = await startImageJob(api.http, user, {
       prompt: 'Survive a crash',
-      model: 'gpt-image-1-mini',
+      model: 'gpt-image-1',
       quality: 'low',
     });
 

@@ -139,7 +139,11 @@ describe('provider image links (SSRF)', () => {
   it('fails the job at once, storing nothing, when the link is plain http or loopback (the default configuration)', async () => {
     const user = newUserId();
     fake.setImageResponseFormat('url');
-    const jobId = await startImageJob(t.http, user, { prompt: 'A glass teapot', model: 'dall-e-3', size: '1024x1024' });
+    const jobId = await startImageJob(t.http, user, {
+      prompt: 'A glass teapot',
+      model: 'gpt-image-2',
+      size: '1024x1024',
+    });
     const job = await waitForJobStatus(t.http, user, jobId);
     expect(job).toMatchObject({ status: 'failed', attempts: 1, assets: [] });
     expect(job.errorMessage).toContain('only https links are downloaded');
@@ -170,7 +174,7 @@ describe('provider image links (SSRF)', () => {
       fake.setImageUrlBase(`http://127.0.0.1:${(redirector.address() as AddressInfo).port}`);
       const jobId = await startImageJob(loopback.http, user, {
         prompt: 'A glass teapot',
-        model: 'dall-e-3',
+        model: 'gpt-image-2',
         size: '1024x1024',
       });
       const job = await waitForJobStatus(loopback.http, user, jobId);

@@ -39,7 +39,7 @@ describe('request validation: all problems at once, in the right order', () => {
     const res = await generate({
       prompt: 'A lighthouse',
       provider: 'placeholder',
-      model: 'dall-e-3',
+      model: 'gpt-image-2',
       size: '1024x1024',
     }).expect(400);
     expect(fields(res.body)).toEqual(['model']);

@@ -4,6 +4,8 @@
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  // Before BAD_REQUEST, the code of a bare HTTP 400 (the last code of a status is that of its HTTP exceptions).
+  MODEL_RETIRED: 400,
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   PAYMENT_REQUIRED: 402,
@@ -50,6 +52,14 @@ export class ValidationError extends DomainError {
 export class BadRequestError extends DomainError {
   constructor(message: string, details?: readonly FieldProblem[]) {
     super('BAD_REQUEST', message, details);
+  }
+}
+
+/** A model its provider has shut down: the message names its successor and the shutdown date. */
+export class ModelRetiredError extends DomainError {
+  constructor(model: string, shutdownDate: string | undefined, successor: string | undefined) {
+    const message = `Model ${model} was retired${shutdownDate ? ` on ${shutdownDate}` : ''}: ${successor ? `use its successor ${successor}` : 'choose another model'}`;
+    super('MODEL_RETIRED', message, [{ field: 'model', problems: [message] }]);
   }
 }
 

@@ -2,6 +2,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { parseModelCatalogueOverrides } from '../providers/image/image-model-catalogue-overrides';
+import type { ModelCatalogueEntry } from '../providers/image/image-model-catalogue';
 import { DEFAULT_PRICING, mergePricing, parsePricingOverrides, PricingTable } from '../providers/pricing';
 import { resolveTextProviders, TextProvidersConfig } from '../providers/text/text-provider-config';
 import { ConfigVariable, EnvironmentOf, valuesOf, ValuesOf, variablesIn } from './config-variable';
@@ -46,6 +48,8 @@ type EngineConfigValues = ValuesOf<typeof CONFIG_VARIABLES> & {
   readonly text: TextProvidersConfig;
   /** DEFAULT_PRICING with the PROVIDER_PRICING overrides applied. */
   readonly pricing: PricingTable;
+  /** The image models known here (DEFAULT_MODEL_CATALOGUE with the MODEL_CATALOGUE_OVERRIDES applied). */
+  readonly modelCatalogue: readonly ModelCatalogueEntry[];
 };
 
 /**
@@ -60,6 +64,7 @@ export class EngineConfig {
     Object.assign(this, {
       text: resolveTextProviders(env).config,
       pricing: mergePricing(DEFAULT_PRICING, parsePricingOverrides(env.PROVIDER_PRICING).overrides),
+      modelCatalogue: parseModelCatalogueOverrides(env.MODEL_CATALOGUE_OVERRIDES).catalogue,
     });
   }
 }

@@ -10,6 +10,8 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/image/image-provider-names';
+import { parseModelCatalogueOverrides } from '../providers/image/image-model-catalogue-overrides';
 import { parsePricingOverrides } from '../providers/pricing';
 import {
   resolveTextProviders,
@@ -33,8 +35,7 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const AUTH_MODES = ['jwt', 'header'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
-export const IMAGE_PROVIDER_NAMES = ['openai', 'stability', 'placeholder'] as const;
-export type ImageProviderName = (typeof IMAGE_PROVIDER_NAMES)[number];
+export { IMAGE_PROVIDER_NAMES, type ImageProviderName };
 
 /** A variable holding structured data (JSON) is valid when `problemsOf` finds nothing; else one message listing every problem. */
 function HasNoProblems<Env>(problemsOf: (env: Env) => string[]): PropertyDecorator {
@@ -434,8 +435,23 @@ export const CONFIG_VARIABLES = {
   },
 };
 
-/** Read only to compute EngineConfig's `text` (src/providers/text/text-provider-config.ts) and `pricing` (src/providers/pricing.ts). */
+/**
+ * Read only to compute EngineConfig's `text` (src/providers/text/text-provider-config.ts), `pricing`
+ * (src/providers/pricing.ts) and `modelCatalogue` (src/providers/image/image-model-catalogue-overrides.ts).
+ */
 export const TEXT_AND_PRICING_VARIABLES = {
+  modelCatalogue: optionalText(
+    {
+      name: 'MODEL_CATALOGUE_OVERRIDES',
+      group: 'images',
+      description:
+        'JSON array of image model catalogue entries keyed by id, changing a built-in entry or adding one, e.g. `[{"id":"core","status":"retired","shutdownDate":"2026-12-01","successor":"ultra"},{"id":"my-model","provider":"openai","capabilities":{"maxImages":4}}]` (fields: provider, kinds, status active/deprecated/retired, shutdownDate, successor, capabilities).',
+    },
+    HasNoProblems(
+      (env: { MODEL_CATALOGUE_OVERRIDES?: string }) =>
+        parseModelCatalogueOverrides(env.MODEL_CATALOGUE_OVERRIDES).problems,
+    ),
+  ),
   providers: optionalText(
     {
       name: 'TEXT_PROVIDERS',

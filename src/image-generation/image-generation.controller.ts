@@ -1,5 +1,6 @@
-import { Body, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -13,6 +14,15 @@ import { ListImagesQueryDto } from './dto/list-images-query.dto';
 import { ImageGenerationService } from './image-generation.service';
 
 const NOT_CONFIGURED = 'The chosen provider has no API key on this server, or the queue is down';
+
+/** A deprecated model's answer says so the standard way (RFC 9745 Deprecation, RFC 8594 Sunset). */
+function announceShutdown(response: Response, answer: GenerateImageResponseDto): GenerateImageResponseDto {
+  if (answer.modelShutdownDate === undefined) return answer;
+  const shutdown = new Date(`${answer.modelShutdownDate}T00:00:00Z`);
+  response.setHeader('Deprecation', `@${Math.floor(shutdown.getTime() / 1000)}`);
+  response.setHeader('Sunset', shutdown.toUTCString());
+  return answer;
+}
 
 @CreativeController('images')
 export class ImageGenerationController {
@@ -35,15 +45,25 @@ export class ImageGenerationController {
     summary:
       'Queue an image generation from a prompt or an image template; poll statusUrl or stream /jobs/:jobId/events',
   })
-  @ApiAcceptedResponse({ type: GenerateImageResponseDto })
+  @ApiAcceptedResponse({
+    type: GenerateImageResponseDto,
+    headers: {
+      Deprecation: {
+        description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
+        schema: { type: 'string' },
+      },
+      Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
+    },
+  })
   @ApiErrorResponse(404, 'templateId is not a template you can see')
   @ApiErrorResponse(503, NOT_CONFIGURED)
-  generate(
+  async generate(
     @CurrentUser() user: AuthUser,
     @Body() body: GenerateImageDto,
+    @Res({ passthrough: true }) response: Response,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<GenerateImageResponseDto> {
-    return this.images.generateImage(user.id, body, { idempotencyKey });
+    return announceShutdown(response, await this.images.generateImage(user.id, body, { idempotencyKey }));
   }
 
   @Get('image/:jobId/status')
@@ -61,16 +81,26 @@ export class ImageGenerationController {
     summary:
       "Queue a new image from an asset's prompt and parameters with modifications; the new asset links parentAssetId",
   })
-  @ApiAcceptedResponse({ type: GenerateImageResponseDto })
+  @ApiAcceptedResponse({
+    type: GenerateImageResponseDto,
+    headers: {
+      Deprecation: {
+        description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
+        schema: { type: 'string' },
+      },
+      Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
+    },
+  })
   @ApiErrorResponse(404, 'No such asset, or it is private to another user')
   @ApiErrorResponse(503, NOT_CONFIGURED)
-  regenerate(
+  async regenerate(
     @CurrentUser() user: AuthUser,
     @UuidParam('assetId') assetId: string,
     @Body() body: RegenerateImageDto,
+    @Res({ passthrough: true }) response: Response,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<GenerateImageResponseDto> {
-    return this.images.regenerateImage(user.id, assetId, body, { idempotencyKey });
+    return announceShutdown(response, await this.images.regenerateImage(user.id, assetId, body, { idempotencyKey }));
   }
 
   @Get('images')

@@ -4,6 +4,7 @@ import type { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto
 import type { ListAssetsQueryDto } from '../assets/dto/list-assets-query.dto';
 import { IdempotencyKeyReusedError, ServiceUnavailableError } from '../common/errors';
 import { API_BASE_PATH } from '../common/api-path';
+import { definedOnly } from '../common/objects';
 import { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import { UserLimitsService } from '../limits/user-limits.service';
@@ -115,7 +116,7 @@ export class ImageGenerationService {
     // Two requests with the same key raced: the one that lost answers with the winner's job (if it is the same request).
     if (!created) return replay(job, idempotency as Idempotency);
     await this.enqueue(draft, job);
-    return toGenerateResponse(job);
+    return definedOnly({ ...toGenerateResponse(job), modelShutdownDate: draft.modelShutdownDate });
   }
 
   /**
@@ -151,11 +152,13 @@ function replay(job: GenerationJob, idempotency: Idempotency): GenerateImageResp
 }
 
 function toGenerateResponse(job: GenerationJob): GenerateImageResponseDto {
-  return {
-    success: true,
+  const warnings = (job.parameters as { warnings?: string[] } | null)?.warnings;
+  return definedOnly({
+    success: true as const,
     jobId: job.id,
     status: job.status,
     statusUrl: imageStatusUrl(job.id),
     estimatedTime: job.estimatedTime,
-  };
+    warnings,
+  });
 }

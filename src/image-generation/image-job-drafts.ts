@@ -21,6 +21,8 @@ export interface ImageJobDraft {
   priority: number;
   templateId?: string;
   parentAssetId?: string;
+  /** The shutdown date of a deprecated model. */
+  modelShutdownDate?: string;
 }
 
 /** A draft before its provider and model are resolved and its rules checked. */
@@ -29,6 +31,8 @@ type DraftInput = Omit<ImageJobDraft, 'provider' | 'model' | 'parameters' | 'pri
   model?: string;
   parameters: Partial<ImageJobParameters>;
   priority?: number;
+  /** A regeneration that named no model takes the successor of a retired one. */
+  replaceRetired?: boolean;
 };
 
 /** The fields of an image request besides its template and the template's values. */
@@ -127,13 +131,22 @@ export class ImageJobDrafts {
       },
       priority: input.priority,
       parentAssetId: asset.id,
+      replaceRetired: input.model === undefined,
     });
   }
 
   /** Resolves provider and model and checks the request against the model's rules (400 naming every problem). */
-  private draft(input: DraftInput): ImageJobDraft {
-    const { provider, model, spec } = this.providers.resolve({ provider: input.provider, model: input.model });
-    const parameters = compactParameters({ ...input.parameters, n: input.parameters.n ?? 1 });
+  private draft({ replaceRetired, ...input }: DraftInput): ImageJobDraft {
+    const { provider, model, spec, shutdownDate, warnings } = this.providers.resolve({
+      provider: input.provider,
+      model: input.model,
+      replaceRetired,
+    });
+    const parameters = compactParameters({
+      ...input.parameters,
+      n: input.parameters.n ?? 1,
+      warnings: warnings.length > 0 ? warnings : undefined,
+    });
     const prompt = input.prompt.trim();
     const negativePrompt = input.negativePrompt?.trim() || undefined;
     assertLibraryLimits(prompt, negativePrompt);
@@ -150,6 +163,7 @@ export class ImageJobDrafts {
       model,
       parameters,
       priority: input.priority ?? 0,
+      modelShutdownDate: shutdownDate,
     };
   }
 

@@ -8,6 +8,8 @@ export interface ImageJobParameters extends Omit<ImageGenerationRequest, 'prompt
   tags?: string[];
   /** Template values the prompt was rendered with. */
   variables?: Record<string, string>;
+  /** The model was deprecated, or replaced by its successor, when the job was made. */
+  warnings?: string[];
 }
 
 const STRING_KEYS = ['size', 'aspectRatio', 'quality', 'style', 'background', 'title', 'category'] as const;

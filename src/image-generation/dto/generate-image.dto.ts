@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_CATALOGUE } from '../../providers/image/image-model-catalogue';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -30,6 +31,8 @@ export const IMAGE_REQUEST_LIMITS = {
   maxTags: 20,
   maxTitleLength: 200,
 } as const;
+
+const ACTIVE_MODEL_IDS = DEFAULT_MODEL_CATALOGUE.filter((entry) => entry.status === 'active').map((entry) => entry.id);
 
 /** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
 @ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
@@ -73,8 +76,7 @@ export class GenerateImageDto {
 
   @ApiPropertyOptional({
     example: 'gpt-image-2',
-    description:
-      'e.g. gpt-image-2, gpt-image-1.5, gpt-image-1, gpt-image-1-mini, dall-e-3, core, ultra, sd3, placeholder',
+    description: `The built-in active models: ${ACTIVE_MODEL_IDS.join(', ')} (GET /models lists the catalogue of this server, with retired models and their successors)`,
   })
   @IsOptional()
   @IsString()
@@ -221,4 +223,19 @@ export class GenerateImageResponseDto {
     type: Number,
   })
   estimatedTime: number | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Set when the model is deprecated (also the Deprecation and Sunset headers) or was replaced by its successor',
+    example: ['model gpt-image-1 is deprecated; shut down on 2027-06-01; use gpt-image-2'],
+  })
+  warnings?: string[];
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'The shutdown date of a deprecated model',
+    example: '2027-06-01',
+  })
+  modelShutdownDate?: string;
 }

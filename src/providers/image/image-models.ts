@@ -1,10 +1,9 @@
 import { ValidationError } from '../../common/errors';
-import type { ImageProviderName } from '../../config/engine-config';
+import type { ImageProviderName } from './image-provider-names';
 import { IMAGE_OUTPUT_FORMATS, type ImageGenerationRequest, type ImageOutputFormat } from './image-provider';
 
-/** What one image model accepts. Requests are checked against it before anything is queued. */
+/** What one image model accepts (its catalogue entry's capabilities). Requests are checked against it before anything is queued. */
 export interface ImageModelSpec {
-  provider: ImageProviderName;
   maxPromptLength: number;
   maxImages: number;
   /** Allowed `size` values; `freeSize` accepts any WIDTHxHEIGHT within its bounds instead. */
@@ -21,8 +20,7 @@ export interface ImageModelSpec {
   guidance?: { min: number; max: number };
 }
 
-const GPT_IMAGE: ImageModelSpec = {
-  provider: 'openai',
+export const GPT_IMAGE: ImageModelSpec = {
   maxPromptLength: 32000,
   maxImages: 10,
   sizes: ['auto', '1024x1024', '1536x1024', '1024x1536'],
@@ -32,8 +30,7 @@ const GPT_IMAGE: ImageModelSpec = {
 };
 
 const STABILITY_ASPECT_RATIOS = ['1:1', '16:9', '9:16', '21:9', '9:21', '3:2', '2:3', '5:4', '4:5'] as const;
-const STABILITY_IMAGE: ImageModelSpec = {
-  provider: 'stability',
+export const STABILITY_IMAGE: ImageModelSpec = {
   maxPromptLength: 10000,
   maxImages: 1,
   aspectRatios: STABILITY_ASPECT_RATIOS,
@@ -42,52 +39,24 @@ const STABILITY_IMAGE: ImageModelSpec = {
   seed: { min: 0, max: 4294967294 },
 };
 
-/**
- * The models the engine knows, keyed by the name sent to the provider. A model missing here can still be
- * used through an explicit `provider` (OpenAI-compatible endpoints name their models freely): it is then
- * checked against that provider's generic rules.
- */
-export const IMAGE_MODELS: Readonly<Record<string, ImageModelSpec>> = {
-  'gpt-image-2': GPT_IMAGE,
-  'gpt-image-1.5': GPT_IMAGE,
-  'gpt-image-1': GPT_IMAGE,
-  'gpt-image-1-mini': GPT_IMAGE,
-  'dall-e-3': {
-    provider: 'openai',
-    maxPromptLength: 4000,
-    maxImages: 1,
-    sizes: ['1024x1024', '1792x1024', '1024x1792'],
-    qualities: ['standard', 'hd'],
-    styles: ['vivid', 'natural'],
-    outputFormats: ['png'],
-  },
-  'dall-e-2': {
-    provider: 'openai',
-    maxPromptLength: 1000,
-    maxImages: 10,
-    sizes: ['256x256', '512x512', '1024x1024'],
-    outputFormats: ['png'],
-  },
-  core: STABILITY_IMAGE,
-  ultra: STABILITY_IMAGE,
-  sd3: { ...STABILITY_IMAGE, guidance: { min: 1, max: 10 } },
-  placeholder: {
-    provider: 'placeholder',
-    maxPromptLength: 32000,
-    maxImages: 4,
-    freeSize: { min: 64, max: 2048 },
-    outputFormats: IMAGE_OUTPUT_FORMATS,
-    negativePrompt: { maxLength: 10000 },
-    seed: { min: 0, max: Number.MAX_SAFE_INTEGER },
-    steps: { min: 1, max: 150 },
-    guidance: { min: 0, max: 50 },
-  },
+export const PLACEHOLDER_IMAGE: ImageModelSpec = {
+  maxPromptLength: 32000,
+  maxImages: 4,
+  freeSize: { min: 64, max: 2048 },
+  outputFormats: IMAGE_OUTPUT_FORMATS,
+  negativePrompt: { maxLength: 10000 },
+  seed: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  steps: { min: 1, max: 150 },
+  guidance: { min: 0, max: 50 },
 };
 
-/** Rules for a model the catalogue does not list, used only when the caller names its provider. */
-const GENERIC_MODELS: Record<ImageProviderName, ImageModelSpec> = {
+/**
+ * Rules for a model the catalogue does not list, used only when the caller names its provider (an
+ * OpenAI-compatible endpoint names its models freely), and the capabilities of a catalogue entry an
+ * operator adds without giving them.
+ */
+export const GENERIC_MODELS: Readonly<Record<ImageProviderName, ImageModelSpec>> = {
   openai: {
-    provider: 'openai',
     maxPromptLength: 32000,
     maxImages: 10,
     freeSize: { min: 64, max: 4096 },
@@ -96,14 +65,8 @@ const GENERIC_MODELS: Record<ImageProviderName, ImageModelSpec> = {
     outputFormats: ['png'],
   },
   stability: STABILITY_IMAGE,
-  placeholder: IMAGE_MODELS.placeholder,
+  placeholder: PLACEHOLDER_IMAGE,
 };
-
-export function imageModelSpec(model: string, provider?: ImageProviderName): ImageModelSpec | undefined {
-  const known = IMAGE_MODELS[model];
-  if (known && (provider === undefined || known.provider === provider)) return known;
-  return provider === undefined ? undefined : GENERIC_MODELS[provider];
-}
 
 const SIZE_PATTERN = /^(\d{2,5})x(\d{2,5})$/;
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ProviderNotConfiguredError, ValidationError } from '../../common/errors';
+import { ModelRetiredError, ProviderNotConfiguredError, ValidationError } from '../../common/errors';
 import { EngineConfig, IMAGE_PROVIDER_NAMES, ImageProviderName } from '../../config/engine-config';
-import { IMAGE_MODELS, ImageModelSpec, imageModelSpec } from './image-models';
+import type { ModelCatalogueEntry, ModelKind } from './image-model-catalogue';
+import { GENERIC_MODELS, ImageModelSpec } from './image-models';
 import type { ImageProvider } from './image-provider';
 import { OpenAiImageProvider } from './openai-image.provider';
 import { PlaceholderImageProvider } from './placeholder-image.provider';
@@ -17,6 +18,16 @@ export interface ResolvedImageModel {
   provider: ImageProvider;
   model: string;
   spec: ImageModelSpec;
+  /** Set for a deprecated model: the date its provider shuts it down (for the Deprecation and Sunset headers). */
+  shutdownDate?: string;
+  /** What the job should remember about its model: deprecated, or replaced by its successor. */
+  warnings: string[];
+}
+
+/** A catalogue entry as listed by GET /models: with whether its provider has credentials here. */
+export interface CatalogueModel extends ModelCatalogueEntry {
+  configured: boolean;
+  isDefault: boolean;
 }
 
 /**
@@ -26,8 +37,10 @@ export interface ResolvedImageModel {
 @Injectable()
 export class ImageProviderRegistry {
   private readonly providers: Record<ImageProviderName, ImageProvider>;
+  private readonly catalogue: ReadonlyMap<string, ModelCatalogueEntry>;
 
   constructor(private readonly config: EngineConfig) {
+    this.catalogue = new Map(config.modelCatalogue.map((entry) => [entry.id, entry]));
     this.providers = {
       openai: new OpenAiImageProvider(config, config.storage.maxFileBytes),
       stability: new StabilityImageProvider(config),
@@ -52,29 +65,52 @@ export class ImageProviderRegistry {
     );
   }
 
+  /** The catalogue, optionally of one kind or provider, in catalogue order. */
+  listModels(filter: { kind?: ModelKind; provider?: ImageProviderName } = {}): CatalogueModel[] {
+    return [...this.catalogue.values()]
+      .filter(
+        (entry) =>
+          (filter.kind === undefined || entry.kinds.includes(filter.kind)) &&
+          (filter.provider === undefined || entry.provider === filter.provider),
+      )
+      .map((entry) => {
+        const provider = this.providers[entry.provider];
+        return { ...entry, configured: provider.isConfigured(), isDefault: provider.defaultModel === entry.id };
+      });
+  }
+
   /**
    * The provider and the rules of the model a request names. A model the catalogue gives to another provider
-   * than the one named, or an unknown model without a provider, is a 400. Credentials are not checked here
-   * (see assertConfigured), so a request's every problem is found before a missing key is reported.
+   * than the one named, or an unknown model without a provider, is a 400; so is a retired model, unless
+   * `replaceRetired` (a regeneration that named no model), which takes its successor and says so in `warnings`.
+   * Credentials are not checked here (see assertConfigured), so a request's every problem is found before a
+   * missing key is reported.
    */
-  resolve(selection: { provider?: ImageProviderName; model?: string }): ResolvedImageModel {
+  resolve(selection: { provider?: ImageProviderName; model?: string; replaceRetired?: boolean }): ResolvedImageModel {
     const provider = selection.provider
       ? this.providers[selection.provider]
       : selection.model
         ? this.providers[this.knownModel(selection.model).provider]
         : this.defaultProvider();
     const model = selection.model ?? provider.defaultModel;
-    const known = IMAGE_MODELS[model];
+    const known = this.catalogue.get(model);
     if (known && known.provider !== provider.name) {
       const message = `Model ${model} is served by provider ${known.provider}, not ${provider.name}: name provider ${known.provider}, or a model of ${provider.name}`;
       throw new ValidationError(message, [{ field: 'model', problems: [message] }]);
     }
-    const spec = imageModelSpec(model, provider.name);
-    if (!spec)
-      throw new ValidationError(`Model ${model} is not served by provider ${provider.name}`, [
-        { field: 'model', problems: [`not served by ${provider.name}`] },
-      ]);
-    return { provider, model, spec };
+    if (known?.status === 'retired') return this.successorOf(known, selection.replaceRetired === true);
+    const spec = known?.capabilities ?? GENERIC_MODELS[provider.name];
+    if (known?.status !== 'deprecated') return { provider, model, spec, warnings: [] };
+    const warning = `model ${model} is deprecated; shut down on ${known.shutdownDate}${known.successor ? `; use ${known.successor}` : ''}`;
+    return { provider, model, spec, shutdownDate: known.shutdownDate, warnings: [warning] };
+  }
+
+  private successorOf(retired: ModelCatalogueEntry, replaceRetired: boolean): ResolvedImageModel {
+    if (!replaceRetired || !retired.successor)
+      throw new ModelRetiredError(retired.id, retired.shutdownDate, retired.successor);
+    const next = this.resolve({ model: retired.successor });
+    const warning = `model ${retired.id} was retired on ${retired.shutdownDate}; its successor ${retired.successor} was used`;
+    return { ...next, warnings: [warning, ...next.warnings] };
   }
 
   /** 503 naming the variables to set when the provider has no credentials here. */
@@ -86,11 +122,12 @@ export class ImageProviderRegistry {
     );
   }
 
-  private knownModel(model: string): ImageModelSpec {
-    const spec = IMAGE_MODELS[model];
-    if (spec) return spec;
+  private knownModel(model: string): ModelCatalogueEntry {
+    const entry = this.catalogue.get(model);
+    if (entry) return entry;
+    const usable = [...this.catalogue.values()].filter((known) => known.status !== 'retired').map((known) => known.id);
     throw new ValidationError(
-      `Unknown image model ${model}: use one of ${Object.keys(IMAGE_MODELS).join(', ')}, or name its provider to use another model`,
+      `Unknown image model ${model}: use one of ${usable.join(', ')}, or name its provider to use another model`,
       [{ field: 'model', problems: [`unknown model ${model}`] }],
     );
   }

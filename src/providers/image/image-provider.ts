@@ -1,4 +1,4 @@
-import type { ImageProviderName } from '../../config/engine-config';
+import type { ImageProviderName } from './image-provider-names';
 
 export const IMAGE_OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ImageOutputFormat = (typeof IMAGE_OUTPUT_FORMATS)[number];

@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  MODEL_KINDS,
+  MODEL_STATUSES,
+  type ModelKind,
+  type ModelStatus,
+} from '../../providers/image/image-model-catalogue';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/image/image-provider-names';
+
+export class ModelResponseDto {
+  @ApiProperty({ example: 'gpt-image-2', description: 'The name sent to the provider' })
+  id: string;
+
+  @ApiProperty({ enum: IMAGE_PROVIDER_NAMES })
+  provider: ImageProviderName;
+
+  @ApiProperty({ enum: MODEL_KINDS, isArray: true })
+  kinds: ModelKind[];
+
+  @ApiProperty({
+    enum: MODEL_STATUSES,
+    description: 'deprecated: works, with Deprecation/Sunset headers; retired: refused (MODEL_RETIRED)',
+  })
+  status: ModelStatus;
+
+  @ApiPropertyOptional({ format: 'date', description: 'When its provider shuts it down (or did)' })
+  shutdownDate?: string;
+
+  @ApiPropertyOptional({ example: 'gpt-image-2', description: 'The model to use instead' })
+  successor?: string;
+
+  @ApiProperty({ description: 'Its provider has credentials on this server' })
+  configured: boolean;
+
+  @ApiProperty({ description: 'The default model of its provider here' })
+  isDefault: boolean;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'What requests are checked against: maxPromptLength, maxImages, sizes or freeSize, aspectRatios, qualities, styles, backgrounds, outputFormats, negativePrompt, seed, steps, guidance',
+  })
+  capabilities: Record<string, unknown>;
+}
+
+export class ModelListResponseDto {
+  @ApiProperty({ type: [ModelResponseDto] })
+  items: ModelResponseDto[];
+}

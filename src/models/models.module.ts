@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ImageProvidersModule } from '../providers/image/image-providers.module';
+import { ModelsController } from './models.controller';
+import { ModelsService } from './models.service';
+
+@Module({
+  imports: [ImageProvidersModule],
+  controllers: [ModelsController],
+  providers: [ModelsService],
+  exports: [ModelsService],
+})
+export class ModelsModule {}
