@@ -24,6 +24,18 @@ function announceShutdown(response: Response, answer: GenerateImageResponseDto):
   return answer;
 }
 
+/** 202 of both generation routes; a deprecated model adds its shutdown headers. */
+const JOB_ACCEPTED = {
+  type: GenerateImageResponseDto,
+  headers: {
+    Deprecation: {
+      description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
+      schema: { type: 'string' },
+    },
+    Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
+  },
+};
+
 @CreativeController('images')
 export class ImageGenerationController {
   constructor(private readonly images: ImageGenerationService) {}
@@ -45,16 +57,7 @@ export class ImageGenerationController {
     summary:
       'Queue an image generation from a prompt or an image template; poll statusUrl or stream /jobs/:jobId/events',
   })
-  @ApiAcceptedResponse({
-    type: GenerateImageResponseDto,
-    headers: {
-      Deprecation: {
-        description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
-        schema: { type: 'string' },
-      },
-      Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
-    },
-  })
+  @ApiAcceptedResponse(JOB_ACCEPTED)
   @ApiErrorResponse(404, 'templateId is not a template you can see')
   @ApiErrorResponse(503, NOT_CONFIGURED)
   async generate(
@@ -81,16 +84,7 @@ export class ImageGenerationController {
     summary:
       "Queue a new image from an asset's prompt and parameters with modifications; the new asset links parentAssetId",
   })
-  @ApiAcceptedResponse({
-    type: GenerateImageResponseDto,
-    headers: {
-      Deprecation: {
-        description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
-        schema: { type: 'string' },
-      },
-      Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
-    },
-  })
+  @ApiAcceptedResponse(JOB_ACCEPTED)
   @ApiErrorResponse(404, 'No such asset, or it is private to another user')
   @ApiErrorResponse(503, NOT_CONFIGURED)
   async regenerate(

@@ -116,58 +116,66 @@ export function parseTextEndpoints(
     return { endpoints: [], problems: [`TEXT_PROVIDERS must be a JSON array of 1-${MAX_ENDPOINTS} endpoint objects`] };
   }
   const problems: string[] = [];
-  const endpoints = parsed.map((raw: unknown, index): TextEndpointConfig => {
-    const where = `TEXT_PROVIDERS[${index}]`;
-    const item = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    if (item !== raw) problems.push(`${where} must be an object`);
-    const unknown = Object.keys(item).filter((key) => !ENDPOINT_FIELDS.includes(key));
-    if (unknown.length > 0)
-      problems.push(`${where} has unknown fields: ${unknown.join(', ')} (allowed: ${ENDPOINT_FIELDS.join(', ')})`);
-    const text = (key: string, required: boolean): string | undefined => {
-      const value = item[key];
-      if (value === undefined && !required) return undefined;
-      if (typeof value !== 'string' || value.trim() === '')
-        return void problems.push(`${where}.${key} must be a non-empty string`);
-      return value.trim();
-    };
-    const integer = (key: string, min: number, max: number, fallback: number): number => {
-      const value = item[key];
-      if (value === undefined) return fallback;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        problems.push(`${where}.${key} must be an integer from ${min} to ${max}`);
-        return fallback;
-      }
-      return value;
-    };
-
-    const name = text('name', true) ?? `endpoint-${index}`;
-    if (item.name !== undefined && !ENDPOINT_NAME.test(name))
-      problems.push(`${where}.name must be 1-40 letters, digits, "_" or "-"`);
-    const baseUrl = text('baseUrl', false);
-    if (baseUrl !== undefined && !isHttpUrl(baseUrl)) problems.push(`${where}.baseUrl must be an http(s) URL`);
-    const models = item.models ?? [];
-    if (
-      !Array.isArray(models) ||
-      !models.every((model) => typeof model === 'string' && model.trim() !== '' && model.length <= 200)
-    ) {
-      problems.push(`${where}.models must be an array of model names or "prefix*" patterns`);
-    }
-    return {
-      name,
-      baseUrl,
-      apiKey: text('apiKey', true) ?? '',
-      organization: text('organization', false),
-      timeoutMs: integer('timeoutMs', TIMEOUT_RANGE.min, TIMEOUT_RANGE.max, defaults.timeoutMs),
-      maxRetries: integer('maxRetries', 0, TEXT_MAX_RETRIES_LIMIT, defaults.maxRetries),
-      models: Array.isArray(models)
-        ? models.filter((model): model is string => typeof model === 'string').map((model) => model.trim())
-        : [],
-    };
-  });
+  const endpoints = parsed.map((raw: unknown, index) => parseTextEndpoint(raw, index, defaults, problems));
   const names = endpoints.map((endpoint) => endpoint.name);
   const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
   if (duplicates.length > 0) problems.push(`TEXT_PROVIDERS endpoint names must be unique: ${duplicates.join(', ')}`);
   return { endpoints, problems };
+}
+
+/** One endpoint of TEXT_PROVIDERS; each problem found is added to `problems`. */
+function parseTextEndpoint(
+  raw: unknown,
+  index: number,
+  defaults: { timeoutMs: number; maxRetries: number },
+  problems: string[],
+): TextEndpointConfig {
+  const where = `TEXT_PROVIDERS[${index}]`;
+  const item = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  if (item !== raw) problems.push(`${where} must be an object`);
+  const unknown = Object.keys(item).filter((key) => !ENDPOINT_FIELDS.includes(key));
+  if (unknown.length > 0)
+    problems.push(`${where} has unknown fields: ${unknown.join(', ')} (allowed: ${ENDPOINT_FIELDS.join(', ')})`);
+  const text = (key: string, required: boolean): string | undefined => {
+    const value = item[key];
+    if (value === undefined && !required) return undefined;
+    if (typeof value !== 'string' || value.trim() === '')
+      return void problems.push(`${where}.${key} must be a non-empty string`);
+    return value.trim();
+  };
+  const integer = (key: string, min: number, max: number, fallback: number): number => {
+    const value = item[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${where}.${key} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const name = text('name', true) ?? `endpoint-${index}`;
+  if (item.name !== undefined && !ENDPOINT_NAME.test(name))
+    problems.push(`${where}.name must be 1-40 letters, digits, "_" or "-"`);
+  const baseUrl = text('baseUrl', false);
+  if (baseUrl !== undefined && !isHttpUrl(baseUrl)) problems.push(`${where}.baseUrl must be an http(s) URL`);
+  const models = item.models ?? [];
+  if (
+    !Array.isArray(models) ||
+    !models.every((model) => typeof model === 'string' && model.trim() !== '' && model.length <= 200)
+  ) {
+    problems.push(`${where}.models must be an array of model names or "prefix*" patterns`);
+  }
+  return {
+    name,
+    baseUrl,
+    apiKey: text('apiKey', true) ?? '',
+    organization: text('organization', false),
+    timeoutMs: integer('timeoutMs', TIMEOUT_RANGE.min, TIMEOUT_RANGE.max, defaults.timeoutMs),
+    maxRetries: integer('maxRetries', 0, TEXT_MAX_RETRIES_LIMIT, defaults.maxRetries),
+    models: Array.isArray(models)
+      ? models.filter((model): model is string => typeof model === 'string').map((model) => model.trim())
+      : [],
+  };
 }
 
 function isHttpUrl(value: string): boolean {
