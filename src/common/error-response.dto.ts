@@ -40,6 +40,7 @@ export function ApiErrorResponse(
   description: string,
   code?: ErrorCode,
   message = description,
+  details?: FieldProblemDto[],
 ): MethodDecorator & ClassDecorator {
   const error =
     code ?? (Object.keys(ERROR_STATUS) as ErrorCode[]).find((candidate) => ERROR_STATUS[candidate] === status);
@@ -47,6 +48,6 @@ export function ApiErrorResponse(
     status,
     description,
     type: ErrorResponseDto,
-    example: { success: false, statusCode: status, error, message },
+    example: { success: false, statusCode: status, error, message, ...(details && { details }) },
   });
 }

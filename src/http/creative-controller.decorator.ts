@@ -1,9 +1,9 @@
 import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { EngineAuthGuard } from '../auth/engine-auth.guard';
 import { EngineRateLimitGuard } from '../limits/rate-limit.guard';
 import { API_BASE_PATH } from '../common/api-path';
-import { ApiErrorResponse, ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrorResponse } from '../common/error-response.dto';
 import { EngineExceptionFilter } from '../common/exception.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 
@@ -20,18 +20,13 @@ export function CreativeController(tag: string): ClassDecorator {
     UseGuards(EngineAuthGuard, EngineRateLimitGuard),
     UsePipes(createValidationPipe()),
     UseFilters(EngineExceptionFilter),
-    ApiResponse({
-      status: 400,
-      description: 'VALIDATION_FAILED: every problem of the request, per field, in `details`',
-      type: ErrorResponseDto,
-      example: {
-        success: false,
-        statusCode: 400,
-        error: 'VALIDATION_FAILED',
-        message: 'Invalid request: priority must not be greater than 10',
-        details: [{ field: 'priority', problems: ['priority must not be greater than 10'] }],
-      },
-    }),
+    ApiErrorResponse(
+      400,
+      'VALIDATION_FAILED: every problem of the request, per field, in `details`',
+      'VALIDATION_FAILED',
+      'Invalid request: priority must not be greater than 10',
+      [{ field: 'priority', problems: ['priority must not be greater than 10'] }],
+    ),
     ApiErrorResponse(
       401,
       'UNAUTHORIZED: missing or invalid credentials',

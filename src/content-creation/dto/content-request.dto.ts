@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -31,6 +32,19 @@ export const CONTENT_LIMITS = {
   providerLength: 40,
   maxOutputTokens: 32_000,
 } as const;
+
+/** `contentType`, the older name of `type`: still accepted, documented as deprecated. */
+function ContentTypeAlias(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: CONTENT_TYPES,
+      deprecated: true,
+      description: 'The older name of `type`, still accepted; both with different values is a 400',
+    }),
+    IsOptional(),
+    IsIn(CONTENT_TYPES),
+  );
+}
 
 /** Options of every content route: style, model choice and how the result is kept. */
 export class ContentOptionsDto {
@@ -146,13 +160,7 @@ export class WritingOptionsDto extends ContentOptionsDto {
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  @ApiPropertyOptional({
-    enum: CONTENT_TYPES,
-    deprecated: true,
-    description: 'The older name of `type`, still accepted; both with different values is a 400',
-  })
-  @IsOptional()
-  @IsIn(CONTENT_TYPES)
+  @ContentTypeAlias()
   contentType?: ContentType;
 
   @ApiPropertyOptional({ enum: CONTENT_LENGTH_NAMES })
@@ -211,13 +219,7 @@ export class GenerateIdeasDto extends ContentOptionsDto {
   @IsIn(CONTENT_TYPES)
   type?: ContentType;
 
-  @ApiPropertyOptional({
-    enum: CONTENT_TYPES,
-    deprecated: true,
-    description: 'The older name of `type`, still accepted; both with different values is a 400',
-  })
-  @IsOptional()
-  @IsIn(CONTENT_TYPES)
+  @ContentTypeAlias()
   contentType?: ContentType;
 }
 
