@@ -2,8 +2,10 @@
  * The house rules of src/ as executable checks (docs/ARCHITECTURE.md §2): `npm run lint:deps`, part of `npm test`.
  * Feature folders are the capabilities; common, config, prisma, storage and providers are the layers they stand on.
  */
-const FEATURES = '^src/(assets|templates|image-generation|content-creation|limits|auth|health)/';
-const GENERATORS = '^src/(image-generation|content-creation)/';
+const FEATURES =
+  '^src/(assets|templates|generation-jobs|image-generation|audio-generation|video-generation|content-creation|job-worker|limits|auth|health|models)/';
+const GENERATORS =
+  '^src/(generation-jobs|image-generation|audio-generation|video-generation|content-creation|job-worker)/';
 const PRISMA = ['^src/(prisma|generated)/', '^node_modules/@prisma/', '^node_modules/\\.prisma/'];
 
 module.exports = {

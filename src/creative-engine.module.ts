@@ -17,7 +17,9 @@ import {
 import { HealthModule } from './health/health.module';
 import { GenerationJobsRepository } from './jobs/generation-jobs.repository';
 import { JobsModule } from './jobs/jobs.module';
+import { GenerationJobsModule } from './generation-jobs/generation-jobs.module';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
+import { JobWorkerModule } from './job-worker/job-worker.module';
 import { LimitsModule } from './limits/limits.module';
 import { ModelsModule } from './models/models.module';
 import { RateLimitStore } from './limits/rate-limit.store';
@@ -36,12 +38,13 @@ const EXPORTED_MODULES = [
   StorageModule,
   AssetsModule,
   TemplatesModule,
+  GenerationJobsModule,
   ImageGenerationModule,
   ContentCreationModule,
   LimitsModule,
   ModelsModule,
 ];
-const FEATURE_MODULES = [...EXPORTED_MODULES, AuthModule, HealthModule];
+const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule];
 
 /**
  * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:

@@ -178,6 +178,7 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/images`, row: 'image', owner: 200, stranger: 'list' },
 
   { method: 'get', path: `${BASE}/jobs`, row: 'job', owner: 200, stranger: 'list' },
+  { method: 'get', path: `${BASE}/jobs/{jobId}`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },
   { method: 'post', path: `${BASE}/jobs/{jobId}/cancel`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },
   { method: 'get', path: `${BASE}/jobs/{jobId}/events`, row: 'finishedJob', owner: 200, stranger: PRIVATE_ONLY },
 ];

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigValidationError, loadConfig } from '../src/config/engine-config';
-import { DEFAULT_MODEL_CATALOGUE } from '../src/providers/image/image-model-catalogue';
+import { DEFAULT_MODEL_CATALOGUE } from '../src/providers/catalogue/model-catalogue';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { startImageJob, waitForJobStatus } from './support/image-jobs';
@@ -69,7 +69,8 @@ describe('the model catalogue', () => {
   it('filters by provider and kind, and refuses unknown ones', async () => {
     const stability = await models('?provider=stability');
     expect(stability.map((m) => m.id)).toEqual(['core', 'ultra', 'sd3']);
-    expect((await models('?kind=video')).length).toBe(0);
+    expect((await models('?kind=video')).map((m) => m.id)).toEqual(['sora-2', 'sora-2-pro', 'placeholder-video']);
+    expect((await models('?kind=text')).length).toBe(0);
     expect((await models('?kind=image&provider=openai')).every((m) => m.provider === 'openai')).toBe(true);
     const bad = await t.http.get(`${BASE}/models?kind=poem`).set(bearer(user)).expect(400);
     expect(bad.body.details[0].field).toBe('kind');
@@ -165,7 +166,7 @@ describe('MODEL_CATALOGUE_OVERRIDES', () => {
   });
 });
 
-describe('the README image model table', () => {
+describe('the README model table', () => {
   it(`lists the built-in catalogue (UPDATE_CONFIG_DOCS=1 regenerates it)`, () => {
     const target = path.join(__dirname, '..', 'README.md');
     const current = readFileSync(target, 'utf8');

@@ -2,8 +2,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { parseModelCatalogueOverrides } from '../providers/image/image-model-catalogue-overrides';
-import type { ModelCatalogueEntry } from '../providers/image/image-model-catalogue';
+import { parseModelCatalogueOverrides } from '../providers/catalogue/model-catalogue-overrides';
+import type { ModelCatalogueEntry } from '../providers/catalogue/model-catalogue';
 import { DEFAULT_PRICING, mergePricing, parsePricingOverrides, PricingTable } from '../providers/pricing';
 import { resolveTextProviders, TextProvidersConfig } from '../providers/text/text-provider-config';
 import { ConfigVariable, EnvironmentOf, valuesOf, ValuesOf, variablesIn } from './config-variable';

@@ -10,8 +10,8 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/image/image-provider-names';
-import { parseModelCatalogueOverrides } from '../providers/image/image-model-catalogue-overrides';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/provider-names';
+import { parseModelCatalogueOverrides } from '../providers/catalogue/model-catalogue-overrides';
 import { parsePricingOverrides } from '../providers/pricing';
 import {
   resolveTextProviders,
@@ -445,7 +445,7 @@ export const TEXT_AND_PRICING_VARIABLES = {
       name: 'MODEL_CATALOGUE_OVERRIDES',
       group: 'images',
       description:
-        'JSON array of image model catalogue entries keyed by id, changing a built-in entry or adding one, e.g. `[{"id":"core","status":"retired","shutdownDate":"2026-12-01","successor":"ultra"},{"id":"my-model","provider":"openai","capabilities":{"maxImages":4}}]` (fields: provider, kinds, status active/deprecated/retired, shutdownDate, successor, capabilities).',
+        'JSON array of model catalogue entries (image, audio, video) keyed by id, changing a built-in entry or adding one, e.g. `[{"id":"core","status":"retired","shutdownDate":"2026-12-01","successor":"ultra"},{"id":"my-model","provider":"openai","capabilities":{"maxImages":4}}]` (fields: provider, kinds, status active/deprecated/retired, shutdownDate, successor, capabilities; a new audio or video model names its kinds, e.g. `"kinds":["audio"]`).',
     },
     HasNoProblems(
       (env: { MODEL_CATALOGUE_OVERRIDES?: string }) =>

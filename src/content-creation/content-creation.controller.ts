@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../http/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
 import { ApiErrorResponse } from '../common/error-response.dto';
-import { GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
+import { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
 import { ContentCreationService } from './content-creation.service';
 import { FromTemplateDto, GenerateContentDto, GenerateIdeasDto, ImproveContentDto } from './dto/content-request.dto';
 import {
@@ -67,7 +67,7 @@ export class ContentCreationController {
   })
   @ApiCreatedResponse({ type: TemplateContentResponseDto, description: 'Text template: the generated content' })
   @ApiAcceptedResponse({
-    type: GenerateImageResponseDto,
+    type: JobAcceptedResponseDto,
     description: 'Image template: the queued job; poll statusUrl',
   })
   @ApiErrorResponse(404, 'Not a template you can see')
@@ -77,7 +77,7 @@ export class ContentCreationController {
     @CurrentUser() user: AuthUser,
     @Body() body: FromTemplateDto,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
+  ): Promise<TemplateContentResponseDto | JobAcceptedResponseDto> {
     const result = await this.content.generateFromTemplate(user.id, body);
     if ('jobId' in result) response.status(HttpStatus.ACCEPTED);
     return result;

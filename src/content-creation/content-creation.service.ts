@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/errors';
 import { definedOnly } from '../common/objects';
-import type { GenerateImageDto, GenerateImageResponseDto } from '../image-generation/dto/generate-image.dto';
+import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
+import type { GenerateImageDto } from '../image-generation/dto/generate-image.dto';
 import { ImageGenerationService } from '../image-generation/image-generation.service';
 import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import { requestedContentType, templateWritingDefaults, titleFrom } from './content-options';
@@ -146,7 +147,7 @@ export class ContentCreationService {
   async generateFromTemplate(
     userId: string,
     input: FromTemplateDto,
-  ): Promise<TemplateContentResponseDto | GenerateImageResponseDto> {
+  ): Promise<TemplateContentResponseDto | JobAcceptedResponseDto> {
     const rendered = await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {});
     const { template } = rendered;
     if (template.type === 'image') return this.enqueueImageTemplate(userId, rendered, input);
@@ -211,7 +212,7 @@ export class ContentCreationService {
     userId: string,
     rendered: RenderedTemplate,
     input: FromTemplateDto,
-  ): Promise<GenerateImageResponseDto> {
+  ): Promise<JobAcceptedResponseDto> {
     const textOnly = TEXT_ONLY_OPTIONS.filter((option) => input[option] !== undefined);
     if (textOnly.length > 0) {
       throw new ValidationError(`These options apply to text templates only: ${textOnly.join(', ')}`, [

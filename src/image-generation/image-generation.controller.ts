@@ -1,6 +1,8 @@
 import { Body, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { announceShutdown, JOB_ACCEPTED, JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
+import { JobStatusResponseDto } from '../generation-jobs/dto/job-response.dto';
 import { AssetPageResponseDto } from '../assets/dto/asset-page-response.dto';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -8,33 +10,11 @@ import { CreativeController } from '../http/creative-controller.decorator';
 import { GenerationRoute } from '../limits/rate-limit.guard';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { IdempotencyKey, UuidParam } from '../common/validation';
-import { GenerateImageDto, GenerateImageResponseDto, RegenerateImageDto } from './dto/generate-image.dto';
-import { ImageJobStatusResponseDto } from './dto/job-response.dto';
+import { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
 import { ListImagesQueryDto } from './dto/list-images-query.dto';
 import { ImageGenerationService } from './image-generation.service';
 
 const NOT_CONFIGURED = 'The chosen provider has no API key on this server, or the queue is down';
-
-/** A deprecated model's answer says so the standard way (RFC 9745 Deprecation, RFC 8594 Sunset). */
-function announceShutdown(response: Response, answer: GenerateImageResponseDto): GenerateImageResponseDto {
-  if (answer.modelShutdownDate === undefined) return answer;
-  const shutdown = new Date(`${answer.modelShutdownDate}T00:00:00Z`);
-  response.setHeader('Deprecation', `@${Math.floor(shutdown.getTime() / 1000)}`);
-  response.setHeader('Sunset', shutdown.toUTCString());
-  return answer;
-}
-
-/** 202 of both generation routes; a deprecated model adds its shutdown headers. */
-const JOB_ACCEPTED = {
-  type: GenerateImageResponseDto,
-  headers: {
-    Deprecation: {
-      description: 'The model is deprecated: `@<unix seconds>` of its shutdown',
-      schema: { type: 'string' },
-    },
-    Sunset: { description: 'The model is deprecated: the HTTP-date it shuts down', schema: { type: 'string' } },
-  },
-};
 
 @CreativeController('images')
 export class ImageGenerationController {
@@ -65,15 +45,15 @@ export class ImageGenerationController {
     @Body() body: GenerateImageDto,
     @Res({ passthrough: true }) response: Response,
     @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<GenerateImageResponseDto> {
+  ): Promise<JobAcceptedResponseDto> {
     return announceShutdown(response, await this.images.generateImage(user.id, body, { idempotencyKey }));
   }
 
   @Get('image/:jobId/status')
   @ApiOperation({ summary: 'An image job: status, progress, steps, result assets, error, cost and times' })
-  @ApiOkResponse({ type: ImageJobStatusResponseDto })
+  @ApiOkResponse({ type: JobStatusResponseDto })
   @ApiErrorResponse(404, 'No such job of yours')
-  getStatus(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<ImageJobStatusResponseDto> {
+  getStatus(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<JobStatusResponseDto> {
     return this.images.getImageStatus(user.id, jobId);
   }
 
@@ -93,7 +73,7 @@ export class ImageGenerationController {
     @Body() body: RegenerateImageDto,
     @Res({ passthrough: true }) response: Response,
     @IdempotencyKey() idempotencyKey?: string,
-  ): Promise<GenerateImageResponseDto> {
+  ): Promise<JobAcceptedResponseDto> {
     return announceShutdown(response, await this.images.regenerateImage(user.id, assetId, body, { idempotencyKey }));
   }
 

@@ -9,20 +9,13 @@ import { RenderedTemplate, TemplatesService } from '../templates/templates.servi
 import type { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
 import { compactParameters, ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
 import { definedOnly } from '../common/objects';
+import type { JobDraft } from '../generation-jobs/job-submission.service';
 
 /** An image job about to be recorded: validated, with its provider and model resolved. */
-export interface ImageJobDraft {
+export interface ImageJobDraft extends JobDraft {
   type: 'image_generation' | 'image_regeneration';
-  prompt: string;
-  negativePrompt?: string;
   provider: ImageProviderName;
-  model: string;
   parameters: ImageJobParameters;
-  priority: number;
-  templateId?: string;
-  parentAssetId?: string;
-  /** The shutdown date of a deprecated model. */
-  modelShutdownDate?: string;
 }
 
 /** A draft before its provider and model are resolved and its rules checked. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ModelCatalogueModule } from '../providers/catalogue/model-catalogue.module';
 import { ImageProvidersModule } from '../providers/image/image-providers.module';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 
 @Module({
-  imports: [ImageProvidersModule],
+  imports: [ModelCatalogueModule, ImageProvidersModule],
   controllers: [ModelsController],
   providers: [ModelsService],
   exports: [ModelsService],

@@ -1,29 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { definedOnly } from '../common/objects';
-import { CatalogueModel, ImageProviderRegistry } from '../providers/image/image-provider.registry';
+import { catalogueKindOf, type ModelCatalogueEntry } from '../providers/catalogue/model-catalogue';
+import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
+import type { ProviderAvailability } from '../providers/catalogue/provider-availability';
+import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
 import type { ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
 
 /** The model catalogue of this server (built-in entries with MODEL_CATALOGUE_OVERRIDES), for clients and host apps. */
 @Injectable()
 export class ModelsService {
-  constructor(private readonly providers: ImageProviderRegistry) {}
+  private readonly registries: readonly ProviderAvailability[];
+
+  constructor(
+    private readonly catalogue: ModelCatalogue,
+    images: ImageProviderRegistry,
+  ) {
+    this.registries = [images];
+  }
 
   listModels(query: ListModelsQueryDto = {}): ModelListResponseDto {
-    return { items: this.providers.listModels(query).map(toModelResponse) };
+    return { items: this.catalogue.list(query).map((entry) => this.toModelResponse(entry)) };
   }
-}
 
-export function toModelResponse(model: CatalogueModel): ModelResponseDto {
-  return definedOnly({
-    id: model.id,
-    provider: model.provider,
-    kinds: [...model.kinds],
-    status: model.status,
-    shutdownDate: model.shutdownDate,
-    successor: model.successor,
-    configured: model.configured,
-    isDefault: model.isDefault,
-    capabilities: { ...model.capabilities },
-  });
+  private toModelResponse(entry: ModelCatalogueEntry): ModelResponseDto {
+    const registry = this.registries.find((candidate) => candidate.kind === catalogueKindOf(entry.kinds));
+    return definedOnly({
+      id: entry.id,
+      provider: entry.provider,
+      kinds: [...entry.kinds],
+      status: entry.status,
+      shutdownDate: entry.shutdownDate,
+      successor: entry.successor,
+      configured: registry?.isConfigured(entry.provider) ?? false,
+      isDefault: registry?.isDefaultModel(entry.provider, entry.id) ?? false,
+      capabilities: { ...entry.capabilities },
+    });
+  }
 }

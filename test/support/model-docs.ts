@@ -1,14 +1,14 @@
-import type { ModelCatalogueEntry } from '../../src/providers/image/image-model-catalogue';
+import type { ModelCatalogueEntry } from '../../src/providers/catalogue/model-catalogue';
 
-export const MODEL_TABLE_HEADER = '| model | provider | status | successor |';
+export const MODEL_TABLE_HEADER = '| model | kinds | provider | status | successor |';
 
-/** The README's image model table, one row per catalogue entry. */
+/** The README's model table, one row per catalogue entry. */
 export function renderModelTable(catalogue: readonly ModelCatalogueEntry[]): string {
   const rows = catalogue.map((entry) => {
     const status = entry.shutdownDate ? `${entry.status} (${entry.shutdownDate})` : entry.status;
-    return `| \`${entry.id}\` | ${entry.provider} | ${status} | ${entry.successor ? `\`${entry.successor}\`` : '—'} |`;
+    return `| \`${entry.id}\` | ${entry.kinds.join(', ')} | ${entry.provider} | ${status} | ${entry.successor ? `\`${entry.successor}\`` : '—'} |`;
   });
-  return [MODEL_TABLE_HEADER, '|---|---|---|---|', ...rows].join('\n');
+  return [MODEL_TABLE_HEADER, '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The README with its model table (from the header to the first blank line) replaced by `table`. */

@@ -1,5 +1,5 @@
-import { DEFAULT_MODEL_CATALOGUE } from '../../providers/image/image-model-catalogue';
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
+import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsIn,
@@ -32,7 +32,7 @@ export const IMAGE_REQUEST_LIMITS = {
   maxTitleLength: 200,
 } as const;
 
-const ACTIVE_MODEL_IDS = DEFAULT_MODEL_CATALOGUE.filter((entry) => entry.status === 'active').map((entry) => entry.id);
+const ACTIVE_MODEL_IDS = builtInActiveModels('image');
 
 /** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
 @ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
@@ -202,40 +202,4 @@ export class RegenerateImageDto extends PartialType(
   @IsNotEmpty()
   @MaxLength(IMAGE_REQUEST_LIMITS.maxPromptLength)
   prompt?: string;
-}
-
-export class GenerateImageResponseDto {
-  @ApiProperty({ example: true })
-  success: true;
-
-  @ApiProperty({ format: 'uuid' })
-  jobId: string;
-
-  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'cancelled'] })
-  status: string;
-
-  @ApiProperty({ example: '/api/creative/image/6f1c…/status' })
-  statusUrl: string;
-
-  @ApiProperty({
-    description: 'Expected milliseconds until completion, from recent jobs of the same model',
-    nullable: true,
-    type: Number,
-  })
-  estimatedTime: number | null;
-
-  @ApiPropertyOptional({
-    type: [String],
-    description:
-      'Set when the model is deprecated (also the Deprecation and Sunset headers) or was replaced by its successor',
-    example: ['model gpt-image-1 is deprecated; shut down on 2027-06-01; use gpt-image-2'],
-  })
-  warnings?: string[];
-
-  @ApiPropertyOptional({
-    format: 'date',
-    description: 'The shutdown date of a deprecated model',
-    example: '2027-06-01',
-  })
-  modelShutdownDate?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { MODEL_KINDS, type ModelKind } from '../../providers/image/image-model-catalogue';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/image/image-provider-names';
+import { MODEL_KINDS, type ModelKind } from '../../providers/catalogue/model-catalogue';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/provider-names';
 
 export class ListModelsQueryDto {
   @ApiPropertyOptional({ enum: MODEL_KINDS, description: 'Only the models of this kind' })

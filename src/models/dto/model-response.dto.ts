@@ -4,8 +4,8 @@ import {
   MODEL_STATUSES,
   type ModelKind,
   type ModelStatus,
-} from '../../providers/image/image-model-catalogue';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/image/image-provider-names';
+} from '../../providers/catalogue/model-catalogue';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/provider-names';
 
 export class ModelResponseDto {
   @ApiProperty({ example: 'gpt-image-2', description: 'The name sent to the provider' })
@@ -39,7 +39,7 @@ export class ModelResponseDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'What requests are checked against: maxPromptLength, maxImages, sizes or freeSize, aspectRatios, qualities, styles, backgrounds, outputFormats, negativePrompt, seed, steps, guidance',
+      'What requests are checked against. Image models: maxPromptLength, maxImages, sizes or freeSize, aspectRatios, qualities, styles, backgrounds, outputFormats, negativePrompt, seed, steps, guidance. Audio: maxInputLength, voices, defaultVoice, formats, speed, instructions. Video: maxPromptLength, sizes, defaultSize, seconds, defaultSeconds, referenceImage',
   })
   capabilities: Record<string, unknown>;
 }

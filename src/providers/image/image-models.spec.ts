@@ -1,9 +1,10 @@
 import { ValidationError } from '../../common/errors';
-import { DEFAULT_MODEL_CATALOGUE } from './image-model-catalogue';
-import { GENERIC_MODELS, validateImageRequest } from './image-models';
+import { DEFAULT_MODEL_CATALOGUE } from '../catalogue/model-catalogue';
+import { GENERIC_MODELS, type ImageModelSpec, validateImageRequest } from './image-models';
 import type { ImageGenerationRequest } from './image-provider';
 
-const capabilitiesOf = (model: string) => DEFAULT_MODEL_CATALOGUE.find((entry) => entry.id === model)!.capabilities;
+const capabilitiesOf = (model: string) =>
+  DEFAULT_MODEL_CATALOGUE.find((entry) => entry.id === model)!.capabilities as ImageModelSpec;
 
 const request = (overrides: Partial<ImageGenerationRequest>): ImageGenerationRequest => ({
   prompt: 'a cat',

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../common/errors';
-import type { ImageProviderName } from './image-provider-names';
+import type { ImageProviderName } from '../provider-names';
 import { IMAGE_OUTPUT_FORMATS, type ImageGenerationRequest, type ImageOutputFormat } from './image-provider';
 
 /** What one image model accepts (its catalogue entry's capabilities). Requests are checked against it before anything is queued. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ModelRetiredError, ProviderNotConfiguredError, ValidationError } from '../../common/errors';
+import { ProviderNotConfiguredError } from '../../common/errors';
 import { EngineConfig, IMAGE_PROVIDER_NAMES, ImageProviderName } from '../../config/engine-config';
-import type { ModelCatalogueEntry, ModelKind } from './image-model-catalogue';
+import type { ProviderAvailability } from '../catalogue/provider-availability';
+import { ModelCatalogue, type SelectedModel } from '../catalogue/model-catalogue.service';
 import { GENERIC_MODELS, ImageModelSpec } from './image-models';
 import type { ImageProvider } from './image-provider';
 import { OpenAiImageProvider } from './openai-image.provider';
@@ -14,20 +15,8 @@ export const IMAGE_PROVIDER_SETUP_HINTS: Record<Exclude<ImageProviderName, 'plac
   stability: 'set STABILITY_API_KEY (and STABILITY_BASE_URL for another Stability-compatible endpoint)',
 };
 
-export interface ResolvedImageModel {
+export interface ResolvedImageModel extends Omit<SelectedModel<ImageModelSpec>, 'provider'> {
   provider: ImageProvider;
-  model: string;
-  spec: ImageModelSpec;
-  /** Set for a deprecated model: the date its provider shuts it down (for the Deprecation and Sunset headers). */
-  shutdownDate?: string;
-  /** What the job should remember about its model: deprecated, or replaced by its successor. */
-  warnings: string[];
-}
-
-/** A catalogue entry as listed by GET /models: with whether its provider has credentials here. */
-export interface CatalogueModel extends ModelCatalogueEntry {
-  configured: boolean;
-  isDefault: boolean;
 }
 
 /**
@@ -35,12 +24,14 @@ export interface CatalogueModel extends ModelCatalogueEntry {
  * default (IMAGE_DEFAULT_PROVIDER, or the first configured of openai, stability, placeholder).
  */
 @Injectable()
-export class ImageProviderRegistry {
+export class ImageProviderRegistry implements ProviderAvailability {
+  readonly kind = 'image';
   private readonly providers: Record<ImageProviderName, ImageProvider>;
-  private readonly catalogue: ReadonlyMap<string, ModelCatalogueEntry>;
 
-  constructor(private readonly config: EngineConfig) {
-    this.catalogue = new Map(config.modelCatalogue.map((entry) => [entry.id, entry]));
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly catalogue: ModelCatalogue,
+  ) {
     this.providers = {
       openai: new OpenAiImageProvider(config, config.storage.maxFileBytes),
       stability: new StabilityImageProvider(config),
@@ -65,52 +56,32 @@ export class ImageProviderRegistry {
     );
   }
 
-  /** The catalogue, optionally of one kind or provider, in catalogue order. */
-  listModels(filter: { kind?: ModelKind; provider?: ImageProviderName } = {}): CatalogueModel[] {
-    return [...this.catalogue.values()]
-      .filter(
-        (entry) =>
-          (filter.kind === undefined || entry.kinds.includes(filter.kind)) &&
-          (filter.provider === undefined || entry.provider === filter.provider),
-      )
-      .map((entry) => {
-        const provider = this.providers[entry.provider];
-        return { ...entry, configured: provider.isConfigured(), isDefault: provider.defaultModel === entry.id };
-      });
+  isConfigured(provider: ImageProviderName): boolean {
+    return this.providers[provider].isConfigured();
+  }
+
+  isDefaultModel(provider: ImageProviderName, model: string): boolean {
+    return this.providers[provider].defaultModel === model;
   }
 
   /**
-   * The provider and the rules of the model a request names. A model the catalogue gives to another provider
-   * than the one named, or an unknown model without a provider, is a 400; so is a retired model, unless
-   * `replaceRetired` (a regeneration that named no model), which takes its successor and says so in `warnings`.
-   * Credentials are not checked here (see assertConfigured), so a request's every problem is found before a
-   * missing key is reported.
+   * The provider and the rules of the model a request names (ModelCatalogue.select). Credentials are not
+   * checked here (see assertConfigured), so a request's every problem is found before a missing key is reported.
    */
   resolve(selection: { provider?: ImageProviderName; model?: string; replaceRetired?: boolean }): ResolvedImageModel {
     const provider = selection.provider
       ? this.providers[selection.provider]
       : selection.model
-        ? this.providers[this.knownModel(selection.model).provider]
+        ? this.providers[this.catalogue.providerOf('image', selection.model)]
         : this.defaultProvider();
-    const model = selection.model ?? provider.defaultModel;
-    const known = this.catalogue.get(model);
-    if (known && known.provider !== provider.name) {
-      const message = `Model ${model} is served by provider ${known.provider}, not ${provider.name}: name provider ${known.provider}, or a model of ${provider.name}`;
-      throw new ValidationError(message, [{ field: 'model', problems: [message] }]);
-    }
-    if (known?.status === 'retired') return this.successorOf(known, selection.replaceRetired === true);
-    const spec = known?.capabilities ?? GENERIC_MODELS[provider.name];
-    if (known?.status !== 'deprecated') return { provider, model, spec, warnings: [] };
-    const warning = `model ${model} is deprecated; shut down on ${known.shutdownDate}${known.successor ? `; use ${known.successor}` : ''}`;
-    return { provider, model, spec, shutdownDate: known.shutdownDate, warnings: [warning] };
-  }
-
-  private successorOf(retired: ModelCatalogueEntry, replaceRetired: boolean): ResolvedImageModel {
-    if (!replaceRetired || !retired.successor)
-      throw new ModelRetiredError(retired.id, retired.shutdownDate, retired.successor);
-    const next = this.resolve({ model: retired.successor });
-    const warning = `model ${retired.id} was retired on ${retired.shutdownDate}; its successor ${retired.successor} was used`;
-    return { ...next, warnings: [warning, ...next.warnings] };
+    const selected = this.catalogue.select({
+      kind: 'image',
+      provider: provider.name,
+      model: selection.model ?? provider.defaultModel,
+      generic: GENERIC_MODELS[provider.name],
+      replaceRetired: selection.replaceRetired,
+    });
+    return { ...selected, provider: this.providers[selected.provider] };
   }
 
   /** 503 naming the variables to set when the provider has no credentials here. */
@@ -119,16 +90,6 @@ export class ImageProviderRegistry {
     const hint = provider.name === 'placeholder' ? undefined : IMAGE_PROVIDER_SETUP_HINTS[provider.name];
     throw new ProviderNotConfiguredError(
       `Image provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`,
-    );
-  }
-
-  private knownModel(model: string): ModelCatalogueEntry {
-    const entry = this.catalogue.get(model);
-    if (entry) return entry;
-    const usable = [...this.catalogue.values()].filter((known) => known.status !== 'retired').map((known) => known.id);
-    throw new ValidationError(
-      `Unknown image model ${model}: use one of ${usable.join(', ')}, or name its provider to use another model`,
-      [{ field: 'model', problems: [`unknown model ${model}`] }],
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { ImageProviderName } from './image-provider-names';
+import type { ImageProviderName } from '../provider-names';
 
 export const IMAGE_OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ImageOutputFormat = (typeof IMAGE_OUTPUT_FORMATS)[number];

@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../common/errors';
 import { IDEMPOTENCY_KEY_PATTERN } from '../common/validation';
 
-/** What an Idempotency-Key was sent with: the route, the asset of a regeneration and the validated body. */
+/**
+ * What an Idempotency-Key was sent with: the route (`generate` is POST /image/generate), the asset of a
+ * regeneration and the validated body.
+ */
 export type IdempotentRequest =
-  { kind: 'generate'; body: object } | { kind: 'regenerate'; assetId: string; body: object };
+  | { kind: 'generate' | 'generate-audio' | 'generate-video'; body: object }
+  | { kind: 'regenerate'; assetId: string; body: object };
 
 /**
  * sha256 (hex) of the canonical form of a request: keys sorted at every depth, undefined values left out

@@ -8,9 +8,9 @@ import { GenerationJobsRepository, isTerminal } from '../jobs/generation-jobs.re
 import { JobQueue } from '../queue/job-queue';
 import {
   CancelJobResponseDto,
-  ImageJobStatusResponseDto,
+  JobStatusResponseDto,
   JobResponseDto,
-  toImageJobStatusResponse,
+  toJobStatusResponse,
   toJobResponse,
 } from './dto/job-response.dto';
 import type { ListJobsQueryDto } from './dto/list-jobs-query.dto';
@@ -31,10 +31,10 @@ export class GenerationJobsService {
     private readonly queue: JobQueue,
   ) {}
 
-  async getJobStatus(userId: string, jobId: string): Promise<ImageJobStatusResponseDto> {
+  async getJobStatus(userId: string, jobId: string): Promise<JobStatusResponseDto> {
     const row = await this.jobs.findOwnedWithAssets(userId, jobId);
     if (!row) throw new NotFoundError('Job', jobId);
-    return toImageJobStatusResponse(row);
+    return toJobStatusResponse(row);
   }
 
   async listJobs(userId: string, query: ListJobsInput = {}): Promise<Page<JobResponseDto>> {

@@ -6,7 +6,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
-import { CancelJobResponseDto, JobPageResponseDto } from './dto/job-response.dto';
+import { CancelJobResponseDto, JobPageResponseDto, JobStatusResponseDto } from './dto/job-response.dto';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto';
 import { GenerationJobsService } from './generation-jobs.service';
 
@@ -21,6 +21,14 @@ export class JobsController {
   @ApiOkResponse({ type: JobPageResponseDto })
   list(@CurrentUser() user: AuthUser, @Query() query: ListJobsQueryDto): Promise<JobPageResponseDto> {
     return this.jobs.listJobs(user.id, query);
+  }
+
+  @Get('jobs/:jobId')
+  @ApiOperation({ summary: 'A job of any kind: status, progress, steps, result assets, error, cost and times' })
+  @ApiOkResponse({ type: JobStatusResponseDto })
+  @ApiErrorResponse(404, NOT_FOUND)
+  get(@CurrentUser() user: AuthUser, @UuidParam('jobId') jobId: string): Promise<JobStatusResponseDto> {
+    return this.jobs.getJobStatus(user.id, jobId);
   }
 
   @Post('jobs/:jobId/cancel')

@@ -1,6 +1,6 @@
-import { DEFAULT_MODEL_CATALOGUE } from './image-model-catalogue';
-import { parseModelCatalogueOverrides } from './image-model-catalogue-overrides';
-import { GENERIC_MODELS } from './image-models';
+import { DEFAULT_MODEL_CATALOGUE } from './model-catalogue';
+import { parseModelCatalogueOverrides } from './model-catalogue-overrides';
+import { GENERIC_MODELS } from '../image/image-models';
 
 const parse = (overrides: unknown) => parseModelCatalogueOverrides(JSON.stringify(overrides));
 

@@ -1,11 +1,16 @@
+import { GENERIC_AUDIO_MODELS } from '../audio/audio-models';
+import { GENERIC_MODELS } from '../image/image-models';
+import { PROVIDER_NAMES, type ProviderName } from '../provider-names';
+import { GENERIC_VIDEO_MODELS } from '../video/video-models';
 import {
+  type CatalogueKind,
+  catalogueKindOf,
   DEFAULT_MODEL_CATALOGUE,
   MODEL_KINDS,
   MODEL_STATUSES,
+  type ModelCapabilities,
   type ModelCatalogueEntry,
-} from './image-model-catalogue';
-import { GENERIC_MODELS } from './image-models';
-import { IMAGE_PROVIDER_NAMES } from './image-provider-names';
+} from './model-catalogue';
 
 export const CATALOGUE_ENV_VAR = 'MODEL_CATALOGUE_OVERRIDES';
 
@@ -23,8 +28,8 @@ function fieldProblems(override: Json, isNew: boolean): string[] {
   const unknown = Object.keys(override).filter((key) => !ENTRY_FIELDS.includes(key));
   if (unknown.length > 0) problems.push(`unknown fields ${unknown.join(', ')} (expected ${ENTRY_FIELDS.join(', ')})`);
   if (isNew && override.provider === undefined) problems.push('a new model needs a provider');
-  if (override.provider !== undefined && !isOneOf(override.provider, IMAGE_PROVIDER_NAMES))
-    problems.push(`provider must be one of ${IMAGE_PROVIDER_NAMES.join(', ')}`);
+  if (override.provider !== undefined && !isOneOf(override.provider, PROVIDER_NAMES))
+    problems.push(`provider must be one of ${PROVIDER_NAMES.join(', ')}`);
   if (override.status !== undefined && !isOneOf(override.status, MODEL_STATUSES))
     problems.push(`status must be one of ${MODEL_STATUSES.join(', ')}`);
   if (
@@ -48,9 +53,16 @@ function fieldProblems(override: Json, isNew: boolean): string[] {
   return problems;
 }
 
+/** The rules of a model an operator adds without giving them, by kind and provider (none: no adapter). */
+const GENERIC_CAPABILITIES: {
+  readonly [Kind in CatalogueKind]: Partial<Record<ProviderName, ModelCapabilities>>;
+} = { image: GENERIC_MODELS, audio: GENERIC_AUDIO_MODELS, video: GENERIC_VIDEO_MODELS };
+
 /** What is wrong with an entry once merged: lifecycle fields that only make sense together. */
 function entryProblems(entry: ModelCatalogueEntry, ids: ReadonlySet<string>): string[] {
   const problems: string[] = [];
+  const kind = catalogueKindOf(entry.kinds);
+  if (!GENERIC_CAPABILITIES[kind][entry.provider]) problems.push(`provider ${entry.provider} has no ${kind} adapter`);
   if (entry.status !== 'active' && entry.shutdownDate === undefined)
     problems.push(`a ${entry.status} model needs a shutdownDate`);
   if (entry.successor !== undefined && !ids.has(entry.successor))
@@ -59,12 +71,16 @@ function entryProblems(entry: ModelCatalogueEntry, ids: ReadonlySet<string>): st
 }
 
 function merged(base: ModelCatalogueEntry | undefined, override: Json): ModelCatalogueEntry {
-  const provider = (override.provider ?? base?.provider) as ModelCatalogueEntry['provider'];
-  const capabilities = base && base.provider === provider ? base.capabilities : GENERIC_MODELS[provider];
+  const provider = (override.provider ?? base?.provider) as ProviderName;
+  const kinds = (override.kinds ?? base?.kinds ?? ['image']) as ModelCatalogueEntry['kinds'];
+  const kind = catalogueKindOf(kinds);
+  const sameModel = base && base.provider === provider && catalogueKindOf(base.kinds) === kind;
+  const capabilities = sameModel ? base.capabilities : GENERIC_CAPABILITIES[kind][provider];
   return {
-    ...(base ?? { kinds: ['image'], status: 'active' }),
+    ...(base ?? { status: 'active' }),
     ...(override as Partial<ModelCatalogueEntry>),
     provider,
+    kinds,
     capabilities: { ...capabilities, ...(override.capabilities as object | undefined) },
   } as ModelCatalogueEntry;
 }

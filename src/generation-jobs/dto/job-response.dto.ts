@@ -19,7 +19,7 @@ export class JobResponseDto {
   @ApiProperty({ minimum: 0, maximum: 100 }) progress: number;
   @ApiPropertyOptional({ type: Number, nullable: true }) currentStep: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) totalSteps: number | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'File URL of the first image' }) resultUrl:
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'File URL of the first result' }) resultUrl:
     string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) thumbnailUrl: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) errorMessage: string | null;
@@ -71,14 +71,14 @@ export function toJobResponse(row: GenerationJob): JobResponseDto {
   };
 }
 
-/** GET /image/:jobId/status: the job, plus the assets it produced once completed. */
-export class ImageJobStatusResponseDto extends JobResponseDto {
+/** GET /jobs/:jobId (and /image/:jobId/status): the job, plus the assets it produced once completed. */
+export class JobStatusResponseDto extends JobResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ format: 'uuid' }) jobId: string;
   @ApiProperty({ type: [AssetResponseDto] }) assets: AssetResponseDto[];
 }
 
-export function toImageJobStatusResponse(row: GenerationJob & { assets: AssetRow[] }): ImageJobStatusResponseDto {
+export function toJobStatusResponse(row: GenerationJob & { assets: AssetRow[] }): JobStatusResponseDto {
   return { success: true, jobId: row.id, ...toJobResponse(row), assets: row.assets.map(toAssetResponse) };
 }
 

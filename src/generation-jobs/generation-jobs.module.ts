@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
+import { LimitsModule } from '../limits/limits.module';
+import { QueueModule } from '../queue/queue.module';
+import { GenerationJobsService } from './generation-jobs.service';
+import { JobSubmissionService } from './job-submission.service';
+import { JobsController } from './jobs.controller';
+
+/** Jobs of every kind as their owners see them, and the one way every generator queues its work. */
+@Module({
+  imports: [JobsModule, QueueModule, LimitsModule],
+  controllers: [JobsController],
+  providers: [GenerationJobsService, JobSubmissionService],
+  exports: [GenerationJobsService, JobSubmissionService],
+})
+export class GenerationJobsModule {}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { ImageGenerationModule } from '../image-generation/image-generation.module';
+import { ImageJobHandler } from '../image-generation/image-job.handler';
+import { GenerationJobProcessor } from '../jobs/generation-job.processor';
+import { JOB_HANDLERS, JobHandlers } from '../jobs/job-handler';
+import { JobsModule } from '../jobs/jobs.module';
+import { QueueModule } from '../queue/queue.module';
+
+/**
+ * The queue consumer with the handler of every job kind (each generator module exports its own). Consumes
+ * only where WORKER_ENABLED; an API started without a worker just enqueues.
+ */
+@Module({
+  imports: [JobsModule, QueueModule, ImageGenerationModule],
+  providers: [
+    {
+      provide: JOB_HANDLERS,
+      inject: [ImageJobHandler],
+      useFactory: (images: ImageJobHandler): JobHandlers => ({
+        image_generation: images,
+        image_regeneration: images,
+      }),
+    },
+    GenerationJobProcessor,
+  ],
+  exports: [GenerationJobProcessor],
+})
+export class JobWorkerModule {}
