@@ -129,17 +129,49 @@ describe('the model catalogue', () => {
     expect(live.headers.deprecation).toBeUndefined();
   });
 
+  it('repeats the Deprecation and Sunset headers when an Idempotency-Key replays a job of a deprecated model', async () => {
+    const body = imageRequest({ model: 'placeholder-old' });
+    const send = () =>
+      t.http
+        .post(`${BASE}/image/generate`)
+        .set(bearer(user))
+        .set('Idempotency-Key', 'deprecated-replay')
+        .send(body)
+        .expect(202);
+    const first = await send();
+    const replayed = await send();
+    expect(replayed.body.jobId).toBe(first.body.jobId);
+    expect(replayed.headers.deprecation).toBe(first.headers.deprecation);
+    expect(replayed.headers.sunset).toBe(first.headers.sunset);
+    expect(replayed.body.modelShutdownDate).toBe('2027-03-01');
+  });
+
   it('regenerates an asset of a retired model with its successor, saying so in the job', async () => {
     const jobId = await startImageJob(t.http, user, imageRequest());
     const done = await waitForJobStatus(t.http, user, jobId);
     const assetId = done.assets[0].id as string;
-    await t.prisma.creativeAsset.update({ where: { id: assetId }, data: { model: 'placeholder-v0' } });
+    // As if made by a model that took a style, which its successor does not.
+    await t.prisma.creativeAsset.update({
+      where: { id: assetId },
+      data: { model: 'placeholder-v0', parameters: { style: 'vivid', steps: 3 } },
+    });
     const res = await t.http.post(`${BASE}/image/${assetId}/regenerate`).set(bearer(user)).send({}).expect(202);
     const job = await t.prisma.generationJob.findUniqueOrThrow({ where: { id: res.body.jobId } });
     expect(job.model).toBe('placeholder');
     expect(job.parameters).toMatchObject({
-      warnings: ['model placeholder-v0 was retired on 2026-01-01; its successor placeholder was used'],
+      steps: 3,
+      warnings: [
+        'model placeholder-v0 was retired on 2026-01-01; its successor placeholder was used',
+        'style of the original was left out: not supported by placeholder',
+      ],
     });
+    expect(job.parameters).not.toHaveProperty('style');
+    const explicit = await t.http
+      .post(`${BASE}/image/${assetId}/regenerate`)
+      .set(bearer(user))
+      .send({ style: 'vivid' })
+      .expect(400);
+    expect(explicit.body.details).toEqual([{ field: 'style', problems: ['style is not supported by placeholder'] }]);
     const named = await t.http
       .post(`${BASE}/image/${assetId}/regenerate`)
       .set(bearer(user))
@@ -160,6 +192,7 @@ describe('MODEL_CATALOGUE_OVERRIDES', () => {
     ['[{"id":"core","status":"retired"}]', 'MODEL_CATALOGUE_OVERRIDES ("core"): a retired model needs a shutdownDate'],
     ['[{"id":"core","successor":"nope"}]', 'successor nope is not in the catalogue'],
     ['[{"id":"core","colour":"red"}]', 'unknown fields colour'],
+    ['[{"id":"my-voice","provider":"stability","kinds":["audio"]}]', 'provider stability has no audio adapter'],
   ])('refuses to boot with %s', (value, problem) => {
     expect(load(value)).toThrow(ConfigValidationError);
     expect(load(value)).toThrow(problem);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { LimitsModule } from '../limits/limits.module';
+import { ModelCatalogueModule } from '../providers/catalogue/model-catalogue.module';
 import { QueueModule } from '../queue/queue.module';
 import { GenerationJobsService } from './generation-jobs.service';
 import { JobSubmissionService } from './job-submission.service';
@@ -8,7 +9,7 @@ import { JobsController } from './jobs.controller';
 
 /** Jobs of every kind as their owners see them, and the one way every generator queues its work. */
 @Module({
-  imports: [JobsModule, QueueModule, LimitsModule],
+  imports: [JobsModule, QueueModule, LimitsModule, ModelCatalogueModule],
   controllers: [JobsController],
   providers: [GenerationJobsService, JobSubmissionService],
   exports: [GenerationJobsService, JobSubmissionService],

@@ -5,6 +5,7 @@ import { definedOnly } from '../common/objects';
 import { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository, NewJob } from '../jobs/generation-jobs.repository';
 import { UserLimitsService } from '../limits/user-limits.service';
+import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
 import { JobQueue } from '../queue/job-queue';
 import type { JobKind } from '../queue/queue.constants';
 import type { JobAcceptedResponseDto } from './dto/job-accepted.dto';
@@ -49,6 +50,7 @@ export class JobSubmissionService {
     private readonly jobs: GenerationJobsRepository,
     private readonly limits: UserLimitsService,
     private readonly queue: JobQueue,
+    private readonly catalogue: ModelCatalogue,
   ) {}
 
   /**
@@ -63,7 +65,7 @@ export class JobSubmissionService {
   ): Promise<JobAcceptedResponseDto> {
     const idempotency = idempotencyOf(options.idempotencyKey, request);
     const existing = idempotency && (await this.jobs.findByIdempotencyKey(userId, idempotency.key));
-    if (existing) return replay(existing, idempotency);
+    if (existing) return this.replay(existing, idempotency);
     return this.record(userId, await draft(), idempotency);
   }
 
@@ -93,9 +95,23 @@ export class JobSubmissionService {
       (tx) => this.limits.assertCanQueueJob(userId, tx),
     );
     // Two requests with the same key raced: the one that lost answers with the winner's job (if it is the same request).
-    if (!created) return replay(row, idempotency as Idempotency);
+    if (!created) return this.replay(row, idempotency as Idempotency);
     await this.enqueue(draft.type, row);
     return definedOnly({ ...toAcceptedResponse(row), modelShutdownDate: draft.modelShutdownDate });
+  }
+
+  /**
+   * The answer to a repeated Idempotency-Key: the first job when the request is the same (with the
+   * Deprecation/Sunset of its model, as the first answer had), else a 422. A job keyed before fingerprints
+   * were stored has none and answers as it did (with its job).
+   */
+  private replay(job: GenerationJob, idempotency: Idempotency): JobAcceptedResponseDto {
+    if (job.idempotencyFingerprint !== null && job.idempotencyFingerprint !== idempotency.fingerprint) {
+      throw new IdempotencyKeyReusedError(
+        `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used with a different request (job ${job.id}): use a new key for a new request`,
+      );
+    }
+    return definedOnly({ ...toAcceptedResponse(job), modelShutdownDate: this.catalogue.deprecationOf(job.model) });
   }
 
   /**
@@ -115,19 +131,6 @@ export class JobSubmissionService {
       throw new ServiceUnavailableError('The job queue is unavailable; nothing was queued, try again shortly');
     }
   }
-}
-
-/**
- * The answer to a repeated Idempotency-Key: the first job when the request is the same, else a 422. A
- * job keyed before fingerprints were stored has none and answers as it did (with its job).
- */
-function replay(job: GenerationJob, idempotency: Idempotency): JobAcceptedResponseDto {
-  if (job.idempotencyFingerprint !== null && job.idempotencyFingerprint !== idempotency.fingerprint) {
-    throw new IdempotencyKeyReusedError(
-      `Idempotency-Key ${JSON.stringify(idempotency.key)} was already used with a different request (job ${job.id}): use a new key for a new request`,
-    );
-  }
-  return toAcceptedResponse(job);
 }
 
 function toAcceptedResponse(job: GenerationJob): JobAcceptedResponseDto {

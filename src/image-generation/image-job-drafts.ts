@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ASSET_LIMITS } from '../assets/asset-rules';
 import { AssetsService } from '../assets/assets.service';
-import { ValidationError } from '../common/errors';
+import { type FieldProblem, ValidationError } from '../common/errors';
 import { ImageProviderName } from '../config/engine-config';
-import { validateImageRequest } from '../providers/image/image-models';
+import { imageRequestProblems, validateImageRequest } from '../providers/image/image-models';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import type { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
@@ -26,6 +26,11 @@ type DraftInput = Omit<ImageJobDraft, 'provider' | 'model' | 'parameters' | 'pri
   priority?: number;
   /** A regeneration that named no model takes the successor of a retired one. */
   replaceRetired?: boolean;
+  /**
+   * Provider parameters carried over from a regenerated asset: under `parameters`, but left out (with a
+   * warning) where the model now chosen does not take them, instead of refusing the regeneration.
+   */
+  inherited?: Partial<ImageJobParameters>;
 };
 
 /** The fields of an image request besides its template and the template's values. */
@@ -116,12 +121,8 @@ export class ImageJobDrafts {
       // A new model picks its own provider; otherwise the asset's provider and model are kept.
       provider: input.provider ?? (input.model ? undefined : knownProvider),
       model: input.model ?? (input.provider || !knownProvider ? undefined : (asset.model ?? undefined)),
-      parameters: {
-        ...inherited,
-        category: asset.category ?? undefined,
-        tags: asset.tags,
-        ...definedImageFields(input),
-      },
+      parameters: { category: asset.category ?? undefined, tags: asset.tags, ...definedImageFields(input) },
+      inherited,
       priority: input.priority,
       parentAssetId: asset.id,
       replaceRetired: input.model === undefined,
@@ -129,24 +130,30 @@ export class ImageJobDrafts {
   }
 
   /** Resolves provider and model and checks the request against the model's rules (400 naming every problem). */
-  private draft({ replaceRetired, ...input }: DraftInput): ImageJobDraft {
+  private draft({ replaceRetired, inherited = {}, ...input }: DraftInput): ImageJobDraft {
     const { provider, model, spec, shutdownDate, warnings } = this.providers.resolve({
       provider: input.provider,
       model: input.model,
       replaceRetired,
     });
-    const parameters = compactParameters({
-      ...input.parameters,
-      n: input.parameters.n ?? 1,
-      warnings: warnings.length > 0 ? warnings : undefined,
-    });
     const prompt = input.prompt.trim();
     const negativePrompt = input.negativePrompt?.trim() || undefined;
     assertLibraryLimits(prompt, negativePrompt);
-    validateImageRequest(
-      toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters),
-      spec,
+    const request = (parameters: ImageJobParameters) =>
+      toProviderRequest({ prompt, negativePrompt: negativePrompt ?? null, model }, parameters);
+    const kept = keepAccepted(inherited, input.parameters, (parameters) =>
+      imageRequestProblems(request(parameters), spec),
     );
+    const allWarnings = [
+      ...warnings,
+      ...kept.dropped.map((field) => `${field} of the original was left out: not supported by ${model}`),
+    ];
+    const parameters = compactParameters({
+      ...kept.parameters,
+      n: kept.parameters.n ?? 1,
+      warnings: allWarnings.length > 0 ? allWarnings : undefined,
+    });
+    validateImageRequest(request(parameters), spec);
     this.providers.assertConfigured(provider);
     return {
       ...input,
@@ -187,6 +194,22 @@ function definedImageFields(input: GenerateImageDto | RegenerateImageDto): Parti
   return definedOnly(
     Object.fromEntries(IMAGE_REQUEST_FIELDS.map((field) => [field, input[field]])) as Partial<ImageJobParameters>,
   );
+}
+
+/**
+ * The inherited parameters the model takes, under the explicit ones; an inherited field the model refuses is
+ * dropped (and named), while an explicit one is left for validation to refuse.
+ */
+function keepAccepted(
+  inherited: Partial<ImageJobParameters>,
+  explicit: Partial<ImageJobParameters>,
+  problemsOf: (parameters: ImageJobParameters) => readonly FieldProblem[],
+): { parameters: Partial<ImageJobParameters>; dropped: string[] } {
+  const merged = { ...inherited, ...explicit };
+  const refused = new Set(problemsOf({ n: 1, ...merged } as ImageJobParameters).map((problem) => problem.field));
+  const dropped = Object.keys(inherited).filter((field) => refused.has(field) && !(field in explicit));
+  const parameters = Object.fromEntries(Object.entries(merged).filter(([field]) => !dropped.includes(field)));
+  return { parameters: parameters as Partial<ImageJobParameters>, dropped };
 }
 
 /** The library keeps prompts of every asset within its own limits; a longer one would fail only at the end. */

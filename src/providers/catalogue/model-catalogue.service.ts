@@ -48,6 +48,12 @@ export class ModelCatalogue {
     );
   }
 
+  /** The shutdown date of a model the catalogue lists as deprecated; undefined for any other. */
+  deprecationOf(model: string | null): string | undefined {
+    const entry = model === null ? undefined : this.entries.get(model);
+    return entry?.status === 'deprecated' ? entry.shutdownDate : undefined;
+  }
+
   /** The provider of a model the catalogue lists for `kind`; 400 naming the usable ones otherwise. */
   providerOf(kind: CatalogueKind, model: string): ProviderName {
     const entry = this.entries.get(model);

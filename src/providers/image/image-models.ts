@@ -1,4 +1,4 @@
-import { ValidationError } from '../../common/errors';
+import { type FieldProblem, ValidationError } from '../../common/errors';
 import type { ImageProviderName } from '../provider-names';
 import { IMAGE_OUTPUT_FORMATS, type ImageGenerationRequest, type ImageOutputFormat } from './image-provider';
 
@@ -75,11 +75,6 @@ export function parseSize(size: string): { width: number; height: number } | und
   return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
 }
 
-interface FieldProblem {
-  field: string;
-  problems: string[];
-}
-
 function oneOf(
   field: string,
   value: string | undefined,
@@ -138,10 +133,10 @@ function negativePromptProblems(request: ImageGenerationRequest, spec: ImageMode
       ];
 }
 
-/** Every way `request` breaks its model's rules, as one 400 listing them all. */
-export function validateImageRequest(request: ImageGenerationRequest, spec: ImageModelSpec): void {
+/** Every way `request` breaks its model's rules, one entry per field. */
+export function imageRequestProblems(request: ImageGenerationRequest, spec: ImageModelSpec): FieldProblem[] {
   const { model } = request;
-  const problems: FieldProblem[] = [
+  return [
     ...(request.prompt.length > spec.maxPromptLength
       ? [{ field: 'prompt', problems: [`prompt must be at most ${spec.maxPromptLength} characters for ${model}`] }]
       : []),
@@ -159,9 +154,14 @@ export function validateImageRequest(request: ImageGenerationRequest, spec: Imag
     ...within('steps', request.steps, spec.steps, model),
     ...within('guidance', request.guidance, spec.guidance, model),
   ];
+}
+
+/** Every way `request` breaks its model's rules, as one 400 listing them all. */
+export function validateImageRequest(request: ImageGenerationRequest, spec: ImageModelSpec): void {
+  const problems = imageRequestProblems(request, spec);
   if (problems.length > 0) {
     throw new ValidationError(
-      `Invalid request for model ${model}: ${problems.flatMap((p) => p.problems).join('; ')}`,
+      `Invalid request for model ${request.model}: ${problems.flatMap((p) => p.problems).join('; ')}`,
       problems,
     );
   }
