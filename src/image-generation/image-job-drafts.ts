@@ -206,10 +206,10 @@ function keepAccepted(
   problemsOf: (parameters: ImageJobParameters) => readonly FieldProblem[],
 ): { parameters: Partial<ImageJobParameters>; dropped: string[] } {
   const merged = { ...inherited, ...explicit };
-  const refused = new Set(problemsOf({ n: 1, ...merged } as ImageJobParameters).map((problem) => problem.field));
+  const refused = new Set(problemsOf({ n: 1, ...merged }).map((problem) => problem.field));
   const dropped = Object.keys(inherited).filter((field) => refused.has(field) && !(field in explicit));
   const parameters = Object.fromEntries(Object.entries(merged).filter(([field]) => !dropped.includes(field)));
-  return { parameters: parameters as Partial<ImageJobParameters>, dropped };
+  return { parameters: parameters, dropped };
 }
 
 /** The library keeps prompts of every asset within its own limits; a longer one would fail only at the end. */
