@@ -209,7 +209,7 @@ function keepAccepted(
   const refused = new Set(problemsOf({ n: 1, ...merged }).map((problem) => problem.field));
   const dropped = Object.keys(inherited).filter((field) => refused.has(field) && !(field in explicit));
   const parameters = Object.fromEntries(Object.entries(merged).filter(([field]) => !dropped.includes(field)));
-  return { parameters: parameters, dropped };
+  return { parameters, dropped };
 }
 
 /** The library keeps prompts of every asset within its own limits; a longer one would fail only at the end. */
