@@ -291,7 +291,6 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
       'updatedAt_id',
       'cost_id',
       'title_id',
-      'stats',
       'searchVector',
     ]
       .map((suffix) => `creative_assets_userId_${suffix}_idx`)

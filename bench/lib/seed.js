@@ -135,7 +135,7 @@ async function insertChunks(databaseUrl, assets, users, log) {
 /**
  * A bench database holding `assets` assets: reused when a previous run finished seeding the same size,
  * else dropped, migrated with the project's runner and loaded. Secondary indexes are dropped for the bulk
- * load and rebuilt after (much faster than maintaining them row by row), then the table is vacuumed and analyzed.
+ * load and rebuilt after (much faster than maintaining them row by row), then the tables are vacuumed and analyzed.
  */
 async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
   await runMigrations({ databaseUrl, log: () => undefined });
@@ -180,6 +180,8 @@ async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
   );
   await withClient(databaseUrl, async (client) => {
     await client.query('VACUUM (ANALYZE) "creative_assets"');
+    // The load's upserts left a dead version of most rollup rows behind; production's autovacuum clears them.
+    await client.query('VACUUM (ANALYZE) "creative_asset_rollups"');
     await client.query(`COMMENT ON TABLE "creative_assets" IS '${SEED_MARK(assets)}'`);
   });
   log(

@@ -4,6 +4,7 @@ import { AssetCursor, CreatedRange, decodeAssetCursor } from './asset-list-query
 import type { UsageAction } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
 import type { AssetSortField, ListAssetsQueryDto, SortOrder } from './dto/list-assets-query.dto';
+import type { StatsWindows } from './stats-windows';
 
 // SQL of creative_assets that AssetsRepository runs, built from fixed identifiers and bound parameters only.
 
@@ -129,4 +130,61 @@ export function buildAssetPageSql(
     WHERE ${Prisma.join(conditions, ' AND ')}
     ORDER BY ${SORT_COLUMNS[query.sort].column} ${direction}, a.id ${direction}
     LIMIT ${query.limit + 1}`;
+}
+
+/**
+ * GET /assets/stats (GROUPING SETS; the empty set yields a total row even over no assets): the rollups for
+ * the whole UTC days of the range, the assets themselves for the parts of a day at its ends.
+ */
+export function buildStatsSql(userId: string, { days, edges }: StatsWindows): Prisma.Sql {
+  const facts: Prisma.Sql[] = [];
+  if (days) {
+    const conditions = [Prisma.sql`"userId" = ${userId}`];
+    if (days.from) conditions.push(Prisma.sql`"day" >= ${days.from}::date`);
+    if (days.to) conditions.push(Prisma.sql`"day" < ${days.to}::date`);
+    facts.push(Prisma.sql`
+        SELECT "type", "sourceModule", nullif("provider", '') AS "provider", nullif("model", '') AS "model", "day",
+               "count", "cost", "views", "downloads", "shares", "uses"
+        FROM "creative_asset_rollups"
+        WHERE ${Prisma.join(conditions, ' AND ')}`);
+  }
+  if (edges.length > 0) {
+    const windows = edges.map(({ from, to }) => Prisma.sql`("createdAt" >= ${from} AND "createdAt" < ${to})`);
+    facts.push(Prisma.sql`
+        SELECT "type", "sourceModule", "provider", "model", ("createdAt" AT TIME ZONE 'UTC')::date AS "day",
+               1 AS "count", coalesce("cost", 0) AS "cost", "viewCount"::bigint AS "views",
+               "downloadCount"::bigint AS "downloads", "shareCount"::bigint AS "shares", "useCount"::bigint AS "uses"
+        FROM "creative_assets"
+        WHERE "userId" = ${userId} AND (${Prisma.join(windows, ' OR ')})`);
+  }
+  // Two small aggregations over the facts (by group, by day) instead of one GROUPING SETS pass with the day
+  // in it: the per-day rows are many, the groups few.
+  return Prisma.sql`
+      WITH facts AS MATERIALIZED (${Prisma.join(facts, ' UNION ALL ')}),
+      groups AS (
+        SELECT "type", "sourceModule", "provider", "model", sum("count") AS "count", sum("cost") AS "cost",
+               sum("views") AS "views", sum("downloads") AS "downloads", sum("shares") AS "shares", sum("uses") AS "uses"
+        FROM facts GROUP BY 1, 2, 3, 4
+      ),
+      days AS (SELECT "day", sum("count") AS "count", sum("cost") AS "cost" FROM facts GROUP BY 1)
+      SELECT CASE
+               WHEN GROUPING("type") = 0 THEN 'type'
+               WHEN GROUPING("sourceModule") = 0 THEN 'sourceModule'
+               WHEN GROUPING("model") = 0 THEN 'model'
+               WHEN GROUPING("provider") = 0 THEN 'provider'
+               ELSE 'total'
+             END AS "dimension",
+             "type"::text AS "type", "sourceModule", "provider", "model", NULL AS "day",
+             coalesce(sum("count"), 0)::int AS "count",
+             round(coalesce(sum("cost"), 0), 6)::float8 AS "cost",
+             coalesce(sum("views"), 0)::float8 AS "views",
+             coalesce(sum("downloads"), 0)::float8 AS "downloads",
+             coalesce(sum("shares"), 0)::float8 AS "shares",
+             coalesce(sum("uses"), 0)::float8 AS "uses"
+      FROM groups
+      GROUP BY GROUPING SETS ((), ("type"), ("sourceModule"), ("provider"), ("provider", "model"))
+      UNION ALL
+      SELECT 'day', NULL, NULL, NULL, NULL, to_char("day", 'YYYY-MM-DD'), "count"::int, round("cost", 6)::float8, 0, 0, 0, 0
+      FROM days
+      ORDER BY "day" ASC NULLS LAST, "cost" DESC, "count" DESC`;
 }

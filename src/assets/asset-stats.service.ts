@@ -5,7 +5,7 @@ import { AssetsRepository, StatsRow } from './assets.repository';
 import { AssetStatsResponseDto } from './dto/asset-stats.dto';
 import type { CreatedRangeQueryDto } from './dto/list-assets-query.dto';
 
-/** Library statistics, aggregated in PostgreSQL in one pass over the user's index range. */
+/** Library statistics, added up from the per-day rollups that a trigger keeps exact (AssetsRepository.aggregateStats). */
 @Injectable()
 export class AssetStatsService {
   constructor(private readonly assets: AssetsRepository) {}

@@ -3,10 +3,11 @@ import { Prisma } from '../generated/prisma/client';
 import type { AssetType, CreativeAsset, PendingFileDeletion } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { CreatedRange } from './asset-list-query';
-import { ASSET_ROW_COLUMNS, buildAssetPageSql, USAGE_COUNTERS } from './asset-sql';
+import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
+import { statsWindows } from './stats-windows';
 
 /** The client itself or a caller's transaction. */
 export type Db = Prisma.TransactionClient;
@@ -163,36 +164,13 @@ export class AssetsRepository {
     return Number(_sum.cost ?? 0);
   }
 
-  /** Library statistics in one pass (GROUPING SETS) over the user's index range; the empty set yields a total row even over no assets. */
+  /**
+   * Library statistics (GROUPING SETS; the empty set yields a total row even over no assets), added up from
+   * the rollups for the whole UTC days of the range and from the assets themselves for the parts of a day at
+   * its ends (statsWindows).
+   */
   aggregateStats(userId: string, range: CreatedRange): Promise<StatsRow[]> {
-    const conditions = [Prisma.sql`"userId" = ${userId}`];
-    if (range.from) conditions.push(Prisma.sql`"createdAt" >= ${range.from}`);
-    if (range.to) conditions.push(Prisma.sql`"createdAt" < ${range.to}`);
-    return this.prisma.$queryRaw<StatsRow[]>`
-      WITH scoped AS (
-        SELECT "type", "sourceModule", "provider", "model", "cost", "viewCount", "downloadCount", "shareCount", "useCount",
-               ("createdAt" AT TIME ZONE 'UTC')::date AS "day"
-        FROM "creative_assets"
-        WHERE ${Prisma.join(conditions, ' AND ')}
-      )
-      SELECT CASE
-               WHEN GROUPING("type") = 0 THEN 'type'
-               WHEN GROUPING("sourceModule") = 0 THEN 'sourceModule'
-               WHEN GROUPING("model") = 0 THEN 'model'
-               WHEN GROUPING("provider") = 0 THEN 'provider'
-               WHEN GROUPING("day") = 0 THEN 'day'
-               ELSE 'total'
-             END AS "dimension",
-             "type"::text AS "type", "sourceModule", "provider", "model", to_char("day", 'YYYY-MM-DD') AS "day",
-             count(*)::int AS "count",
-             round(coalesce(sum("cost"), 0), 6)::float8 AS "cost",
-             coalesce(sum("viewCount"), 0)::float8 AS "views",
-             coalesce(sum("downloadCount"), 0)::float8 AS "downloads",
-             coalesce(sum("shareCount"), 0)::float8 AS "shares",
-             coalesce(sum("useCount"), 0)::float8 AS "uses"
-      FROM scoped
-      GROUP BY GROUPING SETS ((), ("type"), ("sourceModule"), ("provider"), ("provider", "model"), ("day"))
-      ORDER BY "day" ASC NULLS LAST, "cost" DESC, "count" DESC`;
+    return this.prisma.$queryRaw<StatsRow[]>(buildStatsSql(userId, statsWindows(range)));
   }
 
   /** Records a file whose deletion failed, or counts one more failed attempt. */

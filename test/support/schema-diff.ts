@@ -76,6 +76,7 @@ function expectedType(field: DmmfField): string {
       Timestamptz: `timestamp(${args[0] ?? 3}) with time zone`,
       Timestamp: `timestamp(${args[0] ?? 3}) without time zone`,
       Integer: 'integer',
+      Date: 'date',
       DoublePrecision: 'double precision',
     };
     base = native[name] ?? `unknown native type ${name}`;
