@@ -48,7 +48,7 @@ type EngineConfigValues = ValuesOf<typeof CONFIG_VARIABLES> & {
   readonly text: TextProvidersConfig;
   /** DEFAULT_PRICING with the PROVIDER_PRICING overrides applied. */
   readonly pricing: PricingTable;
-  /** The image models known here (DEFAULT_MODEL_CATALOGUE with the MODEL_CATALOGUE_OVERRIDES applied). */
+  /** The models known here (DEFAULT_MODEL_CATALOGUE with the MODEL_CATALOGUE_OVERRIDES applied). */
   readonly modelCatalogue: readonly ModelCatalogueEntry[];
 };
 

@@ -19,6 +19,7 @@ import {
   TextProviderEnvironment,
 } from '../providers/text/text-provider-config';
 import {
+  emptyToUndefined,
   flag,
   integer,
   oneOf,
@@ -223,6 +224,102 @@ export const CONFIG_VARIABLES = {
     description: 'Where generated files and thumbnails are stored.',
   }),
   storage: {
+    driver: oneOf({
+      name: 'STORAGE_DRIVER',
+      group: 'storage',
+      default: 'local',
+      choices: ['local', 's3'],
+      description:
+        'local: files on this machine under STORAGE_DIR (one machine); s3: an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2 …) that every API and worker machine shares.',
+    }),
+    s3: {
+      bucket: variable(
+        {
+          name: 'S3_BUCKET',
+          group: 'storage',
+          default: undefined as string | undefined,
+          example: 'creative-engine-assets',
+          description: 'Required with STORAGE_DRIVER=s3: the bucket the files go to.',
+        },
+        [
+          Transform(emptyToUndefined),
+          ValidateIf(
+            (env: { STORAGE_DRIVER?: string; S3_BUCKET?: string }) =>
+              env.STORAGE_DRIVER === 's3' || env.S3_BUCKET !== undefined,
+          ),
+          IsString({ message: 'S3_BUCKET is required when STORAGE_DRIVER=s3' }),
+        ],
+      ),
+      region: text({
+        name: 'S3_REGION',
+        group: 'storage',
+        default: 'us-east-1',
+        description: 'Region of the bucket (R2: `auto`).',
+      }),
+      endpoint: optionalText(
+        {
+          name: 'S3_ENDPOINT',
+          group: 'storage',
+          example: 'http://127.0.0.1:9000',
+          description: 'Endpoint of an S3-compatible service (MinIO, R2 …); unset for AWS S3.',
+        },
+        IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'S3_ENDPOINT must be an http(s) URL' }),
+      ),
+      forcePathStyle: flag({
+        name: 'S3_FORCE_PATH_STYLE',
+        group: 'storage',
+        default: false,
+        description:
+          'Address the bucket as `<endpoint>/<bucket>` instead of `<bucket>.<endpoint>` (MinIO and most self-hosted servers).',
+      }),
+      accessKeyId: optionalText({
+        name: 'S3_ACCESS_KEY_ID',
+        group: 'storage',
+        description:
+          "Access key; unset to use the AWS SDK's default credential chain (environment, profile, instance role).",
+      }),
+      secretAccessKey: variable(
+        {
+          name: 'S3_SECRET_ACCESS_KEY',
+          group: 'storage',
+          default: undefined as string | undefined,
+          description: 'Secret of S3_ACCESS_KEY_ID.',
+        },
+        [
+          Transform(emptyToUndefined),
+          ValidateIf(
+            (env: { S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string }) =>
+              env.S3_ACCESS_KEY_ID !== undefined || env.S3_SECRET_ACCESS_KEY !== undefined,
+          ),
+          IsString({ message: 'S3_SECRET_ACCESS_KEY is required with S3_ACCESS_KEY_ID' }),
+        ],
+      ),
+      keyPrefix: optionalText(
+        {
+          name: 'S3_KEY_PREFIX',
+          group: 'storage',
+          example: 'creative/',
+          description: 'Prefix of every object key, to share a bucket with other data.',
+        },
+        Matches(/^[A-Za-z0-9!_.*'()/-]*$/, { message: "S3_KEY_PREFIX may hold letters, digits and !_.*'()/- only" }),
+      ),
+      requestTimeoutMs: integer({
+        name: 'S3_REQUEST_TIMEOUT_MS',
+        group: 'storage',
+        default: 30_000,
+        min: 100,
+        max: 10 * 60 * 1000,
+        description: 'Time limit of one request to the bucket (each part of a multipart upload is one request).',
+      }),
+      maxAttempts: integer({
+        name: 'S3_MAX_ATTEMPTS',
+        group: 'storage',
+        default: 3,
+        min: 1,
+        max: 10,
+        description: "Attempts per request to the bucket, with the SDK's backoff between them.",
+      }),
+    },
     maxFileBytes: integer({
       name: 'STORAGE_MAX_FILE_BYTES',
       group: 'storage',

@@ -10,7 +10,7 @@ import { StorageService } from './storage.service';
 
 const config = {
   storageDir: '/srv/storage',
-  storage: { maxFileBytes: 1024, deletionRetryIntervalMs: 0 },
+  storage: { driver: 'local', maxFileBytes: 1024, deletionRetryIntervalMs: 0 },
 } as EngineConfig;
 
 /** What CreativeEngineModule's global core module provides to StorageModule. */

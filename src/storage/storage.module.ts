@@ -2,20 +2,40 @@ import { Module } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
 import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
 import type { CreativeEngineModuleOptions } from '../creative-engine.module-definition';
-import { FILE_STORE, LocalDiskFileStore } from './file-store';
+import { FILE_STORE, type FileStore, LocalDiskFileStore } from './file-store';
+import { S3FileStore } from './s3-file-store';
 import { StorageService } from './storage.service';
 
 @Module({
   providers: [
     StorageService,
-    // A host's own store (an S3 driver, say) from the module options, else the local disk under STORAGE_DIR.
+    // A host's own store from the module options, else the one STORAGE_DRIVER names.
     {
       provide: FILE_STORE,
       inject: [CREATIVE_ENGINE_OPTIONS, EngineConfig],
       useFactory: (options: CreativeEngineModuleOptions, config: EngineConfig) =>
-        options.fileStore ?? new LocalDiskFileStore(config.storageDir),
+        options.fileStore ?? configuredFileStore(config),
     },
   ],
   exports: [StorageService],
 })
 export class StorageModule {}
+
+/** The store STORAGE_DRIVER names: the local disk under STORAGE_DIR, or the S3_* bucket. */
+export function configuredFileStore(config: EngineConfig): FileStore {
+  if (config.storage.driver === 'local') return new LocalDiskFileStore(config.storageDir);
+  const { s3 } = config.storage;
+  return new S3FileStore({
+    bucket: s3.bucket as string,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: s3.forcePathStyle,
+    credentials:
+      s3.accessKeyId === undefined
+        ? undefined
+        : { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey as string },
+    keyPrefix: s3.keyPrefix,
+    requestTimeoutMs: s3.requestTimeoutMs,
+    maxAttempts: s3.maxAttempts,
+  });
+}
