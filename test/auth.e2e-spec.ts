@@ -99,7 +99,11 @@ describe('auth: issuer and audience checks', () => {
 describe('auth: AUTH_MODE=header (behind an authenticating gateway)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_MODE: 'header', AUTH_JWT_SECRET: undefined });
+    t = await createTestApp({
+      AUTH_MODE: 'header',
+      AUTH_JWT_SECRET: undefined,
+      SIGNED_URL_SECRET: 'a-signing-key-of-at-least-32-chars',
+    });
   });
   afterAll(() => t.close());
 

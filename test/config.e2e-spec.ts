@@ -53,7 +53,8 @@ describe('configuration validated at boot', () => {
     expect(configError({ AUTH_JWT_SECRET: 'short' }).message).toContain(
       'AUTH_JWT_SECRET must be at least 32 characters',
     );
-    expect(loadConfig({ AUTH_MODE: 'header' }).auth.mode).toBe('header');
+    const headerMode = { AUTH_MODE: 'header', SIGNED_URL_SECRET: 'a-signing-key-of-at-least-32-chars' };
+    expect(loadConfig(headerMode).auth.mode).toBe('header');
   });
 
   it('the service exits non-zero with that message before listening', () => {

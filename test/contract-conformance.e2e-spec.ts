@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { AssetLinks } from '../src/assets/asset-links';
 import type { Response } from 'supertest';
 import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
@@ -139,7 +140,9 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       );
 
   /** An existing row for a path parameter: the kind follows from the path. */
-  function pathValue(path: string, name: string): string {
+  /** A path parameter's value: the first of its enum, else the id of a fixture row the route finds. */
+  function pathValue(path: string, name: string, schema?: { enum?: unknown[] }): string {
+    if (schema?.enum) return String(schema.enum[0]);
     if (name === 'jobId') return ids.job;
     if (name === 'assetId' || path.includes('/asset/')) return ids.image;
     if (path.includes('/collection/')) return ids.collection;
@@ -152,7 +155,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const parameters = operation.parameters ?? [];
     const concretePath = parameters
       .filter((p) => p.in === 'path')
-      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
+      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name, checker.resolve(p.schema))), path);
     // A cursor is only ever a nextCursor this list returned: no schema can generate one.
     const query = parameters.filter((p) => p.in === 'query' && p.name !== 'cursor');
     const headers = parameters.filter((p) => p.in === 'header');
@@ -162,7 +165,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       path: fc.constant(concretePath),
       query: fc.record(
         Object.fromEntries(query.map((p) => [p.name, valueFor(checker, p.schema, allIds()).map(asQueryText)])),
-        { requiredKeys: [] },
+        { requiredKeys: query.filter((p) => p.required).map((p) => p.name) },
       ) as fc.Arbitrary<Record<string, string>>,
       headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, valueFor(checker, p.schema, [])])), {
         requiredKeys: [],
@@ -223,7 +226,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const parameters = operation.parameters ?? [];
     const concretePath = parameters
       .filter((p) => p.in === 'path')
-      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name)), path);
+      .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name, checker.resolve(p.schema))), path);
     const schema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
     const required = [...(schema.required ?? []), ...(schema.oneOf?.[0]?.required ?? [])];
     const idFor = (name: string) =>
@@ -235,7 +238,12 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       return fc.sample(valueFor(checker, property, []), { numRuns: 1, seed: 1 })[0];
     };
     const body = schema.properties ? Object.fromEntries(required.map((name) => [name, valueOf(name)])) : undefined;
-    return { path: concretePath, query: {}, headers: {}, body };
+    const query = Object.fromEntries(
+      parameters
+        .filter((p) => p.in === 'query' && p.required)
+        .map((p) => [p.name, String(fc.sample(valueFor(checker, p.schema, []), { numRuns: 1, seed: 1 })[0])]),
+    );
+    return { path: concretePath, query, headers: {}, body };
   }
 
   it('accepts, for every operation, a request with only the required fields (defaults are not required input)', async () => {
@@ -243,6 +251,15 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     for (const { method, path, operation } of operations()) {
       const request = minimalRequest(path, operation);
       if (path.endsWith('/cancel')) request.path = `${BASE}/jobs/${ids.queuedJob}/cancel`;
+      // A signed link is valid only as the service signed it.
+      if (path.includes('/signed/')) {
+        const link = new URL(
+          t.app.get(AssetLinks).linksFor({ id: ids.image, thumbnailUrl: null }).signedUrl,
+          'http://x',
+        );
+        request.path = link.pathname;
+        request.query = Object.fromEntries(link.searchParams);
+      }
       const res = await send(method, request);
       const problems = checker.problems(method, path, res);
       if (res.status >= 300 || problems.length)
@@ -259,11 +276,13 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const cases: { rule: string; request: ContractRequest }[] = [];
     for (const parameter of operation.parameters ?? []) {
       const schema = checker.resolve(parameter.schema);
-      if (parameter.in === 'path')
+      if (parameter.in === 'path') {
+        const broken = schema.enum ? 'not-one-of-the-enum' : 'not-a-uuid';
         cases.push({
-          rule: `path ${parameter.name}: not a uuid`,
-          request: { ...valid, path: valid.path.replace(pathValue(path, parameter.name), 'not-a-uuid') },
+          rule: `path ${parameter.name}: ${broken}`,
+          request: { ...valid, path: valid.path.replace(pathValue(path, parameter.name, schema), broken) },
         });
+      }
       if (parameter.in === 'query') {
         for (const value of queryViolations(schema))
           cases.push({

@@ -33,12 +33,14 @@ describe('OpenAPI document', () => {
     expect(res.text).toContain('swagger-ui');
   });
 
-  it('declares bearer auth and requires it on every /api/creative operation', () => {
+  it('declares bearer auth and requires it on every /api/creative operation but the signed links', () => {
     expect(document.components.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
+    const signed = `${BASE}/signed/asset/{id}/{variant}`;
+    expect(document.paths[signed].get.security).toBeUndefined();
     const unsecured = Object.entries(document.paths)
-      .filter(([route]) => route.startsWith(BASE))
+      .filter(([route]) => route.startsWith(BASE) && route !== signed)
       .flatMap(([route, operations]) =>
         Object.entries(operations)
           .filter(([, operation]) => !operation.security?.some((requirement) => 'bearer' in requirement))

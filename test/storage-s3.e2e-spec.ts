@@ -153,11 +153,13 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       expect(callers).toEqual(new Set(['Bearer sk-worker-a', 'Bearer sk-worker-b']));
 
       for (const job of done) {
-        const asset = job.assets[0] as { id: string };
-        const file = await api.http.get(`${BASE}/asset/${asset.id}/file`).set(bearer(user)).expect(200);
+        const asset = job.assets[0] as { signedUrl: string; signedThumbnailUrl: string };
+        // Through the signed links, as a browser's <img src> would: no Authorization header.
+        const file = await api.http.get(asset.signedUrl).expect(200);
         expect(file.headers['content-type']).toBe('image/png');
         expect(Buffer.from(file.body as Buffer).subarray(0, 8)).toEqual(PNG_MAGIC);
-        await api.http.get(`${BASE}/asset/${asset.id}/thumbnail`).set(bearer(user)).expect(200);
+        const thumbnail = await api.http.get(asset.signedThumbnailUrl).expect(200);
+        expect(thumbnail.headers['content-type']).toBe('image/webp');
       }
       const { KeyCount } = await s3.client.send(new ListObjectsV2Command({ Bucket: 'creative-shared' }));
       expect(KeyCount).toBe(JOBS * 2);

@@ -49,8 +49,11 @@ describe('asset list query', () => {
       seed: 12345678901234567891n,
       tags: ['a'],
     } as unknown as Parameters<typeof toAssetResponse>[0];
-    expect(toAssetResponse(row)).toMatchObject({ cost: 0.04, seed: '12345678901234567891', tags: ['a'] });
-    expect(Object.keys(toAssetResponse(row)).sort()).toEqual(Object.keys(fields).sort());
+    const links = { signedUrl: '/signed', signedThumbnailUrl: null, signedUrlExpiresAt: new Date(0) };
+    expect(toAssetResponse(row, links)).toMatchObject({ cost: 0.04, seed: '12345678901234567891', tags: ['a'] });
+    expect(Object.keys(toAssetResponse(row, links)).sort()).toEqual(
+      [...Object.keys(fields), ...Object.keys(links)].sort(),
+    );
   });
 
   it('accepts only cursors of the same sort and order', () => {

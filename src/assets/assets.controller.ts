@@ -1,12 +1,14 @@
-import { Body, Get, Header, HttpCode, Patch, Post, Delete, Query, StreamableFile } from '@nestjs/common';
+import { Body, Get, HttpCode, Patch, Post, Delete, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';
-import { AssetFile, AssetsService } from './assets.service';
+import { sendAssetFile, ServesAssetBytes } from './asset-file-response';
+import { AssetsService } from './assets.service';
 import {
   AddTagsDto,
   DeletedResponseDto,
@@ -24,9 +26,8 @@ import { UpdateAssetDto } from './dto/update-asset.dto';
 const NOT_FOUND = 'No such asset, or it is private to another user';
 const FORBIDDEN = 'A public asset of another user: readable, not changeable';
 
-function toStreamableFile(file: AssetFile): StreamableFile {
-  return new StreamableFile(file.body, { type: file.contentType, disposition: `inline; filename="${file.fileName}"` });
-}
+/** Readers revalidate with the ETag: access is checked on every request. */
+const BEARER_CACHE_CONTROL = 'private, no-cache';
 
 @CreativeController('assets')
 export class AssetsController {
@@ -123,26 +124,33 @@ export class AssetsController {
     return this.assets.recordUsage(user.id, id, body.action);
   }
 
-  // nosniff + a sandboxing CSP: served bytes never run as a page of the API's origin.
   @Get('asset/:id/file')
-  @Header('X-Content-Type-Options', 'nosniff')
-  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ServesAssetBytes()
   @ApiOperation({ summary: 'The stored file (text assets: their content as text/plain)' })
   @ApiProduces('image/*', 'video/*', 'audio/*', 'text/plain')
   @ApiOkResponse({ description: 'The bytes, with their Content-Type' })
   @ApiErrorResponse(404, NOT_FOUND)
-  async getFile(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
-    return toStreamableFile(await this.assets.getAssetFile(user.id, id));
+  async getFile(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | undefined> {
+    return sendAssetFile(await this.assets.getAssetFile(user.id, id), request, response, BEARER_CACHE_CONTROL);
   }
 
   @Get('asset/:id/thumbnail')
-  @Header('X-Content-Type-Options', 'nosniff')
-  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  @ServesAssetBytes()
   @ApiOperation({ summary: 'The 320px WebP thumbnail of an image asset' })
   @ApiProduces('image/webp')
   @ApiOkResponse({ description: 'WebP bytes' })
   @ApiErrorResponse(404, 'No such asset, private to another user, or no thumbnail')
-  async getThumbnail(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<StreamableFile> {
-    return toStreamableFile(await this.assets.getAssetThumbnail(user.id, id));
+  async getThumbnail(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile | undefined> {
+    return sendAssetFile(await this.assets.getAssetThumbnail(user.id, id), request, response, BEARER_CACHE_CONTROL);
   }
 }

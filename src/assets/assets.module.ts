@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PrismaModule } from '../prisma/prisma.module';
 import { StorageModule } from '../storage/storage.module';
+import { AssetLinks } from './asset-links';
 import { AssetStatsService } from './asset-stats.service';
 import { AssetsController } from './assets.controller';
 import { AssetsRepository } from './assets.repository';
@@ -9,18 +10,20 @@ import { CollectionsController } from './collections.controller';
 import { CollectionsRepository } from './collections.repository';
 import { CollectionsService } from './collections.service';
 import { FileDeletionsService } from './file-deletions';
+import { SignedFilesController } from './signed-files.controller';
 
 @Module({
   imports: [PrismaModule, StorageModule],
-  controllers: [AssetsController, CollectionsController],
+  controllers: [AssetsController, CollectionsController, SignedFilesController],
   providers: [
     AssetsRepository,
+    AssetLinks,
     CollectionsRepository,
     AssetsService,
     AssetStatsService,
     CollectionsService,
     FileDeletionsService,
   ],
-  exports: [AssetsService, AssetStatsService, CollectionsService, FileDeletionsService],
+  exports: [AssetsService, AssetLinks, AssetStatsService, CollectionsService, FileDeletionsService],
 })
 export class AssetsModule {}

@@ -61,6 +61,13 @@ export class AssetsRepository {
     return row;
   }
 
+  /** The asset with its storage keys whoever owns it: for a signed link, which is its own proof of access. */
+  async findWithKeys(id: string): Promise<CreativeAsset | undefined> {
+    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
+      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a WHERE a.id = ${id}::uuid`;
+    return row;
+  }
+
   async isVisible(userId: string, id: string, db: Db = this.prisma): Promise<boolean> {
     return (
       (await db.creativeAsset.findFirst({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { toPage } from '../common/pagination';
@@ -21,7 +21,9 @@ import { AssetsRepository } from './assets.repository';
 import { CollectionsRepository } from './collections.repository';
 import { DeletedResponseDto, FavoriteResponseDto, UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
-import { AssetResponseDto, toAssetResponse } from './dto/asset-response.dto';
+import { AssetLinks } from './asset-links';
+import type { LinkVariant, SignedLink } from './signed-links';
+import { AssetResponseDto } from './dto/asset-response.dto';
 import type { UpdateAssetDto } from './dto/update-asset.dto';
 import { FileDeletionsService } from './file-deletions';
 import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
@@ -50,7 +52,11 @@ export interface AssetFile {
   body: Readable;
   contentType: string;
   fileName: string;
+  /** A strong validator of the bytes: stored files never change under their key. */
+  etag: string;
 }
+
+const storedFileTag = (key: string) => `"${key.replaceAll('/', '-')}"`;
 
 const MAX_USER_ID_LENGTH = 200;
 
@@ -65,6 +71,7 @@ export class AssetsService {
     private readonly storage: StorageService,
     private readonly deletions: FileDeletionsService,
     @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
+    private readonly links: AssetLinks,
   ) {}
 
   /**
@@ -153,7 +160,7 @@ export class AssetsService {
       { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
       tx,
     );
-    return toAssetResponse(row);
+    return this.links.toResponse(row);
   }
 
   /** Deletes the files of a prepared asset whose row was not (or will not be) inserted. */
@@ -163,7 +170,7 @@ export class AssetsService {
 
   /** One asset: the caller's own or a public one. */
   async getAsset(userId: string, id: string): Promise<AssetResponseDto> {
-    return toAssetResponse(await this.findAsset(userId, id, 'read'));
+    return this.links.toResponse(await this.findAsset(userId, id, 'read'));
   }
 
   /**
@@ -179,7 +186,12 @@ export class AssetsService {
       throw new NotFoundError('Collection', query.collectionId);
     }
     const rows = await this.assets.findPage(userId, query, tags, range);
-    return toPage(rows, query.limit, (row) => assetCursorValues(row, query.sort, query.order), toAssetResponse);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => assetCursorValues(row, query.sort, query.order),
+      (row) => this.links.toResponse(row),
+    );
   }
 
   async updateAsset(userId: string, id: string, changes: UpdateAssetDto): Promise<AssetResponseDto> {
@@ -194,7 +206,7 @@ export class AssetsService {
       isFavorite: changes.isFavorite,
       metadata: changes.metadata,
     });
-    return toAssetResponse(row);
+    return this.links.toResponse(row);
   }
 
   /**
@@ -233,7 +245,7 @@ export class AssetsService {
     const row = await this.assets.updateTagsLocked(id, (locked) =>
       mergeTags(assertAccess(locked, userId, 'change', 'Asset', id).tags, added),
     );
-    return toAssetResponse(row);
+    return this.links.toResponse(row);
   }
 
   /**
@@ -248,30 +260,47 @@ export class AssetsService {
 
   /** The stored bytes (or a text asset's content) of an asset the caller may read. */
   async getAssetFile(userId: string, id: string): Promise<AssetFile> {
-    const asset = await this.findAsset(userId, id, 'read');
-    if (asset.type === 'text') {
+    return this.fileOf(await this.findAsset(userId, id, 'read'), 'file');
+  }
+
+  async getAssetThumbnail(userId: string, id: string): Promise<AssetFile> {
+    return this.fileOf(await this.findAsset(userId, id, 'read'), 'thumbnail');
+  }
+
+  /** The bytes a signed link names, for whoever holds it: 403 when it is forged, altered or expired. */
+  async getSignedAssetFile(link: SignedLink, signature: string): Promise<AssetFile> {
+    this.links.assertValid(link, signature);
+    const asset = await this.assets.findWithKeys(link.assetId);
+    if (!asset) throw new NotFoundError('Asset', link.assetId);
+    return this.fileOf(asset, link.variant);
+  }
+
+  private async fileOf(asset: CreativeAsset, variant: LinkVariant): Promise<AssetFile> {
+    if (variant === 'thumbnail') {
+      if (!asset.thumbnailKey) throw new NotFoundError('Thumbnail of asset', asset.id);
       return {
-        body: Readable.from([Buffer.from(asset.content ?? '', 'utf8')]),
-        contentType: 'text/plain; charset=utf-8',
-        fileName: `${id}.txt`,
+        body: await this.storage.createReadStream(asset.thumbnailKey),
+        contentType: THUMBNAIL_MIME_TYPE,
+        fileName: `${asset.id}.thumbnail.${THUMBNAIL_EXTENSION}`,
+        etag: storedFileTag(asset.thumbnailKey),
       };
     }
-    if (!asset.storageKey) throw new NotFoundError('File of asset', id);
+    if (asset.type === 'text') {
+      const content = Buffer.from(asset.content ?? '', 'utf8');
+      return {
+        body: Readable.from([content]),
+        contentType: 'text/plain; charset=utf-8',
+        fileName: `${asset.id}.txt`,
+        etag: `"${createHash('sha256').update(content).digest('base64url')}"`,
+      };
+    }
+    if (!asset.storageKey) throw new NotFoundError('File of asset', asset.id);
     return {
       body: await this.storage.createReadStream(asset.storageKey),
       contentType: asset.mimeType ?? 'application/octet-stream',
       // Keys end in the extension the file was stored under.
-      fileName: `${id}.${asset.storageKey.split('.').pop()}`,
-    };
-  }
-
-  async getAssetThumbnail(userId: string, id: string): Promise<AssetFile> {
-    const asset = await this.findAsset(userId, id, 'read');
-    if (!asset.thumbnailKey) throw new NotFoundError('Thumbnail of asset', id);
-    return {
-      body: await this.storage.createReadStream(asset.thumbnailKey),
-      contentType: THUMBNAIL_MIME_TYPE,
-      fileName: `${id}.thumbnail.${THUMBNAIL_EXTENSION}`,
+      fileName: `${asset.id}.${asset.storageKey.split('.').pop()}`,
+      etag: storedFileTag(asset.storageKey),
     };
   }
 

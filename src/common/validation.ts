@@ -23,6 +23,21 @@ export function UuidParam(name = 'id'): ParameterDecorator {
   };
 }
 
+/** A path parameter that must be one of `values`: a 400 naming them otherwise. */
+export function EnumParam(name: string, values: readonly string[]): ParameterDecorator {
+  const pipe = {
+    transform: (value: string) => {
+      if (values.includes(value)) return value;
+      const problem = `${name} must be one of ${values.join(', ')}`;
+      throw new ValidationError(problem, [{ field: name, problems: [problem] }]);
+    },
+  };
+  return (target, method, index) => {
+    Param(name, pipe)(target, method, index);
+    documentOperation(ApiParam({ name, enum: [...values] }), target, method);
+  };
+}
+
 /** A UUID of any version as text, unanchored, lowercase hex: for patterns that embed one (storage keys). */
 export const UUID_SOURCE = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** A whole string that is a UUID, in either case. */

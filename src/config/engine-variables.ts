@@ -320,6 +320,35 @@ export const CONFIG_VARIABLES = {
         description: "Attempts per request to the bucket, with the SDK's backoff between them.",
       }),
     },
+    signedUrls: {
+      ttlSeconds: integer({
+        name: 'SIGNED_URL_TTL_SECONDS',
+        group: 'storage',
+        default: 3600,
+        min: 60,
+        max: 7 * 24 * 3600,
+        description:
+          'How long the signedUrl/signedThumbnailUrl of an asset answer work without a bearer token (at least this long; rounded up to a quarter of it so repeated answers share cacheable links).',
+      }),
+      secret: variable(
+        {
+          name: 'SIGNED_URL_SECRET',
+          group: 'storage',
+          default: undefined as string | undefined,
+          description:
+            'Key of the HMAC that signs the links, the same on every instance, at least 32 characters; unset: derived from AUTH_JWT_SECRET (so required when that is unset).',
+        },
+        [
+          Transform(emptyToUndefined),
+          ValidateIf(
+            (env: { AUTH_JWT_SECRET?: string; SIGNED_URL_SECRET?: string }) =>
+              env.AUTH_JWT_SECRET === undefined || env.SIGNED_URL_SECRET !== undefined,
+          ),
+          IsString({ message: 'SIGNED_URL_SECRET is required when AUTH_JWT_SECRET is unset (AUTH_MODE=header)' }),
+          MinLength(32, { message: 'SIGNED_URL_SECRET must be at least 32 characters' }),
+        ],
+      ),
+    },
     maxFileBytes: integer({
       name: 'STORAGE_MAX_FILE_BYTES',
       group: 'storage',

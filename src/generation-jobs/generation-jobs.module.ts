@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { LimitsModule } from '../limits/limits.module';
 import { ModelCatalogueModule } from '../providers/catalogue/model-catalogue.module';
@@ -9,7 +10,7 @@ import { JobsController } from './jobs.controller';
 
 /** Jobs of every kind as their owners see them, and the one way every generator queues its work. */
 @Module({
-  imports: [JobsModule, QueueModule, LimitsModule, ModelCatalogueModule],
+  imports: [AssetsModule, JobsModule, QueueModule, LimitsModule, ModelCatalogueModule],
   controllers: [JobsController],
   providers: [GenerationJobsService, JobSubmissionService],
   exports: [GenerationJobsService, JobSubmissionService],

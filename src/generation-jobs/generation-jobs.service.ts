@@ -1,5 +1,6 @@
 import { Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
+import { AssetLinks } from '../assets/asset-links';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { Page } from '../common/pagination';
 import { EngineConfig } from '../config/engine-config';
@@ -29,12 +30,13 @@ export class GenerationJobsService {
     private readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
     private readonly queue: JobQueue,
+    private readonly links: AssetLinks,
   ) {}
 
   async getJobStatus(userId: string, jobId: string): Promise<JobStatusResponseDto> {
     const row = await this.jobs.findOwnedWithAssets(userId, jobId);
     if (!row) throw new NotFoundError('Job', jobId);
-    return toJobStatusResponse(row);
+    return toJobStatusResponse(row, (asset) => this.links.toResponse(asset));
   }
 
   async listJobs(userId: string, query: ListJobsInput = {}): Promise<Page<JobResponseDto>> {

@@ -7,17 +7,11 @@ import { ApiErrorResponse } from '../common/error-response.dto';
 import { EngineExceptionFilter } from '../common/exception.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 
-/**
- * Every engine controller: the contract's base path, auth, per-user rate limits, validation and error shape
- * scoped to the engine's own routes, so a host app's global pipes, guards and filters are left alone.
- */
-export function CreativeController(tag: string): ClassDecorator {
+/** The contract's base path, validation and error shape, scoped to the engine's own routes. */
+function EngineRoutes(tag: string): ClassDecorator {
   return applyDecorators(
     Controller(API_BASE_PATH),
     ApiTags(tag),
-    ApiBearerAuth(),
-    // In this order: the rate limit counts per authenticated user.
-    UseGuards(EngineAuthGuard, EngineRateLimitGuard),
     UsePipes(createValidationPipe()),
     UseFilters(EngineExceptionFilter),
     ApiErrorResponse(
@@ -26,17 +20,6 @@ export function CreativeController(tag: string): ClassDecorator {
       'VALIDATION_FAILED',
       'Invalid request: priority must not be greater than 10',
       [{ field: 'priority', problems: ['priority must not be greater than 10'] }],
-    ),
-    ApiErrorResponse(
-      401,
-      'UNAUTHORIZED: missing or invalid credentials',
-      'UNAUTHORIZED',
-      'Authentication required: send a valid bearer token',
-    ),
-    ApiErrorResponse(
-      429,
-      'RATE_LIMITED: too many requests or too many active jobs; retry after Retry-After seconds',
-      'RATE_LIMITED',
     ),
     ApiErrorResponse(
       500,
@@ -49,4 +32,33 @@ export function CreativeController(tag: string): ClassDecorator {
       'SERVICE_UNAVAILABLE',
     ),
   );
+}
+
+/**
+ * Every engine controller: the contract's base path, auth, per-user rate limits, validation and error shape
+ * scoped to the engine's own routes, so a host app's global pipes, guards and filters are left alone.
+ */
+export function CreativeController(tag: string): ClassDecorator {
+  return applyDecorators(
+    EngineRoutes(tag),
+    ApiBearerAuth(),
+    // In this order: the rate limit counts per authenticated user.
+    UseGuards(EngineAuthGuard, EngineRateLimitGuard),
+    ApiErrorResponse(
+      401,
+      'UNAUTHORIZED: missing or invalid credentials',
+      'UNAUTHORIZED',
+      'Authentication required: send a valid bearer token',
+    ),
+    ApiErrorResponse(
+      429,
+      'RATE_LIMITED: too many requests or too many active jobs; retry after Retry-After seconds',
+      'RATE_LIMITED',
+    ),
+  );
+}
+
+/** Routes whose request carries its own proof (a signed link) instead of a user: no bearer token, no user. */
+export function SignedLinkController(tag: string): ClassDecorator {
+  return EngineRoutes(tag);
 }

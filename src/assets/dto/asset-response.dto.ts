@@ -2,6 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AssetStatus, AssetType } from '../../generated/prisma/client';
 import type { CreativeAsset } from '../../generated/prisma/client';
 
+/** The links of an asset answer that work without a bearer token (AssetLinks signs them). */
+export interface AssetLinkFields {
+  signedUrl: string;
+  signedThumbnailUrl: string | null;
+  signedUrlExpiresAt: Date;
+}
+
 /** An asset as clients see it: the row minus server-only columns (storage keys, search vector). */
 export class AssetResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -56,7 +63,7 @@ export class AssetResponseDto {
  */
 export type AssetRow = Omit<CreativeAsset, 'storageKey' | 'thumbnailKey'>;
 
-export function toAssetResponse(row: AssetRow): AssetResponseDto {
+export function toAssetResponse(row: AssetRow, links: AssetLinkFields): AssetResponseDto {
   return {
     id: row.id,
     userId: row.userId,
@@ -70,6 +77,7 @@ export function toAssetResponse(row: AssetRow): AssetResponseDto {
     generationId: row.generationId,
     url: row.url,
     thumbnailUrl: row.thumbnailUrl,
+    ...links,
     fileSize: row.fileSize,
     duration: row.duration,
     width: row.width,

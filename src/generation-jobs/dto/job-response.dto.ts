@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AssetResponseDto, AssetRow, toAssetResponse } from '../../assets/dto/asset-response.dto';
+import { AssetResponseDto, AssetRow } from '../../assets/dto/asset-response.dto';
 import { JobStatus, JobType } from '../../generated/prisma/client';
 import type { GenerationJob } from '../../generated/prisma/client';
 
@@ -78,8 +78,11 @@ export class JobStatusResponseDto extends JobResponseDto {
   @ApiProperty({ type: [AssetResponseDto] }) assets: AssetResponseDto[];
 }
 
-export function toJobStatusResponse(row: GenerationJob & { assets: AssetRow[] }): JobStatusResponseDto {
-  return { success: true, jobId: row.id, ...toJobResponse(row), assets: row.assets.map(toAssetResponse) };
+export function toJobStatusResponse(
+  row: GenerationJob & { assets: AssetRow[] },
+  toAsset: (asset: AssetRow) => AssetResponseDto,
+): JobStatusResponseDto {
+  return { success: true, jobId: row.id, ...toJobResponse(row), assets: row.assets.map((asset) => toAsset(asset)) };
 }
 
 export class JobPageResponseDto {

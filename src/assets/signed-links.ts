@@ -1,0 +1,36 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a signed link serves: an asset's file or its thumbnail. */
+export const LINK_VARIANTS = ['file', 'thumbnail'] as const;
+export type LinkVariant = (typeof LINK_VARIANTS)[number];
+
+export interface SignedLink {
+  assetId: string;
+  variant: LinkVariant;
+  /** Unix seconds after which the link answers 403. */
+  expires: number;
+}
+
+/** base64url of HMAC-SHA256 over `<assetId>:<variant>:<expires>`: 43 characters. */
+export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export function signLink(secret: string, link: SignedLink): string {
+  return createHmac('sha256', secret)
+    .update(`${link.assetId.toLowerCase()}:${link.variant}:${link.expires}`)
+    .digest('base64url');
+}
+
+/** Whether `signature` is this secret's for the link and the link has not expired at `nowSeconds`. */
+export function isValidLink(secret: string, link: SignedLink, signature: string, nowSeconds: number): boolean {
+  if (link.expires < nowSeconds || !SIGNATURE_PATTERN.test(signature)) return false;
+  return timingSafeEqual(Buffer.from(signLink(secret, link)), Buffer.from(signature));
+}
+
+/**
+ * When links made at `nowSeconds` expire: at least `ttlSeconds` ahead, rounded up to a quarter of the TTL,
+ * so that answers within the same quarter carry the same URLs and a browser's cache of them keeps working.
+ */
+export function linkExpiry(nowSeconds: number, ttlSeconds: number): number {
+  const step = Math.max(1, Math.floor(ttlSeconds / 4));
+  return Math.ceil((nowSeconds + ttlSeconds) / step) * step;
+}
