@@ -166,7 +166,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       query: fc.record(
         Object.fromEntries(query.map((p) => [p.name, valueFor(checker, p.schema, allIds()).map(asQueryText)])),
         { requiredKeys: query.filter((p) => p.required).map((p) => p.name) },
-      ) as fc.Arbitrary<Record<string, string>>,
+      ),
       headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, valueFor(checker, p.schema, [])])), {
         requiredKeys: [],
       }) as fc.Arbitrary<Record<string, string>>,
