@@ -454,7 +454,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: 1_000_000,
       description:
-        'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
+        'Generation requests (POST /image/generate, /image/:id/regenerate, /video/generate, /content/*) per user per minute (0 = off).',
     }),
     maxActiveJobs: integer({
       name: 'USER_MAX_ACTIVE_JOBS',
