@@ -30,6 +30,7 @@ describe('video generation', () => {
       MODEL_CATALOGUE_OVERRIDES: JSON.stringify([
         { id: 'sora-2', status: 'retired', shutdownDate: '2026-09-24', successor: 'sora-2-pro' },
         { id: 'still-video', provider: 'openai', kinds: ['video'], capabilities: { referenceImage: false } },
+        { id: 'sora-1', provider: 'openai', kinds: ['video'], status: 'deprecated', shutdownDate: '2027-03-01' },
       ]),
     });
   });
@@ -176,6 +177,24 @@ describe('video generation', () => {
       .expect(400);
     expect(res.body).toMatchObject({ error: 'MODEL_RETIRED' });
     expect(res.body.message).toContain('sora-2-pro');
+  });
+
+  it('runs a deprecated model with Deprecation and Sunset headers, and lists the video models with their state', async () => {
+    const user = newUserId();
+    const res = await t.http
+      .post(`${BASE}/video/generate`)
+      .set(bearer(user))
+      .send({ prompt: 'Old times', model: 'sora-1' })
+      .expect(202);
+    expect(res.headers.sunset).toBe(new Date(Date.UTC(2027, 2, 1)).toUTCString());
+    expect(res.body.warnings).toEqual(['model sora-1 is deprecated; shut down on 2027-03-01']);
+    expect((await waitForJob(t.http, user, res.body.jobId)).status).toBe('completed');
+
+    const models = await t.http.get(`${BASE}/models?kind=video`).set(bearer(user)).expect(200);
+    const byId = Object.fromEntries(models.body.items.map((model: { id: string }) => [model.id, model]));
+    expect(byId['sora-2']).toMatchObject({ status: 'retired', configured: true, isDefault: true });
+    expect(byId['sora-2-pro']).toMatchObject({ status: 'active', configured: true, isDefault: false });
+    expect(byId['placeholder-video']).toMatchObject({ configured: true, isDefault: true });
   });
 
   it('answers a repeated Idempotency-Key with the same job, and another request under it with a 422', async () => {

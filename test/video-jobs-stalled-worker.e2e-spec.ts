@@ -73,4 +73,30 @@ describe('a video job whose worker dies while polling', () => {
       await rescuer.close();
     }
   });
+
+  it('fails, without asking again, a job whose worker died inside the create call (the provider may hold the video)', async () => {
+    fake.reset();
+    const user = newUserId();
+    // The create is never answered: the worker is killed while the provider may be making the video.
+    fake.enqueue({ kind: 'hang', route: 'videos' });
+    const jobId = await startVideoJob(api.http, user, { prompt: 'Lost in the post', model: 'sora-2' });
+    doomed = startWorkerProcess(env);
+    const worker = doomed;
+    await waitFor(
+      () => (fake.requestsTo('videos').length === 1 ? true : undefined),
+      `the worker process to send the create:\n${worker.output()}`,
+      45_000,
+    );
+    await worker.kill('SIGKILL');
+
+    const rescuer = await createTestApp({ ...env, WORKER_ENABLED: 'true' });
+    try {
+      const job = await waitForJob(api.http, user, jobId, ['completed', 'failed'], 30_000);
+      expect(job).toMatchObject({ status: 'failed', attempts: 2, assets: [] });
+      expect(job.errorMessage).toContain('not created a second time');
+      expect(fake.requestsTo('videos')).toHaveLength(1);
+    } finally {
+      await rescuer.close();
+    }
+  });
 });
