@@ -151,12 +151,12 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /**
    * Records that attempt `attempt` is about to ask the provider to create the job's work. False (nothing
-   * changed) when the job is no longer this attempt's, or a create was already sent for it: its provider id is
-   * recorded, or an earlier attempt stopped before it could record one.
+   * changed) when the job is no longer this attempt's or already has its provider id. The caller decides
+   * beforehand what an earlier attempt's unanswered request (providerRequestedAt set, no id) means.
    */
   async recordProviderRequest(jobId: string, attempt: number): Promise<boolean> {
     const { count } = await this.prisma.generationJob.updateMany({
-      where: { ...this.attemptOf(jobId, attempt), providerJobId: null, providerRequestedAt: null },
+      where: { ...this.attemptOf(jobId, attempt), providerJobId: null },
       data: { providerRequestedAt: new Date() },
     });
     return count > 0;

@@ -30,6 +30,7 @@ describe('VideoJobHandler', () => {
     const states: VideoProgress[] = [{ status: 'completed', progress: 100 }];
     const provider = {
       name: 'openai',
+      repeatableCreate: false,
       create: jest.fn(create),
       poll: jest.fn(() => Promise.resolve(states.shift() ?? { status: 'completed', progress: 100 })),
       download: jest.fn(() => Promise.resolve({ bytes: Buffer.from('video') })),
@@ -87,6 +88,12 @@ describe('VideoJobHandler', () => {
     const lost = job({ attempts: 2, providerRequestedAt: new Date('2026-12-01T00:00:00Z') });
     await expect(handler.run(lost)).rejects.toMatchObject({ retryable: false });
     expect(provider.create).not.toHaveBeenCalled();
+
+    // Where creating again costs nothing (the placeholder), the lost create is simply made again.
+    const local = setUp(() => Promise.resolve('placeholder-video-1'));
+    Object.assign(local.provider, { repeatableCreate: true });
+    await expect(local.handler.run(lost)).resolves.toBe('completed');
+    expect(local.provider.create).toHaveBeenCalledTimes(1);
   });
 
   it('withdraws the request when the provider refused it, and keeps it when the call may have gone through', async () => {

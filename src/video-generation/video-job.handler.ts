@@ -38,7 +38,8 @@ const CONTENT_POLICY_CODES = /moderation|content_policy|safety/i;
  * asks it to create the video once, records the provider's id before anything else, polls it to the end,
  * then stores the clip and completes in one transaction. An attempt that finds an id on the job (a worker
  * that died while polling, a retried poll failure) resumes polling that id; one that finds a create sent but
- * no id (the worker died inside the create call) fails rather than risk a second, billed, video.
+ * no id (the worker died inside the create call) fails rather than risk a second, billed, video (a provider
+ * whose create is repeatable, the placeholder, just creates again).
  * Every step is conditional on this attempt still owning the job, so a cancellation stores nothing.
  */
 @Injectable()
@@ -100,7 +101,7 @@ export class VideoJobHandler implements JobHandler {
     request: VideoGenerationRequest,
     deadline: AbortSignal,
   ): Promise<string | null> {
-    if (job.providerRequestedAt !== null) {
+    if (job.providerRequestedAt !== null && !provider.repeatableCreate) {
       throw new ProviderError(
         `An earlier attempt asked ${provider.name} to create this video at ${job.providerRequestedAt.toISOString()} and ` +
           'stopped before recording its id; it is not created a second time (the provider may bill for both)',

@@ -15,6 +15,7 @@ import type { GeneratedVideo, VideoProgress, VideoProvider } from './video-provi
  */
 export class OpenAiVideoProvider implements VideoProvider {
   readonly name: VideoProviderName = 'openai';
+  readonly repeatableCreate = false;
   private client?: OpenAI;
 
   constructor(private readonly config: EngineConfig) {}

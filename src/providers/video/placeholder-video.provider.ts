@@ -17,6 +17,7 @@ export const PLACEHOLDER_FRAMES_PER_SECOND = 8;
 export class PlaceholderVideoProvider implements VideoProvider {
   readonly name: VideoProviderName = 'placeholder';
   readonly defaultModel = 'placeholder-video';
+  readonly repeatableCreate = true;
 
   isConfigured(): boolean {
     return true;

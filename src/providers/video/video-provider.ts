@@ -29,6 +29,11 @@ export interface VideoProvider {
   /** The model used when a request names this provider but no model. */
   readonly defaultModel: string;
   isConfigured(): boolean;
+  /**
+   * Whether asking to create the same video twice is harmless (nothing is made or billed remotely), so an
+   * attempt that lost the id of an earlier create may simply create again.
+   */
+  readonly repeatableCreate: boolean;
   /** Asks the provider to make the video; returns the provider's id of it. */
   create(request: VideoGenerationRequest, signal: AbortSignal): Promise<string>;
   poll(videoId: string, signal: AbortSignal): Promise<VideoProgress>;
