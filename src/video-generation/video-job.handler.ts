@@ -5,6 +5,7 @@ import { AssetsService } from '../assets/assets.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
+import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
 import { videoCost } from '../providers/pricing';
@@ -69,16 +70,10 @@ export class VideoJobHandler implements JobHandler {
     const video = await provider.download(videoId, request, deadline);
     const cost = videoCost(this.config.pricing, request.model, parameters);
     const prepared = await this.prepare({ ...job, providerJobId: videoId }, parameters, video, cost);
-    try {
+    return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline);
-      const completed =
-        (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) && (await this.complete(job, prepared, cost));
-      if (!completed) await this.assets.discardPreparedAsset(prepared);
-      return completed ? 'completed' : 'cancelled';
-    } catch (error) {
-      await this.assets.discardPreparedAsset(prepared);
-      throw error;
-    }
+      return (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) && (await this.complete(job, prepared, cost));
+    });
   }
 
   private async requestOf(job: GenerationJob, parameters: VideoJobParameters): Promise<VideoGenerationRequest> {
