@@ -19,6 +19,9 @@ const ROOT_SCHEMAS = [
   'CreateImageRequest',
   'ImagesResponse',
   'ErrorResponse',
+  'CreateVideoMultipartBody',
+  'VideoResource',
+  'DeletedVideoResource',
 ];
 const REF_PREFIX = '#/components/schemas/';
 

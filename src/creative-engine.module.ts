@@ -27,6 +27,7 @@ import { PrismaModule } from './prisma/prisma.module';
 import { ENGINE_BULL_CONFIG_KEY } from './queue/queue.constants';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
+import { VideoGenerationModule } from './video-generation/video-generation.module';
 
 /** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
 @Module({})
@@ -43,6 +44,7 @@ const EXPORTED_MODULES = [
   ContentCreationModule,
   LimitsModule,
   ModelsModule,
+  VideoGenerationModule,
 ];
 const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule];
 

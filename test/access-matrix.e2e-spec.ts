@@ -176,6 +176,15 @@ const CASES: RouteCase[] = [
     stranger: READ_AND_CREATE(202),
   },
   { method: 'get', path: `${BASE}/images`, row: 'image', owner: 200, stranger: 'list' },
+  {
+    method: 'post',
+    path: `${BASE}/video/generate`,
+    row: 'image',
+    rowInBody: true,
+    body: ({ row }) => ({ prompt: 'The scene comes alive', model: 'placeholder-video', referenceAssetId: row!.id }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
 
   { method: 'get', path: `${BASE}/jobs`, row: 'job', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/jobs/{jobId}`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },

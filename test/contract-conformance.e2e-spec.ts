@@ -56,6 +56,8 @@ const MODEL_OR_STATE_RULES = new Set([
   'coverAssetId',
   'createdFrom',
   'createdTo',
+  'seconds',
+  'referenceAssetId',
 ]);
 
 interface ContractRequest {

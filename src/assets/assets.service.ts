@@ -12,6 +12,7 @@ import {
   THUMBNAIL_MIME_TYPE,
 } from '../storage/image-processing';
 import { assertStorageKey } from '../storage/storage-keys';
+import { readVideoMetadata } from '../storage/video-probe';
 import { StorageService } from '../storage/storage.service';
 import { AccessMode, assertAccess } from './access';
 import { assetCursorValues, ListAssetsQuery, parseCreatedRange, withListDefaults } from './asset-list-query';
@@ -125,6 +126,10 @@ export class AssetsService {
           storedKeys,
         };
       }
+      if (fields.type === 'video') {
+        const video = await this.storeVideoFiles(id, fields, bytes, input.poster, store);
+        return { id, url: assetFileUrl(id), ...video, storedKeys };
+      }
       const storageKey = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
       return {
         id,
@@ -137,6 +142,29 @@ export class AssetsService {
       await this.discardPreparedAsset({ storedKeys });
       throw error;
     }
+  }
+
+  /**
+   * A video's size, duration and type read from its bytes (a file that is no MP4, WebM or QuickTime is a
+   * 400), its poster frame as the thumbnail.
+   */
+  private async storeVideoFiles(
+    id: string,
+    fields: AssetFieldsFromInput,
+    bytes: Buffer,
+    poster: Buffer | undefined,
+    store: (bytes: Buffer, extension: string) => Promise<string>,
+  ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
+    const { format, ...video } = await readVideoMetadata(bytes);
+    const thumbnail = poster && (await makeThumbnail(poster));
+    const [storageKey, thumbnailKey] = await Promise.all([
+      store(bytes, format),
+      thumbnail ? store(thumbnail, THUMBNAIL_EXTENSION) : null,
+    ]);
+    return {
+      thumbnailUrl: thumbnailKey ? assetThumbnailUrl(id) : null,
+      fields: { ...fields, ...video, format, storageKey, thumbnailKey },
+    };
   }
 
   /**
@@ -302,6 +330,17 @@ export class AssetsService {
       fileName: `${asset.id}.${asset.storageKey.split('.').pop()}`,
       etag: storedFileTag(asset.storageKey),
     };
+  }
+
+  /**
+   * The stored image of an asset the caller can see, in memory (a reference image handed to a provider):
+   * 404 when it is not visible or has no file, 400 when it is no image.
+   */
+  async readImageBytes(userId: string, id: string): Promise<{ bytes: Buffer; mimeType: string }> {
+    const asset = await this.findAsset(userId, id, 'read');
+    if (asset.type !== 'image') throw new ValidationError(`Asset ${id} is a ${asset.type} asset, not an image`);
+    if (!asset.storageKey || !asset.mimeType) throw new NotFoundError('File of asset', id);
+    return { bytes: await this.storage.read(asset.storageKey), mimeType: asset.mimeType };
   }
 
   /** The asset with its storage keys, if the caller may see it (and change it, for 'change'). */

@@ -66,6 +66,8 @@ describe('normalizeSaveAssetInput', () => {
       problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'audio/mpeg' }),
     ).toEqual(['mimeType']);
     expect(problemsOf({ type: 'audio', sourceModule: 'm', title: 't', bytes: Buffer.from('x') })).toEqual(['mimeType']);
+    // A video's type is read from its bytes when they are stored.
+    expect(problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x') })).toEqual([]);
   });
 
   it('refuses seeds outside int64 and unknown types', () => {

@@ -15,8 +15,10 @@ export interface SaveAssetInput {
   bytes?: Buffer;
   /** The body of a text asset. */
   content?: string;
-  /** Required with video/audio bytes (images are identified from their bytes). */
+  /** Required with audio bytes (images and videos are identified from their bytes). */
   mimeType?: string;
+  /** A frame of a video, as an image: its thumbnail (a video without one has none). */
+  poster?: Buffer;
   description?: string;
   prompt?: string;
   negativePrompt?: string;
@@ -207,7 +209,9 @@ function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
       problems.add('bytes', `a ${String(type)} asset needs its file as bytes`);
     if (input.content !== undefined) problems.add('content', 'only text assets carry content');
   }
-  if (type === 'video' || type === 'audio') checkMediaMimeType(type, input.mimeType, problems);
+  // A video's own type is read from its bytes; one given by the caller must at least be a video type.
+  if (type === 'audio' || (type === 'video' && input.mimeType !== undefined))
+    checkMediaMimeType(type, input.mimeType, problems);
 }
 
 function checkMediaMimeType(type: 'video' | 'audio', mimeType: string | undefined, problems: Problems): void {
@@ -253,7 +257,7 @@ export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromI
   const tags = readTags(input, problems);
   if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean')
     problems.add('isPublic', 'isPublic must be a boolean');
-  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined }))
+  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined, poster: undefined }))
     problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
   const type = input.type;
   const fields: AssetFieldsFromInput = {

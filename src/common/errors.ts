@@ -150,13 +150,19 @@ export class ProviderError extends DomainError {
   constructor(
     message: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown; retryAfterMs?: number; code?: ErrorCode; provider?: string },
+    options?: { cause?: unknown; retryAfterMs?: number; code?: ErrorCode; provider?: string; refused?: boolean },
   ) {
     super(options?.code ?? 'PROVIDER_FAILED', message, undefined, { cause: options?.cause });
     this.retryAfterMs = options?.retryAfterMs;
     this.provider = options?.provider;
+    this.refused = options?.refused ?? false;
   }
 
   readonly retryAfterMs?: number;
   readonly provider?: string;
+  /**
+   * The provider answered the call with an error status, so it did nothing; false when no answer came (a
+   * timeout, a dropped connection) or it could not be read, and the call may have taken effect.
+   */
+  readonly refused: boolean;
 }

@@ -10,7 +10,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/provider-names';
+import { IMAGE_PROVIDER_NAMES, type ImageProviderName, VIDEO_PROVIDER_NAMES } from '../providers/provider-names';
 import { parseModelCatalogueOverrides } from '../providers/catalogue/model-catalogue-overrides';
 import { parsePricingOverrides } from '../providers/pricing';
 import {
@@ -521,6 +521,48 @@ export const CONFIG_VARIABLES = {
     }),
   },
 
+  videoGeneration: {
+    defaultProvider: optionalOneOf({
+      name: 'VIDEO_DEFAULT_PROVIDER',
+      group: 'video',
+      choices: VIDEO_PROVIDER_NAMES,
+      description: 'openai or placeholder; unset: openai if OPENAI_API_KEY is set, else placeholder.',
+    }),
+    openaiModel: text({
+      name: 'OPENAI_VIDEO_MODEL',
+      group: 'video',
+      default: 'sora-2',
+      description: 'Default model of the openai video provider.',
+    }),
+    openaiBaseUrl: optionalText(
+      {
+        name: 'OPENAI_VIDEO_BASE_URL',
+        group: 'video',
+        description:
+          'Endpoint of the /videos API when it is not OPENAI_BASE_URL, e.g. an OpenAI-compatible gateway in front of other video vendors.',
+      },
+      httpUrl(),
+    ),
+    timeoutMs: integer({
+      name: 'VIDEO_JOB_TIMEOUT_MS',
+      group: 'video',
+      default: 1_800_000,
+      min: 100,
+      max: 6 * HOUR_MS,
+      description:
+        'Time limit of one attempt of a video job, polling included (the retry resumes polling the same provider video).',
+    }),
+    pollIntervalMs: integer({
+      name: 'VIDEO_POLL_INTERVAL_MS',
+      group: 'video',
+      default: 5000,
+      min: 10,
+      max: 600000,
+      description:
+        'Pause between two status reads of a provider video, unless it asks for another (openai-poll-after-ms).',
+    }),
+  },
+
   limits: {
     requestsPerMinute: integer({
       name: 'RATE_LIMIT_PER_MINUTE',
@@ -538,7 +580,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: 1_000_000,
       description:
-        'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
+        'Generation requests (POST /image/generate, /image/:id/regenerate, /video/generate, /content/*) per user per minute (0 = off).',
     }),
     maxActiveJobs: integer({
       name: 'USER_MAX_ACTIVE_JOBS',

@@ -1,12 +1,10 @@
 import type { SaveAssetInput } from '../assets/save-asset-input';
 import type { GenerationJob } from '../generated/prisma/client';
+import { assetFieldsOfJob, placeholderMetadata } from '../generation-jobs/job-asset-input';
 import type { GeneratedImage } from '../providers/image/image-provider';
 import type { ImageJobParameters } from './image-job-parameters';
-import { truncate } from '../common/text';
 
 export const IMAGE_SOURCE_MODULE = 'image_generation';
-
-const TITLE_LENGTH = 120;
 
 /** Image `index` of the `count` a job produced, as the asset the library keeps: its share of the cost, its lineage. */
 export function imageAssetInput(
@@ -17,31 +15,22 @@ export function imageAssetInput(
   cost: number | null,
 ): SaveAssetInput {
   const { index, count } = position;
-  const baseTitle = parameters.title ?? truncate(job.prompt, TITLE_LENGTH);
-  const { title: _title, category, tags, variables: _variables, ...providerParameters } = parameters;
+  const { title: _title, category: _category, tags: _tags, variables: _variables, ...providerParameters } = parameters;
+  const fields = assetFieldsOfJob(job, parameters);
   return {
+    ...fields,
     type: 'image',
     sourceModule: IMAGE_SOURCE_MODULE,
-    title: count > 1 ? `${baseTitle} (${index + 1}/${count})` : baseTitle,
+    title: count > 1 ? `${fields.title} (${index + 1}/${count})` : fields.title,
     bytes: image.bytes,
-    prompt: job.prompt,
-    negativePrompt: job.negativePrompt ?? undefined,
-    category,
-    tags,
-    provider: job.provider ?? undefined,
-    model: job.model ?? undefined,
     cost: cost === null ? undefined : Math.round((cost / count) * 1_000_000) / 1_000_000,
-    generationTimeMs: job.startedAt ? Date.now() - job.startedAt.getTime() : undefined,
     parameters: providerParameters,
     seed: image.seed ?? parameters.seed,
     steps: parameters.steps,
     guidance: parameters.guidance,
-    generationId: job.id,
-    parentAssetId: job.parentAssetId ?? undefined,
     metadata: {
       ...(image.revisedPrompt && { revisedPrompt: image.revisedPrompt }),
-      // The placeholder provider draws locally: say so, so nobody takes its output for a real generation.
-      ...(job.provider === 'placeholder' && { placeholder: true }),
+      ...placeholderMetadata(job),
     },
   };
 }

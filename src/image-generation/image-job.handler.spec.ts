@@ -166,6 +166,8 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
   const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, {
     image_generation: handler,
     image_regeneration: handler,
+    // Only image jobs are dispatched here.
+    video_generation: handler,
   });
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
     const job = {

@@ -4,6 +4,7 @@ import { AssetsService } from '../assets/assets.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig, ImageProviderName } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
+import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
 import type { ImageGenerationResult } from '../providers/image/image-provider';
@@ -53,16 +54,10 @@ export class ImageJobHandler implements JobHandler {
       usage: result.usage,
     });
     const prepared = await this.prepareAll(job, parameters, result, cost);
-    try {
+    return completeOrDiscard(this.assets, prepared, async () => {
       assertInTime(deadline);
-      const completed =
-        (await this.jobs.advance(job.id, IMAGE_STEPS.saving)) && (await this.complete(job, prepared, cost));
-      if (!completed) await this.discard(prepared);
-      return completed ? 'completed' : 'cancelled';
-    } catch (error) {
-      await this.discard(prepared);
-      throw error;
-    }
+      return (await this.jobs.advance(job.id, IMAGE_STEPS.saving)) && (await this.complete(job, prepared, cost));
+    });
   }
 
   private async generate(job: GenerationJob, parameters: ImageJobParameters, deadline: AbortSignal) {

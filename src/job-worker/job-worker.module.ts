@@ -5,20 +5,23 @@ import { GenerationJobProcessor } from '../jobs/generation-job.processor';
 import { JOB_HANDLERS, JobHandlers } from '../jobs/job-handler';
 import { JobsModule } from '../jobs/jobs.module';
 import { QueueModule } from '../queue/queue.module';
+import { VideoGenerationModule } from '../video-generation/video-generation.module';
+import { VideoJobHandler } from '../video-generation/video-job.handler';
 
 /**
  * The queue consumer with the handler of every job kind (each generator module exports its own). Consumes
  * only where WORKER_ENABLED; an API started without a worker just enqueues.
  */
 @Module({
-  imports: [JobsModule, QueueModule, ImageGenerationModule],
+  imports: [JobsModule, QueueModule, ImageGenerationModule, VideoGenerationModule],
   providers: [
     {
       provide: JOB_HANDLERS,
-      inject: [ImageJobHandler],
-      useFactory: (images: ImageJobHandler): JobHandlers => ({
+      inject: [ImageJobHandler, VideoJobHandler],
+      useFactory: (images: ImageJobHandler, videos: VideoJobHandler): JobHandlers => ({
         image_generation: images,
         image_regeneration: images,
+        video_generation: videos,
       }),
     },
     GenerationJobProcessor,

@@ -64,6 +64,10 @@ export type LostJob = Pick<GenerationJob, 'id' | 'type' | 'priority'>;
  *   create → queued;  claim: queued | processing → processing;  advance: processing → processing (next step)
  *   completeWithAssets: processing → completed;  returnToQueue: processing → queued;  fail: processing → failed
  *   abandon: queued | processing → failed;  cancel: queued | processing → cancelled;  removeUnqueued: deletes
+ *
+ * Work that runs at the provider (a video) is followed on a processing job, by the attempt that claimed it
+ * (`attempts` numbers attempts): recordProviderRequest before the create call, withdrawProviderRequest when
+ * the provider refused it, recordProviderJobId as soon as it answered, reportProgress while polling.
  */
 @Injectable()
 export class GenerationJobsRepository implements GenerationJobLookup {
@@ -143,6 +147,45 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       if (error instanceof JobNoLongerRunning) return false;
       throw error;
     }
+  }
+
+  /**
+   * Records that attempt `attempt` is about to ask the provider to create the job's work. False (nothing
+   * changed) when the job is no longer this attempt's or already has its provider id. The caller decides
+   * beforehand what an earlier attempt's unanswered request (providerRequestedAt set, no id) means.
+   */
+  async recordProviderRequest(jobId: string, attempt: number): Promise<boolean> {
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: { ...this.attemptOf(jobId, attempt), providerJobId: null },
+      data: { providerRequestedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /** The provider refused the create call (it answered an error): a later attempt may send it again. */
+  async withdrawProviderRequest(jobId: string, attempt: number): Promise<void> {
+    await this.prisma.generationJob.updateMany({
+      where: { ...this.attemptOf(jobId, attempt), providerJobId: null },
+      data: { providerRequestedAt: null },
+    });
+  }
+
+  /** Stores the provider's id of the job's work, once; false when the job is no longer this attempt's. */
+  async recordProviderJobId(jobId: string, attempt: number, providerJobId: string): Promise<boolean> {
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: { ...this.attemptOf(jobId, attempt), providerJobId: null },
+      data: { providerJobId },
+    });
+    return count > 0;
+  }
+
+  /** The progress of a step that the provider reports on; false when the job is no longer this attempt's. */
+  async reportProgress(jobId: string, attempt: number, step: JobStep): Promise<boolean> {
+    const { count } = await this.prisma.generationJob.updateMany({
+      where: this.attemptOf(jobId, attempt),
+      data: { currentStep: step.step, progress: step.progress },
+    });
+    return count > 0;
   }
 
   /** processing → failed for good; false when the job was no longer processing (cancelled meanwhile). */
@@ -281,6 +324,11 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       where: { userId, createdAt: { gte: since } },
     });
     return Number(_sum.cost ?? 0);
+  }
+
+  /** The job while attempt `attempt` processes it: a later attempt (a stalled job claimed again) has another number. */
+  private attemptOf(jobId: string, attempt: number): Prisma.GenerationJobWhereInput {
+    return { id: jobId, status: 'processing', attempts: attempt };
   }
 
   private markCompleted(tx: JobsTransaction, job: Pick<GenerationJob, 'id' | 'startedAt'>, completion: JobCompletion) {

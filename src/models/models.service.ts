@@ -4,6 +4,7 @@ import { catalogueKindOf, type ModelCatalogueEntry } from '../providers/catalogu
 import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
 import type { ProviderAvailability } from '../providers/catalogue/provider-availability';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
+import { VideoProviderRegistry } from '../providers/video/video-provider.registry';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
 import type { ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
 
@@ -15,8 +16,9 @@ export class ModelsService {
   constructor(
     private readonly catalogue: ModelCatalogue,
     images: ImageProviderRegistry,
+    videos: VideoProviderRegistry,
   ) {
-    this.registries = [images];
+    this.registries = [images, videos];
   }
 
   listModels(query: ListModelsQueryDto = {}): ModelListResponseDto {

@@ -7,6 +7,7 @@ import {
   PricingTable,
   textCost,
   tokenCost,
+  videoCost,
 } from './pricing';
 
 describe('pricing', () => {
@@ -20,6 +21,7 @@ describe('pricing', () => {
       'img-tokens': { tokens: { inputPerMillion: 5, outputPerMillion: 40 }, perImage: { '*': 0.5 } },
       'img-fixed': { perImage: { '1024x1024:hd': 0.08, '1024x1024': 0.04, '*:hd': 0.12, '*': 0.06 } },
     },
+    video: {},
   };
 
   it('matches exact names first, then the longest prefix pattern', () => {
@@ -63,6 +65,18 @@ describe('pricing', () => {
     expect(merged.text['gpt-4o']).toEqual(DEFAULT_PRICING.text['gpt-4o']);
   });
 
+  it('prices video per second by size: sora-2 at 720p, sora-2-pro by resolution, the placeholder free', () => {
+    expect(videoCost(DEFAULT_PRICING, 'sora-2', { size: '1280x720', seconds: 8 })).toBe(0.8);
+    expect(videoCost(DEFAULT_PRICING, 'sora-2-pro', { size: '720x1280', seconds: 4 })).toBe(1.2);
+    expect(videoCost(DEFAULT_PRICING, 'sora-2-pro', { size: '1792x1024', seconds: 12 })).toBe(6);
+    expect(videoCost(DEFAULT_PRICING, 'placeholder-video', { size: '640x360', seconds: 4 })).toBe(0);
+    expect(videoCost(DEFAULT_PRICING, 'sora-2', { size: '1792x1024', seconds: 4 })).toBeNull();
+    expect(videoCost(DEFAULT_PRICING, 'veo-3', { size: '1280x720', seconds: 4 })).toBeNull();
+    const merged = mergePricing(DEFAULT_PRICING, { video: { 'veo-*': { perSecond: { '*': 0.4 } } } });
+    expect(videoCost(merged, 'veo-3', { size: '1280x720', seconds: 8 })).toBe(3.2);
+    expect(merged.video['sora-2']).toEqual(DEFAULT_PRICING.video['sora-2']);
+  });
+
   describe('parsePricingOverrides', () => {
     it('accepts a valid document', () => {
       const json = JSON.stringify({
@@ -83,18 +97,22 @@ describe('pricing', () => {
       expect(parsePricingOverrides('{nope').problems[0]).toMatch(/^PROVIDER_PRICING is not valid JSON/);
       const { problems } = parsePricingOverrides(
         JSON.stringify({
-          audio: {},
+          music: {},
           text: { m: { inputPerMillion: -1, typo: 1 } },
           image: { i: {}, j: { perImage: { '*': 'cheap' } } },
+          video: { v: { perSecond: { '1280x720': -1, big: 0.1 } }, w: { perClip: 1 } },
         }),
       );
       expect(problems).toEqual([
-        'PROVIDER_PRICING has unknown sections: audio (expected text, image)',
+        'PROVIDER_PRICING has unknown sections: music (expected text, image, video)',
         'PROVIDER_PRICING.text["m"] has unknown fields: typo',
         'PROVIDER_PRICING.text["m"].inputPerMillion must be a non-negative number',
         'PROVIDER_PRICING.text["m"].outputPerMillion must be a non-negative number',
         'PROVIDER_PRICING.image["i"] needs tokens or perImage',
         'PROVIDER_PRICING.image["j"].perImage["*"] must be a non-negative number',
+        'PROVIDER_PRICING.video["v"].perSecond["1280x720"] must be a non-negative number',
+        'PROVIDER_PRICING.video["v"].perSecond["big"] must be WIDTHxHEIGHT or *',
+        'PROVIDER_PRICING.video["w"] must be an object like {"perSecond": {"1280x720": 0.1}}',
       ]);
     });
   });

@@ -7,7 +7,8 @@
  * ("gpt-4.1-mini-2025-04-14") can share their family's entry.
  *
  * Text is priced from the usage tokens the provider reported. Images are priced from usage tokens where
- * the API reports them (GPT image models), else per image by size and quality (`perImage`).
+ * the API reports them (GPT image models), else per image by size and quality (`perImage`). Video is priced
+ * per second of the clip by its size (`perSecond`).
  */
 
 /** USD per one million tokens. */
@@ -27,9 +28,15 @@ export interface ImageModelPrice {
   perImage?: Record<string, number>;
 }
 
+/** Price of one video model: USD per second of the clip, keyed by WIDTHxHEIGHT, or `*` for any other size. */
+export interface VideoModelPrice {
+  perSecond: Record<string, number>;
+}
+
 export interface PricingTable {
   text: Record<string, TokenPrice>;
   image: Record<string, ImageModelPrice>;
+  video: Record<string, VideoModelPrice>;
 }
 
 export interface TokenUsage {
@@ -83,6 +90,11 @@ export const DEFAULT_PRICING: PricingTable = {
     sd3: { perImage: { '*': 0.065 } },
     placeholder: { perImage: { '*': 0 } },
   },
+  video: {
+    'sora-2': { perSecond: { '1280x720': 0.1, '720x1280': 0.1 } },
+    'sora-2-pro': { perSecond: { '1280x720': 0.3, '720x1280': 0.3, '1792x1024': 0.5, '1024x1792': 0.5 } },
+    'placeholder-video': { perSecond: { '*': 0 } },
+  },
 };
 
 /** The entry for a model: exact name, else the longest matching `prefix*` pattern. */
@@ -130,11 +142,20 @@ export function imageCost(
   return key === undefined ? null : Math.round(price.perImage[key] * image.count * 1_000_000) / 1_000_000;
 }
 
+/** Cost of a clip of `seconds` at `size`; null when the model, or that size of it, has no price. */
+export function videoCost(table: PricingTable, model: string, video: { size: string; seconds: number }): number | null {
+  const price = findPrice(table.video, model);
+  if (!price) return null;
+  const key = [video.size, '*'].find((candidate) => Object.hasOwn(price.perSecond, candidate));
+  return key === undefined ? null : Math.round(price.perSecond[key] * video.seconds * 1_000_000) / 1_000_000;
+}
+
 /** Per-model replacement of the defaults: an override entry replaces the whole entry of its model. */
 export function mergePricing(base: PricingTable, overrides: Partial<PricingTable> | undefined): PricingTable {
   return {
     text: { ...base.text, ...overrides?.text },
     image: { ...base.image, ...overrides?.image },
+    video: { ...base.video, ...overrides?.video },
   };
 }
 
@@ -156,11 +177,13 @@ export function parsePricingOverrides(json: string | undefined): {
   if (!isObject(parsed))
     return { problems: [`${PRICING_ENV_VAR} must be a JSON object like {"text": {...}, "image": {...}}`] };
   const problems: string[] = [];
-  const unknown = Object.keys(parsed).filter((key) => key !== 'text' && key !== 'image');
+  const unknown = Object.keys(parsed).filter((key) => !PRICING_SECTIONS.includes(key));
   if (unknown.length > 0)
-    problems.push(`${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected text, image)`);
+    problems.push(
+      `${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected ${PRICING_SECTIONS.join(', ')})`,
+    );
 
-  const section = (name: 'text' | 'image', check: (where: string, entry: unknown) => void) => {
+  const section = (name: keyof PricingTable, check: (where: string, entry: unknown) => void) => {
     const value = parsed[name];
     if (value === undefined) return;
     if (!isObject(value)) return void problems.push(`${PRICING_ENV_VAR}.${name} must be an object keyed by model`);
@@ -182,7 +205,24 @@ export function parsePricingOverrides(json: string | undefined): {
       }
     }
   });
+  section('video', (where, entry) => problems.push(...videoPriceProblems(where, entry)));
   return problems.length > 0 ? { problems } : { overrides: parsed, problems };
+}
+
+const PRICING_SECTIONS: readonly string[] = ['text', 'image', 'video'] satisfies (keyof PricingTable)[];
+
+function videoPriceProblems(where: string, entry: unknown): string[] {
+  if (!isObject(entry) || !isObject(entry.perSecond))
+    return [`${where} must be an object like {"perSecond": {"1280x720": 0.1}}`];
+  const problems: string[] = [];
+  const extra = Object.keys(entry).filter((key) => key !== 'perSecond');
+  if (extra.length > 0) problems.push(`${where} has unknown fields: ${extra.join(', ')}`);
+  for (const [size, amount] of Object.entries(entry.perSecond)) {
+    if (size !== '*' && !/^\d{1,5}x\d{1,5}$/.test(size))
+      problems.push(`${where}.perSecond["${size}"] must be WIDTHxHEIGHT or *`);
+    if (!isPrice(amount)) problems.push(`${where}.perSecond["${size}"] must be a non-negative number`);
+  }
+  return problems;
 }
 
 function tokenPriceProblems(where: string, entry: unknown): string[] {

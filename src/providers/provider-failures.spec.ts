@@ -52,6 +52,14 @@ describe('provider failures', () => {
     });
     expect(openAiFailure(new SyntaxError('Unexpected end of JSON input'), false).retryable).toBe(true);
   });
+
+  it('tells a call the provider refused (an error answer: nothing happened) from one that may have taken effect', () => {
+    const rateLimited = OpenAI.APIError.generate(429, { error: { message: 'slow' } }, undefined, new Headers());
+    expect(openAiFailure(rateLimited, false).refused).toBe(true);
+    expect(openAiFailure(new OpenAI.APIUserAbortError(), true).refused).toBe(false);
+    expect(openAiFailure(new OpenAI.APIConnectionError({ message: 'reset' }), false).refused).toBe(false);
+    expect(openAiFailure(new SyntaxError('Unexpected end of JSON input'), false).refused).toBe(false);
+  });
 });
 
 describe('retryDelayMs', () => {

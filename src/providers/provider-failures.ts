@@ -29,6 +29,7 @@ export function httpFailure(
     cause: options.cause,
     retryAfterMs: status === 429 ? retryAfterMs(options.headers) : undefined,
     code: options.contentPolicy ? 'CONTENT_POLICY_VIOLATION' : undefined,
+    refused: true,
   });
 }
 

@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import sharp from 'sharp';
+import { FakeVideos, type FakeVideosControl, isVideoPath, type VideoResponder } from './fake-videos';
 import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai-schema';
 
 /**
@@ -19,7 +20,7 @@ import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai
  * every answer the fake sends on OpenAI routes. Drift lands in `schemaViolations`.
  */
 
-export type FakeRoute = 'chat' | 'images' | 'stability';
+export type FakeRoute = 'chat' | 'images' | 'stability' | 'videos';
 
 export type FakeFault = (
   | { kind: 'latency'; ms: number }
@@ -91,6 +92,8 @@ export interface FakeProvider {
   readonly origin: string;
   readonly requests: RecordedRequest[];
   readonly schemaViolations: SchemaViolation[];
+  /** The `/v1/videos` routes: how videos progress, and how many were created (test/support/fake-videos.ts). */
+  readonly videos: FakeVideosControl;
   /** Faults not yet consumed, in order. */
   readonly pendingFaults: readonly FakeFault[];
   enqueue(...faults: FakeFault[]): void;
@@ -259,6 +262,7 @@ const GPT_IMAGE_SIZES = new Set(['1024x1024', '1024x1536', '1536x1024']);
 class FakeProviderServer implements FakeProvider {
   readonly requests: RecordedRequest[] = [];
   readonly schemaViolations: SchemaViolation[] = [];
+  readonly videos = new FakeVideos(() => this.nextId());
   private readonly faults: FakeFault[] = [];
   private readonly files = new Map<string, StoredFile>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -331,6 +335,7 @@ class FakeProviderServer implements FakeProvider {
     this.chatReply = null;
     this.imageFormat = null;
     this.imageUrlBase = null;
+    this.videos.reset();
   }
 
   async close(): Promise<void> {
@@ -367,6 +372,8 @@ class FakeProviderServer implements FakeProvider {
       return this.handleStability(req, res, path, fields, outcome.twist);
     }
 
+    if (route === 'videos') return this.handleVideos(req, res, record, raw);
+
     const body = parseJson(raw);
     if (body !== undefined) record.body = body;
     if (!this.authorised(req)) {
@@ -381,6 +388,28 @@ class FakeProviderServer implements FakeProvider {
     if (outcome.handled) return;
     return route === 'chat' ? this.handleChat(res, body, outcome.twist) : this.handleImages(res, body);
   }
+
+  private async handleVideos(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: Buffer) {
+    const fields = await parseMultipart(req.headers['content-type'], raw, this.origin);
+    if (fields) record.fields = fields;
+    if (!this.authorised(req)) {
+      return this.sendOpenAiError(
+        res,
+        'videos',
+        req.headers.authorization ? OPENAI_ERRORS.wrongKey : OPENAI_ERRORS.missingKey,
+      );
+    }
+    const outcome = await this.applyFault(record, res);
+    if (outcome.handled) return;
+    const query = new URL(req.url ?? '/', this.origin).searchParams;
+    return this.videos.handle(res, { method: record.method, path: record.path, query, fields }, this.videoResponder);
+  }
+
+  private readonly videoResponder: VideoResponder = {
+    acceptRequest: (res, schema, body) => this.acceptOpenAiRequest(res, 'videos', schema, body),
+    json: (res, status, body, schema, headers) => this.sendOpenAiJson(res, 'videos', status, body, schema, headers),
+    notFound: (res, message) => this.sendOpenAiError(res, 'videos', invalidRequest(404, message)),
+  };
 
   private crash(res: ServerResponse, error: unknown): void {
     const message = `Fake provider failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
@@ -731,6 +760,7 @@ class FakeProviderServer implements FakeProvider {
 
 function routeOf(method: string, path: string): RecordedRequest['route'] {
   if (method === 'GET' && FILES_PATH.test(path)) return 'files';
+  if (isVideoPath(path)) return 'videos';
   if (method !== 'POST') return null;
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/images/generations') return 'images';

@@ -14,6 +14,9 @@ export const OPENAI_SCHEMA_NAMES = [
   'CreateImageRequest',
   'ImagesResponse',
   'ErrorResponse',
+  'CreateVideoMultipartBody',
+  'VideoResource',
+  'DeletedVideoResource',
 ] as const;
 
 /** The root schemas; any other component schema of the fixture (e.g. `CompletionUsage`) is accepted too. */
