@@ -14,6 +14,7 @@ export const CONFIG_GROUPS = {
   openai: 'OpenAI or any OpenAI-compatible endpoint (images and text)',
   text: 'Text generation',
   images: 'Image generation',
+  audio: 'Audio generation (text to speech)',
   limits: 'Per-user limits',
 } as const;
 export type ConfigGroup = keyof typeof CONFIG_GROUPS;

@@ -10,7 +10,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/provider-names';
+import { AUDIO_PROVIDER_NAMES, IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../providers/provider-names';
 import { parseModelCatalogueOverrides } from '../providers/catalogue/model-catalogue-overrides';
 import { parsePricingOverrides } from '../providers/pricing';
 import {
@@ -395,6 +395,21 @@ export const CONFIG_VARIABLES = {
     }),
   },
 
+  audioGeneration: {
+    defaultProvider: optionalOneOf({
+      name: 'AUDIO_DEFAULT_PROVIDER',
+      group: 'audio',
+      choices: AUDIO_PROVIDER_NAMES,
+      description: 'openai or placeholder; unset: openai if OPENAI_API_KEY is set, else placeholder.',
+    }),
+    openaiModel: text({
+      name: 'OPENAI_AUDIO_MODEL',
+      group: 'audio',
+      default: 'gpt-4o-mini-tts',
+      description: 'Default model of the openai text-to-speech provider.',
+    }),
+  },
+
   limits: {
     requestsPerMinute: integer({
       name: 'RATE_LIMIT_PER_MINUTE',
@@ -412,7 +427,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: 1_000_000,
       description:
-        'Generation requests (POST /image/generate, /image/:id/regenerate, /content/*) per user per minute (0 = off).',
+        'Generation requests (POST /image/generate, /image/:id/regenerate, /audio/generate, /content/*) per user per minute (0 = off).',
     }),
     maxActiveJobs: integer({
       name: 'USER_MAX_ACTIVE_JOBS',
@@ -480,7 +495,7 @@ export const TEXT_AND_PRICING_VARIABLES = {
       name: 'PROVIDER_PRICING',
       group: 'text',
       description:
-        'JSON per-model price overrides in USD, e.g. `{"text":{"my-model":{"inputPerMillion":0.4,"outputPerMillion":1.6}},"image":{"my-image-model":{"perImage":{"*":0.02}}}}`.',
+        'JSON per-model price overrides in USD, e.g. `{"text":{"my-model":{"inputPerMillion":0.4,"outputPerMillion":1.6}},"image":{"my-image-model":{"perImage":{"*":0.02}}},"audio":{"my-tts":{"perMillionCharacters":15}}}` (audio also takes perMinute).',
     },
     HasNoProblems((env: { PROVIDER_PRICING?: string }) => parsePricingOverrides(env.PROVIDER_PRICING).problems),
   ),

@@ -16,7 +16,9 @@ import type { ImageProviderRegistry } from '../providers/image/image-provider.re
 import type { JobQueue } from '../queue/job-queue';
 import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
 import type { TemplatesService } from '../templates/templates.service';
-import { IMAGE_STEPS, ImageJobHandler } from './image-job.handler';
+import type { JobHandlers } from '../jobs/job-handler';
+import { RENDER_STEPS } from '../jobs/render-steps';
+import { ImageJobHandler } from './image-job.handler';
 
 const JOB_ID = '00000000-0000-4000-8000-000000000001';
 const TX = { transaction: true } as unknown as JobsTransaction;
@@ -163,10 +165,17 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     assets as unknown as AssetsService,
     templates as unknown as TemplatesService,
   );
-  const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, {
-    image_generation: handler,
-    image_regeneration: handler,
-  });
+  const processor = new GenerationJobProcessor(
+    {} as Queue,
+    config,
+    repository,
+    {} as JobQueue,
+    {
+      image_generation: handler,
+      image_regeneration: handler,
+      // Only the image kinds are exercised here.
+    } as unknown as JobHandlers,
+  );
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
     const job = {
       name,
@@ -187,8 +196,8 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     await expect(processor.handle(bullJob())).resolves.toBe('completed');
     expect(jobs.transitions).toEqual([
       'claim',
-      `advance:${IMAGE_STEPS.storing.step}`,
-      `advance:${IMAGE_STEPS.saving.step}`,
+      `advance:${RENDER_STEPS.storing.step}`,
+      `advance:${RENDER_STEPS.saving.step}`,
       'completeWithAssets',
     ]);
     expect(jobs.status()).toBe('completed');

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AudioGenerationModule } from '../audio-generation/audio-generation.module';
+import { AudioJobHandler } from '../audio-generation/audio-job.handler';
 import { ImageGenerationModule } from '../image-generation/image-generation.module';
 import { ImageJobHandler } from '../image-generation/image-job.handler';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
@@ -11,14 +13,15 @@ import { QueueModule } from '../queue/queue.module';
  * only where WORKER_ENABLED; an API started without a worker just enqueues.
  */
 @Module({
-  imports: [JobsModule, QueueModule, ImageGenerationModule],
+  imports: [JobsModule, QueueModule, ImageGenerationModule, AudioGenerationModule],
   providers: [
     {
       provide: JOB_HANDLERS,
-      inject: [ImageJobHandler],
-      useFactory: (images: ImageJobHandler): JobHandlers => ({
+      inject: [ImageJobHandler, AudioJobHandler],
+      useFactory: (images: ImageJobHandler, audio: AudioJobHandler): JobHandlers => ({
         image_generation: images,
         image_regeneration: images,
+        audio_generation: audio,
       }),
     },
     GenerationJobProcessor,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ModelCatalogueModule } from '../providers/catalogue/model-catalogue.module';
+import { AudioProvidersModule } from '../providers/audio/audio-providers.module';
 import { ImageProvidersModule } from '../providers/image/image-providers.module';
 import { ModelsController } from './models.controller';
 import { ModelsService } from './models.service';
 
 @Module({
-  imports: [ModelCatalogueModule, ImageProvidersModule],
+  imports: [ModelCatalogueModule, ImageProvidersModule, AudioProvidersModule],
   controllers: [ModelsController],
   providers: [ModelsService],
   exports: [ModelsService],

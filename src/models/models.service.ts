@@ -3,6 +3,7 @@ import { definedOnly } from '../common/objects';
 import { catalogueKindOf, type ModelCatalogueEntry } from '../providers/catalogue/model-catalogue';
 import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
 import type { ProviderAvailability } from '../providers/catalogue/provider-availability';
+import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
 import type { ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
@@ -15,8 +16,9 @@ export class ModelsService {
   constructor(
     private readonly catalogue: ModelCatalogue,
     images: ImageProviderRegistry,
+    audio: AudioProviderRegistry,
   ) {
-    this.registries = [images];
+    this.registries = [images, audio];
   }
 
   listModels(query: ListModelsQueryDto = {}): ModelListResponseDto {

@@ -7,7 +7,9 @@
  * ("gpt-4.1-mini-2025-04-14") can share their family's entry.
  *
  * Text is priced from the usage tokens the provider reported. Images are priced from usage tokens where
- * the API reports them (GPT image models), else per image by size and quality (`perImage`).
+ * the API reports them (GPT image models), else per image by size and quality (`perImage`). Speech is priced
+ * per million characters of input (tts-1, tts-1-hd) and/or per minute of the audio read from the bytes
+ * (gpt-4o-mini-tts); the speech endpoint reports no usage.
  */
 
 /** USD per one million tokens. */
@@ -27,9 +29,16 @@ export interface ImageModelPrice {
   perImage?: Record<string, number>;
 }
 
+/** Price of one speech model: USD per million input characters and/or per minute of audio produced. */
+export interface AudioModelPrice {
+  perMillionCharacters?: number;
+  perMinute?: number;
+}
+
 export interface PricingTable {
   text: Record<string, TokenPrice>;
   image: Record<string, ImageModelPrice>;
+  audio: Record<string, AudioModelPrice>;
 }
 
 export interface TokenUsage {
@@ -83,6 +92,12 @@ export const DEFAULT_PRICING: PricingTable = {
     sd3: { perImage: { '*': 0.065 } },
     placeholder: { perImage: { '*': 0 } },
   },
+  audio: {
+    'gpt-4o-mini-tts': { perMinute: 0.015 },
+    'tts-1': { perMillionCharacters: 15 },
+    'tts-1-hd': { perMillionCharacters: 30 },
+    'placeholder-tts': { perMinute: 0 },
+  },
 };
 
 /** The entry for a model: exact name, else the longest matching `prefix*` pattern. */
@@ -130,11 +145,26 @@ export function imageCost(
   return key === undefined ? null : Math.round(price.perImage[key] * image.count * 1_000_000) / 1_000_000;
 }
 
+/** Cost of one speech: its characters and its duration (seconds, read from the bytes) at the model's prices. */
+export function audioCost(
+  table: PricingTable,
+  model: string,
+  speech: { characters: number; durationSeconds: number },
+): number | null {
+  const price = findPrice(table.audio, model);
+  if (!price) return null;
+  const micros =
+    speech.characters * (price.perMillionCharacters ?? 0) +
+    (speech.durationSeconds / 60) * (price.perMinute ?? 0) * 1_000_000;
+  return Math.round(micros) / 1_000_000;
+}
+
 /** Per-model replacement of the defaults: an override entry replaces the whole entry of its model. */
 export function mergePricing(base: PricingTable, overrides: Partial<PricingTable> | undefined): PricingTable {
   return {
     text: { ...base.text, ...overrides?.text },
     image: { ...base.image, ...overrides?.image },
+    audio: { ...base.audio, ...overrides?.audio },
   };
 }
 
@@ -156,11 +186,13 @@ export function parsePricingOverrides(json: string | undefined): {
   if (!isObject(parsed))
     return { problems: [`${PRICING_ENV_VAR} must be a JSON object like {"text": {...}, "image": {...}}`] };
   const problems: string[] = [];
-  const unknown = Object.keys(parsed).filter((key) => key !== 'text' && key !== 'image');
+  const unknown = Object.keys(parsed).filter((key) => !PRICING_SECTIONS.includes(key));
   if (unknown.length > 0)
-    problems.push(`${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected text, image)`);
+    problems.push(
+      `${PRICING_ENV_VAR} has unknown sections: ${unknown.join(', ')} (expected ${PRICING_SECTIONS.join(', ')})`,
+    );
 
-  const section = (name: 'text' | 'image', check: (where: string, entry: unknown) => void) => {
+  const section = (name: keyof PricingTable, check: (where: string, entry: unknown) => void) => {
     const value = parsed[name];
     if (value === undefined) return;
     if (!isObject(value)) return void problems.push(`${PRICING_ENV_VAR}.${name} must be an object keyed by model`);
@@ -182,7 +214,22 @@ export function parsePricingOverrides(json: string | undefined): {
       }
     }
   });
+  section('audio', (where, entry) => problems.push(...audioPriceProblems(where, entry)));
   return problems.length > 0 ? { problems } : { overrides: parsed, problems };
+}
+
+const PRICING_SECTIONS: readonly string[] = ['text', 'image', 'audio'] satisfies (keyof PricingTable)[];
+const AUDIO_PRICE_FIELDS: readonly string[] = ['perMillionCharacters', 'perMinute'] satisfies (keyof AudioModelPrice)[];
+
+function audioPriceProblems(where: string, entry: unknown): string[] {
+  if (!isObject(entry)) return [`${where} must be an object with perMillionCharacters and/or perMinute`];
+  const problems: string[] = [];
+  const extra = Object.keys(entry).filter((key) => !AUDIO_PRICE_FIELDS.includes(key));
+  if (extra.length > 0) problems.push(`${where} has unknown fields: ${extra.join(', ')}`);
+  const given = AUDIO_PRICE_FIELDS.filter((key) => entry[key] !== undefined);
+  if (given.length === 0) problems.push(`${where} needs perMillionCharacters or perMinute`);
+  for (const key of given) if (!isPrice(entry[key])) problems.push(`${where}.${key} must be a non-negative number`);
+  return problems;
 }
 
 function tokenPriceProblems(where: string, entry: unknown): string[] {

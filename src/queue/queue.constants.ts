@@ -12,12 +12,14 @@ export const IMAGE_GENERATION_QUEUE = 'image-generation';
 export interface JobPayloads {
   image_generation: { jobId: string };
   image_regeneration: { jobId: string };
+  audio_generation: { jobId: string };
 }
 export type JobKind = keyof JobPayloads;
 
 export const JOB_NAMES: Readonly<Record<JobKind, string>> = {
   image_generation: 'generate-image',
   image_regeneration: 'regenerate-image',
+  audio_generation: 'generate-audio',
 };
 export const JOB_KINDS = Object.keys(JOB_NAMES) as JobKind[];
 
