@@ -19,6 +19,7 @@ const ROOT_SCHEMAS = [
   'CreateImageRequest',
   'ImagesResponse',
   'ErrorResponse',
+  'CreateSpeechRequest',
 ];
 const REF_PREFIX = '#/components/schemas/';
 
