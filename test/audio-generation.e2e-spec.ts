@@ -163,7 +163,7 @@ describe('audio generation (text to speech) with the openai provider configured'
       pcm: ['application/octet-stream', 'pcm'],
     } as const;
     const urls: Record<string, string> = {};
-    for (const [requested, [mimeType, format]] of Object.entries(expected) as [keyof typeof expected, string[]][]) {
+    for (const [requested, [mimeType, format]] of Object.entries(expected) as [keyof typeof expected, readonly string[]][]) {
       const job = await finished(
         t.http,
         user,

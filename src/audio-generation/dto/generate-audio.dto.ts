@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Trim } from '../../common/validation';
 import { AUDIO_FORMATS, OPENAI_VOICES, type AudioFormat } from '../../providers/audio/audio-models';
@@ -15,8 +15,8 @@ export const AUDIO_REQUEST_LIMITS = {
 
 const ACTIVE_MODEL_IDS = builtInActiveModels('audio');
 
-/** POST /audio/generate: text to speech, queued as an audio_generation job. */
-export class GenerateAudioDto extends GenerationLabelsDto {
+/** The speech fields of POST /audio/generate (GenerateAudioDto adds the job's priority and the asset's labels). */
+class SpeechRequestFields {
   @ApiProperty({ maxLength: AUDIO_REQUEST_LIMITS.maxTextLength, example: 'Welcome to the autumn menu.' })
   @Trim()
   @IsString()
@@ -80,3 +80,6 @@ export class GenerateAudioDto extends GenerationLabelsDto {
   @MaxLength(AUDIO_REQUEST_LIMITS.maxInstructionsLength)
   instructions?: string;
 }
+
+/** POST /audio/generate: text to speech, queued as an audio_generation job. */
+export class GenerateAudioDto extends IntersectionType(SpeechRequestFields, GenerationLabelsDto) {}

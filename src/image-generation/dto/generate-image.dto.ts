@@ -1,5 +1,5 @@
 import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
-import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsIn,
   IsInt,
@@ -32,15 +32,14 @@ export const IMAGE_REQUEST_LIMITS = {
 
 const ACTIVE_MODEL_IDS = builtInActiveModels('image');
 
-/** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
-@ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
-export class GenerateImageDto extends GenerationLabelsDto {
+/** The image fields of POST /image/generate (GenerateImageDto adds the job's priority and the assets' labels). */
+class ImageRequestFields {
   @ApiPropertyOptional({
     description: 'Required unless templateId is given; not together with templateId',
     maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength,
     example: 'A lighthouse at dawn, watercolour',
   })
-  @ValidateIf((dto: GenerateImageDto) => dto.templateId === undefined || dto.prompt !== undefined)
+  @ValidateIf((dto: ImageRequestFields) => dto.templateId === undefined || dto.prompt !== undefined)
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -150,6 +149,10 @@ export class GenerateImageDto extends GenerationLabelsDto {
   @Max(50)
   guidance?: number;
 }
+
+/** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
+@ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
+export class GenerateImageDto extends IntersectionType(ImageRequestFields, GenerationLabelsDto) {}
 
 /**
  * POST /image/:assetId/regenerate: every field optional; what is given replaces the asset's own
