@@ -10,6 +10,15 @@ import { JobStatusBody, startImageJob, storedFiles, waitFor } from './support/im
 import { collectBody, download, parseEvents } from './support/response-bodies';
 
 const RETIRED = { id: 'tts-1-hd', status: 'retired', shutdownDate: '2026-11-30', successor: 'gpt-4o-mini-tts' };
+// A model an operator added, deprecated, and never priced.
+const DEPRECATED = {
+  id: 'tts-legacy',
+  provider: 'openai',
+  kinds: ['audio'],
+  status: 'deprecated',
+  shutdownDate: '2027-06-01',
+  successor: 'gpt-4o-mini-tts',
+};
 
 async function startAudioJob(
   http: TestAgent,
@@ -50,7 +59,7 @@ describe('audio generation (text to speech) with the openai provider configured'
       IMAGE_JOB_ATTEMPTS: '3',
       IMAGE_JOB_BACKOFF_MS: '50',
       JOB_EVENTS_POLL_MS: '25',
-      MODEL_CATALOGUE_OVERRIDES: JSON.stringify([RETIRED]),
+      MODEL_CATALOGUE_OVERRIDES: JSON.stringify([RETIRED, DEPRECATED]),
     });
   });
   afterEach(() => {
@@ -163,7 +172,10 @@ describe('audio generation (text to speech) with the openai provider configured'
       pcm: ['application/octet-stream', 'pcm'],
     } as const;
     const urls: Record<string, string> = {};
-    for (const [requested, [mimeType, format]] of Object.entries(expected) as [keyof typeof expected, readonly string[]][]) {
+    for (const [requested, [mimeType, format]] of Object.entries(expected) as [
+      keyof typeof expected,
+      readonly string[],
+    ][]) {
       const job = await finished(
         t.http,
         user,
@@ -216,6 +228,23 @@ describe('audio generation (text to speech) with the openai provider configured'
       .expect(400);
     expect(res.body).toMatchObject({ success: false, error: 'MODEL_RETIRED' });
     expect(res.body.message).toContain('gpt-4o-mini-tts');
+  });
+
+  it('runs a deprecated model with Deprecation and Sunset headers and a warning; an unpriced model costs null', async () => {
+    const user = newUserId();
+    const res = await t.http
+      .post(`${BASE}/audio/generate`)
+      .set(bearer(user))
+      .send({ text: 'Going away soon', model: 'tts-legacy' })
+      .expect(202);
+    const warning = 'model tts-legacy is deprecated; shut down on 2027-06-01; use gpt-4o-mini-tts';
+    expect(res.body).toMatchObject({ warnings: [warning], modelShutdownDate: '2027-06-01' });
+    expect(res.headers.deprecation).toBe(`@${Date.parse('2027-06-01T00:00:00Z') / 1000}`);
+    expect(res.headers.sunset).toBe(new Date('2027-06-01T00:00:00Z').toUTCString());
+    const job = await finished(t.http, user, res.body.jobId);
+    expect(job).toMatchObject({ status: 'completed', cost: null });
+    expect(job.assets[0]).toMatchObject({ model: 'tts-legacy', cost: null, parameters: { warnings: [warning] } });
+    expect(speechBodies()[0]).toMatchObject({ model: 'tts-legacy' });
   });
 
   it('answers a repeated Idempotency-Key with the same job, and another body with that key with a 422', async () => {
