@@ -62,18 +62,18 @@ export class AudioJobHandler implements JobHandler {
     bytes: Buffer,
     model: string,
   ): Promise<{ prepared: PreparedAsset; cost: number | null }> {
-    try {
-      const { duration } = await readAudioMetadata(bytes, AUDIO_FORMAT_MIME_TYPES[parameters.format]);
-      const cost = audioCost(this.config.pricing, model, { characters: job.prompt.length, durationSeconds: duration });
-      return { prepared: await this.assets.prepareAssetFiles(audioAssetInput(job, parameters, bytes, cost)), cost };
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      throw new ProviderError(
-        `${job.provider} returned data that is not usable ${parameters.format} audio: ${error.message}`,
-        true,
-        { cause: error },
-      );
-    }
+    const { duration } = await readAudioMetadata(bytes, AUDIO_FORMAT_MIME_TYPES[parameters.format]).catch(
+      (error: unknown) => {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new ProviderError(
+          `${job.provider} returned data that is not usable ${parameters.format} audio: ${error.message}`,
+          true,
+          { cause: error },
+        );
+      },
+    );
+    const cost = audioCost(this.config.pricing, model, { characters: job.prompt.length, durationSeconds: duration });
+    return { prepared: await this.assets.prepareAssetFiles(audioAssetInput(job, parameters, bytes, cost)), cost };
   }
 
   /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */

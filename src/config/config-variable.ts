@@ -11,7 +11,7 @@ export const CONFIG_GROUPS = {
   auth: 'Auth',
   storage: 'Storage of generated files',
   workers: 'Workers',
-  openai: 'OpenAI or any OpenAI-compatible endpoint (images and text)',
+  openai: 'OpenAI or any OpenAI-compatible endpoint (images, speech and text)',
   text: 'Text generation',
   images: 'Image generation',
   audio: 'Audio generation (text to speech)',
