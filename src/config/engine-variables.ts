@@ -359,7 +359,7 @@ export const CONFIG_VARIABLES = {
       default: 3,
       min: 1,
       max: 20,
-      description: 'Attempts of an image job before it fails.',
+      description: 'Attempts of a generation job (image or audio) before it fails.',
     }),
     backoffMs: integer({
       name: 'IMAGE_JOB_BACKOFF_MS',
