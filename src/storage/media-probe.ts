@@ -16,7 +16,7 @@ export interface AudioMetadata {
  * while OpenAI's `pcm` (the only raw audio the engine stores) is 24 kHz, 16-bit, mono, little-endian.
  */
 export const RAW_PCM_MIME_TYPE = 'application/octet-stream';
-export const RAW_PCM = { sampleRate: 24_000, bytesPerSample: 2, channels: 1 } as const;
+const RAW_PCM = { sampleRate: 24_000, bytesPerSample: 2, channels: 1 } as const;
 
 /** The container each audio MIME type stands for, as mediabunny reads it. */
 const AUDIO_CONTAINERS: Record<string, { format: string; container: InputFormat }> = {

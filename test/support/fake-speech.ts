@@ -1,7 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
-import { silentAdts, silentFlac, silentMp3, silentOpus, silentPcm, silentWav } from './audio-bytes';
-import { AAC_FRAME, FLAC_FRAME, MP3_FRAME } from './audio-bytes';
+import {
+  AAC_FRAME,
+  FLAC_FRAME,
+  MP3_FRAME,
+  silentAdts,
+  silentFlac,
+  silentMp3,
+  silentOpus,
+  silentPcm,
+  silentWav,
+} from './audio-bytes';
 
 /**
  * POST /v1/audio/speech of the fake provider: real, silent audio of the requested format whose length follows
@@ -11,7 +20,7 @@ import { AAC_FRAME, FLAC_FRAME, MP3_FRAME } from './audio-bytes';
 export type SpeechRequestBody = OpenAI.Audio.SpeechCreateParams;
 type SpeechFormat = NonNullable<SpeechRequestBody['response_format']>;
 
-/** What the speech route needs of the fake's server: its request check and its error answer. */
+/** What the speech route needs of the fake's server: its check of a request against the published schema. */
 export interface SpeechRouteTools {
   /** Checks the body against CreateSpeechRequest; on violations the fake has already answered 400. */
   accept(body: unknown): boolean;
@@ -21,7 +30,7 @@ export interface SpeechRouteTools {
 const SECONDS_PER_CHARACTER = 0.05;
 const OPUS_FRAME_SECONDS = 0.02;
 
-/** Frames (samples, for wav and pcm) of one unit of each format, and the unit's length in seconds. */
+/** The length in seconds of one unit of each format: a frame, or a sample for wav and pcm. */
 const UNIT_SECONDS: Record<SpeechFormat, number> = {
   mp3: MP3_FRAME.samples / MP3_FRAME.sampleRate,
   aac: AAC_FRAME.samples / AAC_FRAME.sampleRate,
@@ -31,7 +40,7 @@ const UNIT_SECONDS: Record<SpeechFormat, number> = {
   pcm: 1 / 24_000,
 };
 
-/** Content types the real endpoint answers with. */
+/** The content types the fake answers with (the service reads the bytes, never this header). */
 const CONTENT_TYPES: Record<SpeechFormat, string> = {
   mp3: 'audio/mpeg',
   opus: 'audio/ogg',
