@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProviderNotConfiguredError, ValidationError } from '../../common/errors';
+import { ProviderNotConfiguredError } from '../../common/errors';
 import { EngineConfig } from '../../config/engine-config';
 import type { ProviderAvailability } from '../catalogue/provider-availability';
 import { ModelCatalogue, type SelectedModel } from '../catalogue/model-catalogue.service';
@@ -56,10 +56,11 @@ export class AudioProviderRegistry implements ProviderAvailability {
    * checked here (see assertConfigured), so a request's every problem is found before a missing key is reported.
    */
   resolve(selection: { provider?: AudioProviderName; model?: string }): ResolvedAudioModel {
+    // The catalogue gives audio models only to providers with an audio adapter (its overrides are checked at boot).
     const provider = selection.provider
       ? this.providers[selection.provider]
       : selection.model
-        ? this.providerServing(selection.model)
+        ? this.providers[this.catalogue.providerOf('audio', selection.model) as AudioProviderName]
         : this.defaultProvider();
     const selected = this.catalogue.select({
       kind: 'audio',
@@ -77,13 +78,5 @@ export class AudioProviderRegistry implements ProviderAvailability {
     throw new ProviderNotConfiguredError(
       `Audio provider ${provider.name} is not configured on this server (no API key)${hint ? `: ${hint}` : ''}`,
     );
-  }
-
-  /** The adapter of the provider the catalogue gives `model` to. */
-  private providerServing(model: string): AudioProvider {
-    const name = this.catalogue.providerOf('audio', model);
-    if (isAudioProviderName(name)) return this.providers[name];
-    const message = `Model ${model} is served by provider ${name}, which has no text-to-speech adapter here`;
-    throw new ValidationError(message, [{ field: 'model', problems: [message] }]);
   }
 }
