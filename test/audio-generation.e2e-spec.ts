@@ -147,7 +147,19 @@ describe('audio generation (text to speech) with the openai provider configured'
     ]);
     const [asset] = job.assets;
     const duration = fakeSpeechDuration('mp3', text, 1.25);
-    expect(asset).toMatchObject({ type: 'audio', mimeType: 'audio/mpeg', format: 'mp3', provider: 'openai' });
+    expect(asset).toMatchObject({
+      type: 'audio',
+      mimeType: 'audio/mpeg',
+      format: 'mp3',
+      provider: 'openai',
+      title: text,
+    });
+    expect(asset.parameters).toEqual({
+      voice: 'coral',
+      format: 'mp3',
+      speed: 1.25,
+      instructions: 'Warm and unhurried',
+    });
     expect(asset.duration).toBeCloseTo(duration, 6);
     expect(asset.metadata).toEqual({});
     expect(asset.cost).toBe(round6((duration / 60) * 0.015));
