@@ -22,6 +22,7 @@ const ROOT_SCHEMAS = [
   'CreateVideoMultipartBody',
   'VideoResource',
   'DeletedVideoResource',
+  'CreateSpeechRequest',
 ];
 const REF_PREFIX = '#/components/schemas/';
 

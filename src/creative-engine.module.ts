@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AssetsModule } from './assets/assets.module';
+import { AudioGenerationModule } from './audio-generation/audio-generation.module';
 import { GENERATION_JOB_LOOKUP } from './assets/generation-job-lookup';
 import { AuthModule } from './auth/auth.module';
 import { installMethodNotAllowed } from './common/method-not-allowed';
@@ -45,6 +46,7 @@ const EXPORTED_MODULES = [
   LimitsModule,
   ModelsModule,
   VideoGenerationModule,
+  AudioGenerationModule,
 ];
 const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule];
 

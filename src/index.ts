@@ -19,6 +19,7 @@ export type { FileStore } from './storage/file-store';
 export { TemplatesService } from './templates/templates.service';
 export { ContentCreationService } from './content-creation/content-creation.service';
 export { ImageGenerationService } from './image-generation/image-generation.service';
+export { AudioGenerationService } from './audio-generation/audio-generation.service';
 export { GenerationJobsService } from './generation-jobs/generation-jobs.service';
 export { VideoGenerationService } from './video-generation/video-generation.service';
 export { JobSubmissionService } from './generation-jobs/job-submission.service';

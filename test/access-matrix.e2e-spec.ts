@@ -3,6 +3,7 @@ import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import {
   assetRow,
+  audioRequest,
   collectionRow,
   imageRequest,
   jobRow,
@@ -185,6 +186,7 @@ const CASES: RouteCase[] = [
     owner: 202,
     stranger: READ_AND_CREATE(202),
   },
+  { method: 'post', path: `${BASE}/audio/generate`, body: () => audioRequest(), owner: 202 },
 
   { method: 'get', path: `${BASE}/jobs`, row: 'job', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/jobs/{jobId}`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },

@@ -32,7 +32,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /**
  * Fields whose valid values the document can only describe in words: they depend on the chosen model (sizes,
- * qualities, seeds … per model), on other fields (a template's placeholders and its variables, a date
+ * qualities, seeds, voices, audio formats, instructions … per model), on other fields (a template's placeholders and its variables, a date
  * range's order), on configuration (the text providers an operator set up) or on stored state (the tags already on an asset, the members of a collection).
  */
 const MODEL_OR_STATE_RULES = new Set([
@@ -58,6 +58,9 @@ const MODEL_OR_STATE_RULES = new Set([
   'createdTo',
   'seconds',
   'referenceAssetId',
+  'voice',
+  'format',
+  'instructions',
 ]);
 
 interface ContractRequest {

@@ -179,6 +179,12 @@ describe('bad-input fuzzing of every route (from /docs-json)', () => {
           fc.constant('x'.repeat(schema.maxLength ?? 1)),
         );
       case 'number':
+        return fc.double({
+          min: schema.minimum ?? -5,
+          max: Math.min(schema.maximum ?? 1000, 1_000_000),
+          noNaN: true,
+          noDefaultInfinity: true,
+        });
       case 'integer':
         return fc.integer({ min: schema.minimum ?? -5, max: Math.min(schema.maximum ?? 1000, 1_000_000) });
       case 'boolean':

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { AssetsService } from '../src';
+import { AssetsService, AudioGenerationService } from '../src';
+import { silentWav } from './support/audio-bytes';
 import { createHostApp } from './support/host-app';
 
 describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
@@ -40,6 +41,32 @@ describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
       sourceModule: 'host_notes',
       title: 'From the host',
       content: 'hello',
+    });
+  });
+
+  it("saves a host's audio with the duration of its bytes, whatever it claims, and refuses bytes of another format", async () => {
+    const assets = app.get(AssetsService);
+    const audio = { type: 'audio' as const, sourceModule: 'host_podcast', title: 'Intro', mimeType: 'audio/wav' };
+    const saved = await assets.saveAsset('host-user-3', { ...audio, bytes: silentWav(1.5), duration: 99 });
+    expect(saved).toMatchObject({ type: 'audio', mimeType: 'audio/wav', format: 'wav', duration: 1.5 });
+    await expect(
+      assets.saveAsset('host-user-3', {
+        ...audio,
+        bytes: Buffer.from('ID3 but not really an mp3'),
+        mimeType: 'audio/mpeg',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('exports AudioGenerationService: a host module queues speech as the route does', async () => {
+    const accepted = await app.get(AudioGenerationService).generateAudio('host-user-4', {
+      text: 'From the host',
+      provider: 'placeholder',
+    });
+    expect(accepted).toMatchObject({
+      success: true,
+      status: 'queued',
+      statusUrl: `/api/creative/jobs/${accepted.jobId}`,
     });
   });
 

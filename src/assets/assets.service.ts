@@ -11,6 +11,7 @@ import {
   THUMBNAIL_EXTENSION,
   THUMBNAIL_MIME_TYPE,
 } from '../storage/image-processing';
+import { readAudioMetadata } from '../storage/media-probe';
 import { assertStorageKey } from '../storage/storage-keys';
 import { readVideoMetadata } from '../storage/video-probe';
 import { StorageService } from '../storage/storage.service';
@@ -77,7 +78,8 @@ export class AssetsService {
 
   /**
    * Puts a module's output in the user's library (docs/ARCHITECTURE.md §6): stores the file and,
-   * for images, a thumbnail; reads width/height/format/mimeType/fileSize from the bytes; inserts the row.
+   * for images, a thumbnail; reads width/height/format/mimeType/fileSize (images) or format/duration
+   * (audio, whose bytes must be of the declared mimeType) from the bytes; inserts the row.
    * With `options.tx` the row is inserted in the caller's transaction; if that transaction can still fail
    * after this returns, use prepareAssetFiles/createPreparedAsset/discardPreparedAsset instead.
    */
@@ -130,12 +132,13 @@ export class AssetsService {
         const video = await this.storeVideoFiles(id, fields, bytes, input.poster, store);
         return { id, url: assetFileUrl(id), ...video, storedKeys };
       }
+      const media = fields.type === 'audio' ? await readAudioMetadata(bytes, fields.mimeType as string) : {};
       const storageKey = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
       return {
         id,
         url: assetFileUrl(id),
         thumbnailUrl: null,
-        fields: { ...fields, storageKey, fileSize: bytes.length },
+        fields: { ...fields, ...media, storageKey, fileSize: bytes.length },
         storedKeys,
       };
     } catch (error) {

@@ -3,6 +3,7 @@ import { UUID_PATTERN } from '../common/validation';
 import { fieldsWithNulCharacter } from '../common/validation.pipe';
 import type { FieldProblem } from '../common/errors';
 import { AssetType, Prisma } from '../generated/prisma/client';
+import { RAW_PCM_MIME_TYPE } from '../storage/media-probe';
 import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 
 /** What a module of the engine or of a host app hands to AssetsService.saveAsset (docs/ARCHITECTURE.md §6). */
@@ -11,7 +12,10 @@ export interface SaveAssetInput {
   /** Which module produced it: image_generation, content_creation or a host module's name. */
   sourceModule: string;
   title: string;
-  /** The file for image, video and audio assets. Images' format, size and dimensions are read from it. */
+  /**
+   * The file for image, video and audio assets. Images' format, size and dimensions, and audio's duration,
+   * are read from it.
+   */
   bytes?: Buffer;
   /** The body of a text asset. */
   content?: string;
@@ -29,7 +33,7 @@ export interface SaveAssetInput {
   /** USD. */
   cost?: number;
   generationTimeMs?: number;
-  /** Seconds, for video and audio. */
+  /** Seconds, for video (audio's is read from its bytes). */
   duration?: number;
   metadata?: Record<string, unknown>;
   parameters?: Record<string, unknown>;
@@ -54,6 +58,8 @@ export const MEDIA_MIME_TYPES: Record<string, { type: 'video' | 'audio'; extensi
   'audio/webm': { type: 'audio', extension: 'weba' },
   'audio/aac': { type: 'audio', extension: 'aac' },
   'audio/flac': { type: 'audio', extension: 'flac' },
+  // Raw 24 kHz 16-bit mono little-endian samples (OpenAI's `pcm`): no container, no registered type of its own.
+  [RAW_PCM_MIME_TYPE]: { type: 'audio', extension: 'pcm' },
 };
 
 /** Row columns saveAsset derives from the input alone (files, ids and the owner are added later). */

@@ -11,10 +11,11 @@ export const CONFIG_GROUPS = {
   auth: 'Auth',
   storage: 'Storage of generated files',
   workers: 'Workers',
-  openai: 'OpenAI or any OpenAI-compatible endpoint (images and text)',
+  openai: 'OpenAI or any OpenAI-compatible endpoint (images, speech and text)',
   text: 'Text generation',
   images: 'Image generation',
   video: 'Video generation',
+  audio: 'Audio generation (text to speech)',
   limits: 'Per-user limits',
 } as const;
 export type ConfigGroup = keyof typeof CONFIG_GROUPS;

@@ -10,7 +10,12 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { IMAGE_PROVIDER_NAMES, type ImageProviderName, VIDEO_PROVIDER_NAMES } from '../providers/provider-names';
+import {
+  AUDIO_PROVIDER_NAMES,
+  IMAGE_PROVIDER_NAMES,
+  type ImageProviderName,
+  VIDEO_PROVIDER_NAMES,
+} from '../providers/provider-names';
 import { parseModelCatalogueOverrides } from '../providers/catalogue/model-catalogue-overrides';
 import { parsePricingOverrides } from '../providers/pricing';
 import {
@@ -485,7 +490,7 @@ export const CONFIG_VARIABLES = {
       default: 3,
       min: 1,
       max: 20,
-      description: 'Attempts of an image job before it fails.',
+      description: 'Attempts of a generation job (image or audio) before it fails.',
     }),
     backoffMs: integer({
       name: 'IMAGE_JOB_BACKOFF_MS',
@@ -518,6 +523,21 @@ export const CONFIG_VARIABLES = {
       min: 20,
       max: 60000,
       description: 'How often GET /jobs/:id/events reads the job progress.',
+    }),
+  },
+
+  audioGeneration: {
+    defaultProvider: optionalOneOf({
+      name: 'AUDIO_DEFAULT_PROVIDER',
+      group: 'audio',
+      choices: AUDIO_PROVIDER_NAMES,
+      description: 'openai or placeholder; unset: openai if OPENAI_API_KEY is set, else placeholder.',
+    }),
+    openaiModel: text({
+      name: 'OPENAI_AUDIO_MODEL',
+      group: 'audio',
+      default: 'gpt-4o-mini-tts',
+      description: 'Default model of the openai text-to-speech provider.',
     }),
   },
 
@@ -580,7 +600,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: 1_000_000,
       description:
-        'Generation requests (POST /image/generate, /image/:id/regenerate, /video/generate, /content/*) per user per minute (0 = off).',
+        'Generation requests (POST /image/generate, /image/:id/regenerate, /audio/generate, /video/generate, /content/*) per user per minute (0 = off).',
     }),
     maxActiveJobs: integer({
       name: 'USER_MAX_ACTIVE_JOBS',
@@ -648,7 +668,7 @@ export const TEXT_AND_PRICING_VARIABLES = {
       name: 'PROVIDER_PRICING',
       group: 'text',
       description:
-        'JSON per-model price overrides in USD, e.g. `{"text":{"my-model":{"inputPerMillion":0.4,"outputPerMillion":1.6}},"image":{"my-image-model":{"perImage":{"*":0.02}}}}`.',
+        'JSON per-model price overrides in USD, e.g. `{"text":{"my-model":{"inputPerMillion":0.4,"outputPerMillion":1.6}},"image":{"my-image-model":{"perImage":{"*":0.02}}},"audio":{"my-tts":{"perMillionCharacters":15}}}` (audio also takes perMinute).',
     },
     HasNoProblems((env: { PROVIDER_PRICING?: string }) => parsePricingOverrides(env.PROVIDER_PRICING).problems),
   ),

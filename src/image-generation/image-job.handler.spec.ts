@@ -3,129 +3,17 @@ import type { AssetsService, PreparedAsset } from '../assets/assets.service';
 import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
-import type { GenerationJob, JobStatus } from '../generated/prisma/client';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
-import type {
-  GenerationJobsRepository,
-  JobCompletion,
-  JobStep,
-  JobsTransaction,
-} from '../jobs/generation-jobs.repository';
+import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { ImageGenerationRequest, ImageGenerationResult } from '../providers/image/image-provider';
 import type { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import type { JobQueue } from '../queue/job-queue';
 import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
 import type { TemplatesService } from '../templates/templates.service';
-import { IMAGE_STEPS, ImageJobHandler } from './image-job.handler';
-
-const JOB_ID = '00000000-0000-4000-8000-000000000001';
-const TX = { transaction: true } as unknown as JobsTransaction;
-
-/** generation_jobs in memory, with the repository's transitions: each applies only from the statuses it names. */
-class InMemoryJobs {
-  readonly rows = new Map<string, GenerationJob>();
-  readonly transitions: string[] = [];
-
-  add(fields: Partial<GenerationJob> = {}): GenerationJob {
-    const row = {
-      id: JOB_ID,
-      userId: 'user-1',
-      type: 'image_generation',
-      status: 'queued',
-      prompt: 'a lighthouse at dawn',
-      negativePrompt: null,
-      provider: 'openai',
-      model: 'gpt-image-1',
-      parameters: { n: 1, size: '1024x1024' },
-      templateId: null,
-      parentAssetId: null,
-      attempts: 0,
-      progress: 0,
-      currentStep: null,
-      totalSteps: null,
-      errorMessage: null,
-      startedAt: null,
-      completedAt: null,
-      ...fields,
-    } as GenerationJob;
-    this.rows.set(row.id, row);
-    return row;
-  }
-
-  status(id = JOB_ID): JobStatus | undefined {
-    return this.rows.get(id)?.status;
-  }
-
-  private transition(
-    id: string,
-    from: readonly JobStatus[],
-    name: string,
-    change: Partial<GenerationJob>,
-  ): GenerationJob | null {
-    const row = this.rows.get(id);
-    if (!row || !from.includes(row.status)) return null;
-    this.transitions.push(name);
-    Object.assign(row, change);
-    return row;
-  }
-
-  async claim(id: string, first: JobStep, totalSteps: number) {
-    const row = this.rows.get(id);
-    const claimed = this.transition(id, ['queued', 'processing'], 'claim', {
-      status: 'processing',
-      attempts: (row?.attempts ?? 0) + 1,
-      startedAt: row?.startedAt ?? new Date(),
-      currentStep: first.step,
-      progress: first.progress,
-      totalSteps,
-    });
-    return claimed && { ...claimed };
-  }
-
-  async advance(id: string, step: JobStep) {
-    return (
-      this.transition(id, ['processing'], `advance:${step.step}`, {
-        currentStep: step.step,
-        progress: step.progress,
-      }) !== null
-    );
-  }
-
-  async completeWithAssets(
-    job: { id: string },
-    completion: JobCompletion,
-    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
-  ) {
-    const row = this.rows.get(job.id);
-    if (row?.status !== 'processing') return false;
-    await storeAssets(TX, row.templateId);
-    this.transition(job.id, ['processing'], 'completeWithAssets', {
-      status: 'completed',
-      progress: completion.step.progress,
-      resultUrl: completion.resultUrl,
-    });
-    return true;
-  }
-
-  async fail(job: { id: string }, message: string) {
-    return this.transition(job.id, ['processing'], 'fail', { status: 'failed', errorMessage: message }) !== null;
-  }
-
-  async returnToQueue(id: string, message: string) {
-    return (
-      this.transition(id, ['processing'], 'returnToQueue', {
-        status: 'queued',
-        errorMessage: message,
-        progress: 0,
-        currentStep: null,
-      }) !== null
-    );
-  }
-
-  async cancel(_userId: string, id: string) {
-    return this.transition(id, ['queued', 'processing'], 'cancel', { status: 'cancelled' });
-  }
-}
+import type { JobHandlers } from '../jobs/job-handler';
+import { RENDER_STEPS } from '../jobs/render-steps';
+import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
+import { ImageJobHandler } from './image-job.handler';
 
 function setUp(options: { generate?: (request: ImageGenerationRequest) => Promise<ImageGenerationResult> } = {}) {
   const jobs = new InMemoryJobs();
@@ -166,7 +54,8 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
   const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, {
     image_generation: handler,
     image_regeneration: handler,
-    // Only image jobs are dispatched here.
+    // Only the image kinds are dispatched here.
+    audio_generation: handler,
     video_generation: handler,
   });
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
@@ -189,8 +78,8 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     await expect(processor.handle(bullJob())).resolves.toBe('completed');
     expect(jobs.transitions).toEqual([
       'claim',
-      `advance:${IMAGE_STEPS.storing.step}`,
-      `advance:${IMAGE_STEPS.saving.step}`,
+      `advance:${RENDER_STEPS.storing.step}`,
+      `advance:${RENDER_STEPS.saving.step}`,
       'completeWithAssets',
     ]);
     expect(jobs.status()).toBe('completed');

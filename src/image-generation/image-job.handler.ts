@@ -7,20 +7,13 @@ import { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
+import { assertInTime, RENDER_STEPS } from '../jobs/render-steps';
 import type { ImageGenerationResult } from '../providers/image/image-provider';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
 import { TemplatesService } from '../templates/templates.service';
 import { imageAssetInput } from './image-asset-input';
 import { ImageJobParameters, toProviderRequest } from './image-job-parameters';
-
-/** The steps an image job reports through currentStep/totalSteps, with the progress reached when each starts. */
-export const IMAGE_STEPS = {
-  generating: { step: 1, progress: 10 },
-  storing: { step: 2, progress: 60 },
-  saving: { step: 3, progress: 90 },
-  done: { step: 4, progress: 100 },
-} as const;
 
 /**
  * Renders a claimed image job (docs/ARCHITECTURE.md §4): the provider call, the files, then the assets and
@@ -30,8 +23,8 @@ export const IMAGE_STEPS = {
  */
 @Injectable()
 export class ImageJobHandler implements JobHandler {
-  readonly firstStep = IMAGE_STEPS.generating;
-  readonly totalSteps = IMAGE_STEPS.done.step;
+  readonly firstStep = RENDER_STEPS.generating;
+  readonly totalSteps = RENDER_STEPS.done.step;
 
   constructor(
     private readonly jobs: GenerationJobsRepository,
@@ -45,7 +38,7 @@ export class ImageJobHandler implements JobHandler {
     const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const parameters = job.parameters as unknown as ImageJobParameters;
     const { model, result } = await this.generate(job, parameters, deadline);
-    if (!(await this.jobs.advance(job.id, IMAGE_STEPS.storing))) return 'cancelled';
+    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
 
     const cost = imageCost(this.config.pricing, model, {
       size: parameters.size,
@@ -56,7 +49,7 @@ export class ImageJobHandler implements JobHandler {
     const prepared = await this.prepareAll(job, parameters, result, cost);
     return completeOrDiscard(this.assets, prepared, async () => {
       assertInTime(deadline);
-      return (await this.jobs.advance(job.id, IMAGE_STEPS.saving)) && (await this.complete(job, prepared, cost));
+      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
     });
   }
 
@@ -100,7 +93,7 @@ export class ImageJobHandler implements JobHandler {
   /** Creates the assets and completes the job atomically; false when the job is no longer this attempt's to complete. */
   private complete(job: GenerationJob, prepared: PreparedAsset[], cost: number | null): Promise<boolean> {
     const completion = {
-      step: IMAGE_STEPS.done,
+      step: RENDER_STEPS.done,
       resultUrl: prepared[0]?.url ?? null,
       thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
       cost,
@@ -114,8 +107,4 @@ export class ImageJobHandler implements JobHandler {
   private async discard(prepared: PreparedAsset[]): Promise<void> {
     await Promise.all(prepared.map((asset) => this.assets.discardPreparedAsset(asset)));
   }
-}
-
-function assertInTime(deadline: AbortSignal): void {
-  if (deadline.aborted) throw new ProviderError('The job did not finish within IMAGE_JOB_TIMEOUT_MS', true);
 }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AudioGenerationModule } from '../audio-generation/audio-generation.module';
+import { AudioJobHandler } from '../audio-generation/audio-job.handler';
 import { ImageGenerationModule } from '../image-generation/image-generation.module';
 import { ImageJobHandler } from '../image-generation/image-job.handler';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
@@ -13,14 +15,15 @@ import { VideoJobHandler } from '../video-generation/video-job.handler';
  * only where WORKER_ENABLED; an API started without a worker just enqueues.
  */
 @Module({
-  imports: [JobsModule, QueueModule, ImageGenerationModule, VideoGenerationModule],
+  imports: [JobsModule, QueueModule, ImageGenerationModule, AudioGenerationModule, VideoGenerationModule],
   providers: [
     {
       provide: JOB_HANDLERS,
-      inject: [ImageJobHandler, VideoJobHandler],
-      useFactory: (images: ImageJobHandler, videos: VideoJobHandler): JobHandlers => ({
+      inject: [ImageJobHandler, AudioJobHandler, VideoJobHandler],
+      useFactory: (images: ImageJobHandler, audio: AudioJobHandler, videos: VideoJobHandler): JobHandlers => ({
         image_generation: images,
         image_regeneration: images,
+        audio_generation: audio,
         video_generation: videos,
       }),
     },

@@ -3,6 +3,7 @@ import { definedOnly } from '../common/objects';
 import { catalogueKindOf, type ModelCatalogueEntry } from '../providers/catalogue/model-catalogue';
 import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
 import type { ProviderAvailability } from '../providers/catalogue/provider-availability';
+import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { VideoProviderRegistry } from '../providers/video/video-provider.registry';
 import type { ListModelsQueryDto } from './dto/list-models-query.dto';
@@ -16,9 +17,10 @@ export class ModelsService {
   constructor(
     private readonly catalogue: ModelCatalogue,
     images: ImageProviderRegistry,
+    audio: AudioProviderRegistry,
     videos: VideoProviderRegistry,
   ) {
-    this.registries = [images, videos];
+    this.registries = [images, audio, videos];
   }
 
   listModels(query: ListModelsQueryDto = {}): ModelListResponseDto {

@@ -1,4 +1,5 @@
 import {
+  audioCost,
   DEFAULT_PRICING,
   findPrice,
   imageCost,
@@ -22,6 +23,11 @@ describe('pricing', () => {
       'img-fixed': { perImage: { '1024x1024:hd': 0.08, '1024x1024': 0.04, '*:hd': 0.12, '*': 0.06 } },
     },
     video: {},
+    audio: {
+      'tts-chars': { perMillionCharacters: 15 },
+      'tts-minutes': { perMinute: 0.015 },
+      'tts-both': { perMillionCharacters: 1, perMinute: 0.6 },
+    },
   };
 
   it('matches exact names first, then the longest prefix pattern', () => {
@@ -46,6 +52,19 @@ describe('pricing', () => {
   it('returns null for unpriced models', () => {
     expect(textCost(table, 'unknown', { inputTokens: 1, outputTokens: 1 })).toBeNull();
     expect(imageCost(table, 'unknown', { count: 1 })).toBeNull();
+    expect(audioCost(table, 'unknown', { characters: 10, durationSeconds: 1 })).toBeNull();
+  });
+
+  it('prices speech per million characters and per minute of audio, rounded to the micro-dollar', () => {
+    // 1000 characters × $15 per million
+    expect(audioCost(table, 'tts-chars', { characters: 1000, durationSeconds: 99 })).toBe(0.015);
+    // 90 s at $0.015 per minute
+    expect(audioCost(table, 'tts-minutes', { characters: 5000, durationSeconds: 90 })).toBe(0.0225);
+    // 1 character × $1 per million + 0.5 s at $0.6 per minute = 1 + 5000 micro-dollars
+    expect(audioCost(table, 'tts-both', { characters: 1, durationSeconds: 0.5 })).toBe(0.005001);
+    expect(audioCost(DEFAULT_PRICING, 'tts-1-hd', { characters: 100, durationSeconds: 5 })).toBe(0.003);
+    expect(audioCost(DEFAULT_PRICING, 'gpt-4o-mini-tts', { characters: 100, durationSeconds: 60 })).toBe(0.015);
+    expect(audioCost(DEFAULT_PRICING, 'placeholder-tts', { characters: 100, durationSeconds: 60 })).toBe(0);
   });
 
   it('prices images from usage tokens when reported, else per image by size and quality', () => {
@@ -82,11 +101,13 @@ describe('pricing', () => {
       const json = JSON.stringify({
         text: { m: { inputPerMillion: 1, outputPerMillion: 2 } },
         image: { i: { perImage: { '*': 0.1 } } },
+        audio: { a: { perMinute: 0.02 } },
       });
       expect(parsePricingOverrides(json)).toEqual({
         overrides: {
           text: { m: { inputPerMillion: 1, outputPerMillion: 2 } },
           image: { i: { perImage: { '*': 0.1 } } },
+          audio: { a: { perMinute: 0.02 } },
         },
         problems: [],
       });
@@ -100,16 +121,21 @@ describe('pricing', () => {
           music: {},
           text: { m: { inputPerMillion: -1, typo: 1 } },
           image: { i: {}, j: { perImage: { '*': 'cheap' } } },
+          audio: { a: {}, b: { perMinute: -1, perSecond: 1 }, c: 3 },
           video: { v: { perSecond: { '1280x720': -1, big: 0.1 } }, w: { perClip: 1 } },
         }),
       );
       expect(problems).toEqual([
-        'PROVIDER_PRICING has unknown sections: music (expected text, image, video)',
+        'PROVIDER_PRICING has unknown sections: music (expected text, image, audio, video)',
         'PROVIDER_PRICING.text["m"] has unknown fields: typo',
         'PROVIDER_PRICING.text["m"].inputPerMillion must be a non-negative number',
         'PROVIDER_PRICING.text["m"].outputPerMillion must be a non-negative number',
         'PROVIDER_PRICING.image["i"] needs tokens or perImage',
         'PROVIDER_PRICING.image["j"].perImage["*"] must be a non-negative number',
+        'PROVIDER_PRICING.audio["a"] needs perMillionCharacters or perMinute',
+        'PROVIDER_PRICING.audio["b"] has unknown fields: perSecond',
+        'PROVIDER_PRICING.audio["b"].perMinute must be a non-negative number',
+        'PROVIDER_PRICING.audio["c"] must be an object with perMillionCharacters and/or perMinute',
         'PROVIDER_PRICING.video["v"].perSecond["1280x720"] must be a non-negative number',
         'PROVIDER_PRICING.video["v"].perSecond["big"] must be WIDTHxHEIGHT or *',
         'PROVIDER_PRICING.video["w"] must be an object like {"perSecond": {"1280x720": 0.1}}',

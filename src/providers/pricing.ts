@@ -7,8 +7,10 @@
  * ("gpt-4.1-mini-2025-04-14") can share their family's entry.
  *
  * Text is priced from the usage tokens the provider reported. Images are priced from usage tokens where
- * the API reports them (GPT image models), else per image by size and quality (`perImage`). Video is priced
- * per second of the clip by its size (`perSecond`).
+ * the API reports them (GPT image models), else per image by size and quality (`perImage`). Speech is priced
+ * per million characters of input (tts-1, tts-1-hd) and/or per minute of the audio read from the bytes
+ * (gpt-4o-mini-tts); the speech endpoint reports no usage. Video is priced per second of the clip by its size
+ * (`perSecond`).
  */
 
 /** USD per one million tokens. */
@@ -28,6 +30,12 @@ export interface ImageModelPrice {
   perImage?: Record<string, number>;
 }
 
+/** Price of one speech model: USD per million input characters and/or per minute of audio produced. */
+export interface AudioModelPrice {
+  perMillionCharacters?: number;
+  perMinute?: number;
+}
+
 /** Price of one video model: USD per second of the clip, keyed by WIDTHxHEIGHT, or `*` for any other size. */
 export interface VideoModelPrice {
   perSecond: Record<string, number>;
@@ -37,6 +45,7 @@ export interface PricingTable {
   text: Record<string, TokenPrice>;
   image: Record<string, ImageModelPrice>;
   video: Record<string, VideoModelPrice>;
+  audio: Record<string, AudioModelPrice>;
 }
 
 export interface TokenUsage {
@@ -90,6 +99,12 @@ export const DEFAULT_PRICING: PricingTable = {
     sd3: { perImage: { '*': 0.065 } },
     placeholder: { perImage: { '*': 0 } },
   },
+  audio: {
+    'gpt-4o-mini-tts': { perMinute: 0.015 },
+    'tts-1': { perMillionCharacters: 15 },
+    'tts-1-hd': { perMillionCharacters: 30 },
+    'placeholder-tts': { perMinute: 0 },
+  },
   video: {
     'sora-2': { perSecond: { '1280x720': 0.1, '720x1280': 0.1 } },
     'sora-2-pro': { perSecond: { '1280x720': 0.3, '720x1280': 0.3, '1792x1024': 0.5, '1024x1792': 0.5 } },
@@ -142,6 +157,20 @@ export function imageCost(
   return key === undefined ? null : Math.round(price.perImage[key] * image.count * 1_000_000) / 1_000_000;
 }
 
+/** Cost of one speech: its characters and its duration (seconds, read from the bytes) at the model's prices. */
+export function audioCost(
+  table: PricingTable,
+  model: string,
+  speech: { characters: number; durationSeconds: number },
+): number | null {
+  const price = findPrice(table.audio, model);
+  if (!price) return null;
+  const micros =
+    speech.characters * (price.perMillionCharacters ?? 0) +
+    (speech.durationSeconds / 60) * (price.perMinute ?? 0) * 1_000_000;
+  return Math.round(micros) / 1_000_000;
+}
+
 /** Cost of a clip of `seconds` at `size`; null when the model, or that size of it, has no price. */
 export function videoCost(table: PricingTable, model: string, video: { size: string; seconds: number }): number | null {
   const price = findPrice(table.video, model);
@@ -156,6 +185,7 @@ export function mergePricing(base: PricingTable, overrides: Partial<PricingTable
     text: { ...base.text, ...overrides?.text },
     image: { ...base.image, ...overrides?.image },
     video: { ...base.video, ...overrides?.video },
+    audio: { ...base.audio, ...overrides?.audio },
   };
 }
 
@@ -205,11 +235,24 @@ export function parsePricingOverrides(json: string | undefined): {
       }
     }
   });
+  section('audio', (where, entry) => problems.push(...audioPriceProblems(where, entry)));
   section('video', (where, entry) => problems.push(...videoPriceProblems(where, entry)));
   return problems.length > 0 ? { problems } : { overrides: parsed, problems };
 }
 
-const PRICING_SECTIONS: readonly string[] = ['text', 'image', 'video'] satisfies (keyof PricingTable)[];
+const PRICING_SECTIONS: readonly string[] = ['text', 'image', 'audio', 'video'] satisfies (keyof PricingTable)[];
+const AUDIO_PRICE_FIELDS: readonly string[] = ['perMillionCharacters', 'perMinute'] satisfies (keyof AudioModelPrice)[];
+
+function audioPriceProblems(where: string, entry: unknown): string[] {
+  if (!isObject(entry)) return [`${where} must be an object with perMillionCharacters and/or perMinute`];
+  const problems: string[] = [];
+  const extra = Object.keys(entry).filter((key) => !AUDIO_PRICE_FIELDS.includes(key));
+  if (extra.length > 0) problems.push(`${where} has unknown fields: ${extra.join(', ')}`);
+  const given = AUDIO_PRICE_FIELDS.filter((key) => entry[key] !== undefined);
+  if (given.length === 0) problems.push(`${where} needs perMillionCharacters or perMinute`);
+  for (const key of given) if (!isPrice(entry[key])) problems.push(`${where}.${key} must be a non-negative number`);
+  return problems;
+}
 
 function videoPriceProblems(where: string, entry: unknown): string[] {
   if (!isObject(entry) || !isObject(entry.perSecond))

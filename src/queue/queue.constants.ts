@@ -13,6 +13,7 @@ export interface JobPayloads {
   image_generation: { jobId: string };
   image_regeneration: { jobId: string };
   video_generation: { jobId: string };
+  audio_generation: { jobId: string };
 }
 export type JobKind = keyof JobPayloads;
 
@@ -20,6 +21,7 @@ export const JOB_NAMES: Readonly<Record<JobKind, string>> = {
   image_generation: 'generate-image',
   image_regeneration: 'regenerate-image',
   video_generation: 'generate-video',
+  audio_generation: 'generate-audio',
 };
 export const JOB_KINDS = Object.keys(JOB_NAMES) as JobKind[];
 

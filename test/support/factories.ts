@@ -62,6 +62,12 @@ export function imageRequest(overrides: Record<string, unknown> = {}): Record<st
   return { prompt: `A lighthouse at dawn, study ${sequence}`, model: 'placeholder', size: '256x256', ...overrides };
 }
 
+/** A valid POST /audio/generate body: placeholder speech, which needs no key. */
+export function audioRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  sequence += 1;
+  return { text: `Welcome to episode ${sequence}`, provider: 'placeholder', ...overrides };
+}
+
 /** A generation_jobs row for createMany fixtures: a queued placeholder image job unless overridden. */
 export function jobRow(
   userId: string,

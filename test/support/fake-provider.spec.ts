@@ -14,6 +14,7 @@ import {
   startFakeProvider,
   type FakeProvider,
 } from './fake-provider';
+import { fakeSpeechDuration } from './fake-speech';
 import {
   assertMatchesOpenAiSchema,
   OpenAiSchemaError,
@@ -346,6 +347,49 @@ describe('fake provider', () => {
       const answer = await client.images.generate({ model: 'dall-e-2', prompt: 'a boat', size: '256x256' });
 
       expect(answer.data?.[0].url).toMatch(/^https:\/\/cdn\.example\.test\/images\/files\/.+\.png$/);
+    });
+  });
+
+  describe('audio speech', () => {
+    it('answers real audio of the requested format and of the duration fakeSpeechDuration gives', async () => {
+      const magic: Record<string, (bytes: Buffer) => boolean> = {
+        mp3: (bytes) => bytes.subarray(0, 3).toString('ascii') === 'ID3',
+        wav: (bytes) => bytes.subarray(0, 4).toString('ascii') === 'RIFF',
+        aac: (bytes) => bytes.readUInt16BE(0) === 0xfff1,
+        opus: (bytes) => bytes.subarray(0, 4).toString('ascii') === 'OggS',
+        flac: (bytes) => bytes.subarray(0, 4).toString('ascii') === 'fLaC',
+        pcm: (bytes) => bytes.length === Math.round(fakeSpeechDuration('pcm', 'Hello there', 2) * 48_000),
+      };
+      for (const format of ['mp3', 'wav', 'aac', 'opus', 'flac', 'pcm'] as const) {
+        const response = await client.audio.speech.create({
+          model: 'tts-1',
+          voice: 'alloy',
+          input: 'Hello there',
+          response_format: format,
+          speed: 2,
+        });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect(magic[format](bytes)).toBe(true);
+      }
+      expect(provider.requestsTo('speech')).toHaveLength(6);
+      expect(fakeSpeechDuration('mp3', 'Hello there', 2)).toBeLessThan(fakeSpeechDuration('mp3', 'Hello there'));
+    });
+
+    it('answers 400 to a body that breaks CreateSpeechRequest and records the violation', async () => {
+      const error = await caught(
+        client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'x'.repeat(4097) }),
+      );
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(provider.schemaViolations).toEqual([
+        expect.objectContaining({ direction: 'request', route: 'speech', schema: 'CreateSpeechRequest' }),
+      ]);
+      provider.reset();
+    });
+
+    it('refuses speech on a content-policy fault, whatever the stage', async () => {
+      provider.enqueue({ kind: 'content_policy', stage: 'output', route: 'speech' });
+      const error = await caught(client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hi' }));
+      expect(error).toMatchObject({ status: 400, code: 'content_policy_violation' });
     });
   });
 

@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import sharp from 'sharp';
+import { handleSpeech } from './fake-speech';
 import { FakeVideos, type FakeVideosControl, isVideoPath, type VideoResponder } from './fake-videos';
 import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai-schema';
 
@@ -20,7 +21,7 @@ import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai
  * every answer the fake sends on OpenAI routes. Drift lands in `schemaViolations`.
  */
 
-export type FakeRoute = 'chat' | 'images' | 'stability' | 'videos';
+export type FakeRoute = 'chat' | 'images' | 'stability' | 'speech' | 'videos';
 
 export type FakeFault = (
   | { kind: 'latency'; ms: number }
@@ -386,6 +387,10 @@ class FakeProviderServer implements FakeProvider {
     if (body === undefined) return this.sendOpenAiError(res, route, OPENAI_ERRORS.unparsableJson);
     const outcome = await this.applyFault(record, res);
     if (outcome.handled) return;
+    if (route === 'speech')
+      return handleSpeech(res, body, {
+        accept: (speech) => this.acceptOpenAiRequest(res, route, 'CreateSpeechRequest', speech),
+      });
     return route === 'chat' ? this.handleChat(res, body, outcome.twist) : this.handleImages(res, body);
   }
 
@@ -467,7 +472,8 @@ class FakeProviderServer implements FakeProvider {
         else this.sendOpenAiError(res, route, OPENAI_ERRORS.serverError);
         return { handled: true };
       case 'content_policy':
-        if (fault.stage === 'output' && route !== 'images') return { handled: false, twist: { kind: 'filtered' } };
+        if (fault.stage === 'output' && route !== 'images' && route !== 'speech')
+          return { handled: false, twist: { kind: 'filtered' } };
         if (route === 'stability') this.sendStabilityError(res, STABILITY_ERRORS.contentModeration);
         else this.sendOpenAiError(res, route, OPENAI_ERRORS.contentPolicy);
         return { handled: true };
@@ -764,6 +770,7 @@ function routeOf(method: string, path: string): RecordedRequest['route'] {
   if (method !== 'POST') return null;
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/images/generations') return 'images';
+  if (path === '/v1/audio/speech') return 'speech';
   if (STABILITY_PATH.test(path)) return 'stability';
   return null;
 }

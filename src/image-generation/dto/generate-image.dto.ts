@@ -1,7 +1,6 @@
 import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
-import { ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -20,7 +19,7 @@ import { ASSET_LIMITS } from '../../assets/asset-rules';
 import { ApiSchemaRule } from '../../common/openapi-rules';
 import { Trim } from '../../common/validation';
 import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../config/engine-config';
-import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
+import { GenerationLabelsDto, LABEL_LIMITS } from '../../generation-jobs/dto/generation-labels.dto';
 import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../../providers/image/image-provider';
 
 /** Upper bounds of the HTTP shape; each model's own (tighter) rules are checked by the service. */
@@ -28,21 +27,19 @@ export const IMAGE_REQUEST_LIMITS = {
   maxPromptLength: ASSET_LIMITS.promptLength,
   maxNegativePromptLength: ASSET_LIMITS.promptLength,
   maxImages: 10,
-  maxTags: 20,
-  maxTitleLength: 200,
+  ...LABEL_LIMITS,
 } as const;
 
 const ACTIVE_MODEL_IDS = builtInActiveModels('image');
 
-/** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
-@ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
-export class GenerateImageDto {
+/** The image fields of POST /image/generate (GenerateImageDto adds the job's priority and the assets' labels). */
+class ImageRequestFields {
   @ApiPropertyOptional({
     description: 'Required unless templateId is given; not together with templateId',
     maxLength: IMAGE_REQUEST_LIMITS.maxPromptLength,
     example: 'A lighthouse at dawn, watercolour',
   })
-  @ValidateIf((dto: GenerateImageDto) => dto.templateId === undefined || dto.prompt !== undefined)
+  @ValidateIf((dto: ImageRequestFields) => dto.templateId === undefined || dto.prompt !== undefined)
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -151,39 +148,11 @@ export class GenerateImageDto {
   @Min(0)
   @Max(50)
   guidance?: number;
-
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_JOB_PRIORITY, default: 0, description: 'Higher runs sooner' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_JOB_PRIORITY)
-  priority?: number;
-
-  @ApiPropertyOptional({
-    maxLength: IMAGE_REQUEST_LIMITS.maxTitleLength,
-    description: 'Title of the created asset(s); defaults to the prompt',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(IMAGE_REQUEST_LIMITS.maxTitleLength)
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  category?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: IMAGE_REQUEST_LIMITS.maxTags })
-  @IsOptional()
-  @ArrayMaxSize(IMAGE_REQUEST_LIMITS.maxTags)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  tags?: string[];
 }
+
+/** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */
+@ApiSchemaRule({ oneOf: [{ required: ['prompt'] }, { required: ['templateId'] }] })
+export class GenerateImageDto extends IntersectionType(ImageRequestFields, GenerationLabelsDto) {}
 
 /**
  * POST /image/:assetId/regenerate: every field optional; what is given replaces the asset's own

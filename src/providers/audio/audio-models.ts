@@ -72,10 +72,16 @@ export interface AudioGenerationRequest {
   instructions?: string;
 }
 
+/** The format a request that names none gets: mp3 where the model makes it (OpenAI's default), else its first. */
+export function defaultAudioFormat(spec: AudioModelSpec): AudioFormat {
+  return spec.formats.includes('mp3') ? 'mp3' : spec.formats[0];
+}
+
 /** Every way `request` breaks its model's rules, as one 400 listing them all. */
 export function validateAudioRequest(request: AudioGenerationRequest, spec: AudioModelSpec): void {
   const { model } = request;
   const problems: FieldProblem[] = [];
+  if (request.text.trim().length === 0) problems.push({ field: 'text', problems: ['text must not be empty'] });
   if (request.text.length > spec.maxInputLength)
     problems.push({ field: 'text', problems: [`text must be at most ${spec.maxInputLength} characters for ${model}`] });
   if (!spec.voices.includes(request.voice))

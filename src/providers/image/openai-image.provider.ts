@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
 import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
+import { openAiClient } from '../openai-client';
 import { openAiFailure } from '../provider-failures';
 import { downloadImage } from './safe-download';
 
@@ -60,14 +61,7 @@ export class OpenAiImageProvider implements ImageProvider {
   }
 
   private sdk(): OpenAI {
-    this.client ??= new OpenAI({
-      apiKey: this.config.openai.apiKey,
-      baseURL: this.config.openai.baseUrl,
-      organization: this.config.openai.organization,
-      timeout: this.config.openai.timeoutMs,
-      // The queue retries with backoff and Retry-After; retries inside the SDK would hide failures from it.
-      maxRetries: 0,
-    });
+    this.client ??= openAiClient(this.config);
     return this.client;
   }
 }

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { AssetsService, type PreparedAsset } from '../assets/assets.service';
+import { ProviderError, ValidationError } from '../common/errors';
+import { EngineConfig } from '../config/engine-config';
+import type { GenerationJob } from '../generated/prisma/client';
+import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import type { JobHandler } from '../jobs/job-handler';
+import { assertInTime, RENDER_STEPS } from '../jobs/render-steps';
+import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
+import { audioCost } from '../providers/pricing';
+import type { AudioProviderName } from '../providers/provider-names';
+import { readAudioMetadata } from '../storage/media-probe';
+import { audioAssetInput } from './audio-asset-input';
+import { AUDIO_FORMAT_MIME_TYPES, type AudioJobParameters, toSpeechRequest } from './audio-job-parameters';
+
+/**
+ * Renders a claimed audio_generation job (docs/ARCHITECTURE.md §4): the provider call, the file, then the
+ * asset and the job's completion in one transaction. Every step is a conditional transition on `processing`,
+ * so a cancellation is noticed at the next step and leaves nothing stored. The cost is priced from the
+ * duration read from the bytes, never from what the provider says.
+ */
+@Injectable()
+export class AudioJobHandler implements JobHandler {
+  readonly firstStep = RENDER_STEPS.generating;
+  readonly totalSteps = RENDER_STEPS.done.step;
+
+  constructor(
+    private readonly jobs: GenerationJobsRepository,
+    private readonly config: EngineConfig,
+    private readonly providers: AudioProviderRegistry,
+    private readonly assets: AssetsService,
+  ) {}
+
+  async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
+    const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
+    const parameters = job.parameters as unknown as AudioJobParameters;
+    const { provider, model } = this.providers.resolve({
+      provider: job.provider as AudioProviderName,
+      model: job.model ?? undefined,
+    });
+    const { bytes } = await provider.synthesize(toSpeechRequest(job, model, parameters), deadline);
+    assertInTime(deadline);
+    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
+
+    const { prepared, cost } = await this.prepare(job, parameters, bytes, model);
+    try {
+      assertInTime(deadline);
+      const completed =
+        (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
+      if (!completed) await this.assets.discardPreparedAsset(prepared);
+      return completed ? 'completed' : 'cancelled';
+    } catch (error) {
+      await this.assets.discardPreparedAsset(prepared);
+      throw error;
+    }
+  }
+
+  /** Reads the duration from the bytes (refusing bytes that are not the requested format), prices it, stores the file. */
+  private async prepare(
+    job: GenerationJob,
+    parameters: AudioJobParameters,
+    bytes: Buffer,
+    model: string,
+  ): Promise<{ prepared: PreparedAsset; cost: number | null }> {
+    const { duration } = await readAudioMetadata(bytes, AUDIO_FORMAT_MIME_TYPES[parameters.format]).catch(
+      (error: unknown) => {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new ProviderError(
+          `${job.provider} returned data that is not usable ${parameters.format} audio: ${error.message}`,
+          true,
+          { cause: error },
+        );
+      },
+    );
+    const cost = audioCost(this.config.pricing, model, { characters: job.prompt.length, durationSeconds: duration });
+    return { prepared: await this.assets.prepareAssetFiles(audioAssetInput(job, parameters, bytes, cost)), cost };
+  }
+
+  /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */
+  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<boolean> {
+    const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
+    return this.jobs.completeWithAssets(job, completion, async (tx) => {
+      await this.assets.createPreparedAsset(job.userId, prepared, tx);
+    });
+  }
+}

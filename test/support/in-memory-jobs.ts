@@ -1,0 +1,112 @@
+import type { GenerationJob, JobStatus } from '../../src/generated/prisma/client';
+import type { JobCompletion, JobStep, JobsTransaction } from '../../src/jobs/generation-jobs.repository';
+
+/** For unit specs of job handlers: the repository's transitions over rows in memory. */
+export const JOB_ID = '00000000-0000-4000-8000-000000000001';
+export const TX = { transaction: true } as unknown as JobsTransaction;
+
+/** generation_jobs in memory, with the repository's transitions: each applies only from the statuses it names. */
+export class InMemoryJobs {
+  readonly rows = new Map<string, GenerationJob>();
+  readonly transitions: string[] = [];
+
+  add(fields: Partial<GenerationJob> = {}): GenerationJob {
+    const row = {
+      id: JOB_ID,
+      userId: 'user-1',
+      type: 'image_generation',
+      status: 'queued',
+      prompt: 'a lighthouse at dawn',
+      negativePrompt: null,
+      provider: 'openai',
+      model: 'gpt-image-1',
+      parameters: { n: 1, size: '1024x1024' },
+      templateId: null,
+      parentAssetId: null,
+      attempts: 0,
+      progress: 0,
+      currentStep: null,
+      totalSteps: null,
+      errorMessage: null,
+      startedAt: null,
+      completedAt: null,
+      ...fields,
+    } as GenerationJob;
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  status(id = JOB_ID): JobStatus | undefined {
+    return this.rows.get(id)?.status;
+  }
+
+  private transition(
+    id: string,
+    from: readonly JobStatus[],
+    name: string,
+    change: Partial<GenerationJob>,
+  ): GenerationJob | null {
+    const row = this.rows.get(id);
+    if (!row || !from.includes(row.status)) return null;
+    this.transitions.push(name);
+    Object.assign(row, change);
+    return row;
+  }
+
+  async claim(id: string, first: JobStep, totalSteps: number) {
+    const row = this.rows.get(id);
+    const claimed = this.transition(id, ['queued', 'processing'], 'claim', {
+      status: 'processing',
+      attempts: (row?.attempts ?? 0) + 1,
+      startedAt: row?.startedAt ?? new Date(),
+      currentStep: first.step,
+      progress: first.progress,
+      totalSteps,
+    });
+    return claimed && { ...claimed };
+  }
+
+  async advance(id: string, step: JobStep) {
+    return (
+      this.transition(id, ['processing'], `advance:${step.step}`, {
+        currentStep: step.step,
+        progress: step.progress,
+      }) !== null
+    );
+  }
+
+  async completeWithAssets(
+    job: { id: string },
+    completion: JobCompletion,
+    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
+  ) {
+    const row = this.rows.get(job.id);
+    if (row?.status !== 'processing') return false;
+    await storeAssets(TX, row.templateId);
+    this.transition(job.id, ['processing'], 'completeWithAssets', {
+      status: 'completed',
+      progress: completion.step.progress,
+      resultUrl: completion.resultUrl,
+    });
+    return true;
+  }
+
+  async fail(job: { id: string }, message: string) {
+    return this.transition(job.id, ['processing'], 'fail', { status: 'failed', errorMessage: message }) !== null;
+  }
+
+  async returnToQueue(id: string, message: string) {
+    return (
+      this.transition(id, ['processing'], 'returnToQueue', {
+        status: 'queued',
+        errorMessage: message,
+        progress: 0,
+        currentStep: null,
+      }) !== null
+    );
+  }
+
+  async cancel(_userId: string, id: string) {
+    return this.transition(id, ['queued', 'processing'], 'cancel', { status: 'cancelled' });
+  }
+}
