@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TemplatesModule } from '../templates/templates.module';
 import { AssetsModule } from '../assets/assets.module';
 import { GenerationJobsModule } from '../generation-jobs/generation-jobs.module';
 import { JobsModule } from '../jobs/jobs.module';
@@ -8,7 +9,7 @@ import { AudioGenerationService } from './audio-generation.service';
 import { AudioJobHandler } from './audio-job.handler';
 
 @Module({
-  imports: [JobsModule, GenerationJobsModule, AssetsModule, AudioProvidersModule],
+  imports: [JobsModule, GenerationJobsModule, AssetsModule, TemplatesModule, AudioProvidersModule],
   controllers: [AudioGenerationController],
   providers: [AudioGenerationService, AudioJobHandler],
   exports: [AudioGenerationService, AudioJobHandler, AudioProvidersModule],

@@ -5,7 +5,24 @@ import { JobSubmissionService, type JobDraft, type SubmitOptions } from '../gene
 import { defaultAudioFormat, validateAudioRequest } from '../providers/audio/audio-models';
 import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import type { AudioJobParameters } from './audio-job-parameters';
+import type { RenderedTemplate } from '../templates/templates.service';
 import type { GenerateAudioDto } from './dto/generate-audio.dto';
+
+/** The fields of an audio request besides its text, when the text comes from a template. */
+export type TemplateAudioInput = Omit<GenerateAudioDto, 'text'>;
+
+/** The speech parameters a template stores, each kept only with the right type; the model's rules check them. */
+function pickAudioParameters(json: unknown): Partial<GenerateAudioDto> {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+  const source = json as Record<string, unknown>;
+  const text = (key: string) => (typeof source[key] === 'string' ? source[key] : undefined);
+  return definedOnly({
+    voice: text('voice'),
+    format: text('format') as GenerateAudioDto['format'],
+    instructions: text('instructions'),
+    speed: typeof source.speed === 'number' ? source.speed : undefined,
+  });
+}
 
 /**
  * Text to speech (docs/ARCHITECTURE.md §4): resolves the provider and model, checks the request against the
@@ -24,7 +41,28 @@ export class AudioGenerationService {
     return this.submissions.submit(userId, { kind: 'generate-audio', body: input }, options, () => this.draft(input));
   }
 
-  private draft(input: GenerateAudioDto): JobDraft {
+  /**
+   * Speech from an audio template the caller has already rendered (POST /content/from-template): its text is
+   * the rendered prompt; its model and parameters (voice, format, speed, instructions) are defaults under the
+   * request's own.
+   */
+  generateAudioFromTemplate(
+    userId: string,
+    rendered: RenderedTemplate,
+    input: TemplateAudioInput = {},
+  ): Promise<JobAcceptedResponseDto> {
+    const request: GenerateAudioDto = {
+      ...pickAudioParameters(rendered.template.parameters),
+      model: input.provider ? undefined : (rendered.template.model ?? undefined),
+      ...definedOnly(input),
+      text: rendered.prompt,
+    };
+    return this.submissions.submit(userId, { kind: 'generate-audio', body: request }, {}, () =>
+      this.draft(request, rendered.template.id),
+    );
+  }
+
+  private draft(input: GenerateAudioDto, templateId?: string): JobDraft {
     const { provider, model, spec, shutdownDate, warnings } = this.providers.resolve({
       provider: input.provider,
       model: input.model,
@@ -56,6 +94,7 @@ export class AudioGenerationService {
       model,
       parameters,
       priority: input.priority ?? 0,
+      templateId,
       modelShutdownDate: shutdownDate,
     };
   }

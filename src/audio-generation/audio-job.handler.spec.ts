@@ -1,3 +1,4 @@
+import type { TemplatesService } from '../templates/templates.service';
 import type { AssetsService, PreparedAsset } from '../assets/assets.service';
 import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError } from '../common/errors';
@@ -41,6 +42,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
     config,
     providers,
     assets as unknown as AssetsService,
+    { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
   );
   const run = () => handler.run(jobs.rows.get(JOB_ID)!);
   return { jobs, provider, assets, run };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssetsService, type PreparedAsset } from '../assets/assets.service';
+import { TemplatesService } from '../templates/templates.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
@@ -29,6 +30,7 @@ export class AudioJobHandler implements JobHandler {
     private readonly config: EngineConfig,
     private readonly providers: AudioProviderRegistry,
     private readonly assets: AssetsService,
+    private readonly templates: TemplatesService,
   ) {}
 
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
@@ -79,8 +81,9 @@ export class AudioJobHandler implements JobHandler {
   /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */
   private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<boolean> {
     const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
-    return this.jobs.completeWithAssets(job, completion, async (tx) => {
+    return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
       await this.assets.createPreparedAsset(job.userId, prepared, tx);
+      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
     });
   }
 }

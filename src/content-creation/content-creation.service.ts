@@ -3,7 +3,10 @@ import { ValidationError } from '../common/errors';
 import { definedOnly } from '../common/objects';
 import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
 import type { GenerateImageDto } from '../image-generation/dto/generate-image.dto';
+import { AudioGenerationService } from '../audio-generation/audio-generation.service';
 import { ImageGenerationService } from '../image-generation/image-generation.service';
+import { AUDIO_PROVIDER_NAMES, IMAGE_PROVIDER_NAMES, VIDEO_PROVIDER_NAMES } from '../providers/provider-names';
+import { VideoGenerationService } from '../video-generation/video-generation.service';
 import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import { requestedContentType, templateWritingDefaults, titleFrom } from './content-options';
 import {
@@ -61,6 +64,8 @@ export class ContentCreationService {
     private readonly saver: ContentResultSaver,
     private readonly templates: TemplatesService,
     private readonly images: ImageGenerationService,
+    private readonly audio: AudioGenerationService,
+    private readonly videos: VideoGenerationService,
   ) {}
 
   /** Generates text as POST /content/generate does: `generateContent(userId, { type, prompt, ... })` or `generateContent(userId, type, prompt, options)`. */
@@ -150,14 +155,8 @@ export class ContentCreationService {
   ): Promise<TemplateContentResponseDto | JobAcceptedResponseDto> {
     const rendered = await this.templates.renderTemplate(userId, input.templateId, input.variables ?? {});
     const { template } = rendered;
-    if (template.type === 'image') return this.enqueueImageTemplate(userId, rendered, input);
-    if (template.type !== 'text') {
-      throw new ValidationError(
-        `Template ${template.id} is a ${template.type} template: only text and image templates can be generated from`,
-        [{ field: 'templateId', problems: [`${template.type} templates are not supported`] }],
-      );
-    }
-    return this.generateFromTextTemplate(userId, rendered, input);
+    if (template.type === 'text') return this.generateFromTextTemplate(userId, rendered, input);
+    return this.enqueueMediaTemplate(userId, rendered, input);
   }
 
   private async generateFromTextTemplate(
@@ -208,27 +207,41 @@ export class ContentCreationService {
     };
   }
 
-  private async enqueueImageTemplate(
+  /** An image, audio or video template: a job of its kind (202), with the request's model and labels. */
+  private async enqueueMediaTemplate(
     userId: string,
     rendered: RenderedTemplate,
     input: FromTemplateDto,
   ): Promise<JobAcceptedResponseDto> {
+    const { type } = rendered.template;
     const textOnly = TEXT_ONLY_OPTIONS.filter((option) => input[option] !== undefined);
     if (textOnly.length > 0) {
       throw new ValidationError(`These options apply to text templates only: ${textOnly.join(', ')}`, [
-        { field: textOnly.join(', '), problems: ['not used by image templates'] },
+        { field: textOnly.join(', '), problems: [`not used by ${type} templates`] },
       ]);
     }
-    return this.images.generateImageFromTemplate(
-      userId,
-      rendered,
-      definedOnly({
-        model: input.model,
-        provider: input.provider as GenerateImageDto['provider'],
-        title: input.title,
-        category: input.category,
-        tags: input.tags,
-      }),
-    );
+    const labels = definedOnly({ model: input.model, title: input.title, category: input.category, tags: input.tags });
+    if (type === 'audio') {
+      const provider = providerOf(AUDIO_PROVIDER_NAMES, type, input.provider);
+      return this.audio.generateAudioFromTemplate(userId, rendered, { ...labels, provider });
+    }
+    if (type === 'video') {
+      const provider = providerOf(VIDEO_PROVIDER_NAMES, type, input.provider);
+      return this.videos.generateVideoFromTemplate(userId, rendered, { ...labels, provider });
+    }
+    const provider = providerOf(IMAGE_PROVIDER_NAMES, type, input.provider);
+    return this.images.generateImageFromTemplate(userId, rendered, { ...labels, provider });
   }
+}
+
+/** The request's provider, when it is one of those that make this kind of template's job (400 otherwise). */
+function providerOf<Name extends string>(
+  names: readonly Name[],
+  type: string,
+  provider: string | undefined,
+): Name | undefined {
+  if (provider === undefined || (names as readonly string[]).includes(provider)) return provider as Name | undefined;
+  throw new ValidationError(`provider must be one of ${names.join(', ')} for a ${type} template`, [
+    { field: 'provider', problems: [`not a provider of ${type} jobs`] },
+  ]);
 }

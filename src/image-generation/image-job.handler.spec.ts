@@ -10,7 +10,6 @@ import type { ImageProviderRegistry } from '../providers/image/image-provider.re
 import type { JobQueue } from '../queue/job-queue';
 import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
 import type { TemplatesService } from '../templates/templates.service';
-import type { JobHandlers } from '../jobs/job-handler';
 import { RENDER_STEPS } from '../jobs/render-steps';
 import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { ImageJobHandler } from './image-job.handler';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TemplatesModule } from '../templates/templates.module';
 import { AssetsModule } from '../assets/assets.module';
 import { GenerationJobsModule } from '../generation-jobs/generation-jobs.module';
 import { JobsModule } from '../jobs/jobs.module';
@@ -9,7 +10,7 @@ import { VideoJobDrafts } from './video-job-drafts';
 import { VideoJobHandler } from './video-job.handler';
 
 @Module({
-  imports: [JobsModule, GenerationJobsModule, AssetsModule, VideoProvidersModule],
+  imports: [JobsModule, GenerationJobsModule, AssetsModule, TemplatesModule, VideoProvidersModule],
   controllers: [VideoGenerationController],
   providers: [VideoGenerationService, VideoJobDrafts, VideoJobHandler],
   exports: [VideoGenerationService, VideoJobHandler, VideoProvidersModule],

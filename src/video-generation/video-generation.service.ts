@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
 import { JobSubmissionService, type SubmitOptions } from '../generation-jobs/job-submission.service';
+import { definedOnly } from '../common/objects';
+import type { RenderedTemplate } from '../templates/templates.service';
 import type { GenerateVideoDto } from './dto/generate-video.dto';
 import { VideoJobDrafts } from './video-job-drafts';
 
@@ -22,4 +24,37 @@ export class VideoGenerationService {
       this.drafts.fromRequest(userId, input),
     );
   }
+
+  /**
+   * A video from a video template the caller has already rendered (POST /content/from-template): its prompt
+   * is the rendered one; its model, size and seconds are defaults under the request's own.
+   */
+  generateVideoFromTemplate(
+    userId: string,
+    rendered: RenderedTemplate,
+    input: TemplateVideoInput = {},
+  ): Promise<JobAcceptedResponseDto> {
+    const request: GenerateVideoDto = {
+      ...pickVideoParameters(rendered.template.parameters),
+      model: input.provider ? undefined : (rendered.template.model ?? undefined),
+      ...definedOnly(input),
+      prompt: rendered.prompt,
+    };
+    return this.submissions.submit(userId, { kind: 'generate-video', body: request }, {}, () =>
+      this.drafts.fromRequest(userId, request, rendered.template.id),
+    );
+  }
+}
+
+/** The fields of a video request besides its prompt, when the prompt comes from a template. */
+export type TemplateVideoInput = Omit<GenerateVideoDto, 'prompt'>;
+
+/** The video parameters a template stores, each kept only with the right type; the model's rules check them. */
+function pickVideoParameters(json: unknown): Partial<GenerateVideoDto> {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+  const source = json as Record<string, unknown>;
+  return definedOnly({
+    size: typeof source.size === 'string' ? source.size : undefined,
+    seconds: typeof source.seconds === 'number' ? source.seconds : undefined,
+  });
 }

@@ -28,7 +28,7 @@ export class VideoJobDrafts {
     private readonly assets: AssetsService,
   ) {}
 
-  async fromRequest(userId: string, input: GenerateVideoDto): Promise<VideoJobDraft> {
+  async fromRequest(userId: string, input: GenerateVideoDto, templateId?: string): Promise<VideoJobDraft> {
     const { provider, model, spec, shutdownDate, warnings } = this.providers.resolve(input);
     const prompt = input.prompt.trim();
     const size = input.size ?? spec.defaultSize;
@@ -52,6 +52,7 @@ export class VideoJobDrafts {
       model,
       parameters,
       priority: input.priority ?? 0,
+      templateId,
       modelShutdownDate: shutdownDate,
     };
   }

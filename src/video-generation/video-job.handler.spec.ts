@@ -1,3 +1,4 @@
+import type { TemplatesService } from '../templates/templates.service';
 import type { AssetsService } from '../assets/assets.service';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
@@ -58,6 +59,7 @@ describe('VideoJobHandler', () => {
       config,
       registry,
       assets as unknown as AssetsService,
+      { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
     );
     return { handler, provider, jobs, states };
   }

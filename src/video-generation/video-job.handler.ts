@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PreparedAsset } from '../assets/assets.service';
 import { AssetsService } from '../assets/assets.service';
+import { TemplatesService } from '../templates/templates.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
@@ -53,6 +54,7 @@ export class VideoJobHandler implements JobHandler {
     private readonly config: EngineConfig,
     private readonly providers: VideoProviderRegistry,
     private readonly assets: AssetsService,
+    private readonly templates: TemplatesService,
   ) {}
 
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
@@ -161,8 +163,9 @@ export class VideoJobHandler implements JobHandler {
       thumbnailUrl: prepared.thumbnailUrl,
       cost,
     };
-    return this.jobs.completeWithAssets(job, completion, async (tx) => {
+    return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
       await this.assets.createPreparedAsset(job.userId, prepared, tx);
+      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
     });
   }
 }

@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Trim } from '../../common/validation';
 import { AUDIO_FORMATS, OPENAI_VOICES, type AudioFormat } from '../../providers/audio/audio-models';
-import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
 import { AUDIO_PROVIDER_NAMES, type AudioProviderName } from '../../providers/provider-names';
-import { GenerationLabelsDto } from '../../generation-jobs/dto/generation-labels.dto';
+import { GenerationLabelsDto, ModelNameProperty } from '../../generation-jobs/dto/generation-labels.dto';
 
 /** Upper bounds of the HTTP shape; each model's own rules (voices, formats, instructions) are checked by the service. */
 export const AUDIO_REQUEST_LIMITS = {
@@ -12,8 +11,6 @@ export const AUDIO_REQUEST_LIMITS = {
   maxInstructionsLength: 4096,
   speed: { min: 0.25, max: 4 },
 } as const;
-
-const ACTIVE_MODEL_IDS = builtInActiveModels('audio');
 
 /** The speech fields of POST /audio/generate (GenerateAudioDto adds the job's priority and the asset's labels). */
 class SpeechRequestFields {
@@ -33,15 +30,7 @@ class SpeechRequestFields {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'voice must be a voice name (letters, digits, _ -; at most 64)' })
   voice?: string;
 
-  @ApiPropertyOptional({
-    example: 'gpt-4o-mini-tts',
-    description: `The built-in active models: ${ACTIVE_MODEL_IDS.join(', ')} (GET /models lists the catalogue of this server, with retired models and their successors)`,
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
-    message: 'model must be a model name (letters, digits, . _ : / -; at most 100)',
-  })
+  @ModelNameProperty('audio', 'gpt-4o-mini-tts')
   model?: string;
 
   @ApiPropertyOptional({

@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { builtInActiveModels, type ModelKind } from '../../providers/catalogue/model-catalogue';
 import { Trim } from '../../common/validation';
 import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
 
@@ -38,4 +40,22 @@ export class GenerationLabelsDto {
   @IsString({ each: true })
   @MaxLength(50, { each: true })
   tags?: string[];
+}
+
+/**
+ * The optional `model` of a generate request: any model name (an OpenAI-compatible endpoint names its models
+ * freely); which ones exist is the catalogue's to say, checked by the service.
+ */
+export function ModelNameProperty(kind: ModelKind, example: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      example,
+      description: `The built-in active models: ${builtInActiveModels(kind).join(', ')} (GET /models?kind=${kind} lists the catalogue of this server, with each model's capabilities, retired models and their successors)`,
+    }),
+    IsOptional(),
+    IsString(),
+    Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+      message: 'model must be a model name (letters, digits, . _ : / -; at most 100)',
+    }),
+  );
 }

@@ -1,4 +1,3 @@
-import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
 import { ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsIn,
@@ -9,7 +8,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -19,7 +17,7 @@ import { ASSET_LIMITS } from '../../assets/asset-rules';
 import { ApiSchemaRule } from '../../common/openapi-rules';
 import { Trim } from '../../common/validation';
 import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../config/engine-config';
-import { GenerationLabelsDto, LABEL_LIMITS } from '../../generation-jobs/dto/generation-labels.dto';
+import { GenerationLabelsDto, LABEL_LIMITS, ModelNameProperty } from '../../generation-jobs/dto/generation-labels.dto';
 import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../../providers/image/image-provider';
 
 /** Upper bounds of the HTTP shape; each model's own (tighter) rules are checked by the service. */
@@ -29,8 +27,6 @@ export const IMAGE_REQUEST_LIMITS = {
   maxImages: 10,
   ...LABEL_LIMITS,
 } as const;
-
-const ACTIVE_MODEL_IDS = builtInActiveModels('image');
 
 /** The image fields of POST /image/generate (GenerateImageDto adds the job's priority and the assets' labels). */
 class ImageRequestFields {
@@ -71,15 +67,7 @@ class ImageRequestFields {
   @IsIn(IMAGE_PROVIDER_NAMES)
   provider?: ImageProviderName;
 
-  @ApiPropertyOptional({
-    example: 'gpt-image-2',
-    description: `The built-in active models: ${ACTIVE_MODEL_IDS.join(', ')} (GET /models lists the catalogue of this server, with retired models and their successors)`,
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
-    message: 'model must be a model name (letters, digits, . _ : / -; at most 100)',
-  })
+  @ModelNameProperty('image', 'gpt-image-2')
   model?: string;
 
   // The bound is each model's (checked with the model's other rules, so all are reported together).

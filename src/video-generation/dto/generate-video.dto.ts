@@ -1,31 +1,15 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ApiPropertyOptional, ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ASSET_LIMITS } from '../../assets/asset-rules';
 import { Trim } from '../../common/validation';
-import { IMAGE_REQUEST_LIMITS } from '../../image-generation/dto/generate-image.dto';
-import { builtInActiveModels } from '../../providers/catalogue/model-catalogue';
+import { GenerationLabelsDto, ModelNameProperty } from '../../generation-jobs/dto/generation-labels.dto';
 import { VIDEO_PROVIDER_NAMES, type VideoProviderName } from '../../providers/provider-names';
-import { MAX_JOB_PRIORITY } from '../../queue/queue.constants';
 
 /** The longest clip any model is asked for; each model's own lengths are checked by the service. */
 export const MAX_VIDEO_SECONDS = 60;
 
-const ACTIVE_MODEL_IDS = builtInActiveModels('video');
-
-/** POST /video/generate. */
-export class GenerateVideoDto {
+/** The video fields of POST /video/generate (GenerateVideoDto adds the job's priority and the asset's labels). */
+class VideoRequestFields {
   @ApiProperty({ maxLength: ASSET_LIMITS.promptLength, example: 'A paper boat drifting down a rainy street, slow pan' })
   @Trim()
   @IsString()
@@ -33,15 +17,7 @@ export class GenerateVideoDto {
   @MaxLength(ASSET_LIMITS.promptLength)
   prompt: string;
 
-  @ApiPropertyOptional({
-    example: 'sora-2',
-    description: `The built-in active models: ${ACTIVE_MODEL_IDS.join(', ')} (GET /models?kind=video lists this server's catalogue, with each model's sizes and lengths)`,
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
-    message: 'model must be a model name (letters, digits, . _ : / -; at most 100)',
-  })
+  @ModelNameProperty('video', 'sora-2')
   model?: string;
 
   @ApiPropertyOptional({
@@ -81,36 +57,7 @@ export class GenerateVideoDto {
   @IsOptional()
   @IsUUID()
   referenceAssetId?: string;
-
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_JOB_PRIORITY, default: 0, description: 'Higher runs sooner' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_JOB_PRIORITY)
-  priority?: number;
-
-  @ApiPropertyOptional({
-    maxLength: IMAGE_REQUEST_LIMITS.maxTitleLength,
-    description: 'Title of the created asset; defaults to the prompt',
-  })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(IMAGE_REQUEST_LIMITS.maxTitleLength)
-  title?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  category?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: IMAGE_REQUEST_LIMITS.maxTags })
-  @IsOptional()
-  @ArrayMaxSize(IMAGE_REQUEST_LIMITS.maxTags)
-  @IsString({ each: true })
-  @MaxLength(50, { each: true })
-  tags?: string[];
 }
+
+/** POST /video/generate. */
+export class GenerateVideoDto extends IntersectionType(VideoRequestFields, GenerationLabelsDto) {}
