@@ -64,6 +64,11 @@ describe('the model catalogue', () => {
     for (const id of ['dall-e-2', 'gpt-image-1-mini', 'gpt-image-1.5', 'chatgpt-image-latest'])
       expect(items.find((m) => m.id === id)).toMatchObject({ status: 'retired', successor: 'gpt-image-2' });
     expect(items.find((m) => m.id === 'ultra')).toMatchObject({ configured: false });
+    // Each with its price, from the pricing table this server runs with.
+    expect(items.find((m) => m.id === 'ultra')?.pricing).toEqual({ perImage: { '*': 0.08 } });
+    expect(items.find((m) => m.id === 'tts-1')?.pricing).toEqual({ perMillionCharacters: 15 });
+    expect(items.find((m) => m.id === 'sora-2')?.pricing).toEqual({ perSecond: { '1280x720': 0.1, '720x1280': 0.1 } });
+    expect(items.find((m) => m.id === 'placeholder-hd')?.pricing).toBeNull();
   });
 
   it('filters by provider and kind, and refuses unknown ones', async () => {

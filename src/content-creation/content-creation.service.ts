@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/errors';
 import { definedOnly } from '../common/objects';
 import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
-import type { GenerateImageDto } from '../image-generation/dto/generate-image.dto';
 import { AudioGenerationService } from '../audio-generation/audio-generation.service';
 import { ImageGenerationService } from '../image-generation/image-generation.service';
 import { AUDIO_PROVIDER_NAMES, IMAGE_PROVIDER_NAMES, VIDEO_PROVIDER_NAMES } from '../providers/provider-names';

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { definedOnly } from '../common/objects';
+import { EngineConfig } from '../config/engine-config';
+import { findPrice } from '../providers/pricing';
 import { catalogueKindOf, type ModelCatalogueEntry } from '../providers/catalogue/model-catalogue';
 import { ModelCatalogue } from '../providers/catalogue/model-catalogue.service';
 import type { ProviderAvailability } from '../providers/catalogue/provider-availability';
@@ -15,6 +17,7 @@ export class ModelsService {
   private readonly registries: readonly ProviderAvailability[];
 
   constructor(
+    private readonly config: EngineConfig,
     private readonly catalogue: ModelCatalogue,
     images: ImageProviderRegistry,
     audio: AudioProviderRegistry,
@@ -39,6 +42,10 @@ export class ModelsService {
       configured: registry?.isConfigured(entry.provider) ?? false,
       isDefault: registry?.isDefaultModel(entry.provider, entry.id) ?? false,
       capabilities: { ...entry.capabilities },
+      pricing: (findPrice<object>(this.config.pricing[catalogueKindOf(entry.kinds)], entry.id) ?? null) as Record<
+        string,
+        unknown
+      > | null,
     });
   }
 }

@@ -42,6 +42,16 @@ export class ModelResponseDto {
       'What requests are checked against. Image models: maxPromptLength, maxImages, sizes or freeSize, aspectRatios, qualities, styles, backgrounds, outputFormats, negativePrompt, seed, steps, guidance. Audio: maxInputLength, voices, defaultVoice, formats, speed, instructions. Video: maxPromptLength, sizes, defaultSize, seconds, defaultSeconds, referenceImage',
   })
   capabilities: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'Its entry of the pricing table here (PROVIDER_PRICING applied), USD: image `tokens`/`perImage`, audio `perMillionCharacters`/`perMinute`, video `perSecond` by size; null when unpriced (its assets then record no cost)',
+    example: { perSecond: { '1280x720': 0.1, '720x1280': 0.1 } },
+  })
+  pricing: Record<string, unknown> | null;
 }
 
 export class ModelListResponseDto {
