@@ -117,6 +117,8 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
         ...shared,
         OPENAI_API_KEY: 'sk-api',
         WORKER_ENABLED: 'false',
+        // Four jobs polled at once for as long as a loaded machine takes: more than a user's default minute.
+        RATE_LIMIT_PER_MINUTE: '0',
         STORAGE_DIR: privateDir('api'),
       });
       // Told apart at the fake by their keys; one job at a time each, so concurrent jobs need both.
