@@ -5,8 +5,9 @@ import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import type { JobHandler } from '../jobs/job-handler';
-import { assertInTime, RENDER_STEPS } from '../jobs/render-steps';
+import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import { audioCost } from '../providers/pricing';
 import type { AudioProviderName } from '../providers/provider-names';
@@ -41,20 +42,14 @@ export class AudioJobHandler implements JobHandler {
       model: job.model ?? undefined,
     });
     const { bytes } = await provider.synthesize(toSpeechRequest(job, model, parameters), deadline);
-    assertInTime(deadline);
+    assertInTime(deadline, RENDER_TIMEOUT);
     if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
 
     const { prepared, cost } = await this.prepare(job, parameters, bytes, model);
-    try {
-      assertInTime(deadline);
-      const completed =
-        (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
-      if (!completed) await this.assets.discardPreparedAsset(prepared);
-      return completed ? 'completed' : 'cancelled';
-    } catch (error) {
-      await this.assets.discardPreparedAsset(prepared);
-      throw error;
-    }
+    return completeOrDiscard(this.assets, [prepared], async () => {
+      assertInTime(deadline, RENDER_TIMEOUT);
+      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
+    });
   }
 
   /** Reads the duration from the bytes (refusing bytes that are not the requested format), prices it, stores the file. */

@@ -7,7 +7,7 @@ import { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
-import { assertInTime, RENDER_STEPS } from '../jobs/render-steps';
+import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import type { ImageGenerationResult } from '../providers/image/image-provider';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
@@ -48,7 +48,7 @@ export class ImageJobHandler implements JobHandler {
     });
     const prepared = await this.prepareAll(job, parameters, result, cost);
     return completeOrDiscard(this.assets, prepared, async () => {
-      assertInTime(deadline);
+      assertInTime(deadline, RENDER_TIMEOUT);
       return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
     });
   }
@@ -59,7 +59,7 @@ export class ImageJobHandler implements JobHandler {
       model: job.model ?? undefined,
     });
     const result = await provider.generate(toProviderRequest({ ...job, model }, parameters), deadline);
-    assertInTime(deadline);
+    assertInTime(deadline, RENDER_TIMEOUT);
     return { model, result };
   }
 

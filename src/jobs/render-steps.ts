@@ -11,7 +11,10 @@ export const RENDER_STEPS = {
   done: { step: 4, progress: 100 },
 } as const;
 
-/** A retryable failure once the attempt's deadline (IMAGE_JOB_TIMEOUT_MS, the limit of every attempt) passed. */
-export function assertInTime(deadline: AbortSignal): void {
-  if (deadline.aborted) throw new ProviderError('The job did not finish within IMAGE_JOB_TIMEOUT_MS', true);
+/** The variable that bounds an attempt of an image or audio job. */
+export const RENDER_TIMEOUT = 'IMAGE_JOB_TIMEOUT_MS';
+
+/** A retryable failure once the attempt's deadline passed; `limit` names the variable that set it. */
+export function assertInTime(deadline: AbortSignal, limit: string): void {
+  if (deadline.aborted) throw new ProviderError(`The job did not finish within ${limit}`, true);
 }

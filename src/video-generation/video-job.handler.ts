@@ -9,6 +9,7 @@ import type { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
+import { assertInTime } from '../jobs/render-steps';
 import { videoCost } from '../providers/pricing';
 import type { VideoProviderName } from '../providers/provider-names';
 import type { VideoGenerationRequest } from '../providers/video/video-models';
@@ -32,6 +33,9 @@ export function renderingStep(providerProgress: number): JobStep {
   const share = storing.progress - 5 - rendering.progress;
   return { step: rendering.step, progress: rendering.progress + Math.round((share * providerProgress) / 100) };
 }
+
+/** The variable that bounds an attempt of a video job. */
+const VIDEO_TIMEOUT = 'VIDEO_JOB_TIMEOUT_MS';
 
 const CONTENT_POLICY_CODES = /moderation|content_policy|safety/i;
 
@@ -73,7 +77,7 @@ export class VideoJobHandler implements JobHandler {
     const cost = videoCost(this.config.pricing, request.model, parameters);
     const prepared = await this.prepare({ ...job, providerJobId: videoId }, parameters, video, cost);
     return completeOrDiscard(this.assets, [prepared], async () => {
-      assertInTime(deadline);
+      assertInTime(deadline, VIDEO_TIMEOUT);
       return (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) && (await this.complete(job, prepared, cost));
     });
   }
@@ -134,7 +138,7 @@ export class VideoJobHandler implements JobHandler {
       if (state.status === 'completed') return true;
       await sleep(state.pollAfterMs ?? this.config.videoGeneration.pollIntervalMs, undefined, {
         signal: deadline,
-      }).catch(() => assertInTime(deadline));
+      }).catch(() => assertInTime(deadline, VIDEO_TIMEOUT));
     }
   }
 
@@ -177,8 +181,4 @@ function renderingFailure(provider: VideoProvider, videoId: string, state: Video
     provider: provider.name,
     code: contentPolicy ? 'CONTENT_POLICY_VIOLATION' : undefined,
   });
-}
-
-function assertInTime(deadline: AbortSignal): void {
-  if (deadline.aborted) throw new ProviderError('The job did not finish within VIDEO_JOB_TIMEOUT_MS', true);
 }
