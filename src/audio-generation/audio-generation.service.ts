@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { definedOnly } from '../common/objects';
+import { definedOnly, pickTypedFields } from '../common/objects';
 import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
 import { JobSubmissionService, type JobDraft, type SubmitOptions } from '../generation-jobs/job-submission.service';
 import { defaultAudioFormat, validateAudioRequest } from '../providers/audio/audio-models';
@@ -12,17 +12,11 @@ import type { GenerateAudioDto } from './dto/generate-audio.dto';
 export type TemplateAudioInput = Omit<GenerateAudioDto, 'text'>;
 
 /** The speech parameters a template stores, each kept only with the right type; the model's rules check them. */
-function pickAudioParameters(json: unknown): Partial<GenerateAudioDto> {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
-  const source = json as Record<string, unknown>;
-  const text = (key: string) => (typeof source[key] === 'string' ? source[key] : undefined);
-  return definedOnly({
-    voice: text('voice'),
-    format: text('format') as GenerateAudioDto['format'],
-    instructions: text('instructions'),
-    speed: typeof source.speed === 'number' ? source.speed : undefined,
-  });
-}
+const pickAudioParameters = (json: unknown) =>
+  pickTypedFields(json, {
+    strings: ['voice', 'format', 'instructions'],
+    numbers: ['speed'],
+  }) as Partial<GenerateAudioDto>;
 
 /**
  * Text to speech (docs/ARCHITECTURE.md §4): resolves the provider and model, checks the request against the

@@ -7,7 +7,7 @@ import { imageRequestProblems, validateImageRequest } from '../providers/image/i
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { RenderedTemplate, TemplatesService } from '../templates/templates.service';
 import type { GenerateImageDto, RegenerateImageDto } from './dto/generate-image.dto';
-import { compactParameters, ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
+import { ImageJobParameters, pickImageParameters, toProviderRequest } from './image-job-parameters';
 import { definedOnly } from '../common/objects';
 import type { JobDraft } from '../generation-jobs/job-submission.service';
 
@@ -148,7 +148,7 @@ export class ImageJobDrafts {
       ...warnings,
       ...kept.dropped.map((field) => `${field} of the original was left out: not supported by ${model}`),
     ];
-    const parameters = compactParameters({
+    const parameters = definedOnly<ImageJobParameters>({
       ...kept.parameters,
       n: kept.parameters.n ?? 1,
       warnings: allWarnings.length > 0 ? allWarnings : undefined,

@@ -1,3 +1,4 @@
+import { pickTypedFields } from '../common/objects';
 import { IMAGE_OUTPUT_FORMATS, type ImageOutputFormat } from '../providers/image/image-provider';
 import type { ImageGenerationRequest } from '../providers/image/image-provider';
 
@@ -20,23 +21,13 @@ const NUMBER_KEYS = ['n', 'seed', 'steps', 'guidance'] as const;
  * kept only when it has the right type; the model's rules check the values afterwards.
  */
 export function pickImageParameters(json: unknown): Partial<ImageJobParameters> {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+  const picked = pickTypedFields(json, { strings: STRING_KEYS, numbers: NUMBER_KEYS }) as Partial<ImageJobParameters>;
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return picked;
   const source = json as Record<string, unknown>;
-  const picked: Partial<ImageJobParameters> = {};
-  for (const key of STRING_KEYS) if (typeof source[key] === 'string') picked[key] = source[key];
-  for (const key of NUMBER_KEYS)
-    if (typeof source[key] === 'number' && Number.isFinite(source[key])) picked[key] = source[key];
   if (IMAGE_OUTPUT_FORMATS.includes(source.outputFormat as ImageOutputFormat))
     picked.outputFormat = source.outputFormat as ImageOutputFormat;
   if (Array.isArray(source.tags) && source.tags.every((tag) => typeof tag === 'string')) picked.tags = source.tags;
   return picked;
-}
-
-/** Drops undefined entries so the stored JSON holds only what was asked for. */
-export function compactParameters(parameters: ImageJobParameters): ImageJobParameters {
-  return Object.fromEntries(
-    Object.entries(parameters).filter(([, value]) => value !== undefined),
-  ) as unknown as ImageJobParameters;
 }
 
 export function toProviderRequest(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobAcceptedResponseDto } from '../generation-jobs/dto/job-accepted.dto';
 import { JobSubmissionService, type SubmitOptions } from '../generation-jobs/job-submission.service';
-import { definedOnly } from '../common/objects';
+import { definedOnly, pickTypedFields } from '../common/objects';
 import type { RenderedTemplate } from '../templates/templates.service';
 import type { GenerateVideoDto } from './dto/generate-video.dto';
 import { VideoJobDrafts } from './video-job-drafts';
@@ -50,11 +50,5 @@ export class VideoGenerationService {
 export type TemplateVideoInput = Omit<GenerateVideoDto, 'prompt'>;
 
 /** The video parameters a template stores, each kept only with the right type; the model's rules check them. */
-function pickVideoParameters(json: unknown): Partial<GenerateVideoDto> {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
-  const source = json as Record<string, unknown>;
-  return definedOnly({
-    size: typeof source.size === 'string' ? source.size : undefined,
-    seconds: typeof source.seconds === 'number' ? source.seconds : undefined,
-  });
-}
+const pickVideoParameters = (json: unknown) =>
+  pickTypedFields(json, { strings: ['size'], numbers: ['seconds'] }) as Partial<GenerateVideoDto>;
