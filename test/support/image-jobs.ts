@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type TestAgent from 'supertest/lib/agent';
 import { bearer } from './app';
+import type { FakeProvider, FakeRoute } from './fake-provider';
 
 /** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
 export async function waitFor<T>(
@@ -17,6 +18,14 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Milliseconds between the first call to `route` and the retry that follows it (a job's second attempt). */
+export async function retryGapMs(fake: Pick<FakeProvider, 'requestsTo'>, route: FakeRoute): Promise<number> {
+  const callAt = (count: number) => () => (fake.requestsTo(route).length >= count ? Date.now() : undefined);
+  const firstAt = await waitFor(callAt(1), 'the first request');
+  const secondAt = await waitFor(callAt(2), 'the retry', 10_000, 10);
+  return secondAt - firstAt;
 }
 
 export interface JobStatusBody {
