@@ -402,7 +402,7 @@ describe('faults: worker stopped gracefully mid-job (SIGTERM, app.close())', () 
     const running = worker;
     await waitFor(
       () => (fake.requestsTo('images').length === 1 ? true : undefined),
-      `the worker to call the provider:\n${running.output()}`,
+      () => `the worker to call the provider:\n${running.output()}`,
       45_000,
     );
     expect((await jobStatus(api.http, user, jobId)).status).toBe('processing');

@@ -42,7 +42,7 @@ describe('stalled-job recovery', () => {
     const worker = doomed;
     await waitFor(
       () => (fake.requestsTo('images').length === 1 ? true : undefined),
-      `the worker process to call the provider:\n${worker.output()}`,
+      () => `the worker process to call the provider:\n${worker.output()}`,
       45_000,
     );
     expect((await jobStatus(api.http, user, jobId)).status).toBe('processing');

@@ -40,7 +40,7 @@ describe('a video job whose worker dies while polling', () => {
     const worker = doomed;
     await waitFor(
       () => (fake.videos.progressAnswered.length >= 2 ? true : undefined),
-      `the worker process to poll the video:\n${worker.output()}`,
+      () => `the worker process to poll the video:\n${worker.output()}`,
       45_000,
     );
     const polled = await api.prisma.generationJob.findUniqueOrThrow({ where: { id: jobId } });
@@ -84,7 +84,7 @@ describe('a video job whose worker dies while polling', () => {
     const worker = doomed;
     await waitFor(
       () => (fake.requestsTo('videos').length === 1 ? true : undefined),
-      `the worker process to send the create:\n${worker.output()}`,
+      () => `the worker process to send the create:\n${worker.output()}`,
       45_000,
     );
     await worker.kill('SIGKILL');

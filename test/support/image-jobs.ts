@@ -4,10 +4,13 @@ import type TestAgent from 'supertest/lib/agent';
 import { bearer } from './app';
 import type { FakeProvider, FakeRoute } from './fake-provider';
 
-/** Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns a value (not undefined), failing after `timeoutMs`. A function for `what` is
+ * read only then, so the message can say what happened meanwhile (a worker's output).
+ */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 20_000,
   intervalMs = 25,
 ): Promise<T> {
@@ -15,7 +18,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
