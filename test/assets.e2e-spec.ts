@@ -1,19 +1,19 @@
 import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AssetsService } from '../src/assets/assets.service';
-import { FileDeletionsService } from '../src/assets/file-deletions';
+import { StoredFilesService } from '../src/assets/stored-files';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId, pngBytes } from './support/factories';
 
 describe('asset library: single-asset routes', () => {
   let t: TestApp;
   let assets: AssetsService;
-  let deletions: FileDeletionsService;
+  let deletions: StoredFilesService;
 
   beforeAll(async () => {
     t = await createTestApp();
     assets = t.app.get(AssetsService);
-    deletions = t.app.get(FileDeletionsService);
+    deletions = t.app.get(StoredFilesService);
   });
   afterAll(() => t.close());
 
@@ -138,7 +138,7 @@ describe('asset library: single-asset routes', () => {
 
     it("two-phase API: the row is inserted inside the caller's transaction, and discarded files vanish on rollback", async () => {
       const owner = newUserId();
-      const prepared = await assets.prepareAssetFiles({
+      const prepared = await assets.prepareAssetFiles(owner, {
         type: 'image',
         sourceModule: 'image_generation',
         title: 'two-phase',
@@ -153,9 +153,9 @@ describe('asset library: single-asset routes', () => {
       ).rejects.toThrow("the caller's transaction fails");
       expect(await t.prisma.creativeAsset.findUnique({ where: { id: prepared.id } })).toBeNull();
       await assets.discardPreparedAsset(prepared);
-      for (const key of prepared.storedKeys) expect(await exists(diskPath(key))).toBe(false);
+      for (const { key } of prepared.storedFiles) expect(await exists(diskPath(key))).toBe(false);
 
-      const committed = await assets.prepareAssetFiles({
+      const committed = await assets.prepareAssetFiles(owner, {
         type: 'image',
         sourceModule: 'image_generation',
         title: 'two-phase ok',

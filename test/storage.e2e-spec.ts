@@ -1,7 +1,7 @@
 import { mkdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
-import { FileDeletionsService } from '../src/assets/file-deletions';
+import { StoredFilesService } from '../src/assets/stored-files';
 import { StorageService } from '../src/storage/storage.service';
 import { createTestApp, TestApp } from './support/app';
 
@@ -62,9 +62,9 @@ describe('StorageService (local disk)', () => {
     await unlink(diskPath(key));
     await mkdir(diskPath(key));
     await writeFile(path.join(diskPath(key), 'blocker'), 'x');
-    const deletions = t.app.get(FileDeletionsService);
-    await deletions.delete(key);
-    await deletions.delete(key);
+    const deletions = t.app.get(StoredFilesService);
+    await deletions.deleteUnheld([key]);
+    await deletions.deleteUnheld([key]);
     expect(await t.prisma.pendingFileDeletion.findUniqueOrThrow({ where: { key } })).toMatchObject({ attempts: 2 });
 
     expect(await deletions.retryPendingDeletions({ keys: [key] })).toEqual({ deleted: 0, failed: 1 });

@@ -40,6 +40,7 @@ const ASSET_ROW_FIELDS = Object.keys({
   cost: true,
   sourceModule: true,
   mimeType: true,
+  checksum: true,
   content: true,
   metadata: true,
   generationTimeMs: true,

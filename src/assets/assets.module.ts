@@ -9,7 +9,8 @@ import { AssetsService } from './assets.service';
 import { CollectionsController } from './collections.controller';
 import { CollectionsRepository } from './collections.repository';
 import { CollectionsService } from './collections.service';
-import { FileDeletionsService } from './file-deletions';
+import { StoredFilesService } from './stored-files';
+import { StoredFilesRepository } from './stored-files.repository';
 import { SignedFilesController } from './signed-files.controller';
 
 @Module({
@@ -22,8 +23,9 @@ import { SignedFilesController } from './signed-files.controller';
     AssetsService,
     AssetStatsService,
     CollectionsService,
-    FileDeletionsService,
+    StoredFilesRepository,
+    StoredFilesService,
   ],
-  exports: [AssetsService, AssetLinks, AssetStatsService, CollectionsService, FileDeletionsService],
+  exports: [AssetsService, AssetLinks, AssetStatsService, CollectionsService, StoredFilesService],
 })
 export class AssetsModule {}

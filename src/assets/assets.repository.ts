@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
-import type { AssetType, CreativeAsset, PendingFileDeletion } from '../generated/prisma/client';
+import type { AssetType, CreativeAsset } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { CreatedRange } from './asset-list-query';
 import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
@@ -45,8 +45,7 @@ export interface StatsRow {
 }
 
 /**
- * Every statement on creative_assets, and on pending_file_deletions (the files of deleted assets still to
- * delete). Raw SQL where Prisma cannot say it in one round trip: the page, the hot single-row read, atomic
+ * Every statement on creative_assets (the bookkeeping of their files is StoredFilesRepository's). Raw SQL where Prisma cannot say it in one round trip: the page, the hot single-row read, atomic
  * counters and flips, the row lock of a tag merge, the stats.
  */
 @Injectable()
@@ -106,16 +105,13 @@ export class AssetsRepository {
   }
 
   /**
-   * Deletes the user's row (its collection links go by cascade) and records its files for deletion in the
-   * same transaction, so a crash after commit still leaves the record. False when no row matched.
+   * Deletes the user's row (its collection links go by cascade) and runs `andThen` in the same transaction;
+   * undefined when no row matched.
    */
-  async deleteOwnedRecordingFiles(userId: string, id: string, fileKeys: string[]): Promise<boolean> {
+  async deleteOwned<T>(userId: string, id: string, andThen: (tx: Db) => Promise<T>): Promise<T | undefined> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.creativeAsset.deleteMany({ where: { id, userId } });
-      if (count === 0) return false;
-      if (fileKeys.length > 0)
-        await tx.pendingFileDeletion.createMany({ data: fileKeys.map((key) => ({ key })), skipDuplicates: true });
-      return true;
+      return count === 0 ? undefined : andThen(tx);
     });
   }
 
@@ -178,34 +174,5 @@ export class AssetsRepository {
    */
   aggregateStats(userId: string, range: CreatedRange): Promise<StatsRow[]> {
     return this.prisma.$queryRaw<StatsRow[]>(buildStatsSql(userId, statsWindows(range)));
-  }
-
-  /** Records a file whose deletion failed, or counts one more failed attempt. */
-  async recordFailedDeletion(key: string, error: string): Promise<void> {
-    await this.prisma.pendingFileDeletion.upsert({
-      where: { key },
-      create: { key, attempts: 1, lastError: error },
-      update: { attempts: { increment: 1 }, lastError: error },
-    });
-  }
-
-  /** Recorded deletions (of the given keys, or all), least recently tried first. */
-  findPendingDeletions(keys: string[] | undefined, limit: number): Promise<PendingFileDeletion[]> {
-    return this.prisma.pendingFileDeletion.findMany({
-      where: keys ? { key: { in: keys } } : undefined,
-      orderBy: { updatedAt: 'asc' },
-      take: limit,
-    });
-  }
-
-  async clearPendingDeletion(id: string): Promise<void> {
-    await this.prisma.pendingFileDeletion.delete({ where: { id } });
-  }
-
-  async countFailedRetry(id: string, error: string): Promise<void> {
-    await this.prisma.pendingFileDeletion.update({
-      where: { id },
-      data: { attempts: { increment: 1 }, lastError: error },
-    });
   }
 }

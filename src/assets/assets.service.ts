@@ -12,7 +12,6 @@ import {
   THUMBNAIL_MIME_TYPE,
 } from '../storage/image-processing';
 import { readAudioMetadata } from '../storage/media-probe';
-import { assertStorageKey } from '../storage/storage-keys';
 import { readVideoMetadata } from '../storage/video-probe';
 import { StorageService } from '../storage/storage.service';
 import { AccessMode, assertAccess } from './access';
@@ -27,7 +26,7 @@ import { AssetLinks } from './asset-links';
 import type { LinkVariant, SignedLink } from './signed-links';
 import { AssetResponseDto } from './dto/asset-response.dto';
 import type { UpdateAssetDto } from './dto/update-asset.dto';
-import { FileDeletionsService } from './file-deletions';
+import { StoredFile, StoredFilesService } from './stored-files';
 import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
 import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
@@ -38,15 +37,17 @@ import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAs
  */
 export interface PreparedAsset {
   readonly id: string;
+  /** Whose library the files were stored (and deduplicated) for. */
+  readonly userId: string;
   readonly url: string;
   readonly thumbnailUrl: string | null;
   readonly fields: AssetFieldsFromInput &
     Pick<
       Prisma.CreativeAssetUncheckedCreateInput,
-      'storageKey' | 'thumbnailKey' | 'width' | 'height' | 'format' | 'fileSize' | 'mimeType'
+      'storageKey' | 'thumbnailKey' | 'checksum' | 'width' | 'height' | 'format' | 'fileSize' | 'mimeType'
     >;
-  /** Files written for this asset; discardPreparedAsset deletes them when the insert does not happen. */
-  readonly storedKeys: readonly string[];
+  /** Files stored (or shared) for this asset; discardPreparedAsset gives them up when the insert does not happen. */
+  readonly storedFiles: readonly StoredFile[];
 }
 
 /** Bytes of an asset (its file or thumbnail) ready to send. */
@@ -62,6 +63,15 @@ const storedFileTag = (key: string) => `"${key.replaceAll('/', '-')}"`;
 
 const MAX_USER_ID_LENGTH = 200;
 
+/** The columns of an asset's main file. */
+const fileColumns = (file: StoredFile) => ({ storageKey: file.key, checksum: file.checksum });
+
+function assertUserId(userId: string): void {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+    throw new ValidationError(`userId must be 1-${MAX_USER_ID_LENGTH} characters`);
+  }
+}
+
 /** Usage a reader of someone else's public asset may record; `use` (reusing it in one's own work) is the owner's. */
 const READER_USAGE_ACTIONS: readonly UsageAction[] = ['view', 'download', 'share'];
 
@@ -71,14 +81,14 @@ export class AssetsService {
     private readonly assets: AssetsRepository,
     private readonly collections: CollectionsRepository,
     private readonly storage: StorageService,
-    private readonly deletions: FileDeletionsService,
+    private readonly files: StoredFilesService,
     @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
     private readonly links: AssetLinks,
   ) {}
 
   /**
    * Puts a module's output in the user's library (docs/ARCHITECTURE.md §6): stores the file and,
-   * for images, a thumbnail; reads width/height/format/mimeType/fileSize (images) or format/duration
+   * for images, a thumbnail (once per user and content: identical bytes share one stored file); reads width/height/format/mimeType/fileSize (images) or format/duration
    * (audio, whose bytes must be of the declared mimeType) from the bytes; inserts the row.
    * With `options.tx` the row is inserted in the caller's transaction; if that transaction can still fail
    * after this returns, use prepareAssetFiles/createPreparedAsset/discardPreparedAsset instead.
@@ -88,7 +98,7 @@ export class AssetsService {
     input: SaveAssetInput,
     options: { tx?: Prisma.TransactionClient } = {},
   ): Promise<AssetResponseDto> {
-    const prepared = await this.prepareAssetFiles(input);
+    const prepared = await this.prepareAssetFiles(userId, input);
     try {
       return await this.createPreparedAsset(userId, prepared, options.tx);
     } catch (error) {
@@ -97,52 +107,56 @@ export class AssetsService {
     }
   }
 
-  /** Phase 1 of saveAsset: validates the input and stores the files. Touches no database row. */
-  async prepareAssetFiles(input: SaveAssetInput): Promise<PreparedAsset> {
+  /**
+   * Phase 1 of saveAsset: validates the input and stores the files for the user's library, each recorded as
+   * an intent that createPreparedAsset clears. Touches no asset row.
+   */
+  async prepareAssetFiles(userId: string, input: SaveAssetInput): Promise<PreparedAsset> {
+    assertUserId(userId);
     const fields = normalizeSaveAssetInput(input);
     const id = randomUUID();
-    const storedKeys: string[] = [];
+    const storedFiles: StoredFile[] = [];
     const store = async (bytes: Buffer, extension: string) => {
-      const { key } = await this.storage.put(bytes, { extension });
-      storedKeys.push(key);
-      return key;
+      const file = await this.files.store(userId, bytes, extension);
+      storedFiles.push(file);
+      return file;
     };
+    const prepared = (rest: Omit<PreparedAsset, 'id' | 'userId' | 'url' | 'storedFiles'>): PreparedAsset => ({
+      id,
+      userId,
+      url: assetFileUrl(id),
+      storedFiles,
+      ...rest,
+    });
     try {
       if (fields.type === 'text') {
-        const fileSize = Buffer.byteLength(fields.content ?? '');
-        return { id, url: assetFileUrl(id), thumbnailUrl: null, fields: { ...fields, fileSize }, storedKeys };
+        return prepared({
+          thumbnailUrl: null,
+          fields: { ...fields, fileSize: Buffer.byteLength(fields.content ?? '') },
+        });
       }
       const bytes = input.bytes as Buffer;
       if (fields.type === 'image') {
         const image = await readImageMetadata(bytes);
         const thumbnail = await makeThumbnail(bytes);
-        const [storageKey, thumbnailKey] = await Promise.all([
+        const [file, thumbnailFile] = await Promise.all([
           store(bytes, imageExtension(image.format)),
           store(thumbnail, THUMBNAIL_EXTENSION),
         ]);
-        return {
-          id,
-          url: assetFileUrl(id),
+        return prepared({
           thumbnailUrl: assetThumbnailUrl(id),
-          fields: { ...fields, ...image, storageKey, thumbnailKey },
-          storedKeys,
-        };
+          fields: { ...fields, ...image, ...fileColumns(file), thumbnailKey: thumbnailFile.key },
+        });
       }
-      if (fields.type === 'video') {
-        const video = await this.storeVideoFiles(id, fields, bytes, input.poster, store);
-        return { id, url: assetFileUrl(id), ...video, storedKeys };
-      }
+      if (fields.type === 'video') return prepared(await this.storeVideoFiles(id, fields, bytes, input.poster, store));
       const media = fields.type === 'audio' ? await readAudioMetadata(bytes, fields.mimeType as string) : {};
-      const storageKey = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
-      return {
-        id,
-        url: assetFileUrl(id),
+      const file = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
+      return prepared({
         thumbnailUrl: null,
-        fields: { ...fields, ...media, storageKey, fileSize: bytes.length },
-        storedKeys,
-      };
+        fields: { ...fields, ...media, ...fileColumns(file), fileSize: bytes.length },
+      });
     } catch (error) {
-      await this.discardPreparedAsset({ storedKeys });
+      await this.files.discard(storedFiles);
       throw error;
     }
   }
@@ -156,31 +170,33 @@ export class AssetsService {
     fields: AssetFieldsFromInput,
     bytes: Buffer,
     poster: Buffer | undefined,
-    store: (bytes: Buffer, extension: string) => Promise<string>,
+    store: (bytes: Buffer, extension: string) => Promise<StoredFile>,
   ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
     const { format, ...video } = await readVideoMetadata(bytes);
     const thumbnail = poster && (await makeThumbnail(poster));
-    const [storageKey, thumbnailKey] = await Promise.all([
+    const [file, thumbnailFile] = await Promise.all([
       store(bytes, format),
       thumbnail ? store(thumbnail, THUMBNAIL_EXTENSION) : null,
     ]);
     return {
-      thumbnailUrl: thumbnailKey ? assetThumbnailUrl(id) : null,
-      fields: { ...fields, ...video, format, storageKey, thumbnailKey },
+      thumbnailUrl: thumbnailFile ? assetThumbnailUrl(id) : null,
+      fields: { ...fields, ...video, format, ...fileColumns(file), thumbnailKey: thumbnailFile?.key ?? null },
     };
   }
 
   /**
-   * Phase 2 of saveAsset: inserts the prepared row, in `tx` when given (so a caller can create assets and
-   * complete its own work atomically). Inserting the same PreparedAsset twice fails with a conflict.
+   * Phase 2 of saveAsset: inserts the prepared row and claims its files, in `tx` when given (so a caller can
+   * create assets and complete its own work atomically). Inserting the same PreparedAsset twice fails with a
+   * conflict.
    */
   async createPreparedAsset(
     userId: string,
     prepared: PreparedAsset,
     tx?: Prisma.TransactionClient,
   ): Promise<AssetResponseDto> {
-    if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
-      throw new ValidationError(`userId must be 1-${MAX_USER_ID_LENGTH} characters`);
+    assertUserId(userId);
+    if (prepared.userId !== userId) {
+      throw new ValidationError('A prepared asset can only be created for the user its files were stored for');
     }
     const { generationId, parentAssetId } = prepared.fields;
     if (generationId && !(await this.jobs.isJobOfUser(generationId, userId, tx)))
@@ -191,12 +207,13 @@ export class AssetsService {
       { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
       tx,
     );
+    await this.files.claim(prepared.storedFiles, tx);
     return this.links.toResponse(row);
   }
 
-  /** Deletes the files of a prepared asset whose row was not (or will not be) inserted. */
-  async discardPreparedAsset(prepared: Pick<PreparedAsset, 'storedKeys'>): Promise<void> {
-    await Promise.all(prepared.storedKeys.map((key) => this.deletions.delete(key)));
+  /** Gives up the files of a prepared asset whose row was not (or will not be) inserted. */
+  async discardPreparedAsset(prepared: Pick<PreparedAsset, 'storedFiles'>): Promise<void> {
+    await this.files.discard(prepared.storedFiles);
   }
 
   /** One asset: the caller's own or a public one. */
@@ -241,16 +258,16 @@ export class AssetsService {
   }
 
   /**
-   * Deletes the row (its collection links go with it by cascade) and its stored files. The files are
-   * recorded for deletion in the same transaction, so a failed or interrupted file deletion is retried by
-   * the deletion sweep and no row ever points at a missing file.
+   * Deletes the row (its collection links go with it by cascade) and those of its files that no other asset
+   * shares. The files are recorded for deletion in the same transaction, so a failed or interrupted file
+   * deletion is retried by the sweep and no row ever points at a missing file.
    */
   async deleteAsset(userId: string, id: string): Promise<DeletedResponseDto> {
     const asset = await this.findAsset(userId, id, 'change');
     const keys = [asset.storageKey, asset.thumbnailKey].filter((key): key is string => key !== null);
-    keys.forEach(assertStorageKey);
-    if (!(await this.assets.deleteOwnedRecordingFiles(userId, id, keys))) throw new NotFoundError('Asset', id);
-    if (keys.length > 0) await this.deletions.retryPendingDeletions({ keys });
+    const released = await this.assets.deleteOwned(userId, id, (tx) => this.files.releaseInTransaction(keys, tx));
+    if (!released) throw new NotFoundError('Asset', id);
+    if (released.length > 0) await this.files.retryPendingDeletions({ keys: released });
     return { success: true };
   }
 

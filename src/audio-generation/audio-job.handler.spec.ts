@@ -26,12 +26,13 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
   const provider = { name: 'openai', synthesize: jest.fn(synthesize) };
   const providers = { resolve: () => ({ provider, model: 'gpt-4o-mini-tts' }) } as unknown as AudioProviderRegistry;
   const assets = {
-    prepareAssetFiles: jest.fn(async (input: SaveAssetInput): Promise<PreparedAsset> => ({
+    prepareAssetFiles: jest.fn(async (userId: string, input: SaveAssetInput): Promise<PreparedAsset> => ({
       id: 'asset-1',
+      userId,
       url: '/files/1',
       thumbnailUrl: null,
       fields: input as never,
-      storedKeys: ['key-1'],
+      storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
     })),
     createPreparedAsset: jest.fn(async () => ({})),
     discardPreparedAsset: jest.fn(async () => undefined),
@@ -65,6 +66,7 @@ describe('AudioJobHandler (repository in memory)', () => {
     const seconds = (frames * MP3_FRAME.samples) / MP3_FRAME.sampleRate;
     const cost = Math.round((seconds / 60) * 0.015 * 1_000_000) / 1_000_000;
     expect(assets.prepareAssetFiles).toHaveBeenCalledWith(
+      'user-1',
       expect.objectContaining({ type: 'audio', mimeType: 'audio/mpeg', cost, sourceModule: 'audio_generation' }),
     );
     expect(assets.createPreparedAsset).toHaveBeenCalledWith('user-1', expect.objectContaining({ id: 'asset-1' }), TX);
@@ -83,13 +85,15 @@ describe('AudioJobHandler (repository in memory)', () => {
   it('removes the stored file when the job is cancelled while it is being stored', async () => {
     const setup = setUp(async () => ({ bytes: silentMp3(10) }));
     const prepare = setup.assets.prepareAssetFiles.getMockImplementation()!;
-    setup.assets.prepareAssetFiles.mockImplementation(async (input) => {
+    setup.assets.prepareAssetFiles.mockImplementation(async (userId, input) => {
       await setup.jobs.cancel('user-1', JOB_ID);
-      return prepare(input);
+      return prepare(userId, input);
     });
     await expect(setup.run()).resolves.toBe('cancelled');
     expect(setup.assets.createPreparedAsset).not.toHaveBeenCalled();
-    expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(expect.objectContaining({ storedKeys: ['key-1'] }));
+    expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(
+      expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
+    );
   });
 
   it('refuses bytes that are not the requested format as a retryable provider failure, storing nothing', async () => {

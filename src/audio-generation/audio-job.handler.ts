@@ -70,7 +70,10 @@ export class AudioJobHandler implements JobHandler {
       },
     );
     const cost = audioCost(this.config.pricing, model, { characters: job.prompt.length, durationSeconds: duration });
-    return { prepared: await this.assets.prepareAssetFiles(audioAssetInput(job, parameters, bytes, cost)), cost };
+    return {
+      prepared: await this.assets.prepareAssetFiles(job.userId, audioAssetInput(job, parameters, bytes, cost)),
+      cost,
+    };
   }
 
   /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */

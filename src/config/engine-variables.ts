@@ -368,7 +368,17 @@ export const CONFIG_VARIABLES = {
       default: 5 * 60 * 1000,
       min: 0,
       max: 24 * HOUR_MS,
-      description: 'How often failed file deletions are retried (0 = never).',
+      description:
+        'How often the storage sweep runs (0 = never): it retries failed file deletions and removes the files of orphaned writes.',
+    }),
+    orphanGraceMs: integer({
+      name: 'STORAGE_ORPHAN_GRACE_MS',
+      group: 'storage',
+      default: HOUR_MS,
+      min: 1000,
+      max: 7 * 24 * HOUR_MS,
+      description:
+        'How long a file written for an asset not inserted yet is kept before the sweep takes it for the orphan of a process that died in between; longer than any transaction that stores assets.',
     }),
   },
 

@@ -22,14 +22,15 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
   } as unknown as ImageProviderRegistry;
   let prepared = 0;
   const assets = {
-    prepareAssetFiles: jest.fn(async (input: SaveAssetInput): Promise<PreparedAsset> => {
+    prepareAssetFiles: jest.fn(async (userId: string, input: SaveAssetInput): Promise<PreparedAsset> => {
       prepared += 1;
       return {
         id: `asset-${prepared}`,
+        userId,
         url: `/files/${prepared}`,
         thumbnailUrl: null,
         fields: input as never,
-        storedKeys: [`key-${prepared}`],
+        storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
       };
     }),
     createPreparedAsset: jest.fn(async () => ({})),
@@ -147,13 +148,22 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
   it('deletes the files it wrote when the job is cancelled while they are stored', async () => {
     const { jobs, assets, processor, bullJob } = setUp();
     jobs.add();
-    assets.prepareAssetFiles.mockImplementationOnce(async (input) => {
+    assets.prepareAssetFiles.mockImplementationOnce(async (userId, input) => {
       await jobs.cancel('user-1', JOB_ID);
-      return { id: 'asset-1', url: '/files/1', thumbnailUrl: null, fields: input as never, storedKeys: ['key-1'] };
+      return {
+        id: 'asset-1',
+        userId,
+        url: '/files/1',
+        thumbnailUrl: null,
+        fields: input as never,
+        storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
+      };
     });
     await expect(processor.handle(bullJob())).resolves.toBe('cancelled');
     expect(assets.createPreparedAsset).not.toHaveBeenCalled();
-    expect(assets.discardPreparedAsset).toHaveBeenCalledWith(expect.objectContaining({ storedKeys: ['key-1'] }));
+    expect(assets.discardPreparedAsset).toHaveBeenCalledWith(
+      expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
+    );
     expect(jobs.transitions).not.toContain('completeWithAssets');
   });
 

@@ -75,7 +75,10 @@ export class ImageJobHandler implements JobHandler {
     try {
       for (const [index, image] of result.images.entries()) {
         prepared.push(
-          await this.assets.prepareAssetFiles(imageAssetInput(job, parameters, image, { index, count }, cost)),
+          await this.assets.prepareAssetFiles(
+            job.userId,
+            imageAssetInput(job, parameters, image, { index, count }, cost),
+          ),
         );
       }
       return prepared;

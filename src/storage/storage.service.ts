@@ -18,14 +18,21 @@ export class StorageService {
     private readonly config: EngineConfig,
   ) {}
 
-  /** Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. */
-  async put(bytes: Buffer, options: { extension: string }): Promise<{ key: string }> {
+  /**
+   * Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. `beforeWrite` gets the
+   * key before any byte is written (the asset library records its intent there).
+   */
+  async put(
+    bytes: Buffer,
+    options: { extension: string; beforeWrite?: (key: string) => Promise<void> },
+  ): Promise<{ key: string }> {
     if (bytes.length > this.config.storage.maxFileBytes) {
       throw new PayloadTooLargeError(
         `File is ${bytes.length} bytes; the limit is ${this.config.storage.maxFileBytes} (STORAGE_MAX_FILE_BYTES)`,
       );
     }
     const key = newStorageKey(options.extension);
+    await options.beforeWrite?.(key);
     await this.store.write(key, bytes);
     return { key };
   }

@@ -149,7 +149,7 @@ export class VideoJobHandler implements JobHandler {
     cost: number | null,
   ): Promise<PreparedAsset> {
     try {
-      return await this.assets.prepareAssetFiles(videoAssetInput(job, parameters, video, cost));
+      return await this.assets.prepareAssetFiles(job.userId, videoAssetInput(job, parameters, video, cost));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       throw new ProviderError(`${job.provider} returned data that is not a usable video: ${error.message}`, true, {

@@ -43,13 +43,19 @@ export interface OpenApi {
 }
 
 /** OpenAPI 3.0's `nullable` in JSON Schema words, so a standard validator reads the document. */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
+/**
+ * OpenAPI 3.0 schema → JSON Schema (nullable becomes a null type). With `closed`, an object that lists its
+ * properties and says nothing of others takes no others: an answer may not carry fields the document omits.
+ */
+function toJsonSchema(node: unknown, closed = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => toJsonSchema(item, closed));
   if (typeof node !== 'object' || node === null) return node;
   const { nullable, ...rest } = node as JsonSchema & Record<string, unknown>;
   const converted = Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, toJsonSchema(value)]),
+    Object.entries(rest).map(([key, value]) => [key, toJsonSchema(value, closed)]),
   ) as Record<string, unknown>;
+  if (closed && converted.properties && converted.additionalProperties === undefined)
+    converted.additionalProperties = false;
   if (!nullable) return converted;
   if (typeof converted.type === 'string')
     return {
@@ -62,12 +68,20 @@ function toJsonSchema(node: unknown): unknown {
 
 /** Validates answers against what the document declares for their operation and status. */
 export class ContractChecker {
+  /** Requests: the document's schemas as they are. */
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  /** Answers: the same schemas, closed (toJsonSchema). */
+  private readonly answerAjv = new Ajv({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(readonly spec: OpenApi) {
-    addFormats(this.ajv);
-    this.ajv.addSchema({ $id: 'openapi', components: toJsonSchema(spec.components) as object });
+    for (const [ajv, closed] of [
+      [this.ajv, false],
+      [this.answerAjv, true],
+    ] as const) {
+      addFormats(ajv);
+      ajv.addSchema({ $id: 'openapi', components: toJsonSchema(spec.components, closed) as object });
+    }
   }
 
   operation(method: string, path: string): Operation {
@@ -87,23 +101,25 @@ export class ContractChecker {
     if (!declared) return [`${where}: status not declared (${JSON.stringify(res.body).slice(0, 200)})`];
     const schema = declared.content?.['application/json']?.schema;
     if (!schema) return [];
-    const validate = this.validator(schema);
+    const validate = this.validator(schema, true);
     return validate(res.body)
       ? []
-      : [`${where}: ${this.ajv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`];
+      : [`${where}: ${this.answerAjv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`];
   }
 
   /** Whether `value` fits `schema` (a document fragment whose refs point into the document). */
   accepts(schema: JsonSchema, value: unknown): boolean {
-    return this.validator(schema)(value);
+    return this.validator(schema, false)(value);
   }
 
-  private validator(schema: JsonSchema): ValidateFunction {
-    const key = JSON.stringify(schema);
+  private validator(schema: JsonSchema, forAnswers: boolean): ValidateFunction {
+    const key = `${forAnswers}:${JSON.stringify(schema)}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      const rewritten = JSON.parse(key.replaceAll('"#/components/', '"openapi#/components/')) as object;
-      validate = this.ajv.compile(toJsonSchema(rewritten) as object);
+      const rewritten = JSON.parse(
+        JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'),
+      ) as object;
+      validate = (forAnswers ? this.answerAjv : this.ajv).compile(toJsonSchema(rewritten, forAnswers) as object);
       this.validators.set(key, validate);
     }
     return validate;

@@ -10,7 +10,7 @@ export interface AssetLinkFields {
 }
 
 /** An asset as clients see it: the row minus server-only columns (storage keys, search vector). */
-export class AssetResponseDto {
+export class AssetResponseDto implements AssetLinkFields {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() userId: string;
   @ApiProperty({ enum: AssetType }) type: AssetType;
@@ -24,6 +24,20 @@ export class AssetResponseDto {
   @ApiProperty({ example: '/api/creative/asset/6f1c…/file' }) url: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: '/api/creative/asset/6f1c…/thumbnail' }) thumbnailUrl:
     string | null;
+  @ApiProperty({
+    description:
+      'The file with no Authorization header (for <img src>, <audio>, downloads) until signedUrlExpiresAt; whoever holds the link may use it until then',
+    example: '/api/creative/signed/asset/6f1c…/file?expires=1767225600&signature=…',
+  })
+  signedUrl: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The thumbnail, like signedUrl; null when the asset has no thumbnail',
+  })
+  signedThumbnailUrl: string | null;
+  @ApiProperty({ type: String, format: 'date-time', description: 'When signedUrl and signedThumbnailUrl stop working' })
+  signedUrlExpiresAt: Date;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Bytes' }) fileSize: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Seconds' }) duration: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) width: number | null;
@@ -43,6 +57,14 @@ export class AssetResponseDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'USD' }) cost: number | null;
   @ApiProperty() sourceModule: string;
   @ApiPropertyOptional({ type: String, nullable: true }) mimeType: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    pattern: '^[0-9a-f]{64}$',
+    description:
+      "sha256 of the file's bytes, hex; null for text assets and for files stored before checksums were kept",
+  })
+  checksum: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Body of a text asset' }) content: string | null;
   @ApiPropertyOptional({ type: Object, nullable: true }) metadata: unknown;
   @ApiPropertyOptional({ type: Number, nullable: true }) generationTimeMs: number | null;
@@ -96,6 +118,7 @@ export function toAssetResponse(row: AssetRow, links: AssetLinkFields): AssetRes
     cost: row.cost === null ? null : row.cost.toNumber(),
     sourceModule: row.sourceModule,
     mimeType: row.mimeType,
+    checksum: row.checksum,
     content: row.content,
     metadata: row.metadata,
     generationTimeMs: row.generationTimeMs,

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import type { PendingFileDeletion } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+import type { Db } from './assets.repository';
+
+/** A stored object of one user, described for deduplication. */
+export interface StoredObjectRecord {
+  key: string;
+  userId: string;
+  checksum: string;
+  byteSize: number;
+}
+
+/**
+ * Every statement on the bookkeeping of stored files: stored_objects (one row per file, reference-counted by a
+ * trigger on creative_assets), storage_intents (keys being written or reused for an asset not inserted yet)
+ * and pending_file_deletions (files to delete, retried until they are gone).
+ */
+@Injectable()
+export class StoredFilesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Holds the user's object with these bytes for a new asset, if there is one: the object row is locked while
+   * the intent is written, so a concurrent release either sees the intent or has deleted the row first.
+   */
+  holdExisting(intentId: string, userId: string, checksum: string): Promise<string | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      const [object] = await tx.$queryRaw<{ key: string }[]>`
+        SELECT "key" FROM "stored_objects" WHERE "userId" = ${userId} AND "checksum" = ${checksum}
+        ORDER BY "createdAt" LIMIT 1 FOR UPDATE`;
+      if (!object) return undefined;
+      await tx.storageIntent.create({ data: { id: intentId, key: object.key } });
+      return object.key;
+    });
+  }
+
+  /** The intent to write `key`, in its own statement before the bytes are written. */
+  async recordIntent(intentId: string, key: string): Promise<void> {
+    await this.prisma.storageIntent.create({ data: { id: intentId, key } });
+  }
+
+  /** The object row of bytes just written (no asset holds it yet; the writer's intent does). */
+  async recordObject(object: StoredObjectRecord): Promise<void> {
+    await this.prisma.storedObject.create({ data: object });
+  }
+
+  /** Clears intents, in the transaction that inserts their asset or after their write was given up. */
+  async clearIntents(intentIds: readonly string[], db: Db = this.prisma): Promise<void> {
+    if (intentIds.length > 0) await db.storageIntent.deleteMany({ where: { id: { in: [...intentIds] } } });
+  }
+
+  /** Deletes up to `limit` intents older than `before` (their writers died) and returns their keys. */
+  async deleteStaleIntents(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ key: string }[]>`
+      DELETE FROM "storage_intents" WHERE id IN (
+        SELECT id FROM "storage_intents" WHERE "createdAt" < ${before} ORDER BY "createdAt" LIMIT ${limit})
+      RETURNING "key"`;
+    return rows.map((row) => row.key);
+  }
+
+  /** Keys of up to `limit` objects that no asset holds (e.g. after a write whose asset never came). */
+  async findUnreferencedKeys(limit: number): Promise<string[]> {
+    const rows = await this.prisma.storedObject.findMany({
+      where: { refCount: { lte: 0 } },
+      orderBy: { createdAt: 'asc' },
+      select: { key: true },
+      take: limit,
+    });
+    return rows.map((row) => row.key);
+  }
+
+  /**
+   * Of `keys`, those that no asset and no intent holds any more lose their object row and are recorded for
+   * deletion, all in `db`'s transaction (a new one when none is given); returns them. The rows are locked in
+   * one statement and checked in the next, whose snapshot then sees every intent committed before the lock.
+   */
+  releaseUnheld(keys: readonly string[], db?: Db): Promise<string[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    const release = async (tx: Db) => {
+      const sorted = [...new Set(keys)].sort();
+      await tx.$queryRaw`SELECT "key" FROM "stored_objects" WHERE "key" = ANY(${sorted}::text[]) ORDER BY "key" FOR UPDATE`;
+      const released = await tx.$queryRaw<{ key: string }[]>`
+        WITH "unheld" AS (
+          SELECT k."key" FROM unnest(${sorted}::text[]) AS k("key")
+          LEFT JOIN "stored_objects" o ON o."key" = k."key"
+          WHERE coalesce(o."refCount", 0) <= 0
+            AND NOT EXISTS (SELECT 1 FROM "storage_intents" i WHERE i."key" = k."key")
+        ), "gone" AS (
+          DELETE FROM "stored_objects" WHERE "key" IN (SELECT "key" FROM "unheld")
+        )
+        INSERT INTO "pending_file_deletions" ("id", "key", "updatedAt")
+        SELECT gen_random_uuid(), "key", now() FROM "unheld"
+        ON CONFLICT ("key") DO UPDATE SET "updatedAt" = EXCLUDED."updatedAt"
+        RETURNING "key"`;
+      return released.map((row) => row.key);
+    };
+    return db ? release(db) : this.prisma.$transaction(release);
+  }
+
+  /** Recorded deletions (of the given keys, or all), least recently tried first. */
+  findPendingDeletions(keys: string[] | undefined, limit: number): Promise<PendingFileDeletion[]> {
+    return this.prisma.pendingFileDeletion.findMany({
+      where: keys ? { key: { in: keys } } : undefined,
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  async clearPendingDeletion(id: string): Promise<void> {
+    await this.prisma.pendingFileDeletion.delete({ where: { id } });
+  }
+
+  async countFailedRetry(id: string, error: string): Promise<void> {
+    await this.prisma.pendingFileDeletion.update({
+      where: { id },
+      data: { attempts: { increment: 1 }, lastError: error },
+    });
+  }
+}

@@ -1,0 +1,173 @@
+import type { EngineConfig } from '../config/engine-config';
+import type { StorageService } from '../storage/storage.service';
+import { sha256Hex, StoredFilesService } from './stored-files';
+import type { StoredFilesRepository } from './stored-files.repository';
+
+const KEY = '2026/01/00000000-0000-4000-8000-000000000000.png';
+const OTHER_KEY = '2026/01/00000000-0000-4000-8000-000000000001.png';
+
+/**
+ * A store that records its writes and fails deletions of `failing` keys, and an in-memory bookkeeping with
+ * the rules of the SQL: an object is released when no asset (refCount) and no intent holds it.
+ */
+function setup(failing = new Set<string>()) {
+  const events: string[] = [];
+  const written = new Map<string, Buffer>();
+  let nextKey = 0;
+  const storage = {
+    put: jest.fn(async (bytes: Buffer, options: { beforeWrite?: (key: string) => Promise<void> }) => {
+      const key = `2026/01/00000000-0000-4000-8000-00000000010${nextKey++}.png`;
+      await options.beforeWrite?.(key);
+      events.push(`write ${key}`);
+      written.set(key, bytes);
+      return { key };
+    }),
+    delete: jest.fn(async (key: string) => {
+      if (failing.has(key)) throw new Error(`cannot delete ${key}`);
+      written.delete(key);
+    }),
+  };
+  const objects = new Map<string, { userId: string; checksum: string; refCount: number }>();
+  const intents = new Map<string, { key: string; stale: boolean }>();
+  const pending = new Map<string, { id: string; key: string; attempts: number; lastError: string | null }>();
+  const repository = {
+    holdExisting: async (intentId: string, userId: string, checksum: string) => {
+      const key = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
+      if (key) intents.set(intentId, { key, stale: false });
+      return key;
+    },
+    recordIntent: async (intentId: string, key: string) => {
+      events.push(`intent ${key}`);
+      intents.set(intentId, { key, stale: false });
+    },
+    recordObject: jest.fn(async ({ key, userId, checksum }: { key: string; userId: string; checksum: string }) => {
+      objects.set(key, { userId, checksum, refCount: 0 });
+    }),
+    clearIntents: async (ids: readonly string[]) => ids.forEach((id) => intents.delete(id)),
+    deleteStaleIntents: async () => {
+      const stale = [...intents].filter(([, intent]) => intent.stale);
+      stale.forEach(([id]) => intents.delete(id));
+      return stale.map(([, intent]) => intent.key);
+    },
+    findUnreferencedKeys: async () => [...objects].filter(([, o]) => o.refCount <= 0).map(([key]) => key),
+    releaseUnheld: async (keys: readonly string[]) => {
+      const unheld = [...new Set(keys)].filter(
+        (key) => (objects.get(key)?.refCount ?? 0) <= 0 && ![...intents.values()].some((i) => i.key === key),
+      );
+      for (const key of unheld) {
+        objects.delete(key);
+        pending.set(key, pending.get(key) ?? { id: `id-${key}`, key, attempts: 0, lastError: null });
+      }
+      return unheld;
+    },
+    findPendingDeletions: async (keys: string[] | undefined) =>
+      [...pending.values()].filter((row) => !keys || keys.includes(row.key)),
+    clearPendingDeletion: async (id: string) => {
+      for (const [key, row] of pending) if (row.id === id) pending.delete(key);
+    },
+    countFailedRetry: async (id: string, error: string) => {
+      for (const [key, row] of pending)
+        if (row.id === id) pending.set(key, { ...row, attempts: row.attempts + 1, lastError: error });
+    },
+  };
+  const config = { storage: { deletionRetryIntervalMs: 0, orphanGraceMs: 1000 } } as EngineConfig;
+  const files = new StoredFilesService(
+    storage as unknown as StorageService,
+    repository as unknown as StoredFilesRepository,
+    config,
+  );
+  /** What inserting an asset with these keys does: the trigger's count and the cleared intents. */
+  const insertAsset = async (...stored: { key: string; intentId: string }[]) => {
+    for (const file of stored) objects.get(file.key)!.refCount += 1;
+    await files.claim(stored as never);
+  };
+  return { files, storage, repository, objects, intents, pending, written, events, insertAsset };
+}
+
+describe('StoredFilesService', () => {
+  const bytes = Buffer.from('the same bytes');
+
+  it('records the intent before it writes, then the object with the sha256 of the bytes', async () => {
+    const { files, objects, events } = setup();
+    const stored = await files.store('u1', bytes, 'png');
+    expect(events).toEqual([`intent ${stored.key}`, `write ${stored.key}`]);
+    expect(stored.checksum).toBe(sha256Hex(bytes));
+    expect(stored.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(objects.get(stored.key)).toEqual({ userId: 'u1', checksum: stored.checksum, refCount: 0 });
+  });
+
+  it("stores one user's identical bytes once, another user's apart", async () => {
+    const { files, storage } = setup();
+    const first = await files.store('u1', bytes, 'png');
+    const second = await files.store('u1', bytes, 'png');
+    const otherUser = await files.store('u2', bytes, 'png');
+    expect(second.key).toBe(first.key);
+    expect(second.intentId).not.toBe(first.intentId);
+    expect(otherUser.key).not.toBe(first.key);
+    expect(storage.put).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps a shared file while one of its assets remains, deletes it with the last', async () => {
+    const { files, written, insertAsset, objects } = setup();
+    const first = await files.store('u1', bytes, 'png');
+    await insertAsset(first);
+    const second = await files.store('u1', bytes, 'png');
+    await insertAsset(second);
+    objects.get(first.key)!.refCount -= 1;
+    await files.deleteUnheld([first.key]);
+    expect(written.has(first.key)).toBe(true);
+    objects.get(first.key)!.refCount -= 1;
+    await files.deleteUnheld([first.key]);
+    expect(written.has(first.key)).toBe(false);
+  });
+
+  it('discarding a file shared with an existing asset keeps it; discarding a new one deletes it', async () => {
+    const { files, written, insertAsset } = setup();
+    const kept = await files.store('u1', bytes, 'png');
+    await insertAsset(kept);
+    await files.discard([await files.store('u1', bytes, 'png')]);
+    expect(written.has(kept.key)).toBe(true);
+    const fresh = await files.store('u1', Buffer.from('other'), 'png');
+    await files.discard([fresh]);
+    expect(written.has(fresh.key)).toBe(false);
+  });
+
+  it('a write whose object row cannot be recorded is given up and the error thrown', async () => {
+    const { files, repository, written, intents } = setup();
+    repository.recordObject.mockRejectedValueOnce(new Error('database gone'));
+    await expect(files.store('u1', bytes, 'png')).rejects.toThrow('database gone');
+    expect(written.size).toBe(0);
+    expect(intents.size).toBe(0);
+  });
+
+  it("the sweep removes the files of stale intents and unreferenced objects, not a fresh intent's", async () => {
+    const { files, written, intents, insertAsset } = setup();
+    const orphan = await files.store('u1', bytes, 'png');
+    const inFlight = await files.store('u1', Buffer.from('in flight'), 'png');
+    const claimed = await files.store('u1', Buffer.from('claimed'), 'png');
+    await insertAsset(claimed);
+    intents.get(orphan.intentId)!.stale = true;
+    expect(await files.sweep()).toEqual({ orphanedIntents: 1, deleted: 1, failed: 0 });
+    expect([...written.keys()].sort()).toEqual([inFlight.key, claimed.key].sort());
+  });
+
+  it('a failed deletion stays recorded with its attempts and is retried until it succeeds', async () => {
+    const failing = new Set([KEY, OTHER_KEY]);
+    const { files, pending, objects } = setup(failing);
+    objects.set(KEY, { userId: 'u1', checksum: 'a', refCount: 0 });
+    objects.set(OTHER_KEY, { userId: 'u1', checksum: 'b', refCount: 0 });
+    await files.deleteUnheld([KEY, OTHER_KEY]);
+    expect(pending.get(KEY)).toMatchObject({ attempts: 1, lastError: `cannot delete ${KEY}` });
+    failing.delete(OTHER_KEY);
+    expect(await files.retryPendingDeletions()).toEqual({ deleted: 1, failed: 1 });
+    expect([...pending.keys()]).toEqual([KEY]);
+    expect(pending.get(KEY)?.attempts).toBe(2);
+  });
+
+  it('refuses keys that are not storage keys before releasing anything', async () => {
+    const { files, repository } = setup();
+    const release = jest.spyOn(repository, 'releaseUnheld');
+    expect(() => files.releaseInTransaction(['../../etc/passwd'], {} as never)).toThrow('Not a storage key');
+    expect(release).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { Client } from 'pg';
+import { AssetsService } from '../src/assets/assets.service';
+import { StoredFilesService } from '../src/assets/stored-files';
+import { BASE, bearer, createTestApp, TestApp } from './support/app';
+import { imageRequest, newUserId, pngBytes } from './support/factories';
+import { startImageJob, waitFor } from './support/image-jobs';
+import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('stored files: checksums, one object per user and content, no orphans', () => {
+  let t: TestApp;
+  let assets: AssetsService;
+  let files: StoredFilesService;
+  const env = {
+    QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-stored-files`,
+    STORAGE_ORPHAN_GRACE_MS: '1000',
+    STORAGE_DELETION_RETRY_INTERVAL_MS: '0',
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...env, WORKER_ENABLED: 'false' });
+    assets = t.app.get(AssetsService);
+    files = t.app.get(StoredFilesService);
+  });
+  afterAll(() => t.close());
+
+  const diskPath = (key: string) => path.join(t.config.storageDir, key);
+  const keysOf = (id: string) =>
+    t.prisma.creativeAsset.findUniqueOrThrow({ where: { id }, select: { storageKey: true, thumbnailKey: true } });
+  const saveImage = (userId: string, bytes: Buffer) =>
+    assets.saveAsset(userId, { type: 'image', sourceModule: 'uploads', title: 'same bytes', bytes });
+
+  it('answers the sha256 of the bytes as checksum; text assets have none', async () => {
+    const owner = newUserId();
+    const bytes = await pngBytes(64, 48);
+    const image = await saveImage(owner, bytes);
+    const answer = await t.http.get(`${BASE}/asset/${image.id}`).set(bearer(owner)).expect(200);
+    expect(answer.body.checksum).toBe(sha256(bytes));
+    const note = await assets.saveAsset(owner, { type: 'text', sourceModule: 'notes', title: 'n', content: 'hello' });
+    expect(note.checksum).toBeNull();
+  });
+
+  it("stores one user's identical bytes once; deleting one of two keeps the file, deleting both removes it", async () => {
+    const owner = newUserId();
+    const bytes = await pngBytes(80, 60, { r: 1, g: 2, b: 3 });
+    const first = await saveImage(owner, bytes);
+    const second = await saveImage(owner, bytes);
+    const [firstKeys, secondKeys] = [await keysOf(first.id), await keysOf(second.id)];
+    expect(secondKeys).toEqual(firstKeys);
+    expect(await t.prisma.storedObject.findUniqueOrThrow({ where: { key: firstKeys.storageKey! } })).toMatchObject({
+      userId: owner,
+      checksum: sha256(bytes),
+      byteSize: bytes.length,
+      refCount: 2,
+    });
+    expect(await t.prisma.storageIntent.count({ where: { key: { in: [firstKeys.storageKey!] } } })).toBe(0);
+
+    const stranger = await saveImage(newUserId(), bytes);
+    expect((await keysOf(stranger.id)).storageKey).not.toBe(firstKeys.storageKey);
+
+    await t.http.delete(`${BASE}/asset/${first.id}`).set(bearer(owner)).expect(200);
+    expect(await exists(diskPath(firstKeys.storageKey!))).toBe(true);
+    expect(await exists(diskPath(firstKeys.thumbnailKey!))).toBe(true);
+    const served = await t.http.get(`${BASE}/asset/${second.id}/file`).set(bearer(owner)).expect(200);
+    expect(Buffer.compare(served.body as Buffer, bytes)).toBe(0);
+
+    await t.http.delete(`${BASE}/asset/${second.id}`).set(bearer(owner)).expect(200);
+    expect(await exists(diskPath(firstKeys.storageKey!))).toBe(false);
+    expect(await exists(diskPath(firstKeys.thumbnailKey!))).toBe(false);
+    expect(
+      await t.prisma.storedObject.count({ where: { key: { in: [firstKeys.storageKey!, firstKeys.thumbnailKey!] } } }),
+    ).toBe(0);
+  });
+
+  it('a transaction that rolls back gives up a shared file without deleting it', async () => {
+    const owner = newUserId();
+    const bytes = await pngBytes(40, 40, { r: 9, g: 9, b: 9 });
+    const kept = await saveImage(owner, bytes);
+    const prepared = await assets.prepareAssetFiles(owner, {
+      type: 'image',
+      sourceModule: 'uploads',
+      title: 'rolled back',
+      bytes,
+    });
+    await expect(
+      t.prisma.$transaction(async (tx) => {
+        await assets.createPreparedAsset(owner, prepared, tx);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await assets.discardPreparedAsset(prepared);
+    const { storageKey } = await keysOf(kept.id);
+    expect(await exists(diskPath(storageKey!))).toBe(true);
+    expect(await t.prisma.storageIntent.count({ where: { key: storageKey! } })).toBe(0);
+  });
+
+  it('a prepared asset cannot be created for another user than the one its files were stored for', async () => {
+    const prepared = await assets.prepareAssetFiles(newUserId(), {
+      type: 'image',
+      sourceModule: 'uploads',
+      title: 'mine',
+      bytes: await pngBytes(20, 20),
+    });
+    await expect(assets.createPreparedAsset(newUserId(), prepared)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await assets.discardPreparedAsset(prepared);
+  });
+
+  describe('a worker process killed between storing the files and inserting the asset', () => {
+    let worker: WorkerProcess | undefined;
+    let locker: Client | undefined;
+    afterAll(async () => {
+      await worker?.kill('SIGKILL');
+      await locker?.end();
+    });
+
+    it('leaves intents that the sweep turns into deleted files once they are older than the grace period', async () => {
+      const owner = newUserId();
+      // Inserts into creative_assets wait for this lock: the worker stores the files, then blocks in the insert.
+      locker = new Client({ connectionString: t.config.databaseUrl });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE "creative_assets" IN SHARE MODE');
+
+      await startImageJob(t.http, owner, imageRequest({ prompt: 'Killed before its row' }));
+      worker = startWorkerProcess({ ...env, WORKER_ENABLED: 'true' });
+      const doomed = worker;
+      const objects = await waitFor(
+        async () => {
+          const rows = await t.prisma.storedObject.findMany({ where: { userId: owner } });
+          return rows.length === 2 ? rows : undefined;
+        },
+        () => `the worker to store the image and its thumbnail:\n${doomed.output()}`,
+        45_000,
+      );
+      await waitFor(async () => {
+        const { rows } = await locker!.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+           WHERE c.relname = 'creative_assets' AND NOT l.granted`,
+        );
+        return rows[0].waiting > 0 ? true : undefined;
+      }, 'the worker to wait for the asset insert');
+      await doomed.kill('SIGKILL');
+      await locker.query('COMMIT');
+
+      const keys = objects.map((object) => object.key);
+      expect(await t.prisma.creativeAsset.count({ where: { userId: owner } })).toBe(0);
+      expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(2);
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
+
+      // Within the grace period the files may still belong to a write in progress: nothing goes.
+      await files.sweep();
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
+
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const swept = await files.sweep();
+      expect(swept.orphanedIntents).toBeGreaterThanOrEqual(2);
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(false);
+      expect(await t.prisma.storedObject.count({ where: { key: { in: keys } } })).toBe(0);
+      expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(0);
+      expect(await t.prisma.pendingFileDeletion.count({ where: { key: { in: keys } } })).toBe(0);
+    });
+  });
+});
