@@ -259,7 +259,11 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       // A signed link is valid only as the service signed it.
       if (path.includes('/signed/')) {
         const link = new URL(
-          t.app.get(AssetLinks).linksFor({ id: ids.image, thumbnailUrl: null }).signedUrl,
+          (
+            await t.app
+              .get(AssetLinks)
+              .linksFor({ id: ids.image, thumbnailUrl: null, storageKey: null, thumbnailKey: null, mimeType: null })
+          ).signedUrl,
           'http://x',
         );
         request.path = link.pathname;

@@ -82,8 +82,8 @@ describe('signed links to asset bytes', () => {
     // The file link does not open the thumbnail.
     await t.http.get(image.signedUrl.replace('/file?', '/thumbnail?')).expect(403);
 
-    const row = { id: image.id, thumbnailUrl: `${BASE}/asset/${image.id}/thumbnail` };
-    const stale = t.app.get(AssetLinks).linksFor(row, Date.now() - 2 * 3600_000 - 1000);
+    const row = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: image.id } });
+    const stale = await t.app.get(AssetLinks).linksFor(row, Date.now() - 2 * 3600_000 - 1000);
     expect(Date.parse(stale.signedUrlExpiresAt.toISOString())).toBeLessThan(Date.now());
     const expired = await t.http.get(stale.signedUrl).expect(403);
     expect(expired.body.message).toContain('expired');
@@ -123,7 +123,7 @@ describe('signed links to asset bytes', () => {
         mimeType: 'text/plain',
       },
     });
-    const links = t.app.get(AssetLinks).linksFor(text);
+    const links = await t.app.get(AssetLinks).linksFor(text);
     expect(links.signedThumbnailUrl).toBeNull();
     const res = await t.http.get(links.signedUrl).expect(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');

@@ -1,16 +1,21 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
+import { AssetLinks } from '../src/assets/asset-links';
+import { AssetsService } from '../src/assets/assets.service';
+import { StoredFilesService } from '../src/assets/stored-files';
 import { ConfigValidationError, loadConfig } from '../src/config/engine-config';
 import { FILE_STORE } from '../src/storage/file-store';
 import type { S3FileStore } from '../src/storage/s3-file-store';
 import { StorageService } from '../src/storage/storage.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { newUserId } from './support/factories';
+import { newUserId, pngBytes } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
-import { startImageJob, storedFiles, waitForJobStatus } from './support/image-jobs';
-import { startS3Server, TestS3Server } from './support/s3-server';
+import { jobStatus, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
+import { S3RVER_CREDENTIALS, startS3Server, TestS3Server } from './support/s3-server';
+import { hasValidPresignature } from './support/sigv4';
 import { testEnvironment } from './support/test-env';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
@@ -98,8 +103,84 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
     ).toThrow('S3_SECRET_ACCESS_KEY is required with S3_ACCESS_KEY_ID');
   });
 
+  describe('signed links on the S3 driver', () => {
+    let t: TestApp;
+    let service: TestApp;
+    beforeAll(async () => {
+      await s3.createBucket('creative-links');
+      const env = { ...s3.environment('creative-links'), STORAGE_DIR: privateDir('links') };
+      t = await createTestApp(env);
+      service = await createTestApp({ ...env, S3_SIGNED_LINKS: 'service' });
+    });
+    afterAll(async () => {
+      await t.close();
+      await service.close();
+    });
+
+    const saveImage = async (app: TestApp, owner: string) =>
+      app.app
+        .get(AssetsService)
+        .saveAsset(owner, { type: 'image', sourceModule: 'uploads', title: 'linked', bytes: await pngBytes(90, 60) });
+
+    it('are presigned GETs of the bucket: no header, the right type and caching, the same URL within a quarter of the TTL', async () => {
+      const owner = newUserId();
+      const asset = await saveImage(t, owner);
+      expect(asset.signedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/creative-links\/.*X-Amz-Signature=/);
+      const file = await fetch(asset.signedUrl);
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-type')).toBe('image/png');
+      expect(file.headers.get('cache-control')).toBe('private, max-age=3600, immutable');
+      const bytes = Buffer.from(await file.arrayBuffer());
+      expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
+      expect(asset.checksum).toBe(createHash('sha256').update(bytes).digest('hex'));
+      const thumbnail = await fetch(asset.signedThumbnailUrl!);
+      expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+      expect(Date.parse(asset.signedUrlExpiresAt.toISOString())).toBeGreaterThanOrEqual(Date.now() + 3600_000 - 1000);
+
+      const again = await t.http.get(`${BASE}/asset/${asset.id}`).set(bearer(owner)).expect(200);
+      expect(again.body.signedUrl).toBe(asset.signedUrl);
+    });
+
+    it('carry a valid Signature Version 4 that a changed byte breaks; an expired link is refused by the bucket with 403', async () => {
+      const asset = await saveImage(t, newUserId());
+      const url = new URL(asset.signedUrl);
+      expect(hasValidPresignature(url, S3RVER_CREDENTIALS)).toBe(true);
+      for (const [name, value] of [
+        ['X-Amz-Signature', url.searchParams.get('X-Amz-Signature')!.replace(/^./, (c) => (c === '0' ? '1' : '0'))],
+        ['X-Amz-Expires', '604800'],
+        ['response-content-type', 'text/html'],
+      ]) {
+        const forged = new URL(url);
+        forged.searchParams.set(name, value);
+        expect(hasValidPresignature(forged, S3RVER_CREDENTIALS)).toBe(false);
+      }
+      const otherKey = new URL(url);
+      otherKey.pathname = otherKey.pathname.replace(/.(?=\.png$)/, (c) => (c === '0' ? '1' : '0'));
+      expect(hasValidPresignature(otherKey, S3RVER_CREDENTIALS)).toBe(false);
+
+      const row = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: asset.id } });
+      const stale = await t.app.get(AssetLinks).linksFor(row, Date.now() - 3 * 3600_000);
+      expect(stale.signedUrlExpiresAt.getTime()).toBeLessThan(Date.now());
+      const expired = await fetch(stale.signedUrl);
+      expect(expired.status).toBe(403);
+      expect(await expired.text()).toContain('Request has expired');
+    });
+
+    it('with S3_SIGNED_LINKS=service the engine streams the bytes from the bucket through its own signed route', async () => {
+      const asset = await saveImage(service, newUserId());
+      expect(asset.signedUrl).toMatch(new RegExp(`^${BASE}/signed/asset/${asset.id}/file\\?expires=`));
+      const file = await service.http.get(asset.signedUrl).expect(200);
+      expect(file.headers['content-type']).toBe('image/png');
+      expect(
+        createHash('sha256')
+          .update(file.body as Buffer)
+          .digest('hex'),
+      ).toBe(asset.checksum);
+    });
+  });
+
   describe('one API and two workers on different machines', () => {
-    const JOBS = 4;
+    const JOBS = 20;
     let fake: FakeProvider;
     let api: TestApp;
     let workers: WorkerProcess[] = [];
@@ -117,16 +198,18 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
         ...shared,
         OPENAI_API_KEY: 'sk-api',
         WORKER_ENABLED: 'false',
-        // Four jobs polled at once for as long as a loaded machine takes: more than a user's default minute.
+        // Twenty jobs polled at once for as long as a loaded machine takes: more than a user's default minute.
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_GENERATE_PER_MINUTE: '0',
+        USER_MAX_ACTIVE_JOBS: String(JOBS),
         STORAGE_DIR: privateDir('api'),
       });
-      // Told apart at the fake by their keys; one job at a time each, so concurrent jobs need both.
+      // Told apart at the fake by their keys.
       workers = ['a', 'b'].map((name) =>
         startWorkerProcess({
           ...shared,
           OPENAI_API_KEY: `sk-worker-${name}`,
-          WORKER_CONCURRENCY: '1',
+          WORKER_CONCURRENCY: '2',
           STORAGE_DIR: privateDir(`worker-${name}`),
         }),
       );
@@ -137,31 +220,37 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       await fake.close();
     });
 
-    it('renders on both workers and serves every file from the API, with nothing on any local disk', async () => {
+    it('renders twenty jobs on both workers; the API answers links to every file and no local disk holds any', async () => {
       const user = newUserId('machines');
       // Each generation takes a while at the provider, so while one worker renders the other takes the next job.
       fake.enqueue(
-        ...Array.from({ length: JOBS }, () => ({ kind: 'latency' as const, ms: 700, route: 'images' as const })),
+        ...Array.from({ length: JOBS }, () => ({ kind: 'latency' as const, ms: 300, route: 'images' as const })),
       );
       const jobIds = await Promise.all(
         Array.from({ length: JOBS }, (_, index) =>
           startImageJob(api.http, user, { prompt: `Machine ${index}`, model: 'gpt-image-1', quality: 'low' }),
         ),
       );
-      const done = await Promise.all(jobIds.map((jobId) => waitForJobStatus(api.http, user, jobId, undefined, 60_000)));
+      const done = await Promise.all(jobIds.map((jobId) => waitForJobStatus(api.http, user, jobId, undefined, 90_000)));
       expect(done.map((job) => job.status)).toEqual(Array(JOBS).fill('completed'));
 
       const callers = new Set(fake.requestsTo('images').map((request) => request.headers.authorization));
       expect(callers).toEqual(new Set(['Bearer sk-worker-a', 'Bearer sk-worker-b']));
 
       for (const job of done) {
-        const asset = job.assets[0] as { signedUrl: string; signedThumbnailUrl: string };
-        // Through the signed links, as a browser's <img src> would: no Authorization header.
-        const file = await api.http.get(asset.signedUrl).expect(200);
-        expect(file.headers['content-type']).toBe('image/png');
-        expect(Buffer.from(file.body as Buffer).subarray(0, 8)).toEqual(PNG_MAGIC);
-        const thumbnail = await api.http.get(asset.signedThumbnailUrl).expect(200);
-        expect(thumbnail.headers['content-type']).toBe('image/webp');
+        const asset = job.assets[0] as { signedUrl: string; signedThumbnailUrl: string; checksum: string };
+        // As a browser's <img src> would: no Authorization header.
+        const file = await fetch(asset.signedUrl);
+        expect(file.headers.get('content-type')).toBe('image/png');
+        const bytes = Buffer.from(await file.arrayBuffer());
+        expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.checksum);
+        expect((await fetch(asset.signedThumbnailUrl)).headers.get('content-type')).toBe('image/webp');
+        // And through the API with a bearer token, which streams from the bucket.
+        await api.http
+          .get(`${BASE}/asset/${(asset as unknown as { id: string }).id}/file`)
+          .set(bearer(user))
+          .expect(200);
       }
       const { KeyCount } = await s3.client.send(new ListObjectsV2Command({ Bucket: 'creative-shared' }));
       expect(KeyCount).toBe(JOBS * 2);
@@ -172,6 +261,83 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       await api.http.delete(`${BASE}/asset/${first.id}`).set(bearer(user)).expect(200);
       const after = await s3.client.send(new ListObjectsV2Command({ Bucket: 'creative-shared' }));
       expect(after.KeyCount).toBe((JOBS - 1) * 2);
+    });
+  });
+
+  describe('the same layout on the local driver', () => {
+    let api: TestApp;
+    let worker: WorkerProcess;
+    const env = { QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-local-machines` };
+    beforeAll(async () => {
+      api = await createTestApp({ ...env, WORKER_ENABLED: 'false', STORAGE_DIR: privateDir('local-api') });
+      worker = startWorkerProcess({ ...env, STORAGE_DIR: privateDir('local-worker') });
+    });
+    afterAll(async () => {
+      await worker.kill('SIGTERM');
+      await api.close();
+    });
+
+    it('is one machine only: the job completes, but the API cannot find the file the worker wrote to its own disk', async () => {
+      const user = newUserId();
+      const jobId = await startImageJob(api.http, user, { prompt: 'Written elsewhere', model: 'placeholder' });
+      const job = await waitForJobStatus(api.http, user, jobId, undefined, 60_000);
+      expect(job.status).toBe('completed');
+      expect(await storedFiles(privateDir('local-worker'))).toHaveLength(2);
+      await api.http.get(job.assets[0].signedUrl).expect(404);
+      await api.http.get(`${BASE}/asset/${job.assets[0].id}/file`).set(bearer(user)).expect(404);
+    });
+  });
+
+  describe('a bucket outage in the middle of a job', () => {
+    let fake: FakeProvider;
+    let t: TestApp;
+    beforeAll(async () => {
+      await s3.createBucket('creative-outage');
+      fake = await startFakeProvider();
+      t = await createTestApp({
+        ...s3.environment('creative-outage'),
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-outage`,
+        OPENAI_API_KEY: 'sk-outage',
+        OPENAI_BASE_URL: fake.baseUrl,
+        STORAGE_DIR: privateDir('outage'),
+        S3_MAX_ATTEMPTS: '1',
+        S3_REQUEST_TIMEOUT_MS: '1000',
+        IMAGE_JOB_BACKOFF_MS: '500',
+        IMAGE_JOB_ATTEMPTS: '10',
+      });
+    });
+    afterAll(async () => {
+      await s3.restart();
+      await t.close();
+      await fake.close();
+    });
+
+    it('fails the attempt, retries, and completes once the bucket is back, with nothing lost or left over', async () => {
+      const user = newUserId();
+      fake.enqueue({ kind: 'latency', ms: 800, route: 'images' });
+      const jobId = await startImageJob(t.http, user, { prompt: 'Through an outage', model: 'gpt-image-1' });
+      await waitFor(() => (fake.requestsTo('images').length === 1 ? true : undefined), 'the provider call');
+      await s3.stop();
+      const failedOnce = await waitFor(async () => {
+        const job = await jobStatus(t.http, user, jobId);
+        return job.attempts >= 2 || job.errorMessage ? job : undefined;
+      }, 'an attempt to fail while the bucket is down');
+      expect(failedOnce.status).not.toBe('completed');
+      await s3.restart();
+
+      const job = await waitForJobStatus(t.http, user, jobId, undefined, 60_000);
+      expect(job.status).toBe('completed');
+      const asset = job.assets[0] as { id: string; signedUrl: string; checksum: string };
+      const bytes = Buffer.from(await (await fetch(asset.signedUrl)).arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.checksum);
+      expect(await t.prisma.creativeAsset.count({ where: { userId: user } })).toBe(1);
+      // The failed attempt gave its writes up at once; what it could not delete while the bucket was down the
+      // sweep deletes now that it is back.
+      expect(await t.prisma.storageIntent.count()).toBe(0);
+      await t.app.get(StoredFilesService).sweep();
+      expect(await t.prisma.pendingFileDeletion.count()).toBe(0);
+      const { KeyCount } = await s3.client.send(new ListObjectsV2Command({ Bucket: 'creative-outage' }));
+      expect(KeyCount).toBe(2);
     });
   });
 });

@@ -4,21 +4,33 @@ import { API_BASE_PATH } from '../common/api-path';
 import { ForbiddenError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { type AssetLinkFields, type AssetResponseDto, type AssetRow, toAssetResponse } from './dto/asset-response.dto';
-import { isValidLink, linkExpiry, signLink, type SignedLink, type LinkVariant } from './signed-links';
+import { THUMBNAIL_MIME_TYPE } from '../storage/image-processing';
+import { StorageService } from '../storage/storage.service';
+import { isValidLink, linkExpiry, linkStep, signLink, type SignedLink, type LinkVariant } from './signed-links';
+
+/** What the links of an asset are made from. */
+type LinkedRow = Pick<AssetRow, 'id' | 'thumbnailUrl' | 'storageKey' | 'thumbnailKey' | 'mimeType'>;
+
+/** S3's longest presigned link. */
+const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 
 export const signedFilePath = (assetId: string, variant: LinkVariant) =>
   `/${API_BASE_PATH}/signed/asset/${assetId}/${variant}`;
 
 /**
- * Signs and checks the links to asset bytes: an HMAC over asset id, variant and expiry, so any instance with
- * the same SIGNED_URL_SECRET (or AUTH_JWT_SECRET it is derived from) serves any instance's links. A link is a
- * bearer of its own: whoever holds it may fetch the bytes until it expires.
+ * Signs and checks the links to asset bytes: presigned GETs of the bucket where the store gives them, else an
+ * HMAC over asset id, variant and expiry, so any instance with the same SIGNED_URL_SECRET (or the
+ * AUTH_JWT_SECRET it is derived from) serves any instance's links. A link is a bearer of its own: whoever
+ * holds it may fetch the bytes until it expires.
  */
 @Injectable()
 export class AssetLinks {
   private readonly secret: string;
 
-  constructor(private readonly config: EngineConfig) {
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly storage: StorageService,
+  ) {
     const { secret } = config.storage.signedUrls;
     // A key of its own, not the JWT secret itself: a link's signature can never pass as a token's.
     this.secret =
@@ -28,8 +40,34 @@ export class AssetLinks {
         .digest('hex');
   }
 
-  linksFor(row: Pick<AssetRow, 'id' | 'thumbnailUrl'>, nowMs = Date.now()): AssetLinkFields {
-    const expires = linkExpiry(Math.floor(nowMs / 1000), this.config.storage.signedUrls.ttlSeconds);
+  /**
+   * The links of an asset answer. With a store that presigns (S3, S3_SIGNED_LINKS=presigned) the file and
+   * thumbnail are presigned GETs of the bucket; otherwise, and for a text asset, the engine's signed route.
+   */
+  async linksFor(row: LinkedRow, nowMs = Date.now()): Promise<AssetLinkFields> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const { ttlSeconds } = this.config.storage.signedUrls;
+    const expires = linkExpiry(nowSeconds, ttlSeconds);
+    if (!this.storage.presignsLinks || row.storageKey === null) return this.serviceLinks(row, expires);
+    // Signed a fixed time before the rounded expiry, so that answers within a quarter of the TTL share
+    // the URL; S3 takes no presigned link longer than 7 days.
+    const signedAt = expires - ttlSeconds - linkStep(ttlSeconds);
+    const expiresInSeconds = Math.min(expires - signedAt, MAX_PRESIGNED_SECONDS);
+    const presign = (key: string, contentType: string) =>
+      this.storage.presignedReadUrl(key, {
+        signedAt: new Date(signedAt * 1000),
+        expiresInSeconds,
+        contentType,
+        cacheControl: `private, max-age=${ttlSeconds}, immutable`,
+      });
+    const [signedUrl, signedThumbnailUrl] = await Promise.all([
+      presign(row.storageKey, row.mimeType ?? 'application/octet-stream'),
+      row.thumbnailKey === null ? null : presign(row.thumbnailKey, THUMBNAIL_MIME_TYPE),
+    ]);
+    return { signedUrl, signedThumbnailUrl, signedUrlExpiresAt: new Date((signedAt + expiresInSeconds) * 1000) };
+  }
+
+  private serviceLinks(row: LinkedRow, expires: number): AssetLinkFields {
     const url = (variant: LinkVariant) => {
       const signature = signLink(this.secret, { assetId: row.id, variant, expires });
       return `${signedFilePath(row.id, variant)}?expires=${expires}&signature=${signature}`;
@@ -42,8 +80,12 @@ export class AssetLinks {
   }
 
   /** The asset as clients see it, with its signed links. */
-  toResponse(row: AssetRow): AssetResponseDto {
-    return toAssetResponse(row, this.linksFor(row));
+  async toResponse(row: AssetRow): Promise<AssetResponseDto> {
+    return toAssetResponse(row, await this.linksFor(row));
+  }
+
+  toResponses(rows: readonly AssetRow[]): Promise<AssetResponseDto[]> {
+    return Promise.all(rows.map((row) => this.toResponse(row)));
   }
 
   /** 403 for a forged, altered or expired link. */

@@ -40,6 +40,8 @@ const ASSET_ROW_FIELDS = Object.keys({
   cost: true,
   sourceModule: true,
   mimeType: true,
+  storageKey: true,
+  thumbnailKey: true,
   checksum: true,
   content: true,
   metadata: true,

@@ -55,7 +55,7 @@ export class AssetsRepository {
   /** The asset with its storage keys if it is the user's own or public; raw SQL, as this is on the hottest read paths. */
   async findVisible(userId: string, id: string): Promise<CreativeAsset | undefined> {
     const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
-      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a
+      SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a
       WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
     return row;
   }
@@ -63,7 +63,7 @@ export class AssetsRepository {
   /** The asset with its storage keys whoever owns it: for a signed link, which is its own proof of access. */
   async findWithKeys(id: string): Promise<CreativeAsset | undefined> {
     const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
-      SELECT ${ASSET_ROW_COLUMNS}, a."storageKey", a."thumbnailKey" FROM "creative_assets" a WHERE a.id = ${id}::uuid`;
+      SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a WHERE a.id = ${id}::uuid`;
     return row;
   }
 

@@ -234,12 +234,13 @@ export class AssetsService {
       throw new NotFoundError('Collection', query.collectionId);
     }
     const rows = await this.assets.findPage(userId, query, tags, range);
-    return toPage(
+    const page = toPage(
       rows,
       query.limit,
       (row) => assetCursorValues(row, query.sort, query.order),
-      (row) => this.links.toResponse(row),
+      (row) => row,
     );
+    return { ...page, items: await this.links.toResponses(page.items) };
   }
 
   async updateAsset(userId: string, id: string, changes: UpdateAssetDto): Promise<AssetResponseDto> {

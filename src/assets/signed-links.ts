@@ -31,6 +31,9 @@ export function isValidLink(secret: string, link: SignedLink, signature: string,
  * so that answers within the same quarter carry the same URLs and a browser's cache of them keeps working.
  */
 export function linkExpiry(nowSeconds: number, ttlSeconds: number): number {
-  const step = Math.max(1, Math.floor(ttlSeconds / 4));
+  const step = linkStep(ttlSeconds);
   return Math.ceil((nowSeconds + ttlSeconds) / step) * step;
 }
+
+/** The rounding of linkExpiry: a quarter of the TTL. */
+export const linkStep = (ttlSeconds: number) => Math.max(1, Math.floor(ttlSeconds / 4));

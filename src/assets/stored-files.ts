@@ -69,17 +69,22 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
     const intentId = randomUUID();
     const existing = await this.files.holdExisting(intentId, userId, checksum);
     if (existing) return { key: existing, checksum, intentId };
-    const { key } = await this.storage.put(bytes, {
-      extension,
-      beforeWrite: (newKey) => this.files.recordIntent(intentId, newKey),
-    });
+    let intentKey: string | undefined;
     try {
+      const { key } = await this.storage.put(bytes, {
+        extension,
+        beforeWrite: async (key) => {
+          await this.files.recordIntent(intentId, key);
+          intentKey = key;
+        },
+      });
       await this.files.recordObject({ key, userId, checksum, byteSize: bytes.length });
+      return { key, checksum, intentId };
     } catch (error) {
-      await this.discard([{ key, checksum, intentId }]);
+      // A write that failed half way may have left bytes: deleted now, or by the sweep if the store is down.
+      if (intentKey) await this.discard([{ key: intentKey, checksum, intentId }]);
       throw error;
     }
-    return { key, checksum, intentId };
   }
 
   /** Marks the files as their asset's, in the transaction that inserts it. */

@@ -324,6 +324,27 @@ export const CONFIG_VARIABLES = {
         max: 10,
         description: "Attempts per request to the bucket, with the SDK's backoff between them.",
       }),
+      signedLinks: oneOf({
+        name: 'S3_SIGNED_LINKS',
+        group: 'storage',
+        choices: ['presigned', 'service'],
+        default: 'presigned',
+        description:
+          "presigned: an asset's signedUrl/signedThumbnailUrl are presigned GETs of the bucket (browsers fetch from S3); service: the engine's signed route streams the bytes from the bucket, for buckets only the engine can reach.",
+      }),
+      publicEndpoint: optionalText(
+        {
+          name: 'S3_PUBLIC_ENDPOINT',
+          group: 'storage',
+          example: 'https://files.example.com',
+          description:
+            'Endpoint that browsers reach the bucket at, for presigned links, when it differs from S3_ENDPOINT (e.g. an internal MinIO address); unset: S3_ENDPOINT.',
+        },
+        IsUrl(
+          { require_tld: false, protocols: ['http', 'https'] },
+          { message: 'S3_PUBLIC_ENDPOINT must be an http(s) URL' },
+        ),
+      ),
     },
     signedUrls: {
       ttlSeconds: integer({

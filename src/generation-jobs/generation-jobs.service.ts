@@ -36,7 +36,7 @@ export class GenerationJobsService {
   async getJobStatus(userId: string, jobId: string): Promise<JobStatusResponseDto> {
     const row = await this.jobs.findOwnedWithAssets(userId, jobId);
     if (!row) throw new NotFoundError('Job', jobId);
-    return toJobStatusResponse(row, (asset) => this.links.toResponse(asset));
+    return toJobStatusResponse(row, await this.links.toResponses(row.assets));
   }
 
   async listJobs(userId: string, query: ListJobsInput = {}): Promise<Page<JobResponseDto>> {

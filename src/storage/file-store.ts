@@ -15,6 +15,17 @@ export interface FileStore {
   openReadStream(key: string): Promise<Readable>;
   /** Deleting a missing object succeeds (deletion is retried, so it must be idempotent). */
   remove(key: string): Promise<void>;
+  /** A URL that fetches the object with no other credentials, where the store can give one (S3: a presigned GET). */
+  presignRead?(key: string, options: PresignedReadOptions): Promise<string>;
+}
+
+export interface PresignedReadOptions {
+  /** The moment the link is signed at; with `expiresInSeconds` it fixes the URL, so repeated answers share it. */
+  signedAt: Date;
+  expiresInSeconds: number;
+  /** Headers the store answers the link with. */
+  contentType: string;
+  cacheControl: string;
 }
 
 export const FILE_STORE = Symbol('CREATIVE_ENGINE_FILE_STORE');

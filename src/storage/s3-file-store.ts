@@ -7,8 +7,9 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
-import { FileNotFoundError, type FileStore } from './file-store';
+import { FileNotFoundError, type FileStore, type PresignedReadOptions } from './file-store';
 import { assertStorageKey } from './storage-keys';
 
 /** Where an S3-compatible store keeps the files (STORAGE_DRIVER=s3 and the S3_* variables). */
@@ -17,6 +18,8 @@ export interface S3StoreOptions {
   region: string;
   /** An S3-compatible service (MinIO, R2 …); unset for AWS S3. */
   endpoint?: string;
+  /** Where browsers reach the bucket, for presigned links; unset: `endpoint`. */
+  publicEndpoint?: string;
   forcePathStyle: boolean;
   /** Unset: the SDK's default credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -38,6 +41,8 @@ const isMissing = (error: unknown) =>
  */
 export class S3FileStore implements FileStore {
   readonly client: S3Client;
+  /** Signs links for browsers: a signature covers the host, so it must be the one they reach. */
+  private readonly presigner: S3Client;
 
   constructor(private readonly options: S3StoreOptions) {
     const config: S3ClientConfig = {
@@ -50,6 +55,9 @@ export class S3FileStore implements FileStore {
       requestHandler: { connectionTimeout: options.requestTimeoutMs, requestTimeout: options.requestTimeoutMs },
     };
     this.client = new S3Client(config);
+    this.presigner = options.publicEndpoint
+      ? new S3Client({ ...config, endpoint: options.publicEndpoint })
+      : this.client;
   }
 
   /** The object key of a storage key: the configured prefix, then the key. */
@@ -86,6 +94,19 @@ export class S3FileStore implements FileStore {
       if (isMissing(error)) throw new FileNotFoundError(key);
       throw error;
     }
+  }
+
+  presignRead(key: string, options: PresignedReadOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: this.objectKey(key),
+      ResponseContentType: options.contentType,
+      ResponseCacheControl: options.cacheControl,
+    });
+    return getSignedUrl(this.presigner, command, {
+      expiresIn: options.expiresInSeconds,
+      signingDate: options.signedAt,
+    });
   }
 
   async remove(key: string): Promise<void> {

@@ -29,6 +29,7 @@ export function configuredFileStore(config: EngineConfig): FileStore {
     bucket: s3.bucket as string,
     region: s3.region,
     endpoint: s3.endpoint,
+    publicEndpoint: s3.publicEndpoint,
     forcePathStyle: s3.forcePathStyle,
     credentials:
       s3.accessKeyId === undefined

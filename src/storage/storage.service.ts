@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { NotFoundError, PayloadTooLargeError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { FILE_STORE, FileNotFoundError } from './file-store';
-import type { FileStore } from './file-store';
+import type { FileStore, PresignedReadOptions } from './file-store';
 import { assertStorageKey, newStorageKey } from './storage-keys';
 
 /**
@@ -45,6 +45,18 @@ export class StorageService {
   async createReadStream(key: string): Promise<Readable> {
     assertStorageKey(key);
     return this.store.openReadStream(key).catch(this.toNotFound);
+  }
+
+  /** Whether links to files are the store's own presigned URLs: a store that gives them, S3_SIGNED_LINKS=presigned. */
+  get presignsLinks(): boolean {
+    return this.store.presignRead !== undefined && this.config.storage.s3.signedLinks === 'presigned';
+  }
+
+  /** A presigned GET of the file (only where presignsLinks). */
+  presignedReadUrl(key: string, options: PresignedReadOptions): Promise<string> {
+    assertStorageKey(key);
+    if (!this.store.presignRead) throw new Error('This file store gives no presigned links');
+    return this.store.presignRead(key, options);
   }
 
   /** Deletes the file; deleting a missing one succeeds, any other failure is thrown. */

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 
-/** s3rver's fixed credentials: it checks request signatures against them like S3 does. */
+/** s3rver's fixed credentials (it checks Signature Version 2 against them, not Version 4). */
 const ACCESS_KEY = 'S3RVER';
 const SECRET_KEY = 'S3RVER';
+export const S3RVER_CREDENTIALS = { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY };
 
 export interface TestS3Server {
   /** The engine's variables for a bucket on this server. */
@@ -14,14 +15,23 @@ export interface TestS3Server {
   /** A client of the server, for the tests' own checks of what is stored. */
   client: S3Client;
   createBucket(name: string): Promise<void>;
+  /** Takes the server down (its objects stay on disk), as an outage would. */
+  stop(): Promise<void>;
+  /** Brings it back on the same port with the same objects. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** An S3-protocol server (s3rver) on 127.0.0.1, keeping its objects in a temporary folder. */
 export async function startS3Server(): Promise<TestS3Server> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'creative-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-  const { port } = (await server.run()) as { port: number };
+  const serve = async (port: number) => {
+    const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
+    const address = (await server.run()) as { port: number };
+    return { server, port: address.port };
+  };
+  let running: Awaited<ReturnType<typeof serve>> | undefined = await serve(0);
+  const { port } = running;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
@@ -29,6 +39,10 @@ export async function startS3Server(): Promise<TestS3Server> {
     forcePathStyle: true,
     credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
   });
+  const stop = async () => {
+    await running?.server.close();
+    running = undefined;
+  };
   return {
     client,
     environment: (bucket, keyPrefix) => ({
@@ -44,9 +58,13 @@ export async function startS3Server(): Promise<TestS3Server> {
     createBucket: async (name) => {
       await client.send(new CreateBucketCommand({ Bucket: name }));
     },
+    stop,
+    restart: async () => {
+      running ??= await serve(port);
+    },
     close: async () => {
       client.destroy();
-      await server.close();
+      await stop();
       await rm(directory, { recursive: true, force: true });
     },
   };

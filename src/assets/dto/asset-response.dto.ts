@@ -81,9 +81,9 @@ export class AssetResponseDto implements AssetLinkFields {
 /**
  * The asset row a response is made from: a Prisma model row, or a `$queryRaw` row selecting
  * ASSET_ROW_COLUMNS of asset-sql.ts (Prisma deserializes raw numeric/int8/json/timestamptz as Decimal/BigInt/objects/Date,
- * the same types as its model rows). Storage keys and `searchVector` are not needed.
+ * the same types as its model rows). The storage keys are for presigned links and never reach the answer.
  */
-export type AssetRow = Omit<CreativeAsset, 'storageKey' | 'thumbnailKey'>;
+export type AssetRow = CreativeAsset;
 
 export function toAssetResponse(row: AssetRow, links: AssetLinkFields): AssetResponseDto {
   return {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AssetResponseDto, AssetRow } from '../../assets/dto/asset-response.dto';
+import { AssetResponseDto } from '../../assets/dto/asset-response.dto';
 import { JobStatus, JobType } from '../../generated/prisma/client';
 import type { GenerationJob } from '../../generated/prisma/client';
 
@@ -78,11 +78,8 @@ export class JobStatusResponseDto extends JobResponseDto {
   @ApiProperty({ type: [AssetResponseDto] }) assets: AssetResponseDto[];
 }
 
-export function toJobStatusResponse(
-  row: GenerationJob & { assets: AssetRow[] },
-  toAsset: (asset: AssetRow) => AssetResponseDto,
-): JobStatusResponseDto {
-  return { success: true, jobId: row.id, ...toJobResponse(row), assets: row.assets.map((asset) => toAsset(asset)) };
+export function toJobStatusResponse(row: GenerationJob, assets: AssetResponseDto[]): JobStatusResponseDto {
+  return { success: true, jobId: row.id, ...toJobResponse(row), assets };
 }
 
 export class JobPageResponseDto {
