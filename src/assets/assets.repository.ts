@@ -167,6 +167,14 @@ export class AssetsRepository {
     return Number(_sum.cost ?? 0);
   }
 
+  /** Gives assets stored before checksums were kept the checksum since recorded for their file; one join. */
+  async fillChecksumsFromStoredObjects(): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE "creative_assets" a SET "checksum" = o."checksum"
+      FROM "stored_objects" o
+      WHERE a."storageKey" = o."key" AND a."checksum" IS NULL AND o."checksum" IS NOT NULL`;
+  }
+
   /**
    * Library statistics (GROUPING SETS; the empty set yields a total row even over no assets), added up from
    * the rollups for the whole UTC days of the range and from the assets themselves for the parts of a day at

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PendingFileDeletion } from '../generated/prisma/client';
+import type { PendingFileDeletion, StoredObject } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Db } from './assets.repository';
 
@@ -96,6 +96,20 @@ export class StoredFilesRepository {
       return released.map((row) => row.key);
     };
     return db ? release(db) : this.prisma.$transaction(release);
+  }
+
+  /** Up to `limit` objects in key order after `afterKey`: a walk over every stored file that can resume. */
+  findObjectsAfter(afterKey: string | undefined, limit: number): Promise<StoredObject[]> {
+    return this.prisma.storedObject.findMany({
+      where: afterKey === undefined ? undefined : { key: { gt: afterKey } },
+      orderBy: { key: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Records the checksum of a file stored before checksums were kept. */
+  async recordMissingChecksum(key: string, checksum: string): Promise<void> {
+    await this.prisma.storedObject.updateMany({ where: { key, checksum: null }, data: { checksum } });
   }
 
   /** Recorded deletions (of the given keys, or all), least recently tried first. */

@@ -73,6 +73,7 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
     try {
       const { key } = await this.storage.put(bytes, {
         extension,
+        sha256: checksum,
         beforeWrite: async (key) => {
           await this.files.recordIntent(intentId, key);
           intentKey = key;

@@ -9,7 +9,8 @@ import { assertStorageKey, InvalidStorageKeyError } from './storage-keys';
  * four operations. Keys are already validated by StorageService; stores validate again (defence in depth).
  */
 export interface FileStore {
-  write(key: string, bytes: Buffer): Promise<void>;
+  /** `sha256` (hex) of the bytes, where the caller knows it, is kept with the object by stores that can. */
+  write(key: string, bytes: Buffer, options?: { sha256?: string }): Promise<void>;
   read(key: string): Promise<Buffer>;
   /** Resolves once the object is readable; rejects with FileNotFoundError when it does not exist. */
   openReadStream(key: string): Promise<Readable>;

@@ -1,6 +1,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
   S3Client,
   S3ServiceException,
@@ -27,6 +28,9 @@ export interface S3StoreOptions {
   requestTimeoutMs: number;
   maxAttempts: number;
 }
+
+/** User metadata (`x-amz-meta-sha256`) holding the sha256 of an object's bytes. */
+const CHECKSUM_METADATA = 'sha256';
 
 /** Objects of at least this size go up in parts (S3's minimum part size is 5 MiB). */
 const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
@@ -66,14 +70,32 @@ export class S3FileStore implements FileStore {
     return `${this.options.keyPrefix ?? ''}${key}`;
   }
 
-  async write(key: string, bytes: Buffer): Promise<void> {
+  async write(key: string, bytes: Buffer, options: { sha256?: string } = {}): Promise<void> {
     // Upload sends one PUT below the part size and a multipart upload above it (aborted on failure).
     await new Upload({
       client: this.client,
-      params: { Bucket: this.options.bucket, Key: this.objectKey(key), Body: bytes },
+      params: {
+        Bucket: this.options.bucket,
+        Key: this.objectKey(key),
+        Body: bytes,
+        Metadata: options.sha256 ? { [CHECKSUM_METADATA]: options.sha256 } : undefined,
+      },
       partSize: MULTIPART_PART_BYTES,
       leavePartsOnError: false,
     }).done();
+  }
+
+  /** The sha256 the object was written with; undefined when it does not exist or was written without one. */
+  async storedChecksum(key: string): Promise<string | undefined> {
+    try {
+      const { Metadata } = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }),
+      );
+      return Metadata?.[CHECKSUM_METADATA];
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
   }
 
   async read(key: string): Promise<Buffer> {

@@ -24,7 +24,7 @@ export class StorageService {
    */
   async put(
     bytes: Buffer,
-    options: { extension: string; beforeWrite?: (key: string) => Promise<void> },
+    options: { extension: string; sha256?: string; beforeWrite?: (key: string) => Promise<void> },
   ): Promise<{ key: string }> {
     if (bytes.length > this.config.storage.maxFileBytes) {
       throw new PayloadTooLargeError(
@@ -33,7 +33,7 @@ export class StorageService {
     }
     const key = newStorageKey(options.extension);
     await options.beforeWrite?.(key);
-    await this.store.write(key, bytes);
+    await this.store.write(key, bytes, { sha256: options.sha256 });
     return { key };
   }
 
