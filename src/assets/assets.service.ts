@@ -31,6 +31,7 @@ import { FileDeletionsService } from './file-deletions';
 import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
 import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
+import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
 
 /**
  * An asset whose files are stored and whose row is ready to insert. The id is chosen up front so that
@@ -74,6 +75,7 @@ export class AssetsService {
     private readonly deletions: FileDeletionsService,
     @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
     private readonly links: AssetLinks,
+    private readonly events: CreativeEvents,
   ) {}
 
   /**
@@ -191,6 +193,8 @@ export class AssetsService {
       { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
       tx,
     );
+    // In a caller's transaction the row is not committed yet: that caller announces it (jobs do, on completion).
+    if (!tx) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(row));
     return this.links.toResponse(row);
   }
 
@@ -250,6 +254,7 @@ export class AssetsService {
     const keys = [asset.storageKey, asset.thumbnailKey].filter((key): key is string => key !== null);
     keys.forEach(assertStorageKey);
     if (!(await this.assets.deleteOwnedRecordingFiles(userId, id, keys))) throw new NotFoundError('Asset', id);
+    this.events.emit(CREATIVE_EVENTS.assetDeleted, { assetId: id, userId });
     if (keys.length > 0) await this.deletions.retryPendingDeletions({ keys });
     return { success: true };
   }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
 import { DomainError, ERROR_STATUS, ErrorCode, type FieldProblem, RateLimitedError } from './errors';
 import type { ErrorResponseDto } from './error-response.dto';
@@ -23,6 +23,12 @@ function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boo
   return typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState);
 }
 
+/** The id the request logger gave the request (src/logging/engine-logger.ts), when one runs. */
+function requestIdOf(request: Request | undefined): string | undefined {
+  const id = (request as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * The one place that turns an error into the contract's JSON error shape:
  * `{ success: false, statusCode, error, message, details? }`. Anything unexpected becomes a 500 with an
@@ -33,19 +39,32 @@ export class EngineExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('CreativeEngine');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
+    const http = host.switchToHttp();
+    this.respond(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /** The error answer of `exception`, also for Express middleware outside Nest's routing (the queue dashboard's gate). */
+  respond(exception: unknown, request: Request, response: Response): void {
+    const body = this.toBody(exception, requestIdOf(request));
     if (response.headersSent) {
       response.end();
       return;
     }
+    // A route that had set another type (GET /metrics: text/plain) still answers its error as JSON.
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
     if (exception instanceof RateLimitedError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     response.status(body.statusCode).json(body);
   }
 
-  toBody(exception: unknown): ErrorResponseDto {
+  /** The body for `exception`, naming the request (its X-Request-Id) when it has an id. */
+  toBody(exception: unknown, requestId?: string): ErrorResponseDto {
+    const body = this.bodyOf(exception);
+    return requestId === undefined ? body : { ...body, requestId };
+  }
+
+  private bodyOf(exception: unknown): ErrorResponseDto {
     if (exception instanceof DomainError) {
       return this.shape(ERROR_STATUS[exception.code], exception.code, exception.message, exception.details);
     }

@@ -67,7 +67,6 @@ export function installMethodNotAllowed(app: unknown): void {
       res.status(204).end();
       return;
     }
-    const body = filter.toBody(new MethodNotAllowedError(req.method, path, allowed));
-    res.status(body.statusCode).json(body);
+    filter.respond(new MethodNotAllowedError(req.method, path, allowed), req, res);
   });
 }
