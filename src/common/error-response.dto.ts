@@ -32,13 +32,6 @@ export class ErrorResponseDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Present on 500s: quote it when reporting the problem' })
   errorId?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'The request, as named in the logs and in the X-Request-Id response header (the standalone service names every request)',
-    example: '5f0c6d1e-8a4b-4c1e-9f3a-2b7d6e8c9a01',
-  })
-  requestId?: string;
 }
 
 /** A documented error answer whose example is an answer of that very status. */

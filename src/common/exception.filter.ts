@@ -23,12 +23,6 @@ function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boo
   return typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState);
 }
 
-/** The id the request logger gave the request (src/logging/engine-logger.ts), when one runs. */
-function requestIdOf(request: Request | undefined): string | undefined {
-  const id = (request as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? id : undefined;
-}
-
 /**
  * The one place that turns an error into the contract's JSON error shape:
  * `{ success: false, statusCode, error, message, details? }`. Anything unexpected becomes a 500 with an
@@ -43,9 +37,12 @@ export class EngineExceptionFilter implements ExceptionFilter {
     this.respond(exception, http.getRequest<Request>(), http.getResponse<Response>());
   }
 
-  /** The error answer of `exception`, also for Express middleware outside Nest's routing (the queue dashboard's gate). */
-  respond(exception: unknown, request: Request, response: Response): void {
-    const body = this.toBody(exception, requestIdOf(request));
+  /**
+   * The error answer of `exception`, also for Express middleware outside Nest's routing (the queue dashboard's
+   * gate). The body keeps the contract's exact shape; the request's id travels in the X-Request-Id header.
+   */
+  respond(exception: unknown, _request: Request, response: Response): void {
+    const body = this.toBody(exception);
     if (response.headersSent) {
       response.end();
       return;
@@ -58,13 +55,7 @@ export class EngineExceptionFilter implements ExceptionFilter {
     response.status(body.statusCode).json(body);
   }
 
-  /** The body for `exception`, naming the request (its X-Request-Id) when it has an id. */
-  toBody(exception: unknown, requestId?: string): ErrorResponseDto {
-    const body = this.bodyOf(exception);
-    return requestId === undefined ? body : { ...body, requestId };
-  }
-
-  private bodyOf(exception: unknown): ErrorResponseDto {
+  toBody(exception: unknown): ErrorResponseDto {
     if (exception instanceof DomainError) {
       return this.shape(ERROR_STATUS[exception.code], exception.code, exception.message, exception.details);
     }
