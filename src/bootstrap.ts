@@ -1,16 +1,14 @@
-import { INestApplication, Logger, ShutdownSignal } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger, ShutdownSignal } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppModule } from './app.module';
 import { EngineExceptionFilter } from './common/exception.filter';
 import { closeRequestSchemas, documentValidationRules } from './common/openapi-rules';
-import { EngineConfig, LOG_LEVELS, LogLevelName } from './config/engine-config';
-
-/** Nest's logger levels for LOG_LEVEL: the level named and every more severe one. */
-export function loggerLevels(config: EngineConfig): LogLevelName[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
-}
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { AppModule, AppModuleOptions } from './app.module';
+import { EngineConfig } from './config/engine-config';
+import { EngineMetrics } from './metrics/engine-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const options = new DocumentBuilder()
@@ -32,6 +30,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
  * never reach an engine controller (unknown routes, oversized or unparsable bodies), Swagger, shutdown hooks.
  */
 export function configureApp(app: NestExpressApplication, config: EngineConfig): void {
+  app.use(httpMetricsMiddleware(app.get(EngineMetrics)));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.useGlobalFilters(new EngineExceptionFilter());
@@ -44,13 +43,19 @@ export function configureApp(app: NestExpressApplication, config: EngineConfig):
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
 
-export async function createApp(config: EngineConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+export async function createApp(config: EngineConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, options), {
     bodyParser: false,
-    logger: loggerLevels(config),
+    bufferLogs: true,
   });
+  useEngineLogger(app);
   configureApp(app, config);
   return app;
+}
+
+/** Nest's own lines and every `new Logger(context)` of the engine go through pino from here on (src/logging/engine-logger.ts). */
+export function useEngineLogger(app: INestApplicationContext): void {
+  app.useLogger(app.get(PinoNestLogger));
 }
 
 /**

@@ -25,5 +25,10 @@ export const {
   ASYNC_OPTIONS_TYPE: CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<CreativeEngineModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  // Extras are known when the module is assembled, before any options factory runs: they decide which modules
+  // and routes exist. `queueDashboard`: Bull Board at /queues for administrators (off in a host unless asked).
+  .setExtras({ isGlobal: false, queueDashboard: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

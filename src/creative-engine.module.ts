@@ -15,6 +15,7 @@ import {
   CreativeEngineModuleBase,
   CreativeEngineModuleOptions,
 } from './creative-engine.module-definition';
+import { CreativeEvents } from './events/creative-events';
 import { HealthModule } from './health/health.module';
 import { GenerationJobsRepository } from './jobs/generation-jobs.repository';
 import { JobsModule } from './jobs/jobs.module';
@@ -22,6 +23,8 @@ import { GenerationJobsModule } from './generation-jobs/generation-jobs.module';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
 import { JobWorkerModule } from './job-worker/job-worker.module';
 import { LimitsModule } from './limits/limits.module';
+import { EngineMetrics } from './metrics/engine-metrics';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
 import { RateLimitStore } from './limits/rate-limit.store';
 import { PrismaModule } from './prisma/prisma.module';
@@ -29,6 +32,7 @@ import { ENGINE_BULL_CONFIG_KEY } from './queue/queue.constants';
 import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
 import { VideoGenerationModule } from './video-generation/video-generation.module';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
 /** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
 @Module({})
@@ -48,7 +52,7 @@ const EXPORTED_MODULES = [
   VideoGenerationModule,
   AudioGenerationModule,
 ];
-const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule];
+const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule, MetricsModule];
 
 /**
  * The Creative Engine as a Nest module. Standalone: `AppModule`. Host apps:
@@ -69,14 +73,14 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
   }
 
   static forRoot(options: typeof CREATIVE_ENGINE_OPTIONS_TYPE): DynamicModule {
-    return CreativeEngineModule.assemble(super.forRoot(options));
+    return CreativeEngineModule.assemble(super.forRoot(options), options.queueDashboard);
   }
 
   static forRootAsync(options: typeof CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return CreativeEngineModule.assemble(super.forRootAsync(options));
+    return CreativeEngineModule.assemble(super.forRootAsync(options), options.queueDashboard);
   }
 
-  private static assemble(definition: DynamicModule): DynamicModule {
+  private static assemble(definition: DynamicModule, queueDashboard = false): DynamicModule {
     const core: DynamicModule = {
       module: CreativeEngineCoreModule,
       global: true,
@@ -92,8 +96,18 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
         RateLimitStore,
         // Lets AssetsService check a job's owner without importing the generator that owns the jobs.
         { provide: GENERATION_JOB_LOOKUP, useExisting: GenerationJobsRepository },
+        // Counted and announced by services of every module (docs/ARCHITECTURE.md §9).
+        EngineMetrics,
+        CreativeEvents,
       ],
-      exports: [CREATIVE_ENGINE_OPTIONS, EngineConfig, RateLimitStore, GENERATION_JOB_LOOKUP],
+      exports: [
+        CREATIVE_ENGINE_OPTIONS,
+        EngineConfig,
+        RateLimitStore,
+        GENERATION_JOB_LOOKUP,
+        EngineMetrics,
+        CreativeEvents,
+      ],
     };
     const bull = BullModule.forRootAsync(ENGINE_BULL_CONFIG_KEY, {
       inject: [EngineConfig],
@@ -102,7 +116,7 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
     return {
       ...definition,
       providers: [],
-      imports: [core, bull, ...FEATURE_MODULES],
+      imports: [core, bull, ...FEATURE_MODULES, ...(queueDashboard ? [QueueDashboardModule] : [])],
       exports: EXPORTED_MODULES,
     };
   }

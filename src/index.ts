@@ -23,3 +23,14 @@ export { AudioGenerationService } from './audio-generation/audio-generation.serv
 export { GenerationJobsService } from './generation-jobs/generation-jobs.service';
 export { VideoGenerationService } from './video-generation/video-generation.service';
 export { JobSubmissionService } from './generation-jobs/job-submission.service';
+export { CREATIVE_EVENTS } from './events/creative-events';
+export type {
+  AssetCreatedEvent,
+  AssetDeletedEvent,
+  CreativeEventName,
+  CreativeEventPayloads,
+  JobCompletedEvent,
+  JobFailedEvent,
+} from './events/creative-events';
+export { EngineMetrics } from './metrics/engine-metrics';
+export { httpMetricsMiddleware } from './metrics/http-metrics.middleware';

@@ -2,7 +2,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AssetsService, AudioGenerationService } from '../src';
 import { silentWav } from './support/audio-bytes';
-import { createHostApp } from './support/host-app';
+import { createHostApp, HostEventLog } from './support/host-app';
+import { imageRequest } from './support/factories';
+import { waitFor } from './support/image-jobs';
 
 describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
   let app: NestExpressApplication;
@@ -68,6 +70,46 @@ describe('CreativeEngineModule imported by a host app (forRootAsync)', () => {
       status: 'queued',
       statusUrl: `/api/creative/jobs/${accepted.jobId}`,
     });
+  });
+
+  it('fires a host listener of creative.job.completed once per completed job, with its assets', async () => {
+    const http = request(app.getHttpServer());
+    const user = 'host-user-events';
+    const jobIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await http
+        .post('/api/creative/image/generate')
+        .set('x-host-user', user)
+        .send(imageRequest())
+        .expect(202);
+      jobIds.push((res.body as { jobId: string }).jobId);
+    }
+    const events = app.get(HostEventLog);
+    const ofUser = () => events.jobsCompleted.filter((event) => event.userId === user);
+    await waitFor(() => (ofUser().length >= 2 ? true : undefined), 'two job.completed events');
+    // Long enough for a duplicate announcement (a second attempt, a stalled worker) to show.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      ofUser()
+        .map((event) => event.jobId)
+        .sort(),
+    ).toEqual([...jobIds].sort());
+    for (const event of ofUser()) {
+      expect(event).toMatchObject({ type: 'image_generation', provider: 'placeholder', model: 'placeholder' });
+      expect(event.assetIds).toHaveLength(1);
+      // The announced asset is committed: a listener may read it at once.
+      await http.get(`/api/creative/asset/${event.assetIds[0]}`).set('x-host-user', user).expect(200);
+    }
+    const created = events.assetsCreated.filter((event) => event.userId === user);
+    expect(created.map((event) => event.generationId).sort()).toEqual([...jobIds].sort());
+
+    const [assetId] = ofUser()[0].assetIds;
+    await http.delete(`/api/creative/asset/${assetId}`).set('x-host-user', user).expect(200);
+    expect(events.assetsDeleted).toContainEqual({ assetId, userId: user });
+  });
+
+  it('mounts no queue dashboard unless the host asks for it (queueDashboard: true)', async () => {
+    await request(app.getHttpServer()).get('/queues').expect(404);
   });
 
   it("leaves the host's own routes alone: no engine validation, auth or error shape on them", async () => {

@@ -30,6 +30,7 @@ import { StoredFile, StoredFilesService } from './stored-files';
 import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
 import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
+import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
 
 /**
  * An asset whose files are stored and whose row is ready to insert. The id is chosen up front so that
@@ -84,6 +85,7 @@ export class AssetsService {
     private readonly files: StoredFilesService,
     @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
     private readonly links: AssetLinks,
+    private readonly events: CreativeEvents,
   ) {}
 
   /**
@@ -208,6 +210,8 @@ export class AssetsService {
       tx,
     );
     await this.files.claim(prepared.storedFiles, tx);
+    // In a caller's transaction the row is not committed yet: that caller announces it (jobs do, on completion).
+    if (!tx) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(row));
     return this.links.toResponse(row);
   }
 
@@ -268,6 +272,7 @@ export class AssetsService {
     const keys = [asset.storageKey, asset.thumbnailKey].filter((key): key is string => key !== null);
     const released = await this.assets.deleteOwned(userId, id, (tx) => this.files.releaseInTransaction(keys, tx));
     if (!released) throw new NotFoundError('Asset', id);
+    this.events.emit(CREATIVE_EVENTS.assetDeleted, { assetId: id, userId });
     if (released.length > 0) await this.files.retryPendingDeletions({ keys: released });
     return { success: true };
   }

@@ -11,6 +11,7 @@ import { DEFAULT_PRICING } from '../providers/pricing';
 import { MP3_FRAME, silentMp3, silentWav } from '../../test/support/audio-bytes';
 import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { AudioJobHandler } from './audio-job.handler';
+import { testMetrics } from '../../test/support/in-memory-jobs';
 
 const TEXT = 'The autumn menu starts on Monday.';
 
@@ -44,6 +45,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
     providers,
     assets as unknown as AssetsService,
     { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
+    testMetrics(),
   );
   const run = () => handler.run(jobs.rows.get(JOB_ID)!);
   return { jobs, provider, assets, run };

@@ -14,6 +14,7 @@ import type { AudioProviderName } from '../providers/provider-names';
 import { readAudioMetadata } from '../storage/media-probe';
 import { audioAssetInput } from './audio-asset-input';
 import { AUDIO_FORMAT_MIME_TYPES, type AudioJobParameters, toSpeechRequest } from './audio-job-parameters';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /**
  * Renders a claimed audio_generation job (docs/ARCHITECTURE.md §4): the provider call, the file, then the
@@ -32,6 +33,7 @@ export class AudioJobHandler implements JobHandler {
     private readonly providers: AudioProviderRegistry,
     private readonly assets: AssetsService,
     private readonly templates: TemplatesService,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
@@ -41,7 +43,9 @@ export class AudioJobHandler implements JobHandler {
       provider: job.provider as AudioProviderName,
       model: job.model ?? undefined,
     });
-    const { bytes } = await provider.synthesize(toSpeechRequest(job, model, parameters), deadline);
+    const { bytes } = await this.metrics.timeProviderCall(provider.name, 'audio', () =>
+      provider.synthesize(toSpeechRequest(job, model, parameters), deadline),
+    );
     assertInTime(deadline, RENDER_TIMEOUT);
     if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
 

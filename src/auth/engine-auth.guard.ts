@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import jwt from 'jsonwebtoken';
 import { EngineConfig } from '../config/engine-config';
 import { UnauthorizedError } from '../common/errors';
 import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
 import type { CreativeEngineModuleOptions } from '../creative-engine.module-definition';
 import type { AuthenticatedRequest } from './current-user.decorator';
+import { bearerTokenOf, verifyJwt } from './jwt-claims';
 
 const USER_ID_PATTERN = /^[A-Za-z0-9._:@|+-]{1,255}$/;
 
@@ -47,23 +47,8 @@ export class EngineAuthGuard implements CanActivate, OnApplicationBootstrap {
   }
 
   private verifyBearerToken(header: string | undefined): string {
-    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!match) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token>');
-    const { jwtSecret, jwtIssuer, jwtAudience } = this.config.auth;
-    try {
-      const payload = jwt.verify(match[1], jwtSecret as string, {
-        algorithms: ['HS256'],
-        issuer: jwtIssuer,
-        audience: jwtAudience,
-      });
-      if (typeof payload !== 'object' || typeof payload.sub !== 'string') {
-        throw new UnauthorizedError('The token has no subject (sub)');
-      }
-      return payload.sub;
-    } catch (error) {
-      if (error instanceof UnauthorizedError) throw error;
-      const reason = error instanceof jwt.TokenExpiredError ? 'The token has expired' : 'The token is invalid';
-      throw new UnauthorizedError(reason);
-    }
+    const token = bearerTokenOf(header);
+    if (!token) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token>');
+    return verifyJwt(token, this.config.auth).sub;
   }
 }

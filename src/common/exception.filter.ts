@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
 import { DomainError, ERROR_STATUS, ErrorCode, type FieldProblem, RateLimitedError } from './errors';
 import type { ErrorResponseDto } from './error-response.dto';
@@ -33,12 +33,22 @@ export class EngineExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('CreativeEngine');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    this.respond(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /**
+   * The error answer of `exception`, also for Express middleware outside Nest's routing (the queue dashboard's
+   * gate). The body keeps the contract's exact shape; the request's id travels in the X-Request-Id header.
+   */
+  respond(exception: unknown, _request: Request, response: Response): void {
     const body = this.toBody(exception);
     if (response.headersSent) {
       response.end();
       return;
     }
+    // A route that had set another type (GET /metrics: text/plain) still answers its error as JSON.
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
     if (exception instanceof RateLimitedError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }

@@ -14,8 +14,8 @@ interface ExpressLike {
   use(handler: (req: Request, res: Response, next: NextFunction) => void): unknown;
 }
 
-/** The engine's own paths (under any global prefix): its API and /health. Host routes are left alone. */
-const ENGINE_PATH = new RegExp(`(^|/)(${API_BASE_PATH.replace(/\//g, '\\/')}(/|$)|health$)`);
+/** The engine's own paths (under any global prefix): its API, /health and /metrics. Host routes are left alone. */
+const ENGINE_PATH = new RegExp(`(^|/)(${API_BASE_PATH.replace(/\//g, '\\/')}(/|$)|health$|metrics$)`);
 
 export interface RouteMethods {
   /** Whether the route's path template (e.g. /api/creative/asset/:id) matches a concrete path. */
@@ -67,7 +67,6 @@ export function installMethodNotAllowed(app: unknown): void {
       res.status(204).end();
       return;
     }
-    const body = filter.toBody(new MethodNotAllowedError(req.method, path, allowed));
-    res.status(body.statusCode).json(body);
+    filter.respond(new MethodNotAllowedError(req.method, path, allowed), req, res);
   });
 }

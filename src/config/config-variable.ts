@@ -17,6 +17,7 @@ export const CONFIG_GROUPS = {
   video: 'Video generation',
   audio: 'Audio generation (text to speech)',
   limits: 'Per-user limits',
+  operations: 'Operations: metrics and the queue dashboard',
 } as const;
 export type ConfigGroup = keyof typeof CONFIG_GROUPS;
 
@@ -127,6 +128,19 @@ export function text<const Name extends string>(
   ...rules: PropertyDecorator[]
 ) {
   return variable(spec, [IsString(), ...(rules.length > 0 ? rules : [IsNotEmpty()])]);
+}
+
+/** Unset or '' is undefined. */
+export function optionalInteger<const Name extends string>(
+  spec: Omit<VariableDescription<number | undefined>, 'default'> & { name: Name; min: number; max: number },
+) {
+  return variable({ ...spec, default: undefined as number | undefined }, [
+    Transform((input) => toInteger({ value: emptyToUndefined(input) })),
+    IsOptional(),
+    IsInt(),
+    Min(spec.min),
+    Max(spec.max),
+  ]);
 }
 
 /** Unset or '' is undefined. */

@@ -28,6 +28,7 @@ import {
   flag,
   integer,
   oneOf,
+  optionalInteger,
   optionalOneOf,
   optionalText,
   text,
@@ -650,6 +651,35 @@ export const CONFIG_VARIABLES = {
           'Spend cap per user per UTC day in USD (cost of the day jobs and assets); reached: new jobs and content are a 402; unset: no cap.',
       },
       [Transform(toOptionalDecimal), IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }), Min(0)],
+    ),
+  },
+
+  operations: {
+    metricsToken: optionalText(
+      {
+        name: 'METRICS_TOKEN',
+        group: 'operations',
+        description:
+          'When set, GET /metrics (and the worker listener on METRICS_PORT) answer only `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); unset: open to whoever reaches the port. At least 16 characters.',
+      },
+      MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' }),
+    ),
+    metricsPort: optionalInteger({
+      name: 'METRICS_PORT',
+      group: 'operations',
+      min: 1,
+      max: 65535,
+      description:
+        'Worker processes (`npm run start:worker`) only: serve their Prometheus metrics on this port (GET /metrics, on HOST); unset: no listener.',
+    }),
+    adminToken: optionalText(
+      {
+        name: 'ADMIN_TOKEN',
+        group: 'operations',
+        description:
+          'Bearer token of the queue dashboard at /queues (besides JWTs with an `admin` role claim); at least 32 characters; unset: only admin JWTs get in.',
+      },
+      MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' }),
     ),
   },
 };

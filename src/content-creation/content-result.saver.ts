@@ -7,6 +7,7 @@ import type { ContentOptionsDto } from './dto/content-request.dto';
 import { CONTENT_LIMITS } from './dto/content-request.dto';
 import type { GenerationInfoDto } from './dto/content-response.dto';
 import type { GeneratedText } from './text-generation.runner';
+import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
 
 export const CONTENT_SOURCE_MODULE = 'content_creation';
 
@@ -28,6 +29,7 @@ export class ContentResultSaver {
   constructor(
     private readonly assets: AssetsService,
     private readonly templates: TemplatesService,
+    private readonly events: CreativeEvents,
   ) {}
 
   async save(
@@ -47,12 +49,13 @@ export class ContentResultSaver {
       cost,
       generationTimeMs: generated.generationTimeMs,
     };
-    const assetId = await this.templates.withTemplateUse(request.templateId, async (tx) => {
-      if (request.options.save === false) return null;
-      const asset = await this.assets.saveAsset(userId, this.assetInput(generated, request, info), { tx });
-      return asset.id;
-    });
-    return { ...info, assetId };
+    const asset = await this.templates.withTemplateUse(request.templateId, async (tx) =>
+      request.options.save === false
+        ? null
+        : this.assets.saveAsset(userId, this.assetInput(generated, request, info), { tx }),
+    );
+    if (asset) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
+    return { ...info, assetId: asset?.id ?? null };
   }
 
   private assetInput(

@@ -7,6 +7,7 @@ import { TextProviderRegistry } from '../providers/text/text-provider.registry';
 import type { TextCompletion, TextCompletionRequest, TextUsage } from '../providers/text/text-provider';
 import type { ParsedAnswer } from './content-prompts';
 import type { ContentOptionsDto } from './dto/content-request.dto';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** A malformed or wrong-sized answer is asked for once more, then the request fails with a 502. */
 export const ANSWER_ATTEMPTS = 2;
@@ -40,6 +41,7 @@ export class TextGenerationRunner {
     private readonly providers: TextProviderRegistry,
     private readonly limits: UserLimitsService,
     private readonly config: EngineConfig,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async generate<T>(
@@ -54,22 +56,21 @@ export class TextGenerationRunner {
     const usages: (TextUsage | null)[] = [];
     let problem = '';
     for (let attempt = 1; attempt <= ANSWER_ATTEMPTS; attempt++) {
-      const completion = await provider.complete({
-        ...prompt,
-        model,
-        temperature: options.temperature,
-        maxOutputTokens: options.maxTokens,
-      });
+      const completion = await this.metrics.timeProviderCall(provider.name, 'text', () =>
+        provider.complete({ ...prompt, model, temperature: options.temperature, maxOutputTokens: options.maxTokens }),
+      );
       usages.push(completion.usage);
       const parsed = parse(completion.text);
       if (parsed.ok) {
         const usage = sumUsage(usages);
+        const cost = this.cost(model, completion, usage);
+        this.metrics.addCost(provider.name, model, cost);
         return {
           value: parsed.value,
           completion,
           model,
           usage,
-          cost: this.cost(model, completion, usage),
+          cost,
           attempts: attempt,
           generationTimeMs: Date.now() - started,
         };

@@ -15,6 +15,7 @@ import {
   toJobResponse,
 } from './dto/job-response.dto';
 import type { ListJobsQueryDto } from './dto/list-jobs-query.dto';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 export type ListJobsInput = Partial<Omit<ListJobsQueryDto, 'limit'>> & { limit?: number };
 
@@ -31,6 +32,7 @@ export class GenerationJobsService {
     private readonly config: EngineConfig,
     private readonly queue: JobQueue,
     private readonly links: AssetLinks,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async getJobStatus(userId: string, jobId: string): Promise<JobStatusResponseDto> {
@@ -60,6 +62,7 @@ export class GenerationJobsService {
       const current = await this.findOwnedJob(userId, jobId);
       throw new ConflictError(`Job ${jobId} is already ${current.status} and cannot be cancelled`);
     }
+    this.metrics.jobCancelled(cancelled.type);
     await this.removeFromQueue(jobId);
     return { success: true, job: toJobResponse(cancelled) };
   }

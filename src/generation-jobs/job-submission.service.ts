@@ -10,6 +10,7 @@ import { JobQueue } from '../queue/job-queue';
 import type { JobKind } from '../queue/queue.constants';
 import type { JobAcceptedResponseDto } from './dto/job-accepted.dto';
 import { Idempotency, idempotencyOf, type IdempotentRequest } from './idempotency-fingerprint';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** A job about to be recorded: validated, with its provider and model resolved. */
 export interface JobDraft extends Omit<
@@ -51,6 +52,7 @@ export class JobSubmissionService {
     private readonly limits: UserLimitsService,
     private readonly queue: JobQueue,
     private readonly catalogue: ModelCatalogue,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   /**
@@ -97,6 +99,7 @@ export class JobSubmissionService {
     // Two requests with the same key raced: the one that lost answers with the winner's job (if it is the same request).
     if (!created) return this.replay(row, idempotency as Idempotency);
     await this.enqueue(draft.type, row);
+    this.metrics.jobCreated(draft.type);
     return definedOnly({ ...toAcceptedResponse(row), modelShutdownDate: draft.modelShutdownDate });
   }
 

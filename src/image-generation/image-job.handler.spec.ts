@@ -13,6 +13,8 @@ import type { TemplatesService } from '../templates/templates.service';
 import { RENDER_STEPS } from '../jobs/render-steps';
 import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { ImageJobHandler } from './image-job.handler';
+import { testMetrics } from '../../test/support/in-memory-jobs';
+import { CreativeEvents } from '../events/creative-events';
 
 function setUp(options: { generate?: (request: ImageGenerationRequest) => Promise<ImageGenerationResult> } = {}) {
   const jobs = new InMemoryJobs();
@@ -50,14 +52,23 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     providers,
     assets as unknown as AssetsService,
     templates as unknown as TemplatesService,
+    testMetrics(),
   );
-  const processor = new GenerationJobProcessor({} as Queue, config, repository, {} as JobQueue, {
-    image_generation: handler,
-    image_regeneration: handler,
-    // Only the image kinds are dispatched here.
-    audio_generation: handler,
-    video_generation: handler,
-  });
+  const processor = new GenerationJobProcessor(
+    {} as Queue,
+    config,
+    repository,
+    {} as JobQueue,
+    {
+      image_generation: handler,
+      image_regeneration: handler,
+      // Only the image kinds are dispatched here.
+      audio_generation: handler,
+      video_generation: handler,
+    },
+    testMetrics(),
+    new CreativeEvents(),
+  );
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
     const job = {
       name,

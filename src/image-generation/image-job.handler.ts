@@ -14,6 +14,7 @@ import { imageCost } from '../providers/pricing';
 import { TemplatesService } from '../templates/templates.service';
 import { imageAssetInput } from './image-asset-input';
 import { ImageJobParameters, toProviderRequest } from './image-job-parameters';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /**
  * Renders a claimed image job (docs/ARCHITECTURE.md §4): the provider call, the files, then the assets and
@@ -32,6 +33,7 @@ export class ImageJobHandler implements JobHandler {
     private readonly providers: ImageProviderRegistry,
     private readonly assets: AssetsService,
     private readonly templates: TemplatesService,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
@@ -58,7 +60,9 @@ export class ImageJobHandler implements JobHandler {
       provider: job.provider as ImageProviderName,
       model: job.model ?? undefined,
     });
-    const result = await provider.generate(toProviderRequest({ ...job, model }, parameters), deadline);
+    const result = await this.metrics.timeProviderCall(provider.name, 'image', () =>
+      provider.generate(toProviderRequest({ ...job, model }, parameters), deadline),
+    );
     assertInTime(deadline, RENDER_TIMEOUT);
     return { model, result };
   }

@@ -16,6 +16,9 @@ import {
 import { GenerationJobsRepository } from './generation-jobs.repository';
 import { JOB_HANDLERS } from './job-handler';
 import type { JobHandler, JobHandlers, RunOutcome } from './job-handler';
+import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
+import { runWithJobLogContext } from '../logging/log-context';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** Queued jobs re-enqueued per recovery sweep. */
 const RECOVERY_BATCH_SIZE = 100;
@@ -48,6 +51,8 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     private readonly jobs: GenerationJobsRepository,
     private readonly jobQueue: JobQueue,
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandlers,
+    private readonly metrics: EngineMetrics,
+    private readonly events: CreativeEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -96,31 +101,68 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
    * claiming or recording it): discarding that would leave the row queued or processing with no queue entry.
    */
   async handle(job: QueuedJob): Promise<RunOutcome> {
-    try {
-      const kind = jobKindOf(job.name);
-      if (!kind) throw new ProviderError(`No handler for job ${JSON.stringify(job.name)}`, false);
-      return await this.attempt(this.handlers[kind], job.data.jobId, {
-        attemptsMade: job.attemptsMade,
-        maxAttempts: job.opts.attempts ?? 1,
-      });
-    } catch (error) {
-      if (error instanceof ProviderError && !error.retryable) await job.discard();
-      throw error;
-    }
+    const kind = jobKindOf(job.name);
+    return runWithJobLogContext({ jobId: job.data.jobId, jobKind: kind ?? job.name }, async () => {
+      try {
+        if (!kind) throw new ProviderError(`No handler for job ${JSON.stringify(job.name)}`, false);
+        return await this.attempt(this.handlers[kind], job.data.jobId, {
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+        });
+      } catch (error) {
+        if (error instanceof ProviderError && !error.retryable) await job.discard();
+        throw error;
+      }
+    });
   }
 
   /** Claims the row and runs it; a failure is recorded on the row, then thrown for Bull (docs/ARCHITECTURE.md §4). */
   private async attempt(handler: JobHandler, jobId: string, attempt: AttemptInfo): Promise<RunOutcome> {
     const job = await this.jobs.claim(jobId, handler.firstStep, handler.totalSteps);
     if (!job) return 'skipped';
+    let outcome: Exclude<RunOutcome, 'skipped'>;
     try {
-      return await handler.run(job);
+      outcome = await handler.run(job);
     } catch (error) {
       const failure = toProviderFailure(error);
       // A job cancelled meanwhile is done: nothing to retry, nothing to report.
       if (!(await this.recordFailure(job, failure, attempt))) return 'cancelled';
       throw failure;
     }
+    if (outcome === 'completed') await this.announceCompletion(job.id);
+    return outcome;
+  }
+
+  /**
+   * Counts a completed job and announces it and its assets, once its transaction has committed. A failure
+   * here is logged: the job is done, and retrying it would not make it any more done.
+   */
+  private async announceCompletion(jobId: string): Promise<void> {
+    try {
+      const job = await this.jobs.findWithAssets(jobId);
+      if (!job) return;
+      this.logger.log(`Job ${job.id} completed`);
+      this.metrics.jobCompleted(job);
+      this.events.emit(CREATIVE_EVENTS.jobCompleted, {
+        jobId: job.id,
+        userId: job.userId,
+        type: job.type,
+        provider: job.provider,
+        model: job.model,
+        cost: job.cost === null ? null : Number(job.cost),
+        actualTimeMs: job.actualTime,
+        assetIds: job.assets.map((asset) => asset.id),
+      });
+      for (const asset of job.assets) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
+    } catch (error) {
+      this.logger.error(`Job ${jobId} completed but was not announced: ${String(error)}`);
+    }
+  }
+
+  /** Counts and announces a job that failed for good. */
+  private announceFailure(job: Pick<GenerationJob, 'id' | 'userId' | 'type'>, errorMessage: string): void {
+    this.metrics.jobFailed(job.type);
+    this.events.emit(CREATIVE_EVENTS.jobFailed, { jobId: job.id, userId: job.userId, type: job.type, errorMessage });
   }
 
   /**
@@ -133,8 +175,10 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     const recorded = final
       ? await this.jobs.fail(job, failure.message)
       : await this.jobs.returnToQueue(job.id, `Attempt ${attemptNumber} failed, will retry: ${failure.message}`);
-    if (recorded)
+    if (recorded) {
       this.logger.warn(`Job ${job.id} attempt ${attemptNumber} failed${final ? ' (final)' : ''}: ${failure.message}`);
+      if (final) this.announceFailure(job, failure.message);
+    }
     return recorded;
   }
 
@@ -151,6 +195,7 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
       : `The job failed: ${error?.message ?? 'unknown error'}`;
     this.jobs
       .abandon(job.data.jobId, reason)
+      .then((abandoned) => abandoned && this.announceFailure(abandoned, reason))
       .catch((failure: unknown) =>
         this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`),
       );

@@ -102,8 +102,10 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /**
    * queued/processing → processing (a stalled job comes back as processing), attempts + 1, at `first`
-   * step; returns the claimed row, or null for a missing or finished job. startedAt keeps the first
-   * attempt's time.
+   * step; returns the claimed row, or null for a missing, completed or cancelled job. startedAt keeps the
+   * first attempt's time. A failed job is claimed too, its error cleared: the queue hands a worker a job
+   * whose row failed only when an operator retried it (the queue dashboard), since every path that fails a
+   * row leaves its queue entry failed for good.
    */
   async claim(jobId: string, first: JobStep, totalSteps: number): Promise<GenerationJob | null> {
     const now = new Date();
@@ -111,8 +113,9 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       UPDATE "generation_jobs"
       SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
           "progress" = ${first.progress}, "currentStep" = ${first.step}, "totalSteps" = ${totalSteps},
+          "errorMessage" = CASE WHEN "status" = 'failed' THEN NULL ELSE "errorMessage" END, "completedAt" = NULL,
           "updatedAt" = ${now}::timestamptz
-      WHERE id = ${jobId}::uuid AND "status" IN ('queued', 'processing')
+      WHERE id = ${jobId}::uuid AND "status" IN ('queued', 'processing', 'failed')
       RETURNING *`;
     return job ?? null;
   }
@@ -212,12 +215,16 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     return count > 0;
   }
 
-  /** queued/processing → failed when the queue gave up on a job without an attempt recording it; a finished job is left alone. */
-  async abandon(jobId: string, reason: string): Promise<void> {
-    await this.prisma.generationJob.updateMany({
+  /**
+   * queued/processing → failed when the queue gave up on a job without an attempt recording it; returns the
+   * failed job, or null when it had already finished (and was left alone).
+   */
+  async abandon(jobId: string, reason: string): Promise<GenerationJob | null> {
+    const [abandoned] = await this.prisma.generationJob.updateManyAndReturn({
       where: { id: jobId, status: { in: ACTIVE_JOB_STATUSES } },
       data: { status: 'failed', errorMessage: reason, completedAt: new Date() },
     });
+    return abandoned ?? null;
   }
 
   /** The owner's queued/processing job → cancelled; returns it, or null when it is not theirs or already finished. */
@@ -246,6 +253,11 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   findOwned(userId: string, jobId: string): Promise<GenerationJob | null> {
     return this.prisma.generationJob.findFirst({ where: { id: jobId, userId } });
+  }
+
+  /** Any user's job with its assets: for announcing a completion, never for answering a request. */
+  findWithAssets(jobId: string): Promise<JobWithAssets | null> {
+    return this.prisma.generationJob.findUnique({ where: { id: jobId }, include: { assets: true } });
   }
 
   findOwnedWithAssets(userId: string, jobId: string): Promise<JobWithAssets | null> {

@@ -4,6 +4,7 @@ import type { AuthenticatedRequest } from '../auth/current-user.decorator';
 import { RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { RateLimitStore } from './rate-limit.store';
+import { EngineMetrics, type LimitRejection } from '../metrics/engine-metrics';
 
 const WINDOW_MS = 60_000;
 const GENERATION_ROUTE = 'creativeEngine:generationRoute';
@@ -24,23 +25,30 @@ export class EngineRateLimitGuard implements CanActivate {
     private readonly store: RateLimitStore,
     private readonly config: EngineConfig,
     private readonly reflector: Reflector,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().creativeEngineUser;
     if (!user) return true; // the auth guard runs first and refuses anonymous calls
     const { requestsPerMinute, generateRequestsPerMinute } = this.config.limits;
-    await this.enforce(`all:${user.id}`, requestsPerMinute, 'requests');
+    await this.enforce(`all:${user.id}`, requestsPerMinute, 'requests', 'requests');
     if (this.reflector.get<boolean>(GENERATION_ROUTE, context.getHandler())) {
-      await this.enforce(`generate:${user.id}`, generateRequestsPerMinute, 'generation requests');
+      await this.enforce(
+        `generate:${user.id}`,
+        generateRequestsPerMinute,
+        'generation requests',
+        'generation_requests',
+      );
     }
     return true;
   }
 
-  private async enforce(key: string, limit: number, what: string): Promise<void> {
+  private async enforce(key: string, limit: number, what: string, rejection: LimitRejection): Promise<void> {
     if (limit <= 0) return;
     const hit = await this.store.hit(key, WINDOW_MS);
     if (hit && hit.hits > limit) {
+      this.metrics.limitRejected(rejection);
       const retryAfterSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
       throw new RateLimitedError(
         `Rate limit reached: at most ${limit} ${what} per minute per user; retry in ${retryAfterSeconds} s`,

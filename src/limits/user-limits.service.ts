@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PaymentRequiredError, RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJobsRepository, JobsTransaction } from '../jobs/generation-jobs.repository';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** Retry-After bounds of the active-job cap (seconds): the default applies when no active job has an estimate. */
 export const ACTIVE_JOBS_RETRY_AFTER = { defaultSeconds: 5, minSeconds: 1, maxSeconds: 60 } as const;
@@ -38,6 +39,7 @@ export class UserLimitsService {
     private readonly assetStats: AssetStatsService,
     private readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class UserLimitsService {
     if (max <= 0) return;
     const active = await this.jobs.lockAndListActive(userId, tx);
     if (active.length >= max) {
+      this.metrics.limitRejected('active_jobs');
       throw new RateLimitedError(
         `You have ${active.length} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
         activeJobsRetryAfterSeconds(active),
@@ -62,6 +65,7 @@ export class UserLimitsService {
     if (budget === undefined) return;
     const spent = await this.spentToday(userId, now);
     if (spent >= budget) {
+      this.metrics.limitRejected('daily_budget');
       throw new PaymentRequiredError(
         `Daily budget reached: $${spent.toFixed(4)} spent today of $${budget} (USER_DAILY_BUDGET_USD); new generations are refused until 00:00 UTC`,
       );

@@ -8,6 +8,7 @@ import { DEFAULT_PRICING } from '../providers/pricing';
 import type { VideoProgress, VideoProvider } from '../providers/video/video-provider';
 import type { VideoProviderRegistry } from '../providers/video/video-provider.registry';
 import { renderingStep, VideoJobHandler } from './video-job.handler';
+import { testMetrics } from '../../test/support/in-memory-jobs';
 
 describe('VideoJobHandler', () => {
   const job = (overrides: Partial<GenerationJob> = {}) =>
@@ -60,6 +61,7 @@ describe('VideoJobHandler', () => {
       registry,
       assets as unknown as AssetsService,
       { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
+      testMetrics(),
     );
     return { handler, provider, jobs, states };
   }

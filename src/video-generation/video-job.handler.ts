@@ -17,6 +17,7 @@ import type { GeneratedVideo, VideoProgress, VideoProvider } from '../providers/
 import { VideoProviderRegistry } from '../providers/video/video-provider.registry';
 import { videoAssetInput } from './video-asset-input';
 import type { VideoJobParameters } from './video-job-parameters';
+import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** The steps a video job reports through currentStep/totalSteps, with the progress reached when each starts. */
 export const VIDEO_STEPS = {
@@ -59,6 +60,7 @@ export class VideoJobHandler implements JobHandler {
     private readonly providers: VideoProviderRegistry,
     private readonly assets: AssetsService,
     private readonly templates: TemplatesService,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
@@ -113,7 +115,9 @@ export class VideoJobHandler implements JobHandler {
     if (!(await this.jobs.recordProviderRequest(job.id, job.attempts))) return null;
     let videoId: string;
     try {
-      videoId = await provider.create(request, deadline);
+      videoId = await this.metrics.timeProviderCall(provider.name, 'video_create', () =>
+        provider.create(request, deadline),
+      );
     } catch (error) {
       if (error instanceof ProviderError && error.refused)
         await this.jobs.withdrawProviderRequest(job.id, job.attempts);
@@ -132,7 +136,9 @@ export class VideoJobHandler implements JobHandler {
     deadline: AbortSignal,
   ): Promise<boolean> {
     for (;;) {
-      const state = await provider.poll(videoId, deadline);
+      const state = await this.metrics.timeProviderCall(provider.name, 'video_poll', () =>
+        provider.poll(videoId, deadline),
+      );
       if (state.status === 'failed') throw renderingFailure(provider, videoId, state);
       if (!(await this.jobs.reportProgress(job.id, job.attempts, renderingStep(state.progress)))) return false;
       if (state.status === 'completed') return true;

@@ -7,6 +7,7 @@ import { API_BASE_PATH } from '../../src/common/api-path';
 import { EngineConfig, loadConfig } from '../../src/config/engine-config';
 import { PrismaService } from '../../src/prisma/prisma.service';
 import { TEST_JWT_SECRET, testEnvironment } from './test-env';
+import type { AppModuleOptions } from '../../src/app.module';
 
 /** The engine's route prefix, as clients write it. */
 export const BASE = `/${API_BASE_PATH}`;
@@ -20,9 +21,12 @@ export interface TestApp {
 }
 
 /** Boots the real service (same wiring as main.ts) against this run's database, Redis prefix and storage. */
-export async function createTestApp(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string | undefined> = {},
+  options: AppModuleOptions = {},
+): Promise<TestApp> {
   const config = loadConfig(testEnvironment(overrides));
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   return {
     app,

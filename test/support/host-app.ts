@@ -7,9 +7,11 @@ import { CurrentUser } from '../../src/auth/current-user.decorator';
 import type { AuthUser } from '../../src/auth/current-user.decorator';
 import { CreativeController } from '../../src/http/creative-controller.decorator';
 // Imported as a host app would, from the package's public entry point.
-import { CreativeEngineModule, loadConfig } from '../../src';
+import { CREATIVE_EVENTS, CreativeEngineModule, loadConfig } from '../../src';
+import type { AssetCreatedEvent, AssetDeletedEvent, JobCompletedEvent } from '../../src';
 import { PrismaService } from '../../src/prisma/prisma.service';
 import { testEnvironment } from './test-env';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 
 /**
  * A host application as a team would write it: its own config module and routes, the engine imported
@@ -79,8 +81,32 @@ class HostController {
   }
 }
 
+/** A host module listening to the engine's events, as the README shows. */
+@Injectable()
+export class HostEventLog {
+  readonly jobsCompleted: JobCompletedEvent[] = [];
+  readonly assetsCreated: AssetCreatedEvent[] = [];
+  readonly assetsDeleted: AssetDeletedEvent[] = [];
+
+  @OnEvent(CREATIVE_EVENTS.jobCompleted)
+  onJobCompleted(event: JobCompletedEvent): void {
+    this.jobsCompleted.push(event);
+  }
+
+  @OnEvent(CREATIVE_EVENTS.assetCreated)
+  onAssetCreated(event: AssetCreatedEvent): void {
+    this.assetsCreated.push(event);
+  }
+
+  @OnEvent(CREATIVE_EVENTS.assetDeleted)
+  onAssetDeleted(event: AssetDeletedEvent): void {
+    this.assetsDeleted.push(event);
+  }
+}
+
 @Module({
   imports: [
+    EventEmitterModule.forRoot(),
     CreativeEngineModule.forRootAsync({
       imports: [HostConfigModule],
       inject: [HOST_SETTINGS],
@@ -91,6 +117,7 @@ class HostController {
     }),
   ],
   controllers: [HostController, ProbeController],
+  providers: [HostEventLog],
 })
 export class HostAppModule {}
 

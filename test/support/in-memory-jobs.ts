@@ -1,9 +1,16 @@
 import type { GenerationJob, JobStatus } from '../../src/generated/prisma/client';
 import type { JobCompletion, JobStep, JobsTransaction } from '../../src/jobs/generation-jobs.repository';
+import type { EngineConfig } from '../../src/config/engine-config';
+import { EngineMetrics } from '../../src/metrics/engine-metrics';
 
 /** For unit specs of job handlers: the repository's transitions over rows in memory. */
 export const JOB_ID = '00000000-0000-4000-8000-000000000001';
 export const TX = { transaction: true } as unknown as JobsTransaction;
+
+/** Metrics of a unit spec: a registry of its own, no catalogue (every model is "other"). */
+export function testMetrics(): EngineMetrics {
+  return new EngineMetrics({ modelCatalogue: [] } as unknown as EngineConfig);
+}
 
 /** generation_jobs in memory, with the repository's transitions: each applies only from the statuses it names. */
 export class InMemoryJobs {
@@ -55,8 +62,9 @@ export class InMemoryJobs {
 
   async claim(id: string, first: JobStep, totalSteps: number) {
     const row = this.rows.get(id);
-    const claimed = this.transition(id, ['queued', 'processing'], 'claim', {
+    const claimed = this.transition(id, ['queued', 'processing', 'failed'], 'claim', {
       status: 'processing',
+      errorMessage: row?.status === 'failed' ? null : (row?.errorMessage ?? null),
       attempts: (row?.attempts ?? 0) + 1,
       startedAt: row?.startedAt ?? new Date(),
       currentStep: first.step,
@@ -104,6 +112,11 @@ export class InMemoryJobs {
         currentStep: null,
       }) !== null
     );
+  }
+
+  async findWithAssets(id: string) {
+    const row = this.rows.get(id);
+    return row ? { ...row, assets: [] } : null;
   }
 
   async cancel(_userId: string, id: string) {
