@@ -1,6 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -15,14 +14,13 @@ import type { S3FileStore } from '../src/storage/s3-file-store';
 import { configuredFileStore } from '../src/storage/storage.module';
 import { StorageMigration } from '../src/storage-migration/storage-migration';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { newUserId, pngBytes } from './support/factories';
+import { newUserId, pngBytes, sha256 } from './support/factories';
 import { startS3Server, TestS3Server } from './support/s3-server';
 import { dropDatabase } from './support/global-teardown';
 import { databaseUrlFor, newRunId, testEnvironment } from './support/test-env';
 import { runMigrations } from '../src/prisma/migrate';
 
 const ROOT = path.resolve(__dirname, '..');
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const localDir = path.join(os.tmpdir(), `ce-test-${process.env.QUEUE_PREFIX}-migrate-local`);
 
 describe('npm run storage:migrate -- --to s3', () => {

@@ -1,5 +1,4 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -11,7 +10,7 @@ import { FILE_STORE } from '../src/storage/file-store';
 import type { S3FileStore } from '../src/storage/s3-file-store';
 import { StorageService } from '../src/storage/storage.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { newUserId, pngBytes } from './support/factories';
+import { newUserId, pngBytes, sha256 } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { jobStatus, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
 import { S3RVER_CREDENTIALS, startS3Server, TestS3Server } from './support/s3-server';
@@ -132,7 +131,7 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       expect(file.headers.get('cache-control')).toBe('private, max-age=3600, immutable');
       const bytes = Buffer.from(await file.arrayBuffer());
       expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
-      expect(asset.checksum).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(asset.checksum).toBe(sha256(bytes));
       const thumbnail = await fetch(asset.signedThumbnailUrl!);
       expect(thumbnail.headers.get('content-type')).toBe('image/webp');
       expect(Date.parse(asset.signedUrlExpiresAt.toISOString())).toBeGreaterThanOrEqual(Date.now() + 3600_000 - 1000);
@@ -171,11 +170,7 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       expect(asset.signedUrl).toMatch(new RegExp(`^${BASE}/signed/asset/${asset.id}/file\\?expires=`));
       const file = await service.http.get(asset.signedUrl).expect(200);
       expect(file.headers['content-type']).toBe('image/png');
-      expect(
-        createHash('sha256')
-          .update(file.body as Buffer)
-          .digest('hex'),
-      ).toBe(asset.checksum);
+      expect(sha256(file.body as Buffer)).toBe(asset.checksum);
     });
   });
 
@@ -244,7 +239,7 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
         expect(file.headers.get('content-type')).toBe('image/png');
         const bytes = Buffer.from(await file.arrayBuffer());
         expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
-        expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.checksum);
+        expect(sha256(bytes)).toBe(asset.checksum);
         expect((await fetch(asset.signedThumbnailUrl)).headers.get('content-type')).toBe('image/webp');
         // And through the API with a bearer token, which streams from the bucket.
         await api.http
@@ -329,7 +324,7 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       expect(job.status).toBe('completed');
       const asset = job.assets[0] as { id: string; signedUrl: string; checksum: string };
       const bytes = Buffer.from(await (await fetch(asset.signedUrl)).arrayBuffer());
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(asset.checksum);
+      expect(sha256(bytes)).toBe(asset.checksum);
       expect(await t.prisma.creativeAsset.count({ where: { userId: user } })).toBe(1);
       // The failed attempt gave its writes up at once; what it could not delete while the bucket was down the
       // sweep deletes now that it is back.

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { AssetsService } from '../src/assets/assets.service';
 import { StoredFilesService } from '../src/assets/stored-files';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { imageRequest, newUserId, pngBytes } from './support/factories';
+import { imageRequest, newUserId, pngBytes, sha256 } from './support/factories';
 import { startImageJob, waitFor } from './support/image-jobs';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
@@ -14,7 +13,6 @@ const exists = (file: string) =>
     () => true,
     () => false,
   );
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('stored files: checksums, one object per user and content, no orphans', () => {
   let t: TestApp;

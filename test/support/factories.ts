@@ -2,11 +2,14 @@
  * Small builders of test data. Each returns valid defaults that a spec overrides only where it matters,
  * so a test states what it is about instead of repeating literals.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 let sequence = 0;
 
 /** A user id unique to this run, so specs never see each other's rows. */
+/** The sha256 (hex) an asset's `checksum` must be, computed apart from the engine's own code. */
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 export function newUserId(prefix = 'user'): string {
   return `${prefix}-${randomUUID()}`;
 }
