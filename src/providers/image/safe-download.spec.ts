@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderError } from '../../common/errors';
-import { addressRefusal, downloadImage, downloadRefusal, SafeDownloadOptions } from './safe-download';
+import { addressRefusal } from '../../common/public-addresses';
+import { downloadImage, downloadRefusal, SafeDownloadOptions } from './safe-download';
 
 describe('addressRefusal', () => {
   it.each([

@@ -1,8 +1,14 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { ProviderError } from '../../common/errors';
+import {
+  addressRefusal,
+  hostAllowed,
+  literalAddress,
+  publicAddressLookup,
+  RefusedAddressError,
+} from '../../common/public-addresses';
 
 export interface SafeDownloadOptions {
   /** Hosts links may come from; `*.example.com` admits every subdomain of example.com. */
@@ -14,62 +20,6 @@ export interface SafeDownloadOptions {
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Addresses a provider's link must never reach, whatever name it uses: loopback, private, link-local, reserved. */
-const LOOPBACK_ADDRESSES = new BlockList();
-LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
-
-const NON_PUBLIC_ADDRESSES = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  NON_PUBLIC_ADDRESSES.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64: may translate to any IPv4 address, private ones included
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  NON_PUBLIC_ADDRESSES.addSubnet(network, prefix, 'ipv6');
-}
-
-function hostAllowed(host: string, allowedHosts: readonly string[]): boolean {
-  return allowedHosts.some((allowed) =>
-    allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1 : host === allowed,
-  );
-}
-
-/**
- * Why a connection to `address` (an IP) is refused, or undefined when it is a public address. IPv4-mapped
- * IPv6 addresses (::ffff:10.0.0.1) are judged as the IPv4 address they carry.
- */
-export function addressRefusal(
-  address: string,
-  options: Pick<SafeDownloadOptions, 'allowInsecureLoopback'>,
-): string | undefined {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (options.allowInsecureLoopback && LOOPBACK_ADDRESSES.check(address, family)) return undefined;
-  return NON_PUBLIC_ADDRESSES.check(address, family) ? `address ${address} is not a public address` : undefined;
-}
 
 /** Why `url` may not be fetched, or undefined when it may (names are checked again once resolved). */
 export function downloadRefusal(
@@ -88,33 +38,9 @@ export function downloadRefusal(
   if (parsed.username || parsed.password) return 'links with credentials are refused';
   if (!hostAllowed(host, options.allowedHosts)) return `host ${host} is not in IMAGE_DOWNLOAD_ALLOWED_HOSTS`;
   // An IP literal is never resolved, so it is judged here (the URL parser already normalised 0x7f.1, 2130706433 …).
-  const literal = host.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(literal)) return addressRefusal(literal, options);
+  const literal = literalAddress(host);
+  if (literal) return addressRefusal(literal, options);
   return undefined;
-}
-
-class RefusedAddressError extends Error {}
-
-/**
- * DNS resolution that refuses non-public addresses. It runs for the very connection that is made, so a
- * name that resolves to a public address when checked and to a private one when used (DNS rebinding)
- * gains nothing.
- */
-function publicAddressLookup(options: Pick<SafeDownloadOptions, 'allowInsecureLoopback'>): LookupFunction {
-  return (hostname, lookupOptions, callback) => {
-    dns.lookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      const refusal = addresses
-        .map((entry) => addressRefusal(entry.address, options))
-        .find((reason) => reason !== undefined);
-      if (refusal)
-        return callback(new RefusedAddressError(`${hostname} resolves to a refused address: ${refusal}`), '', 0);
-      if (addresses.length === 0) return callback(new Error(`${hostname} has no address`), '', 0);
-      if (lookupOptions.all)
-        return (callback as unknown as (error: null, all: dns.LookupAddress[]) => void)(null, addresses);
-      return callback(null, addresses[0].address, addresses[0].family);
-    });
-  };
 }
 
 /**
