@@ -3,7 +3,7 @@
  * Feature folders are the capabilities; common, config, prisma, storage and providers are the layers they stand on.
  */
 const FEATURES =
-  '^src/(assets|templates|generation-jobs|image-generation|audio-generation|video-generation|content-creation|job-worker|limits|auth|health|models)/';
+  '^src/(assets|templates|generation-jobs|image-generation|audio-generation|video-generation|content-creation|job-worker|limits|auth|health|models|webhooks)/';
 const GENERATORS =
   '^src/(generation-jobs|image-generation|audio-generation|video-generation|content-creation|job-worker)/';
 const PRISMA = ['^src/(prisma|generated)/', '^node_modules/@prisma/', '^node_modules/\\.prisma/'];

@@ -33,6 +33,7 @@ import { StorageModule } from './storage/storage.module';
 import { TemplatesModule } from './templates/templates.module';
 import { VideoGenerationModule } from './video-generation/video-generation.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
 @Module({})
@@ -51,6 +52,7 @@ const EXPORTED_MODULES = [
   ModelsModule,
   VideoGenerationModule,
   AudioGenerationModule,
+  WebhooksModule,
 ];
 const FEATURE_MODULES = [...EXPORTED_MODULES, JobWorkerModule, AuthModule, HealthModule, MetricsModule];
 

@@ -61,7 +61,12 @@ const MODEL_OR_STATE_RULES = new Set([
   'voice',
   'format',
   'instructions',
+  // A webhook target must be https on a public address, which its name must resolve to here.
+  'url',
 ]);
+
+/** A webhook target every rule accepts without DNS: https on a public IP literal. */
+const PUBLIC_WEBHOOK_URL = 'https://93.184.216.34/hooks';
 
 interface ContractRequest {
   path: string;
@@ -75,12 +80,13 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
   let fake: FakeProvider;
   let checker: ContractChecker;
   const user = newUserId('contract');
-  const ids: Record<'image' | 'collection' | 'template' | 'job' | 'queuedJob', string> = {
+  const ids: Record<'image' | 'collection' | 'template' | 'job' | 'queuedJob' | 'webhook', string> = {
     image: '',
     collection: '',
     template: '',
     job: '',
     queuedJob: '',
+    webhook: '',
   };
 
   beforeAll(async () => {
@@ -93,6 +99,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_GENERATE_PER_MINUTE: '0',
       USER_MAX_ACTIVE_JOBS: '1000',
+      WEBHOOK_MAX_ENDPOINTS_PER_USER: '1000',
     });
     checker = new ContractChecker((await t.http.get('/docs-json').expect(200)).body as OpenApi);
   });
@@ -117,7 +124,11 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     await t.prisma.assetCollection.createMany({ data: [collection] as never });
     await t.prisma.creativeTemplate.createMany({ data: [template] as never });
     await t.prisma.generationJob.createMany({ data: [job, queuedJob] as never });
+    const webhook = await t.prisma.webhookEndpoint.create({
+      data: { userId: user, url: PUBLIC_WEBHOOK_URL, events: ['job.completed'], secret: 'whsec_contract' },
+    });
     Object.assign(ids, {
+      webhook: webhook.id,
       image: image.id,
       collection: collection.id,
       template: template.id,
@@ -151,6 +162,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     if (name === 'jobId') return ids.job;
     if (name === 'assetId' || path.includes('/asset/')) return ids.image;
     if (path.includes('/collection/')) return ids.collection;
+    if (path.includes('/webhook/')) return ids.webhook;
     return ids.template;
   }
 
@@ -239,6 +251,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const valueOf = (name: string): unknown => {
       const property = checker.resolve(schema.properties?.[name]);
       if (property.format === 'uuid') return idFor(name);
+      if (name === 'url') return PUBLIC_WEBHOOK_URL;
       if (property.type === 'array' && checker.resolve(property.items).format === 'uuid') return [idFor(name)];
       return fc.sample(valueFor(checker, property, []), { numRuns: 1, seed: 1 })[0];
     };

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { Queue } from 'bull';
 import request from 'supertest';
 import { ADMIN_SESSION_COOKIE } from '../src/auth/admin-access';
-import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
+import { IMAGE_GENERATION_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../src/queue/queue.constants';
 import { BASE, bearer, createTestApp, TestApp, tokenFor } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
@@ -226,6 +226,7 @@ describe('/queues (Bull Board)', () => {
     const queues = await t.http.get('/queues/api/queues').set('Authorization', adminJwt).expect(200);
     expect((queues.body as { queues: { name: string }[] }).queues.map((queue) => queue.name)).toEqual([
       IMAGE_GENERATION_QUEUE,
+      WEBHOOK_DELIVERY_QUEUE,
     ]);
   });
 

@@ -9,9 +9,9 @@ import { UuidParam } from '../common/validation';
 import { AssetStatsService } from './asset-stats.service';
 import { sendAssetFile, ServesAssetBytes } from './asset-file-response';
 import { AssetsService } from './assets.service';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import {
   AddTagsDto,
-  DeletedResponseDto,
   FavoriteResponseDto,
   RecordUsageDto,
   SetFavoriteDto,

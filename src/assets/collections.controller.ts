@@ -7,7 +7,7 @@ import { ApiErrorResponse } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/validation';
 import { CollectionsService } from './collections.service';
-import { DeletedResponseDto } from './dto/asset-actions.dto';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import {
   CollectionAssetsDto,
   CollectionMembershipResponseDto,

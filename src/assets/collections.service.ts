@@ -4,7 +4,7 @@ import { cursorField, decodeCursor, PageQueryDto, toPage } from '../common/pagin
 import { AccessMode, assertAccess } from './access';
 import { AssetsRepository } from './assets.repository';
 import { CollectionPosition, CollectionsRepository } from './collections.repository';
-import { DeletedResponseDto } from './dto/asset-actions.dto';
+import { DeletedResponseDto } from '../common/deleted-response.dto';
 import {
   CollectionMembershipResponseDto,
   CollectionPageResponseDto,

@@ -18,6 +18,7 @@ export const CONFIG_GROUPS = {
   audio: 'Audio generation (text to speech)',
   limits: 'Per-user limits',
   operations: 'Operations: metrics and the queue dashboard',
+  webhooks: 'Webhooks',
 } as const;
 export type ConfigGroup = keyof typeof CONFIG_GROUPS;
 

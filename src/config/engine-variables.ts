@@ -63,6 +63,14 @@ const httpUrl = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] }
  * `pricing` are computed from TEXT_AND_PRICING_VARIABLES). `.env.example` and the README's configuration table
  * are generated from these declarations (test/config.e2e-spec.ts keeps them in step).
  */
+/** A comma-separated host allow-list (`*.domain` admits its subdomains), lowercased. */
+function hostList(hosts: string): string[] {
+  return hosts
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
+}
+
 export const CONFIG_VARIABLES = {
   port: integer({
     name: 'PORT',
@@ -495,11 +503,7 @@ export const CONFIG_VARIABLES = {
             'Hosts a provider image URL may be downloaded from (comma-separated, `*.domain` allowed); https only.',
         },
         [IsString()],
-        (hosts: string) =>
-          hosts
-            .split(',')
-            .map((host) => host.trim().toLowerCase())
-            .filter((host) => host !== ''),
+        hostList,
       ),
       allowInsecureLoopback: flag({
         name: 'IMAGE_DOWNLOAD_ALLOW_INSECURE_LOOPBACK',
@@ -681,6 +685,79 @@ export const CONFIG_VARIABLES = {
       },
       MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters' }),
     ),
+  },
+
+  webhooks: {
+    allowedHosts: variable(
+      {
+        name: 'WEBHOOK_ALLOWED_HOSTS',
+        group: 'webhooks',
+        default: '',
+        description:
+          'Hosts a webhook may target although they are not public https (comma-separated, `*.domain` allowed): http and private addresses are then accepted, e.g. an internal receiver. Every other target must be https on a public address.',
+      },
+      [IsString()],
+      hostList,
+    ),
+    timeoutMs: integer({
+      name: 'WEBHOOK_TIMEOUT_MS',
+      group: 'webhooks',
+      default: 5_000,
+      min: 100,
+      max: 60_000,
+      description: 'How long a receiver has to answer a delivery; no answer in time is a failed attempt.',
+    }),
+    maxAttempts: integer({
+      name: 'WEBHOOK_MAX_ATTEMPTS',
+      group: 'webhooks',
+      default: 14,
+      min: 1,
+      max: 30,
+      description:
+        'Attempts per delivery before it fails for good and its endpoint is disabled; with the default backoff, 14 attempts span about 23 hours.',
+    }),
+    retryBaseMs: integer({
+      name: 'WEBHOOK_RETRY_BASE_MS',
+      group: 'webhooks',
+      default: 10_000,
+      min: 10,
+      max: HOUR_MS,
+      description: 'Pause before the second attempt of a delivery; each later pause doubles.',
+    }),
+    relayIntervalMs: integer({
+      name: 'WEBHOOK_RELAY_INTERVAL_MS',
+      group: 'webhooks',
+      default: 1_000,
+      min: 10,
+      max: 60_000,
+      description:
+        'Workers only: how often the outbox is read for new deliveries to queue (and for deliveries a lost Redis forgot).',
+    }),
+    secretRotationGraceMs: integer({
+      name: 'WEBHOOK_SECRET_ROTATION_GRACE_MS',
+      group: 'webhooks',
+      default: 24 * HOUR_MS,
+      min: 0,
+      max: 30 * 24 * HOUR_MS,
+      description:
+        'After a secret rotation, how long deliveries are also signed with the previous secret, so receivers can switch without losing events.',
+    }),
+    maxEndpointsPerUser: integer({
+      name: 'WEBHOOK_MAX_ENDPOINTS_PER_USER',
+      group: 'webhooks',
+      default: 10,
+      min: 1,
+      max: 1000,
+      description: 'Webhooks one user may register (409 beyond).',
+    }),
+    deliveryRetentionDays: integer({
+      name: 'WEBHOOK_DELIVERY_RETENTION_DAYS',
+      group: 'webhooks',
+      default: 30,
+      min: 1,
+      max: 3650,
+      description: 'Delivered and failed deliveries older than this are deleted by the relay.',
+    }),
   },
 };
 

@@ -77,6 +77,13 @@ export class EngineMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
+  private readonly webhookAttempts = new Counter({
+    name: `${METRIC_PREFIX}webhook_attempts_total`,
+    help: 'Webhook delivery attempts by event and outcome (delivered, retry, failed for good, refused target)',
+    labelNames: ['event', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(config: EngineConfig) {
     this.catalogueModels = new Set(config.modelCatalogue.map((entry) => entry.id));
   }
@@ -119,6 +126,10 @@ export class EngineMetrics implements OnModuleInit {
 
   addCost(provider: string, model: string | null | undefined, usd: number | null): void {
     if (usd !== null && usd > 0) this.cost.inc({ provider, model: this.modelLabel(model) }, usd);
+  }
+
+  recordWebhookAttempt(event: string, outcome: 'delivered' | 'retry' | 'failed' | 'refused'): void {
+    this.webhookAttempts.inc({ event, outcome });
   }
 
   limitRejected(limit: LimitRejection): void {

@@ -5,7 +5,7 @@ import { Gauge } from 'prom-client';
 import { UnauthorizedError } from '../common/errors';
 import { sameSecret } from '../common/secrets';
 import { EngineConfig } from '../config/engine-config';
-import { IMAGE_GENERATION_QUEUE } from '../queue/queue.constants';
+import { IMAGE_GENERATION_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../queue/queue.constants';
 import { withTimeout } from '../queue/with-timeout';
 import { EngineMetrics, METRIC_PREFIX } from './engine-metrics';
 
@@ -31,21 +31,28 @@ export class MetricsService implements OnModuleInit {
   constructor(
     private readonly metrics: EngineMetrics,
     private readonly config: EngineConfig,
-    @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue,
+    @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly generationQueue: Queue,
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly webhookQueue: Queue,
   ) {}
 
   onModuleInit(): void {
-    const queue = this.queue;
+    const queues = [this.generationQueue, this.webhookQueue];
     const logger = this.logger;
     new Gauge({
       name: `${METRIC_PREFIX}queue_jobs`,
-      help: 'Jobs in the Bull queue by state, sampled at scrape time',
+      help: 'Jobs in the Bull queues (generation jobs, webhook deliveries) by state, sampled at scrape time',
       labelNames: ['queue', 'state'],
       registers: [this.metrics.registry],
       async collect() {
         try {
-          const counts = await withTimeout(queue.getJobCounts(), QUEUE_SAMPLE_TIMEOUT_MS, 'queue depth');
-          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state]);
+          const sampled = await withTimeout(
+            Promise.all(queues.map((queue) => queue.getJobCounts())),
+            QUEUE_SAMPLE_TIMEOUT_MS,
+            'queue depth',
+          );
+          sampled.forEach((counts, index) => {
+            for (const state of QUEUE_STATES) this.set({ queue: queues[index].name, state }, counts[state]);
+          });
         } catch (error) {
           this.reset();
           logger.warn(`Queue depth not sampled: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,7 +4,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import { AdminAccess } from '../auth/admin-access';
 import { AuthModule } from '../auth/auth.module';
-import { IMAGE_GENERATION_QUEUE } from '../queue/queue.constants';
+import { IMAGE_GENERATION_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../queue/queue.constants';
 import { QueueModule } from '../queue/queue.module';
 import { adminGate, QUEUE_DASHBOARD_PATH } from './admin-gate';
 
@@ -26,7 +26,10 @@ import { adminGate, QUEUE_DASHBOARD_PATH } from './admin-gate';
         boardOptions: { uiConfig: { boardTitle: 'Creative Engine' } },
       }),
     }),
-    BullBoardModule.forFeature({ name: IMAGE_GENERATION_QUEUE, adapter: BullAdapter }),
+    BullBoardModule.forFeature(
+      { name: IMAGE_GENERATION_QUEUE, adapter: BullAdapter },
+      { name: WEBHOOK_DELIVERY_QUEUE, adapter: BullAdapter },
+    ),
   ],
 })
 export class QueueDashboardModule {}

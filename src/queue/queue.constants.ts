@@ -4,6 +4,8 @@ import type { EngineConfig } from '../config/engine-config';
 /** Bull names used across the engine, in one place. */
 export const ENGINE_BULL_CONFIG_KEY = 'creative-engine';
 export const IMAGE_GENERATION_QUEUE = 'image-generation';
+/** Webhook deliveries (src/webhooks): one Bull job per outbox row, its id the row's id. */
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 
 /**
  * The kinds of queued job, each with its Bull job name and its payload. Payloads carry ids only: the DB
@@ -65,8 +67,8 @@ export function redisReconnectDelayMs(attempt: number): number {
   return Math.min(attempt * 100, MAX_REDIS_RECONNECT_DELAY_MS);
 }
 
-/** Queue-level settings: stalled-job recovery timing and the backoff strategy. */
-export function imageQueueSettings(config: EngineConfig) {
+/** Settings of every engine queue: stalled-job recovery timing and the backoff strategy. */
+export function queueSettings(config: EngineConfig) {
   return {
     lockDuration: config.queue.lockDurationMs,
     lockRenewTime: Math.floor(config.queue.lockDurationMs / 2),

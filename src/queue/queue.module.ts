@@ -5,24 +5,28 @@ import { JobQueue } from './job-queue';
 import {
   ENGINE_BULL_CONFIG_KEY,
   IMAGE_GENERATION_QUEUE,
-  imageQueueSettings,
+  queueSettings,
   redisReconnectDelayMs,
+  WEBHOOK_DELIVERY_QUEUE,
 } from './queue.constants';
 
-/** The engine's Bull queue, on the engine's own named Bull config so a host app's Bull setup is untouched. */
+/**
+ * The engine's Bull queues (generation jobs, webhook deliveries), on the engine's own named Bull config so
+ * a host app's Bull setup is untouched.
+ */
 @Module({
-  imports: [
+  imports: [IMAGE_GENERATION_QUEUE, WEBHOOK_DELIVERY_QUEUE].map((name) =>
     BullModule.registerQueueAsync({
-      name: IMAGE_GENERATION_QUEUE,
+      name,
       configKey: ENGINE_BULL_CONFIG_KEY,
       inject: [EngineConfig],
       // Connection and prefix come from the engine's shared Bull config (CreativeEngineModule).
       useFactory: (config: EngineConfig) => ({
-        settings: imageQueueSettings(config),
+        settings: queueSettings(config),
         redis: { retryStrategy: redisReconnectDelayMs },
       }),
     }),
-  ],
+  ),
   providers: [JobQueue],
   exports: [BullModule, JobQueue],
 })

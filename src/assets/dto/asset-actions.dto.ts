@@ -51,7 +51,3 @@ export class FavoriteResponseDto {
   @ApiProperty({ enum: [true] }) success: true;
   @ApiProperty() isFavorite: boolean;
 }
-
-export class DeletedResponseDto {
-  @ApiProperty({ enum: [true] }) success: true;
-}
