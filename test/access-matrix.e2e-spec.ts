@@ -23,7 +23,10 @@ import { FakeProvider, startFakeProvider } from './support/fake-provider';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 /** The row a route acts on: named by its path parameter (or, for from-template, by the body). */
-type RowKind = 'asset' | 'image' | 'collection' | 'template' | 'job' | 'finishedJob';
+type RowKind = 'asset' | 'image' | 'collection' | 'template' | 'job' | 'finishedJob' | 'webhook';
+
+/** A webhook target every rule accepts without DNS: https on a public IP literal. */
+const WEBHOOK_URL = 'https://93.184.216.34/hooks';
 
 interface Row {
   id: string;
@@ -192,6 +195,18 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/jobs/{jobId}`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },
   { method: 'post', path: `${BASE}/jobs/{jobId}/cancel`, row: 'job', owner: 200, stranger: PRIVATE_ONLY },
   { method: 'get', path: `${BASE}/jobs/{jobId}/events`, row: 'finishedJob', owner: 200, stranger: PRIVATE_ONLY },
+
+  {
+    method: 'post',
+    path: `${BASE}/webhooks`,
+    body: () => ({ url: WEBHOOK_URL, events: ['job.completed'] }),
+    owner: 201,
+  },
+  { method: 'get', path: `${BASE}/webhooks`, row: 'webhook', owner: 200, stranger: 'list' },
+  { method: 'get', path: `${BASE}/webhook/{id}`, row: 'webhook', owner: 200, stranger: PRIVATE_ONLY },
+  { method: 'delete', path: `${BASE}/webhook/{id}`, row: 'webhook', owner: 200, stranger: PRIVATE_ONLY },
+  { method: 'post', path: `${BASE}/webhook/{id}/rotate-secret`, row: 'webhook', owner: 200, stranger: PRIVATE_ONLY },
+  { method: 'get', path: `${BASE}/webhook/{id}/deliveries`, row: 'webhook', owner: 200, stranger: PRIVATE_ONLY },
 ];
 
 /** Collects any body (JSON, bytes, an event stream) as text. */
@@ -279,6 +294,10 @@ describe('access matrix: every route × owner, another user (private and public 
         await t.prisma.generationJob.createMany({ data: [row] as never });
         return row;
       }
+      case 'webhook':
+        return t.prisma.webhookEndpoint.create({
+          data: { userId: owner, url: WEBHOOK_URL, events: ['asset.created'], secret: 'whsec_matrix' },
+        });
     }
   }
 
