@@ -5,7 +5,7 @@ import request from 'supertest';
 import { ADMIN_SESSION_COOKIE } from '../src/auth/admin-access';
 import { IMAGE_GENERATION_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../src/queue/queue.constants';
 import { BASE, bearer, createTestApp, TestApp, tokenFor } from './support/app';
-import { imageRequest, newUserId } from './support/factories';
+import { imageRequest, jobRow, newUserId } from './support/factories';
 import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
 import { jobStatus, waitFor, waitForJobStatus } from './support/image-jobs';
 import { TEST_JWT_SECRET } from './support/test-env';
@@ -95,6 +95,37 @@ describe('GET /metrics', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('limit and cancellation counters', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      WORKER_ENABLED: 'false',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-ops-limits`,
+      USER_MAX_ACTIVE_JOBS: '1',
+      USER_DAILY_BUDGET_USD: '0.5',
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('counts cancelled jobs by kind, and active-job and daily-budget rejections by limit', async () => {
+    const busy = newUserId('busy');
+    const jobId = await queueJob(t, busy);
+    await t.http.post(`${BASE}/image/generate`).set(bearer(busy)).send(imageRequest()).expect(429);
+    await t.http.post(`${BASE}/jobs/${jobId}/cancel`).set(bearer(busy)).expect(200);
+
+    const spent = newUserId('spent');
+    await t.prisma.generationJob.createMany({ data: [jobRow(spent, { status: 'completed', cost: 0.5 })] as never });
+    await t.http.post(`${BASE}/image/generate`).set(bearer(spent)).send(imageRequest()).expect(402);
+
+    const text = (await t.http.get('/metrics').expect(200)).text;
+    expect(sample(text, 'creative_engine_jobs_cancelled_total{kind="image_generation"}')).toBe(1);
+    expect(sample(text, 'creative_engine_limit_rejections_total{limit="active_jobs"}')).toBe(1);
+    expect(sample(text, 'creative_engine_limit_rejections_total{limit="daily_budget"}')).toBe(1);
+    expect(text).not.toContain(busy);
+    expect(text).not.toContain(spent);
   });
 });
 

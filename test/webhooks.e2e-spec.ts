@@ -210,6 +210,9 @@ describe('Webhooks', () => {
       expect(checker.problems('get', `${BASE}/webhook/{id}/deliveries`, answer)).toEqual([]);
       const recorded = await deliveries(t, user, hook.id);
       expect(recorded.map((delivery) => delivery.id).sort()).toEqual([...ids].sort());
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      for (const event of ['job.completed', 'job.failed'])
+        expect(metrics).toContain(`creative_engine_webhook_attempts_total{event="${event}",outcome="delivered"} 1\n`);
       for (const delivery of recorded)
         expect(delivery).toMatchObject({
           status: 'delivered',
