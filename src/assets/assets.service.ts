@@ -140,8 +140,12 @@ export class AssetsService {
       }
       const bytes = input.bytes as Buffer;
       if (fields.type === 'image') {
+        // The thumbnail renders on sharp's threads while the metadata is read; bytes that are no image are
+        // refused with the metadata's reason, the clearer one.
+        const thumbnailing = makeThumbnail(bytes);
+        thumbnailing.catch(() => undefined);
         const image = await readImageMetadata(bytes);
-        const thumbnail = await makeThumbnail(bytes);
+        const thumbnail = await thumbnailing;
         const [file, thumbnailFile] = await Promise.all([
           store(bytes, imageExtension(image.format)),
           store(thumbnail, THUMBNAIL_EXTENSION),

@@ -21,23 +21,27 @@ export class StoredFilesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Holds the user's object with these bytes for a new asset, if there is one: the object row is locked while
-   * the intent is written, so a concurrent release either sees the intent or has deleted the row first.
+   * Records the intent for a new asset's file in one statement: holding the user's object with these bytes
+   * when there is one (its row locked while the intent is written, so a concurrent release either sees the
+   * intent or has deleted the row first), else reserving `newKey` before any byte is written there.
    */
-  holdExisting(intentId: string, userId: string, checksum: string): Promise<string | undefined> {
-    return this.prisma.$transaction(async (tx) => {
-      const [object] = await tx.$queryRaw<{ key: string }[]>`
+  async holdOrReserve(
+    intentId: string,
+    userId: string,
+    checksum: string,
+    newKey: string,
+  ): Promise<{ key: string; reused: boolean }> {
+    const [intent] = await this.prisma.$queryRaw<{ key: string; reused: boolean }[]>`
+      WITH "existing" AS (
         SELECT "key" FROM "stored_objects" WHERE "userId" = ${userId} AND "checksum" = ${checksum}
-        ORDER BY "createdAt" LIMIT 1 FOR UPDATE`;
-      if (!object) return undefined;
-      await tx.storageIntent.create({ data: { id: intentId, key: object.key } });
-      return object.key;
-    });
-  }
-
-  /** The intent to write `key`, in its own statement before the bytes are written. */
-  async recordIntent(intentId: string, key: string): Promise<void> {
-    await this.prisma.storageIntent.create({ data: { id: intentId, key } });
+        ORDER BY "createdAt" LIMIT 1 FOR UPDATE
+      ), "intent" AS (
+        INSERT INTO "storage_intents" ("id", "key")
+        SELECT ${intentId}::uuid, COALESCE((SELECT "key" FROM "existing"), ${newKey})
+        RETURNING "key"
+      )
+      SELECT "key", EXISTS (SELECT 1 FROM "existing") AS "reused" FROM "intent"`;
+    return intent;
   }
 
   /** The object row of bytes just written (no asset holds it yet; the writer's intent does). */

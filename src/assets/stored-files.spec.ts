@@ -13,14 +13,11 @@ const OTHER_KEY = '2026/01/00000000-0000-4000-8000-000000000001.png';
 function setup(failing = new Set<string>()) {
   const events: string[] = [];
   const written = new Map<string, Buffer>();
-  let nextKey = 0;
   const storage = {
-    put: jest.fn(async (bytes: Buffer, options: { beforeWrite?: (key: string) => Promise<void> }) => {
-      const key = `2026/01/00000000-0000-4000-8000-00000000010${nextKey++}.png`;
-      await options.beforeWrite?.(key);
+    assertFits: () => undefined,
+    writeAt: jest.fn(async (key: string, bytes: Buffer) => {
       events.push(`write ${key}`);
       written.set(key, bytes);
-      return { key };
     }),
     delete: jest.fn(async (key: string) => {
       if (failing.has(key)) throw new Error(`cannot delete ${key}`);
@@ -31,14 +28,12 @@ function setup(failing = new Set<string>()) {
   const intents = new Map<string, { key: string; stale: boolean }>();
   const pending = new Map<string, { id: string; key: string; attempts: number; lastError: string | null }>();
   const repository = {
-    holdExisting: async (intentId: string, userId: string, checksum: string) => {
-      const key = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
-      if (key) intents.set(intentId, { key, stale: false });
-      return key;
-    },
-    recordIntent: async (intentId: string, key: string) => {
+    holdOrReserve: async (intentId: string, userId: string, checksum: string, newKey: string) => {
+      const existing = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
+      const key = existing ?? newKey;
       events.push(`intent ${key}`);
       intents.set(intentId, { key, stale: false });
+      return { key, reused: existing !== undefined };
     },
     recordObject: jest.fn(async ({ key, userId, checksum }: { key: string; userId: string; checksum: string }) => {
       objects.set(key, { userId, checksum, refCount: 0 });
@@ -104,7 +99,7 @@ describe('StoredFilesService', () => {
     expect(second.key).toBe(first.key);
     expect(second.intentId).not.toBe(first.intentId);
     expect(otherUser.key).not.toBe(first.key);
-    expect(storage.put).toHaveBeenCalledTimes(2);
+    expect(storage.writeAt).toHaveBeenCalledTimes(2);
   });
 
   it('keeps a shared file while one of its assets remains, deletes it with the last', async () => {

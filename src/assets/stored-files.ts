@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { EngineConfig } from '../config/engine-config';
-import { assertStorageKey } from '../storage/storage-keys';
+import { assertStorageKey, newStorageKey } from '../storage/storage-keys';
 import { StorageService } from '../storage/storage.service';
 import type { Db } from './assets.repository';
 import { StoredFilesRepository } from './stored-files.repository';
@@ -65,25 +65,19 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Stores the user's bytes, or holds the object that already has them. */
   async store(userId: string, bytes: Buffer, extension: string): Promise<StoredFile> {
+    this.storage.assertFits(bytes);
     const checksum = sha256Hex(bytes);
     const intentId = randomUUID();
-    const existing = await this.files.holdExisting(intentId, userId, checksum);
-    if (existing) return { key: existing, checksum, intentId };
-    let intentKey: string | undefined;
+    const { key, reused } = await this.files.holdOrReserve(intentId, userId, checksum, newStorageKey(extension));
+    const file: StoredFile = { key, checksum, intentId };
+    if (reused) return file;
     try {
-      const { key } = await this.storage.put(bytes, {
-        extension,
-        sha256: checksum,
-        beforeWrite: async (key) => {
-          await this.files.recordIntent(intentId, key);
-          intentKey = key;
-        },
-      });
+      await this.storage.writeAt(key, bytes, { sha256: checksum });
       await this.files.recordObject({ key, userId, checksum, byteSize: bytes.length });
-      return { key, checksum, intentId };
+      return file;
     } catch (error) {
       // A write that failed half way may have left bytes: deleted now, or by the sweep if the store is down.
-      if (intentKey) await this.discard([{ key: intentKey, checksum, intentId }]);
+      await this.discard([file]);
       throw error;
     }
   }

@@ -18,23 +18,27 @@ export class StorageService {
     private readonly config: EngineConfig,
   ) {}
 
-  /**
-   * Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. `beforeWrite` gets the
-   * key before any byte is written (the asset library records its intent there).
-   */
-  async put(
-    bytes: Buffer,
-    options: { extension: string; sha256?: string; beforeWrite?: (key: string) => Promise<void> },
-  ): Promise<{ key: string }> {
+  /** Refuses bytes over STORAGE_MAX_FILE_BYTES (413), before anything is recorded or written for them. */
+  assertFits(bytes: Buffer): void {
     if (bytes.length > this.config.storage.maxFileBytes) {
       throw new PayloadTooLargeError(
         `File is ${bytes.length} bytes; the limit is ${this.config.storage.maxFileBytes} (STORAGE_MAX_FILE_BYTES)`,
       );
     }
+  }
+
+  /** Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. */
+  async put(bytes: Buffer, options: { extension: string; sha256?: string }): Promise<{ key: string }> {
     const key = newStorageKey(options.extension);
-    await options.beforeWrite?.(key);
-    await this.store.write(key, bytes, { sha256: options.sha256 });
+    await this.writeAt(key, bytes, options);
     return { key };
+  }
+
+  /** Stores bytes under `key`, a key of newStorageKey that the caller reserved (the asset library records it first). */
+  async writeAt(key: string, bytes: Buffer, options: { sha256?: string } = {}): Promise<void> {
+    assertStorageKey(key);
+    this.assertFits(bytes);
+    await this.store.write(key, bytes, { sha256: options.sha256 });
   }
 
   async read(key: string): Promise<Buffer> {
