@@ -401,6 +401,15 @@ export const CONFIG_VARIABLES = {
       description:
         'How often the storage sweep runs (0 = never): it retries failed file deletions and removes the files of orphaned writes.',
     }),
+    imageThreads: integer({
+      name: 'IMAGE_PROCESSING_THREADS',
+      group: 'storage',
+      default: 1,
+      min: 1,
+      max: 64,
+      description:
+        "libvips threads per image operation (thumbnails, metadata, placeholder renders, edits); jobs already run side by side (WORKER_CONCURRENCY), and each thread's buffers for a 2048 px image cost memory. sharp's operation cache is off: the engine never processes the same input twice.",
+    }),
     orphanGraceMs: integer({
       name: 'STORAGE_ORPHAN_GRACE_MS',
       group: 'storage',

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { makeThumbnail, readImageMetadata, THUMBNAIL_WIDTH } from './image-processing';
+import { configureImageProcessing, makeThumbnail, readImageMetadata, THUMBNAIL_WIDTH } from './image-processing';
 
 const image = (width: number, height: number, format: 'png' | 'jpeg' | 'webp' | 'gif' | 'avif') =>
   sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
@@ -36,5 +36,17 @@ describe('image processing', () => {
   it('never enlarges a small image', async () => {
     const thumbnail = await makeThumbnail(await image(100, 50, 'jpeg'));
     expect(await sharp(thumbnail).metadata()).toMatchObject({ format: 'webp', width: 100, height: 50 });
+  });
+});
+
+describe('configureImageProcessing', () => {
+  afterEach(() => configureImageProcessing(1));
+
+  it("sets libvips' threads per operation and turns sharp's operation cache off", () => {
+    configureImageProcessing(3);
+    expect(sharp.concurrency()).toBe(3);
+    const cache = sharp.cache();
+    expect(cache.memory.max).toBe(0);
+    expect(cache.items.max).toBe(0);
   });
 });

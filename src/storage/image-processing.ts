@@ -69,3 +69,12 @@ export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
     throw notAnImage(error instanceof Error ? error.message : 'undecodable');
   }
 }
+
+/**
+ * sharp's process-wide settings, from the configuration: `threads` libvips threads per operation, and no
+ * operation cache (it keeps decoded inputs for repeated operations on one file, which the engine never does).
+ */
+export function configureImageProcessing(threads: number): void {
+  sharp.cache(false);
+  sharp.concurrency(threads);
+}

@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
 import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
 import type { CreativeEngineModuleOptions } from '../creative-engine.module-definition';
 import { FILE_STORE, type FileStore, LocalDiskFileStore } from './file-store';
+import { configureImageProcessing } from './image-processing';
 import { S3FileStore } from './s3-file-store';
 import { StorageService } from './storage.service';
 
@@ -19,7 +20,13 @@ import { StorageService } from './storage.service';
   ],
   exports: [StorageService],
 })
-export class StorageModule {}
+export class StorageModule implements OnModuleInit {
+  constructor(private readonly config: EngineConfig) {}
+
+  onModuleInit(): void {
+    configureImageProcessing(this.config.storage.imageThreads);
+  }
+}
 
 /** The store STORAGE_DRIVER names: the local disk under STORAGE_DIR, or the S3_* bucket. */
 export function configuredFileStore(config: EngineConfig): FileStore {
