@@ -9,10 +9,11 @@ const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { BENCH_ENGINE_ENV } = require('./lib/engine-env');
 const { explainRoutes } = require('./lib/explain');
 const { runLoad } = require('./lib/load');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
-const { benchQueue } = require('./lib/queue');
+const { benchLargeBurst, benchQueue } = require('./lib/queue');
 const { formatReport } = require('./lib/report');
 const { HEAVY_USER, loadFixtures, routeScenarios } = require('./lib/routes');
 const { ensureSeeded } = require('./lib/seed');
@@ -24,7 +25,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     jobs: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'routes,queue,explain' },
+    'large-jobs': { type: 'string', default: '8' },
+    only: { type: 'string', default: 'routes,queue,burst,explain' },
     /** Comma-separated route kinds to load (list, search, get, write, stats); all by default. */
     kinds: { type: 'string', default: 'list,search,get,write,stats' },
     reseed: { type: 'boolean', default: false },
@@ -100,14 +102,14 @@ async function main() {
     },
   };
 
-  if (phases.has('routes') || phases.has('queue')) {
+  if (phases.has('routes') || phases.has('queue') || phases.has('burst')) {
     const storageDir = mkdtempSync(path.join(os.tmpdir(), 'creative-engine-bench-'));
     const queuePrefix = `bench-${process.pid}-${Date.now()}`;
     const serviceEnv = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: args['redis-url'],
       QUEUE_PREFIX: queuePrefix,
-      AUTH_MODE: 'header',
+      ...BENCH_ENGINE_ENV,
       LOG_LEVEL: 'warn',
       STORAGE_DIR: storageDir,
       WORKER_ENABLED: 'true',
@@ -118,6 +120,9 @@ async function main() {
       RATE_LIMIT_GENERATE_PER_MINUTE: '1000000',
       USER_MAX_ACTIVE_JOBS: '0',
       NODE_ENV: 'production',
+      // As `npm run start:prod` and `start:worker` start it: glibc's malloc with one arena, so the native
+      // buffers of large images are reused instead of spread over an arena per thread.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1',
     };
     const profileDir = path.join(ROOT, 'bench', 'profiles');
     if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
@@ -146,7 +151,9 @@ async function main() {
         Object.assign(report, await benchRoutes(service, baseline, fixtures));
       }
       if (phases.has('queue')) {
-        log(`Queue: ${args.jobs} jobs through POST /image/generate (placeholder provider) vs bare Bull no-op jobs`);
+        log(
+          `Queue: ${args.jobs} jobs through POST /image/generate (placeholder provider) vs a minimal bare-Bull worker doing the same work`,
+        );
         report.queue = await benchQueue({
           service,
           databaseUrl,
@@ -156,6 +163,18 @@ async function main() {
           log,
         });
         report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;
+      }
+      if (phases.has('burst')) {
+        log(`Burst: ${args['large-jobs']} large image jobs submitted at once`);
+        report.burst = await benchLargeBurst({
+          service,
+          databaseUrl,
+          jobs: Number(args['large-jobs']),
+          sampleRss: () => memoryOf(service.pid).rssMb,
+          log,
+        });
+        // VmHWM: the highest RSS of the service's whole life, routes and queue phases included.
+        report.burst.lifetimePeakRssMb = memoryOf(service.pid).peakRssMb;
       }
     } finally {
       await baseline.stop();

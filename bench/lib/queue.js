@@ -2,29 +2,26 @@
 
 const { fork } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
+const { mkdtemp, rm } = require('node:fs/promises');
+const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const Bull = require('bull');
-const { loadConfig } = require('../../dist/config/engine-config');
 const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
-const {
-  JOB_NAMES,
-  IMAGE_GENERATION_QUEUE,
-  jobOptions,
-  imageQueueSettings,
-} = require('../../dist/queue/queue.constants');
+const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
+const { benchConfig } = require('./engine-env');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
 const IMAGE_SIZE = '64x64';
-/** Requests (or Bull adds) in flight while enqueueing, for both the pipeline and bare Bull. */
+/** Requests (or Bull adds) in flight while enqueueing, for both the pipeline and the minimal worker. */
 const ENQUEUE_CONCURRENCY = 16;
 const WARM_UP_JOBS = 10;
 const SEQUENTIAL_JOBS = 50;
 const POLL_MS = 20;
 const TIMEOUT_MS = 10 * 60_000;
-/** The service's default WORKER_CONCURRENCY, given to bare Bull too. */
-const WORKER_CONCURRENCY = loadConfig({ AUTH_MODE: 'header' }).worker.concurrency;
+/** The service's default WORKER_CONCURRENCY, given to the minimal worker too. */
+const WORKER_CONCURRENCY = benchConfig().worker.concurrency;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,15 +48,13 @@ async function waitFor(check, what) {
   }
 }
 
+const jobPrompt = (index) => `Benchmark job ${index}: a lighthouse at dawn, watercolor`;
+
 async function enqueueImage(service, userId, index) {
   const response = await fetch(`${service.baseUrl}/api/creative/image/generate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-user-id': userId },
-    body: JSON.stringify({
-      prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`,
-      provider: 'placeholder',
-      size: IMAGE_SIZE,
-    }),
+    body: JSON.stringify({ prompt: jobPrompt(index), provider: 'placeholder', size: IMAGE_SIZE }),
   });
   if (response.status !== 202)
     throw new Error(`POST /image/generate answered ${response.status}: ${await response.text()}`);
@@ -117,57 +112,61 @@ async function sequentialLatencies(client, service) {
   return rows.map((row) => Number(row.ms));
 }
 
+const placeholderRequest = (index) => ({ prompt: jobPrompt(index), model: 'placeholder', n: 1, size: IMAGE_SIZE });
+
 /** The placeholder provider's own time for the same request, called directly (no queue, no storage, no DB). */
 async function providerLatencies() {
   const provider = new PlaceholderImageProvider();
   const durations = [];
   for (let index = 0; index < SEQUENTIAL_JOBS + WARM_UP_JOBS; index++) {
     const started = performance.now();
-    await provider.generate(
-      {
-        prompt: `Benchmark job ${index}: a lighthouse at dawn, watercolor`,
-        model: 'placeholder',
-        n: 1,
-        size: IMAGE_SIZE,
-      },
-      AbortSignal.timeout(60_000),
-    );
+    await provider.generate(placeholderRequest(index), AbortSignal.timeout(60_000));
     if (index >= WARM_UP_JOBS) durations.push(performance.now() - started);
   }
   return durations;
 }
 
-/** Bare Bull: the same adds (options from the service's jobOptions) consumed by no-op handlers in another process. */
-async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
+/**
+ * The baseline: the same jobs (options from the service's jobOptions) added straight to bare Bull and
+ * consumed in another process by a hand-written minimal worker doing the same work per job (render,
+ * metadata, thumbnail, two file writes, one INSERT; bench/bull-minimal-worker.js).
+ */
+async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, jobs }) {
   const prefix = `${queuePrefix}-bare`;
-  const worker = fork(path.join(__dirname, '..', 'bull-noop-worker.js'), {
+  const storageDir = await mkdtemp(path.join(os.tmpdir(), 'ce-bench-minimal-'));
+  const worker = fork(path.join(__dirname, '..', 'bull-minimal-worker.js'), {
     env: {
       ...process.env,
       REDIS_URL: redisUrl,
+      DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: prefix,
       QUEUE_NAME: IMAGE_GENERATION_QUEUE,
       WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      STORAGE_DIR: storageDir,
+      USER_ID: `bench-minimal-${randomUUID()}`,
     },
   });
   await new Promise((resolve, reject) => {
     worker.once('message', resolve);
-    worker.once('exit', (code) => reject(new Error(`bull-noop-worker exited (${code})`)));
+    worker.once('exit', (code) => reject(new Error(`bull-minimal-worker exited (${code})`)));
   });
   const completedCount = () =>
     new Promise((resolve) => {
       worker.once('message', resolve);
       worker.send('count');
     });
-  const config = loadConfig({ AUTH_MODE: 'header', REDIS_URL: redisUrl });
-  const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: imageQueueSettings(config) });
+  const config = benchConfig({ REDIS_URL: redisUrl });
+  const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: queueSettings(config) });
+  let next = 0;
   const run = async (count) => {
     const before = await completedCount();
     const started = performance.now();
     await inParallel(count, ENQUEUE_CONCURRENCY, () => {
       const id = randomUUID();
-      return queue.add(JOB_NAMES.image_generation, { jobId: id }, jobOptions(config, id, 0));
+      const request = placeholderRequest(next++);
+      return queue.add(JOB_NAMES.image_generation, { jobId: id, request }, jobOptions(config, id, 0));
     });
-    const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} bare Bull jobs`);
+    const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} minimal-worker jobs`);
     return (done - started) / 1000;
   };
   try {
@@ -178,7 +177,54 @@ async function bareBullThroughput({ redisUrl, queuePrefix, jobs }) {
     worker.kill('SIGTERM');
     await queue.obliterate({ force: true });
     await queue.close();
+    await rm(storageDir, { recursive: true, force: true });
   }
+}
+
+/** The largest placeholder images: n=4 at 2048×2048, 16 MB of pixels each. */
+const LARGE_JOB = { provider: 'placeholder', size: '2048x2048', n: 4 };
+
+/**
+ * A burst of large jobs submitted at once, with the service's RSS sampled while they run: what memory the
+ * worker needs for big images (sharp's cache and threads, the decoded pixels, the encoded bytes).
+ */
+async function benchLargeBurst({ service, databaseUrl, jobs, sampleRss, log }) {
+  return withClient(databaseUrl, async (client) => {
+    const userId = `bench-large-${randomUUID()}`;
+    let peakRssMb = 0;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, sampleRss())), 50);
+    const started = performance.now();
+    try {
+      await Promise.all(
+        Array.from({ length: jobs }, async (_, index) => {
+          const response = await fetch(`${service.baseUrl}/api/creative/image/generate`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-user-id': userId },
+            body: JSON.stringify({ prompt: jobPrompt(index), ...LARGE_JOB }),
+          });
+          if (response.status !== 202)
+            throw new Error(`POST /image/generate answered ${response.status}: ${await response.text()}`);
+        }),
+      );
+      await waitFor(async () => {
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS done FROM "generation_jobs" WHERE "userId" = $1 AND status IN ('completed', 'failed')`,
+          [userId],
+        );
+        return rows[0].done >= jobs;
+      }, `${jobs} large jobs`);
+    } finally {
+      clearInterval(sampler);
+    }
+    const {
+      rows: [{ assets }],
+    } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
+    const seconds = (performance.now() - started) / 1000;
+    log(
+      `  ${jobs} jobs of ${LARGE_JOB.n} × ${LARGE_JOB.size}: ${assets} assets in ${seconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB`,
+    );
+    return { jobs, imagesPerJob: LARGE_JOB.n, size: LARGE_JOB.size, assets, seconds, peakRssMb };
+  });
 }
 
 const summary = (values) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99) });
@@ -200,13 +246,13 @@ async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, l
       added: summary(endToEnd.map((ms) => ms - providerP50)),
     };
     log(`  latency: end to end p50 ${latency.endToEnd.p50.toFixed(1)} ms, provider p50 ${providerP50.toFixed(1)} ms`);
-    const bareBull = await bareBullThroughput({ redisUrl, queuePrefix, jobs });
-    log(`  bare Bull: ${bareBull.jobsPerSecond.toFixed(1)} jobs/s`);
+    const minimalWorker = await minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, jobs });
+    log(`  minimal Bull worker: ${minimalWorker.jobsPerSecond.toFixed(1)} jobs/s`);
     const serviceQueue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix: queuePrefix });
     await serviceQueue.obliterate({ force: true });
     await serviceQueue.close();
-    return { pipeline, bareBull, latency };
+    return { pipeline, minimalWorker, latency };
   });
 }
 
-module.exports = { benchQueue };
+module.exports = { benchQueue, benchLargeBurst };
