@@ -8,10 +8,12 @@
  */
 const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
+const { AssetLinks } = require('../../dist/assets/asset-links');
 const { AssetStatsService } = require('../../dist/assets/asset-stats.service');
 const { AssetsRepository } = require('../../dist/assets/assets.repository');
 const { AssetsService } = require('../../dist/assets/assets.service');
 const { CollectionsRepository } = require('../../dist/assets/collections.repository');
+const { benchConfig } = require('./engine-env');
 
 // Prisma's $queryRaw gives numeric as Decimal and int8 as BigInt (pg: strings); the services' mappers expect those.
 types.setTypeParser(types.builtins.NUMERIC, (value) => new Prisma.Decimal(value));
@@ -30,11 +32,15 @@ function pgPrisma(query) {
   };
 }
 
-/** AssetsService and AssetStatsService of the service over its repositories, on plain pg (storage, file deletions and jobs are not used by these routes). */
+/**
+ * AssetsService and AssetStatsService of the service over its repositories, on plain pg, with the service's
+ * signed links of the local driver (storage, stored files, jobs and events are not used by these routes).
+ */
 function pgAssetServices(query) {
   const repository = new AssetsRepository(pgPrisma(query));
+  const links = new AssetLinks(benchConfig(), { presignsLinks: false });
   return {
-    assets: new AssetsService(repository, new CollectionsRepository(pgPrisma(query)), null, null, null),
+    assets: new AssetsService(repository, new CollectionsRepository(pgPrisma(query)), null, null, null, links, null),
     stats: new AssetStatsService(repository),
   };
 }
