@@ -44,6 +44,8 @@ type QueuedJob = Job<JobPayloads[JobKind]>;
 export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(GenerationJobProcessor.name);
   private recoveryTimer?: NodeJS.Timeout;
+  /** Announcements of completed jobs still reading their rows; awaited at shutdown, never by the job's slot. */
+  private readonly announcing = new Set<Promise<void>>();
 
   constructor(
     @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue<JobPayloads[JobKind]>,
@@ -79,6 +81,7 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     await this.queue
       .pause(true)
       .catch((error: unknown) => this.logger.error(`Could not drain the job queue: ${String(error)}`));
+    await Promise.all(this.announcing);
   }
 
   /**
@@ -129,7 +132,13 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
       if (!(await this.recordFailure(job, failure, attempt))) return 'cancelled';
       throw failure;
     }
-    if (outcome === 'completed') await this.announceCompletion(job.id);
+    // The job is done once its transaction committed: the worker's slot takes the next job while the
+    // announcement reads the rows it names.
+    if (outcome === 'completed') {
+      const announcement = this.announceCompletion(job.id);
+      this.announcing.add(announcement);
+      void announcement.finally(() => this.announcing.delete(announcement));
+    }
     return outcome;
   }
 
