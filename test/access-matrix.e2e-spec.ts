@@ -46,6 +46,8 @@ interface RouteCase {
   /** The row is not in the path (e.g. templateId in the body). */
   rowInBody?: boolean;
   body?: (context: CallContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Sent as a multipart form with a PNG in the `file` field (the body's values as fields). */
+  multipart?: boolean;
   owner: number;
   /**
    * Another user. Against a row: `private`/`public` statuses (public undefined: the row kind is never
@@ -67,6 +69,8 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/assets`, row: 'asset', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/assets/stats`, owner: 200 },
   { method: 'get', path: `${BASE}/asset/{id}`, row: 'asset', owner: 200, stranger: READ },
+  { method: 'get', path: `${BASE}/asset/{id}/lineage`, row: 'asset', owner: 200, stranger: READ },
+  { method: 'post', path: `${BASE}/assets/upload`, multipart: true, body: () => ({ title: 'Matrix' }), owner: 201 },
   {
     method: 'patch',
     path: `${BASE}/asset/{id}`,
@@ -297,7 +301,11 @@ describe('access matrix: every route × owner, another user (private and public 
     let request = t.http[entry.method](url).buffer(true).parse(collectText);
     if (caller) request = request.set(bearer(caller));
     const body = entry.body ? await entry.body(context) : undefined;
-    const res = await (body ? request.send(body) : request);
+    if (entry.multipart) {
+      for (const [name, value] of Object.entries(body ?? {})) request = request.field(name, String(value));
+      request = request.attach('file', imageBytes, 'matrix.png');
+    }
+    const res = await (body && !entry.multipart ? request.send(body) : request);
     return { status: res.status, text: res.body as string };
   }
 

@@ -382,7 +382,16 @@ export const CONFIG_VARIABLES = {
       default: 50 * 1024 * 1024,
       min: 1024,
       max: 1024 * 1024 * 1024,
-      description: 'Largest file saveAsset accepts (413 above it).',
+      description: 'Largest file saveAsset and POST /assets/upload accept (413 above it).',
+    }),
+    maxImagePixels: integer({
+      name: 'STORAGE_MAX_IMAGE_PIXELS',
+      group: 'storage',
+      default: 100_000_000,
+      min: 1024,
+      max: 1_000_000_000,
+      description:
+        'Largest image (width × height) the library decodes, uploads and edits included: a decompression bomb beyond it is refused (400) before it is decoded.',
     }),
     deletionRetryIntervalMs: integer({
       name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',
