@@ -183,6 +183,22 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/images`, row: 'image', owner: 200, stranger: 'list' },
   {
     method: 'post',
+    path: `${BASE}/image/{assetId}/edit`,
+    row: 'image',
+    body: () => ({ prompt: 'Make it winter' }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
+  {
+    method: 'post',
+    path: `${BASE}/image/{assetId}/upscale`,
+    row: 'image',
+    body: () => ({ mode: 'fast' }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
+  {
+    method: 'post',
     path: `${BASE}/video/generate`,
     row: 'image',
     rowInBody: true,

@@ -61,6 +61,11 @@ const MODEL_OR_STATE_RULES = new Set([
   'voice',
   'format',
   'instructions',
+  // Image Studio: which operations and upscale modes a provider can do, a mask's alpha and size, search_and_replace's searchPrompt.
+  'operation',
+  'mode',
+  'maskAssetId',
+  'searchPrompt',
 ]);
 
 interface ContractRequest {

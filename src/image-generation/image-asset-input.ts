@@ -29,7 +29,7 @@ export function imageAssetInput(
     steps: parameters.steps,
     guidance: parameters.guidance,
     metadata: {
-      // A regeneration is derived from its parentAssetId: the lineage names how (docs/ARCHITECTURE.md §6).
+      // A derived image names how it came from its parentAssetId (docs/ARCHITECTURE.md §6).
       ...(job.type === 'image_regeneration' && { operation: 'regenerate' }),
       ...(image.revisedPrompt && { revisedPrompt: image.revisedPrompt }),
       ...placeholderMetadata(job),

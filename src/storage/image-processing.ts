@@ -57,6 +57,16 @@ export async function readImageMetadata(bytes: Buffer, maxPixels = DEFAULT_MAX_I
   return { width: metadata.width, height: metadata.height, format, mimeType: known.mimeType, fileSize: bytes.length };
 }
 
+/** The pixel size of an image and whether it has an alpha channel (a mask must). */
+export async function readImageShape(
+  bytes: Buffer,
+  maxPixels = DEFAULT_MAX_INPUT_PIXELS,
+): Promise<{ width: number; height: number; hasAlpha: boolean }> {
+  const { width, height } = await readImageMetadata(bytes, maxPixels);
+  const { hasAlpha } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
+  return { width, height, hasAlpha: hasAlpha === true };
+}
+
 /** The file extension the engine stores a decoded image format under. */
 export function imageExtension(format: string): string {
   const known = IMAGE_FORMATS[format];

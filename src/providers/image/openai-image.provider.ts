@@ -1,7 +1,14 @@
 import OpenAI from 'openai';
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
-import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
+import type {
+  EditOperation,
+  UpscaleMode,
+  GeneratedImage,
+  ImageGenerationRequest,
+  ImageGenerationResult,
+  ImageProvider,
+} from './image-provider';
 import { openAiClient } from '../openai-client';
 import { openAiFailure } from '../provider-failures';
 import { downloadImage } from './safe-download';
@@ -15,6 +22,9 @@ const isGptImageModel = (model: string) => model.startsWith('gpt-image') || mode
  */
 export class OpenAiImageProvider implements ImageProvider {
   readonly name: ImageProviderName = 'openai';
+  readonly editOperations: readonly EditOperation[] = ['edit', 'inpaint'];
+  readonly upscaleModes: readonly UpscaleMode[] = [];
+  readonly editReferences = true;
   private client?: OpenAI;
 
   constructor(

@@ -1,11 +1,20 @@
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
-import type { ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
+import type {
+  EditOperation,
+  UpscaleMode,
+  ImageGenerationRequest,
+  ImageGenerationResult,
+  ImageProvider,
+} from './image-provider';
 import { httpFailure } from '../provider-failures';
 
 /** Stable Diffusion through Stability's REST API (Stable Image: core, ultra, sd3), multipart in, image bytes out. */
 export class StabilityImageProvider implements ImageProvider {
   readonly name: ImageProviderName = 'stability';
+  readonly editOperations: readonly EditOperation[] = [];
+  readonly upscaleModes: readonly UpscaleMode[] = [];
+  readonly editReferences = false;
 
   constructor(private readonly config: EngineConfig) {}
 
