@@ -9,6 +9,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import sharp from 'sharp';
+import { handleImageEdit, readParts, type RecordedPart } from './fake-image-edits';
 import { handleSpeech } from './fake-speech';
 import { FakeVideos, type FakeVideosControl, isVideoPath, type VideoResponder } from './fake-videos';
 import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai-schema';
@@ -21,7 +22,7 @@ import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai
  * every answer the fake sends on OpenAI routes. Drift lands in `schemaViolations`.
  */
 
-export type FakeRoute = 'chat' | 'images' | 'stability' | 'speech' | 'videos';
+export type FakeRoute = 'chat' | 'images' | 'image_edits' | 'stability' | 'speech' | 'videos';
 
 export type FakeFault = (
   | { kind: 'latency'; ms: number }
@@ -59,6 +60,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** Multipart fields (Stability routes). */
   fields?: Record<string, string | RecordedFile>;
+  /** Every multipart part in order, files with the sha256 of their bytes (image edits). */
+  parts?: RecordedPart[];
   /** The fault this request consumed, if any. */
   fault?: FakeFaultKind;
 }
@@ -374,6 +377,7 @@ class FakeProviderServer implements FakeProvider {
     }
 
     if (route === 'videos') return this.handleVideos(req, res, record, raw);
+    if (route === 'image_edits') return this.handleImageEdits(req, res, record, raw);
 
     const body = parseJson(raw);
     if (body !== undefined) record.body = body;
@@ -408,6 +412,43 @@ class FakeProviderServer implements FakeProvider {
     if (outcome.handled) return;
     const query = new URL(req.url ?? '/', this.origin).searchParams;
     return this.videos.handle(res, { method: record.method, path: record.path, query, fields }, this.videoResponder);
+  }
+
+  private async handleImageEdits(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: Buffer) {
+    const read = await readParts(req.headers['content-type'], raw, this.origin);
+    if (read) record.parts = read.parts;
+    if (!this.authorised(req)) {
+      return this.sendOpenAiError(
+        res,
+        'image_edits',
+        req.headers.authorization ? OPENAI_ERRORS.wrongKey : OPENAI_ERRORS.missingKey,
+      );
+    }
+    const outcome = await this.applyFault(record, res);
+    if (outcome.handled) return;
+    if (!read) {
+      return this.sendOpenAiError(
+        res,
+        'image_edits',
+        invalidRequest(400, 'The edits endpoint takes multipart/form-data', null, 'invalid_request'),
+      );
+    }
+    return handleImageEdit(res, read, {
+      acceptRequest: (answer, schema, body) => this.acceptOpenAiRequest(answer, 'image_edits', schema, body),
+      json: (answer, status, body, schema) => this.sendOpenAiJson(answer, 'image_edits', status, body, schema),
+      badRequest: (answer, message, param) =>
+        this.sendOpenAiError(answer, 'image_edits', invalidRequest(400, message, param, 'invalid_value')),
+      event: (answer, type, data, schema) => this.sendOpenAiEvent(answer, 'image_edits', type, data, schema),
+    });
+  }
+
+  /** One server-sent event of an OpenAI stream, checked against its schema like every answer. */
+  private sendOpenAiEvent(res: ServerResponse, route: FakeRoute, type: string, data: unknown, schema: string): void {
+    if (this.options.validateResponses !== false) {
+      const violations = validateAgainstOpenAiSchema(schema, data);
+      if (violations.length > 0) this.schemaViolations.push({ direction: 'response', route, schema, violations });
+    }
+    res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   private readonly videoResponder: VideoResponder = {
@@ -770,6 +811,7 @@ function routeOf(method: string, path: string): RecordedRequest['route'] {
   if (method !== 'POST') return null;
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/images/generations') return 'images';
+  if (path === '/v1/images/edits') return 'image_edits';
   if (path === '/v1/audio/speech') return 'speech';
   if (STABILITY_PATH.test(path)) return 'stability';
   return null;
