@@ -220,7 +220,7 @@ describe('Image Studio with the placeholder provider: edits, masks, upscales, li
     const edit = await post(owner, `${source}/edit`, { prompt: 'x', operation: 'outpaint', provider: 'openai' });
     expect(edit.status).toBe(400);
     expect(edit.body.message).toBe(
-      'operation outpaint is not available with provider openai; providers that can: placeholder',
+      'operation outpaint is not available with provider openai; providers that can: stability, placeholder',
     );
     const upscale = await post(owner, `${source}/upscale`, { mode: 'creative', provider: 'openai' });
     expect(upscale.status).toBe(400);

@@ -494,6 +494,15 @@ export const CONFIG_VARIABLES = {
       default: 'core',
       description: 'Default model of the stability image provider: core, ultra or sd3.',
     }),
+    pollIntervalMs: integer({
+      name: 'IMAGE_POLL_INTERVAL_MS',
+      group: 'images',
+      default: 2000,
+      min: 10,
+      max: 60_000,
+      description:
+        "How often an image rendered at the provider (Stability's creative upscale) is polled, unless the provider asks for another pace (Retry-After).",
+    }),
     download: {
       allowedHosts: variable(
         {

@@ -83,7 +83,16 @@ export class ImageStudioDrafts {
       tags: input.tags ?? source.tags,
       warnings: warnings.length > 0 ? warnings : undefined,
     });
-    return this.draft('image_edit', input.prompt, provider, model, source, parameters, input.priority, shutdownDate);
+    return this.draft({
+      type: 'image_edit',
+      prompt: input.prompt,
+      provider,
+      model: provider.studioModel?.(operation) ?? model,
+      source,
+      parameters,
+      priority: input.priority,
+      shutdownDate,
+    });
   }
 
   async upscale(userId: string, sourceId: string, input: UpscaleImageDto): Promise<StudioJobDraft> {
@@ -94,6 +103,8 @@ export class ImageStudioDrafts {
       (candidate) => candidate.upscaleModes.includes(mode),
       `upscale mode ${mode}`,
     );
+    if (provider.upscalePromptModes?.includes(mode) && !input.prompt)
+      throw problem('prompt', `A ${mode} upscale with ${provider.name} needs a prompt: what the image shows`);
     const factor = provider.name === 'placeholder' ? PLACEHOLDER_UPSCALE_FACTORS[mode] : HOSTED_UPSCALE_FACTOR;
     const pixels = (source.width ?? 0) * (source.height ?? 0) * factor ** 2;
     if (pixels > this.config.storage.maxImagePixels) {
@@ -112,37 +123,37 @@ export class ImageStudioDrafts {
       category: input.category ?? source.category ?? undefined,
       tags: input.tags ?? source.tags,
     });
-    return this.draft(
-      'image_upscale',
-      input.prompt ?? '',
+    return this.draft({
+      type: 'image_upscale',
+      prompt: input.prompt ?? '',
       provider,
-      model,
+      model: provider.studioModel?.('upscale', mode) ?? model,
       source,
       parameters,
-      input.priority,
+      priority: input.priority,
       shutdownDate,
-    );
+    });
   }
 
-  private draft(
-    type: StudioJobDraft['type'],
-    prompt: string,
-    provider: ImageProvider,
-    model: string,
-    source: AssetResponseDto,
-    parameters: StudioJobParameters,
-    priority: number | undefined,
-    modelShutdownDate: string | undefined,
-  ): StudioJobDraft {
+  private draft(draft: {
+    type: StudioJobDraft['type'];
+    prompt: string;
+    provider: ImageProvider;
+    model: string;
+    source: AssetResponseDto;
+    parameters: StudioJobParameters;
+    priority: number | undefined;
+    shutdownDate: string | undefined;
+  }): StudioJobDraft {
     return {
-      type,
-      prompt,
-      provider: provider.name,
-      model,
-      parameters,
-      parentAssetId: source.id,
-      priority: priority ?? 0,
-      modelShutdownDate,
+      type: draft.type,
+      prompt: draft.prompt,
+      provider: draft.provider.name,
+      model: draft.model,
+      parameters: draft.parameters,
+      parentAssetId: draft.source.id,
+      priority: draft.priority ?? 0,
+      modelShutdownDate: draft.shutdownDate,
     };
   }
 

@@ -15,8 +15,11 @@ import type {
   EditOperation,
   ImageGenerationResult,
   ImageProvider,
+  ImageUpscaleRequest,
   SourceImage,
 } from '../providers/image/image-provider';
+import { createProviderWorkOnce } from '../jobs/provider-work';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
 import { STUDIO_SOURCE_MODULE, type StudioJobParameters } from './studio-job-parameters';
@@ -48,6 +51,7 @@ export class ImageStudioJobHandler implements JobHandler {
       model: job.model ?? undefined,
     });
     const result = await this.render(job, parameters, provider, model, deadline);
+    if (!result) return 'cancelled';
     assertInTime(deadline, RENDER_TIMEOUT);
     if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
 
@@ -73,23 +77,21 @@ export class ImageStudioJobHandler implements JobHandler {
     provider: ImageProvider,
     model: string,
     signal: AbortSignal,
-  ): Promise<ImageGenerationResult> {
+  ): Promise<ImageGenerationResult | null> {
     const source = await this.image(job, job.parentAssetId);
     if (parameters.operation === 'upscale') {
+      const request: ImageUpscaleRequest = {
+        mode: parameters.mode ?? 'fast',
+        model,
+        source,
+        prompt: job.prompt || undefined,
+        outputFormat: parameters.outputFormat,
+      };
+      if (provider.remoteUpscaleModes?.includes(request.mode))
+        return this.upscaleRemotely(job, provider, request, signal);
       if (!provider.upscale) throw new ProviderError(`${provider.name} cannot upscale`, false);
       const upscale = provider.upscale.bind(provider);
-      return this.metrics.timeProviderCall(provider.name, 'image_upscale', () =>
-        upscale(
-          {
-            mode: parameters.mode ?? 'fast',
-            model,
-            source,
-            prompt: job.prompt || undefined,
-            outputFormat: parameters.outputFormat,
-          },
-          signal,
-        ),
-      );
+      return this.metrics.timeProviderCall(provider.name, 'image_upscale', () => upscale(request, signal));
     }
     if (!provider.edit) throw new ProviderError(`${provider.name} cannot edit images`, false);
     const edit = provider.edit.bind(provider);
@@ -110,6 +112,44 @@ export class ImageStudioJobHandler implements JobHandler {
         signal,
       ),
     );
+  }
+
+  /**
+   * An upscale rendered at the provider (Stability creative): created once, its id recorded on the job before
+   * the first poll (createProviderWorkOnce), then polled; a restarted worker finds the id and only polls.
+   */
+  private async upscaleRemotely(
+    job: GenerationJob,
+    provider: ImageProvider,
+    request: ImageUpscaleRequest,
+    signal: AbortSignal,
+  ): Promise<ImageGenerationResult | null> {
+    const { startUpscale, pollUpscale } = provider;
+    if (!startUpscale || !pollUpscale) throw new ProviderError(`${provider.name} cannot upscale remotely`, false);
+    const id =
+      job.providerJobId ??
+      (await createProviderWorkOnce(this.jobs, job, {
+        provider: provider.name,
+        what: 'upscale',
+        repeatable: false,
+        create: () =>
+          this.metrics.timeProviderCall(provider.name, 'image_upscale', () =>
+            startUpscale.call(provider, request, signal),
+          ),
+        // Stability keeps a result for a day and has no way to delete it.
+        discard: async () => undefined,
+      }));
+    if (id === null) return null;
+    for (;;) {
+      const state = await this.metrics.timeProviderCall(provider.name, 'image_upscale', () =>
+        pollUpscale.call(provider, id, signal),
+      );
+      if (state.done) return { images: [state.image] };
+      if (!(await this.jobs.reportProgress(job.id, job.attempts, RENDER_STEPS.generating))) return null;
+      await sleep(state.pollAfterMs ?? this.config.imageGeneration.pollIntervalMs, undefined, { signal }).catch(() =>
+        assertInTime(signal, RENDER_TIMEOUT),
+      );
+    }
   }
 
   /** An input image the job's owner can still see (a source made private meanwhile fails the job: 404). */

@@ -11,6 +11,12 @@ import type OpenAI from 'openai';
 import sharp from 'sharp';
 import { handleImageEdit, readParts, type RecordedPart } from './fake-image-edits';
 import { handleSpeech } from './fake-speech';
+import {
+  FakeStabilityStudio,
+  type FakeStabilityStudioControl,
+  STABILITY_STUDIO_PATH,
+  type StabilityStudioResponder,
+} from './fake-stability-studio';
 import { FakeVideos, type FakeVideosControl, isVideoPath, type VideoResponder } from './fake-videos';
 import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai-schema';
 
@@ -98,6 +104,8 @@ export interface FakeProvider {
   readonly schemaViolations: SchemaViolation[];
   /** The `/v1/videos` routes: how videos progress, and how many were created (test/support/fake-videos.ts). */
   readonly videos: FakeVideosControl;
+  /** Stability's edit, upscale and results routes (test/support/fake-stability-studio.ts). */
+  readonly stabilityStudio: FakeStabilityStudioControl;
   /** Faults not yet consumed, in order. */
   readonly pendingFaults: readonly FakeFault[];
   enqueue(...faults: FakeFault[]): void;
@@ -267,6 +275,7 @@ class FakeProviderServer implements FakeProvider {
   readonly requests: RecordedRequest[] = [];
   readonly schemaViolations: SchemaViolation[] = [];
   readonly videos = new FakeVideos(() => this.nextId());
+  readonly stabilityStudio = new FakeStabilityStudio(() => this.nextId());
   private readonly faults: FakeFault[] = [];
   private readonly files = new Map<string, StoredFile>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -340,6 +349,7 @@ class FakeProviderServer implements FakeProvider {
     this.imageFormat = null;
     this.imageUrlBase = null;
     this.videos.reset();
+    this.stabilityStudio.reset();
   }
 
   async close(): Promise<void> {
@@ -368,11 +378,15 @@ class FakeProviderServer implements FakeProvider {
     }
 
     if (route === 'stability') {
-      const fields = await parseMultipart(req.headers['content-type'], raw, this.origin);
+      const studio = STABILITY_STUDIO_PATH.test(path);
+      const read = studio ? await readParts(req.headers['content-type'], raw, this.origin) : undefined;
+      const fields = studio ? undefined : await parseMultipart(req.headers['content-type'], raw, this.origin);
       if (fields) record.fields = fields;
+      if (read) record.parts = read.parts;
       if (!this.authorised(req)) return this.sendStabilityError(res, STABILITY_ERRORS.unauthorised);
       const outcome = await this.applyFault(record, res);
       if (outcome.handled) return;
+      if (studio) return this.stabilityStudio.handle(res, { method, path, ...read }, this.stabilityStudioResponder);
       return this.handleStability(req, res, path, fields, outcome.twist);
     }
 
@@ -450,6 +464,22 @@ class FakeProviderServer implements FakeProvider {
     }
     res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
+
+  private readonly stabilityStudioResponder: StabilityStudioResponder = {
+    badRequest: (res, message) => this.sendStabilityError(res, STABILITY_ERRORS.badRequest(message)),
+    notFound: (res, message) => this.sendStabilityError(res, { status: 404, name: 'not_found', message }),
+    json: (res, status, body) => this.sendJson(res, status, body),
+    image: (res, bytes, format) => {
+      res
+        .writeHead(200, {
+          'content-type': `image/${format}`,
+          'content-length': bytes.length,
+          'finish-reason': 'SUCCESS',
+          seed: '42',
+        })
+        .end(bytes);
+    },
+  };
 
   private readonly videoResponder: VideoResponder = {
     acceptRequest: (res, schema, body) => this.acceptOpenAiRequest(res, 'videos', schema, body),
@@ -808,6 +838,7 @@ class FakeProviderServer implements FakeProvider {
 function routeOf(method: string, path: string): RecordedRequest['route'] {
   if (method === 'GET' && FILES_PATH.test(path)) return 'files';
   if (isVideoPath(path)) return 'videos';
+  if (STABILITY_STUDIO_PATH.test(path)) return 'stability';
   if (method !== 'POST') return null;
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/images/generations') return 'images';

@@ -102,4 +102,18 @@ export interface ImageProvider {
   readonly editReferences: boolean;
   edit?(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
   upscale?(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  /** Upscale modes that need a prompt (what the image shows). */
+  readonly upscalePromptModes?: readonly UpscaleMode[];
+  /**
+   * Upscale modes rendered remotely: `startUpscale` answers an id (recorded on the job before the first poll)
+   * and `pollUpscale` fetches the result until it is ready.
+   */
+  readonly remoteUpscaleModes?: readonly UpscaleMode[];
+  startUpscale?(request: ImageUpscaleRequest, signal: AbortSignal): Promise<string>;
+  pollUpscale?(id: string, signal: AbortSignal): Promise<RemoteImageState>;
+  /** The model name a studio job records for an operation or upscale mode, where the provider has none to choose. */
+  studioModel?(operation: EditOperation | 'upscale', mode?: UpscaleMode): string;
 }
+
+/** A remote render: still running (poll again, after `pollAfterMs` when the provider says), or its image. */
+export type RemoteImageState = { done: false; pollAfterMs?: number } | { done: true; image: GeneratedImage };
