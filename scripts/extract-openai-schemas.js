@@ -23,6 +23,9 @@ const ROOT_SCHEMAS = [
   'VideoResource',
   'DeletedVideoResource',
   'CreateSpeechRequest',
+  'CreateImageEditRequest',
+  'ImageEditStreamEvent',
+  'ImageGenStreamEvent',
 ];
 const REF_PREFIX = '#/components/schemas/';
 

@@ -21,6 +21,7 @@ import { GenerationJobsRepository } from './jobs/generation-jobs.repository';
 import { JobsModule } from './jobs/jobs.module';
 import { GenerationJobsModule } from './generation-jobs/generation-jobs.module';
 import { ImageGenerationModule } from './image-generation/image-generation.module';
+import { ImageStudioModule } from './image-studio/image-studio.module';
 import { JobWorkerModule } from './job-worker/job-worker.module';
 import { LimitsModule } from './limits/limits.module';
 import { EngineMetrics } from './metrics/engine-metrics';
@@ -47,6 +48,7 @@ const EXPORTED_MODULES = [
   TemplatesModule,
   GenerationJobsModule,
   ImageGenerationModule,
+  ImageStudioModule,
   ContentCreationModule,
   LimitsModule,
   ModelsModule,

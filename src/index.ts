@@ -19,6 +19,8 @@ export type { FileStore } from './storage/file-store';
 export { TemplatesService } from './templates/templates.service';
 export { ContentCreationService } from './content-creation/content-creation.service';
 export { ImageGenerationService } from './image-generation/image-generation.service';
+export { ImageStudioService } from './image-studio/image-studio.service';
+export { AssetUploadsService } from './assets/asset-uploads.service';
 export { AudioGenerationService } from './audio-generation/audio-generation.service';
 export { GenerationJobsService } from './generation-jobs/generation-jobs.service';
 export { VideoGenerationService } from './video-generation/video-generation.service';

@@ -49,6 +49,8 @@ interface RouteCase {
   /** The row is not in the path (e.g. templateId in the body). */
   rowInBody?: boolean;
   body?: (context: CallContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Sent as a multipart form with a PNG in the `file` field (the body's values as fields). */
+  multipart?: boolean;
   owner: number;
   /**
    * Another user. Against a row: `private`/`public` statuses (public undefined: the row kind is never
@@ -70,6 +72,8 @@ const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/assets`, row: 'asset', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/assets/stats`, owner: 200 },
   { method: 'get', path: `${BASE}/asset/{id}`, row: 'asset', owner: 200, stranger: READ },
+  { method: 'get', path: `${BASE}/asset/{id}/lineage`, row: 'asset', owner: 200, stranger: READ },
+  { method: 'post', path: `${BASE}/assets/upload`, multipart: true, body: () => ({ title: 'Matrix' }), owner: 201 },
   {
     method: 'patch',
     path: `${BASE}/asset/{id}`,
@@ -180,6 +184,22 @@ const CASES: RouteCase[] = [
     stranger: READ_AND_CREATE(202),
   },
   { method: 'get', path: `${BASE}/images`, row: 'image', owner: 200, stranger: 'list' },
+  {
+    method: 'post',
+    path: `${BASE}/image/{assetId}/edit`,
+    row: 'image',
+    body: () => ({ prompt: 'Make it winter' }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
+  {
+    method: 'post',
+    path: `${BASE}/image/{assetId}/upscale`,
+    row: 'image',
+    body: () => ({ mode: 'fast' }),
+    owner: 202,
+    stranger: READ_AND_CREATE(202),
+  },
   {
     method: 'post',
     path: `${BASE}/video/generate`,
@@ -316,7 +336,11 @@ describe('access matrix: every route × owner, another user (private and public 
     let request = t.http[entry.method](url).buffer(true).parse(collectText);
     if (caller) request = request.set(bearer(caller));
     const body = entry.body ? await entry.body(context) : undefined;
-    const res = await (body ? request.send(body) : request);
+    if (entry.multipart) {
+      for (const [name, value] of Object.entries(body ?? {})) request = request.field(name, String(value));
+      request = request.attach('file', imageBytes, 'matrix.png');
+    }
+    const res = await (body && !entry.multipart ? request.send(body) : request);
     return { status: res.status, text: res.body as string };
   }
 

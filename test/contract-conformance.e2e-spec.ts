@@ -63,6 +63,11 @@ const MODEL_OR_STATE_RULES = new Set([
   'instructions',
   // A webhook target must be https on a public address, which its name must resolve to here.
   'url',
+  // Image Studio: which operations and upscale modes a provider can do, a mask's alpha and size, search_and_replace's searchPrompt.
+  'operation',
+  'mode',
+  'maskAssetId',
+  'searchPrompt',
 ]);
 
 /** A webhook target every rule accepts without DNS: https on a public IP literal. */
@@ -73,12 +78,25 @@ interface ContractRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   body?: unknown;
+  /** Sent as multipart/form-data (every value as text, a binary property as an attached file). */
+  form?: boolean;
+}
+
+/** Stands for the bytes of a `format: binary` property of a form: the request attaches the fixture image. */
+const ATTACHED_FILE = Symbol('attached file');
+
+/** The body schema of an operation, and whether it is a multipart form. */
+function bodySchemaOf(operation: Operation): { schema?: JsonSchema; form: boolean } {
+  const content = operation.requestBody?.content ?? {};
+  const form = content['multipart/form-data'];
+  return form ? { schema: form.schema, form: true } : { schema: content['application/json']?.schema, form: false };
 }
 
 describe('OpenAPI contract conformance (requests generated from /docs-json)', () => {
   let t: TestApp;
   let fake: FakeProvider;
   let checker: ContractChecker;
+  let uploadBytes: Buffer;
   const user = newUserId('contract');
   const ids: Record<'image' | 'collection' | 'template' | 'job' | 'queuedJob' | 'webhook', string> = {
     image: '',
@@ -102,6 +120,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       WEBHOOK_MAX_ENDPOINTS_PER_USER: '1000',
     });
     checker = new ContractChecker((await t.http.get('/docs-json').expect(200)).body as OpenApi);
+    uploadBytes = await pngBytes(24, 24);
   });
 
   /** Fresh rows for the path parameters, so a test never depends on what an earlier one deleted. */
@@ -176,7 +195,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     // A cursor is only ever a nextCursor this list returned: no schema can generate one.
     const query = parameters.filter((p) => p.in === 'query' && p.name !== 'cursor');
     const headers = parameters.filter((p) => p.in === 'header');
-    const bodySchema = operation.requestBody?.content['application/json']?.schema;
+    const { schema: bodySchema, form } = bodySchemaOf(operation);
     const asQueryText = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
     return fc.record({
       path: fc.constant(concretePath),
@@ -187,13 +206,35 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, valueFor(checker, p.schema, [])])), {
         requiredKeys: [],
       }) as fc.Arbitrary<Record<string, string>>,
-      body: bodySchema ? objectFor(checker, checker.resolve(bodySchema), allIds()) : fc.constant(undefined),
+      body: bodySchema
+        ? objectFor(checker, checker.resolve(bodySchema), allIds()).map((body) =>
+            form ? withAttachedFiles(checker.resolve(bodySchema), body) : body,
+          )
+        : fc.constant(undefined),
+      form: fc.constant(form),
     });
+  }
+
+  /** A form's binary properties as the fixture file. */
+  function withAttachedFiles(schema: JsonSchema, body: Record<string, unknown>): Record<string, unknown> {
+    const binary = Object.entries(schema.properties ?? {})
+      .filter(([, property]) => checker.resolve(property).format === 'binary')
+      .map(([name]) => name);
+    return Object.fromEntries(
+      Object.entries(body).map(([name, value]) => [name, binary.includes(name) ? ATTACHED_FILE : value]),
+    );
   }
 
   async function send(method: string, request: ContractRequest): Promise<Response> {
     let call = t.http[method as 'get'](request.path).set(bearer(user)).set(request.headers).query(request.query);
-    if (request.body !== undefined)
+    if (request.form) {
+      for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
+        if (value === ATTACHED_FILE) call = call.attach(name, uploadBytes, 'contract.png');
+        else for (const item of Array.isArray(value) ? value : [value]) call = call.field(name, String(item));
+      }
+      // A form with no field at all is still a multipart body.
+      if (Object.keys(request.body ?? {}).length === 0) call = call.field('title', 'only a title');
+    } else if (request.body !== undefined)
       call = call.set('Content-Type', 'application/json').send(JSON.stringify(request.body));
     return call.timeout(10_000);
   }
@@ -244,12 +285,14 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
     const concretePath = parameters
       .filter((p) => p.in === 'path')
       .reduce((result, p) => result.replace(`{${p.name}}`, pathValue(path, p.name, checker.resolve(p.schema))), path);
-    const schema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
+    const { schema: declared, form } = bodySchemaOf(operation);
+    const schema = checker.resolve(declared);
     const required = [...(schema.required ?? []), ...(schema.oneOf?.[0]?.required ?? [])];
     const idFor = (name: string) =>
       /template/i.test(name) ? ids.template : /collection/i.test(name) ? ids.collection : ids.image;
     const valueOf = (name: string): unknown => {
       const property = checker.resolve(schema.properties?.[name]);
+      if (property.format === 'binary') return ATTACHED_FILE;
       if (property.format === 'uuid') return idFor(name);
       if (name === 'url') return PUBLIC_WEBHOOK_URL;
       if (property.type === 'array' && checker.resolve(property.items).format === 'uuid') return [idFor(name)];
@@ -261,7 +304,7 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
         .filter((p) => p.in === 'query' && p.required)
         .map((p) => [p.name, String(fc.sample(valueFor(checker, p.schema, []), { numRuns: 1, seed: 1 })[0])]),
     );
-    return { path: concretePath, query, headers: {}, body };
+    return { path: concretePath, query, headers: {}, body, form };
   }
 
   it('accepts, for every operation, a request with only the required fields (defaults are not required input)', async () => {
@@ -318,15 +361,21 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
           request: { ...valid, headers: { ...valid.headers, [parameter.name]: ' spaced key ' } },
         });
     }
-    const bodySchema = checker.resolve(operation.requestBody?.content['application/json']?.schema);
+    const { schema: declaredBody, form } = bodySchemaOf(operation);
+    const bodySchema = checker.resolve(declaredBody);
     if (bodySchema.properties) {
       const body = (valid.body ?? {}) as Record<string, unknown>;
       for (const [name, raw] of Object.entries(bodySchema.properties)) {
         const schema = checker.resolve(raw);
-        const values = [
-          ...violationOf(schema),
-          ...(schema.items ? violationOf(checker.resolve(schema.items)).map((item) => [item]) : []),
-        ];
+        // A form carries text only: the violations a query string can carry.
+        const values = form
+          ? schema.format === 'binary'
+            ? []
+            : queryViolations(schema)
+          : [
+              ...violationOf(schema),
+              ...(schema.items ? violationOf(checker.resolve(schema.items)).map((item) => [item]) : []),
+            ];
         for (const value of values)
           cases.push({
             rule: `body ${name}=${JSON.stringify(value).slice(0, 20)}`,

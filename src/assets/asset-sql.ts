@@ -191,3 +191,41 @@ export function buildStatsSql(userId: string, { days, edges }: StatsWindows): Pr
       FROM days
       ORDER BY "day" ASC NULLS LAST, "cost" DESC, "count" DESC`;
 }
+
+/** How far a lineage walks from its asset each way, and how many related assets it answers at most. */
+export const LINEAGE_LIMITS = { maxDepth: 50, maxRows: 500 } as const;
+
+/**
+ * The ancestors (parentAssetId upwards) and descendants (downwards) of asset `id` that `userId` may see, in
+ * one recursive statement: the walk goes only through visible rows (someone else's private asset ends it, so
+ * nothing beyond it is revealed), at most LINEAGE_LIMITS.maxDepth steps each way. Rows are AssetRows with
+ * their `direction` and `depth` (1 = parent or child), nearest first.
+ */
+export function buildLineageSql(userId: string, id: string): Prisma.Sql {
+  const { maxDepth, maxRows } = LINEAGE_LIMITS;
+  return Prisma.sql`WITH RECURSIVE
+    up (id, "parentAssetId", depth) AS (
+      SELECT p.id, p."parentAssetId", 1
+      FROM "creative_assets" s JOIN "creative_assets" p ON p.id = s."parentAssetId"
+      WHERE s.id = ${id}::uuid AND (p."userId" = ${userId} OR p."isPublic")
+      UNION ALL
+      SELECT p.id, p."parentAssetId", up.depth + 1
+      FROM up JOIN "creative_assets" p ON p.id = up."parentAssetId"
+      WHERE up.depth < ${maxDepth} AND (p."userId" = ${userId} OR p."isPublic")
+    ),
+    down (id, depth) AS (
+      SELECT c.id, 1 FROM "creative_assets" c
+      WHERE c."parentAssetId" = ${id}::uuid AND (c."userId" = ${userId} OR c."isPublic")
+      UNION ALL
+      SELECT c.id, down.depth + 1
+      FROM down JOIN "creative_assets" c ON c."parentAssetId" = down.id
+      WHERE down.depth < ${maxDepth} AND (c."userId" = ${userId} OR c."isPublic")
+    ),
+    related (id, direction, depth) AS (
+      SELECT id, 'ancestor', depth FROM up UNION ALL SELECT id, 'descendant', depth FROM down
+    )
+    SELECT r.direction, r.depth, ${ASSET_ROW_COLUMNS}
+    FROM related r JOIN "creative_assets" a ON a.id = r.id
+    ORDER BY r.direction, r.depth, a."createdAt", a.id
+    LIMIT ${maxRows}`;
+}

@@ -1,5 +1,19 @@
-import { Body, Get, HttpCode, Patch, Post, Delete, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import {
+  Body,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Delete,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -10,6 +24,9 @@ import { AssetStatsService } from './asset-stats.service';
 import { sendAssetFile, ServesAssetBytes } from './asset-file-response';
 import { AssetsService } from './assets.service';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
+import { AssetUploadsService } from './asset-uploads.service';
+import { UPLOAD_FORM_SCHEMA, UPLOAD_FILE_FIELD, type MultipartFile } from './dto/upload-asset.dto';
+import { UploadAssetDto } from './dto/upload-asset.dto';
 import {
   AddTagsDto,
   FavoriteResponseDto,
@@ -19,6 +36,7 @@ import {
 } from './dto/asset-actions.dto';
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
 import { AssetResponseDto } from './dto/asset-response.dto';
+import { LineageResponseDto } from './dto/lineage-response.dto';
 import { AssetStatsResponseDto } from './dto/asset-stats.dto';
 import { CreatedRangeQueryDto, ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { UpdateAssetDto } from './dto/update-asset.dto';
@@ -34,7 +52,30 @@ export class AssetsController {
   constructor(
     private readonly assets: AssetsService,
     private readonly stats: AssetStatsService,
+    private readonly uploads: AssetUploadsService,
   ) {}
+
+  @Post('assets/upload')
+  @UseInterceptors(FileInterceptor(UPLOAD_FILE_FIELD))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: UPLOAD_FORM_SCHEMA })
+  @ApiOperation({
+    summary:
+      'Upload a file into your library: its type and mimeType are read from the bytes; images get metadata and a thumbnail',
+  })
+  @ApiCreatedResponse({ type: AssetResponseDto })
+  @ApiErrorResponse(
+    400,
+    'No file, or bytes that are no image, video, audio or UTF-8 text, or an image over the pixel limit',
+  )
+  @ApiErrorResponse(413, 'The file is larger than STORAGE_MAX_FILE_BYTES')
+  upload(
+    @CurrentUser() user: AuthUser,
+    @UploadedFile() file: MultipartFile | undefined,
+    @Body() fields: UploadAssetDto,
+  ): Promise<AssetResponseDto> {
+    return this.uploads.upload(user.id, file && { bytes: file.buffer, originalName: file.originalname }, fields);
+  }
 
   @Get('assets')
   @ApiOperation({ summary: 'List your assets: filters, full-text search, sort and cursor pagination' })
@@ -57,6 +98,17 @@ export class AssetsController {
   @ApiErrorResponse(404, NOT_FOUND)
   get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<AssetResponseDto> {
     return this.assets.getAsset(user.id, id);
+  }
+
+  @Get('asset/:id/lineage')
+  @ApiOperation({
+    summary:
+      'What an asset derives from and what derives from it (parentAssetId), nearest first, as far as you may see',
+  })
+  @ApiOkResponse({ type: LineageResponseDto })
+  @ApiErrorResponse(404, NOT_FOUND)
+  getLineage(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<LineageResponseDto> {
+    return this.assets.getLineage(user.id, id);
   }
 
   @Patch('asset/:id')

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { EngineConfig } from '../config/engine-config';
+import { AssetUploadsService } from './asset-uploads.service';
 import { PrismaModule } from '../prisma/prisma.module';
 import { StorageModule } from '../storage/storage.module';
 import { AssetLinks } from './asset-links';
@@ -14,18 +17,27 @@ import { StoredFilesRepository } from './stored-files.repository';
 import { SignedFilesController } from './signed-files.controller';
 
 @Module({
-  imports: [PrismaModule, StorageModule],
+  imports: [
+    PrismaModule,
+    StorageModule,
+    // Uploads are parsed in memory, one file of at most STORAGE_MAX_FILE_BYTES (over it: 413, the rest unread).
+    MulterModule.registerAsync({
+      inject: [EngineConfig],
+      useFactory: (config: EngineConfig) => ({ limits: { fileSize: config.storage.maxFileBytes, files: 1 } }),
+    }),
+  ],
   controllers: [AssetsController, CollectionsController, SignedFilesController],
   providers: [
     AssetsRepository,
     AssetLinks,
     CollectionsRepository,
     AssetsService,
+    AssetUploadsService,
     AssetStatsService,
     CollectionsService,
     StoredFilesRepository,
     StoredFilesService,
   ],
-  exports: [AssetsService, AssetLinks, AssetStatsService, CollectionsService, StoredFilesService],
+  exports: [AssetsService, AssetUploadsService, AssetLinks, AssetStatsService, CollectionsService, StoredFilesService],
 })
 export class AssetsModule {}

@@ -3,7 +3,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { AssetType, CreativeAsset } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { CreatedRange } from './asset-list-query';
-import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
+import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildLineageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
@@ -27,6 +27,9 @@ export interface AssetChanges {
 }
 
 export type UsageCounts = Omit<UsageResponseDto, 'success' | 'action'>;
+
+/** An asset related to another by parentAssetId, with how far away it is (1: parent or child). */
+export type LineageRow = AssetRow & { direction: 'ancestor' | 'descendant'; depth: number };
 
 /** One row of the stats query: a total, or one group of one dimension. */
 export interface StatsRow {
@@ -86,6 +89,11 @@ export class AssetsRepository {
 
   insert(data: Prisma.CreativeAssetUncheckedCreateInput, db: Db = this.prisma): Promise<CreativeAsset> {
     return db.creativeAsset.create({ data });
+  }
+
+  /** The visible ancestors and descendants of an asset, nearest first (buildLineageSql). */
+  findLineage(userId: string, id: string): Promise<LineageRow[]> {
+    return this.prisma.$queryRaw<LineageRow[]>(buildLineageSql(userId, id));
   }
 
   /** limit+1 rows of the page, so the caller knows whether a next page exists. */

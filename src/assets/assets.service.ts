@@ -18,7 +18,8 @@ import { AccessMode, assertAccess } from './access';
 import { assetCursorValues, ListAssetsQuery, parseCreatedRange, withListDefaults } from './asset-list-query';
 import { assertJsonObject, mergeTags, normalizeTags } from './asset-rules';
 import { assetFileUrl, assetThumbnailUrl } from './asset-urls';
-import { AssetsRepository } from './assets.repository';
+import { AssetsRepository, type LineageRow } from './assets.repository';
+import { LineageResponseDto } from './dto/lineage-response.dto';
 import { CollectionsRepository } from './collections.repository';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { FavoriteResponseDto, UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
@@ -32,6 +33,7 @@ import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
 import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
 import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
+import { EngineConfig } from '../config/engine-config';
 
 /**
  * An asset whose files are stored and whose row is ready to insert. The id is chosen up front so that
@@ -74,6 +76,9 @@ function assertUserId(userId: string): void {
   }
 }
 
+/** A lineage row without the walk's own columns. */
+const asAssetRow = ({ direction: _direction, depth: _depth, ...row }: LineageRow) => row;
+
 /** Usage a reader of someone else's public asset may record; `use` (reusing it in one's own work) is the owner's. */
 const READER_USAGE_ACTIONS: readonly UsageAction[] = ['view', 'download', 'share'];
 
@@ -87,6 +92,7 @@ export class AssetsService {
     @Inject(GENERATION_JOB_LOOKUP) private readonly jobs: GenerationJobLookup,
     private readonly links: AssetLinks,
     private readonly events: CreativeEvents,
+    private readonly config: EngineConfig,
   ) {}
 
   /**
@@ -142,9 +148,10 @@ export class AssetsService {
       if (fields.type === 'image') {
         // The thumbnail renders on sharp's threads while the metadata is read; bytes that are no image are
         // refused with the metadata's reason, the clearer one.
-        const thumbnailing = makeThumbnail(bytes);
+        const maxPixels = this.config.storage.maxImagePixels;
+        const thumbnailing = makeThumbnail(bytes, maxPixels);
         thumbnailing.catch(() => undefined);
-        const image = await readImageMetadata(bytes);
+        const image = await readImageMetadata(bytes, maxPixels);
         const thumbnail = await thumbnailing;
         const [file, thumbnailFile] = await Promise.all([
           store(bytes, imageExtension(image.format)),
@@ -180,7 +187,7 @@ export class AssetsService {
     store: (bytes: Buffer, extension: string) => Promise<StoredFile>,
   ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
     const { format, ...video } = await readVideoMetadata(bytes);
-    const thumbnail = poster && (await makeThumbnail(poster));
+    const thumbnail = poster && (await makeThumbnail(poster, this.config.storage.maxImagePixels));
     const [file, thumbnailFile] = await Promise.all([
       store(bytes, format),
       thumbnail ? store(thumbnail, THUMBNAIL_EXTENSION) : null,
@@ -228,6 +235,18 @@ export class AssetsService {
   /** One asset: the caller's own or a public one. */
   async getAsset(userId: string, id: string): Promise<AssetResponseDto> {
     return this.links.toResponse(await this.findAsset(userId, id, 'read'));
+  }
+
+  /**
+   * The lineage of an asset the caller can see: its ancestors (parent first) and descendants (children first)
+   * through parentAssetId, only rows the caller may see, in one recursive query with a bounded depth.
+   */
+  async getLineage(userId: string, id: string): Promise<LineageResponseDto> {
+    await this.findAsset(userId, id, 'read');
+    const rows = await this.assets.findLineage(userId, id);
+    const of = (direction: LineageRow['direction']) =>
+      this.links.toResponses(rows.filter((row) => row.direction === direction).map(asAssetRow));
+    return { ancestors: await of('ancestor'), descendants: await of('descendant') };
   }
 
   /**

@@ -390,7 +390,16 @@ export const CONFIG_VARIABLES = {
       default: 50 * 1024 * 1024,
       min: 1024,
       max: 1024 * 1024 * 1024,
-      description: 'Largest file saveAsset accepts (413 above it).',
+      description: 'Largest file saveAsset and POST /assets/upload accept (413 above it).',
+    }),
+    maxImagePixels: integer({
+      name: 'STORAGE_MAX_IMAGE_PIXELS',
+      group: 'storage',
+      default: 100_000_000,
+      min: 1024,
+      max: 1_000_000_000,
+      description:
+        'Largest image (width × height) the library decodes, uploads and edits included: a decompression bomb beyond it is refused (400) before it is decoded.',
     }),
     deletionRetryIntervalMs: integer({
       name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',
@@ -501,6 +510,15 @@ export const CONFIG_VARIABLES = {
       group: 'images',
       default: 'core',
       description: 'Default model of the stability image provider: core, ultra or sd3.',
+    }),
+    pollIntervalMs: integer({
+      name: 'IMAGE_POLL_INTERVAL_MS',
+      group: 'images',
+      default: 2000,
+      min: 10,
+      max: 60_000,
+      description:
+        "How often an image rendered at the provider (Stability's creative upscale) is polled, unless the provider asks for another pace (Retry-After).",
     }),
     download: {
       allowedHosts: variable(

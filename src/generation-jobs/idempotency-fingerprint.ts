@@ -8,7 +8,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../common/validation';
  */
 export type IdempotentRequest =
   | { kind: 'generate' | 'generate-audio' | 'generate-video'; body: object }
-  | { kind: 'regenerate'; assetId: string; body: object };
+  | { kind: 'regenerate' | 'edit-image' | 'upscale-image'; assetId: string; body: object };
 
 /**
  * sha256 (hex) of the canonical form of a request: keys sorted at every depth, undefined values left out
@@ -16,7 +16,7 @@ export type IdempotentRequest =
  * repeated Idempotency-Key may answer with the first job; any other request with that key is refused.
  */
 export function idempotencyFingerprint(request: IdempotentRequest): string {
-  const canonical = request.kind === 'regenerate' ? { ...request, assetId: request.assetId.toLowerCase() } : request;
+  const canonical = 'assetId' in request ? { ...request, assetId: request.assetId.toLowerCase() } : request;
   return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
 }
 

@@ -29,6 +29,8 @@ export function imageAssetInput(
     steps: parameters.steps,
     guidance: parameters.guidance,
     metadata: {
+      // A derived image names how it came from its parentAssetId (docs/ARCHITECTURE.md §6).
+      ...(job.type === 'image_regeneration' && { operation: 'regenerate' }),
       ...(image.revisedPrompt && { revisedPrompt: image.revisedPrompt }),
       ...placeholderMetadata(job),
     },

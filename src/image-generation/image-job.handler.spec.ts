@@ -63,6 +63,8 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
       image_generation: handler,
       image_regeneration: handler,
       // Only the image kinds are dispatched here.
+      image_edit: handler,
+      image_upscale: handler,
       audio_generation: handler,
       video_generation: handler,
     },
@@ -194,8 +196,8 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     const { jobs, processor, bullJob } = setUp();
     jobs.add({ type: 'image_regeneration' });
     await expect(processor.handle(bullJob(0, JOB_NAMES.image_regeneration))).resolves.toBe('completed');
-    const unknown = bullJob(0, 'upscale-image');
-    await expect(processor.handle(unknown)).rejects.toThrow('No handler for job "upscale-image"');
+    const unknown = bullJob(0, 'sharpen-image');
+    await expect(processor.handle(unknown)).rejects.toThrow('No handler for job "sharpen-image"');
     expect(unknown.discard).toHaveBeenCalled();
   });
 });

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { PreparedAsset } from '../assets/assets.service';
 import { AssetsService } from '../assets/assets.service';
-import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig, ImageProviderName } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
-import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
-import type { ImageGenerationResult } from '../providers/image/image-provider';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
 import { TemplatesService } from '../templates/templates.service';
 import { imageAssetInput } from './image-asset-input';
+import { storeImagesAndComplete } from './image-job-results';
 import { ImageJobParameters, toProviderRequest } from './image-job-parameters';
 import { EngineMetrics } from '../metrics/engine-metrics';
 
@@ -28,11 +25,11 @@ export class ImageJobHandler implements JobHandler {
   readonly totalSteps = RENDER_STEPS.done.step;
 
   constructor(
-    private readonly jobs: GenerationJobsRepository,
+    readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
     private readonly providers: ImageProviderRegistry,
-    private readonly assets: AssetsService,
-    private readonly templates: TemplatesService,
+    readonly assets: AssetsService,
+    readonly templates: TemplatesService,
     private readonly metrics: EngineMetrics,
   ) {}
 
@@ -48,11 +45,9 @@ export class ImageJobHandler implements JobHandler {
       count: result.images.length,
       usage: result.usage,
     });
-    const prepared = await this.prepareAll(job, parameters, result, cost);
-    return completeOrDiscard(this.assets, prepared, async () => {
-      assertInTime(deadline, RENDER_TIMEOUT);
-      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
-    });
+    const count = result.images.length;
+    const inputs = result.images.map((image, index) => imageAssetInput(job, parameters, image, { index, count }, cost));
+    return storeImagesAndComplete(this, job, inputs, cost, deadline);
   }
 
   private async generate(job: GenerationJob, parameters: ImageJobParameters, deadline: AbortSignal) {
@@ -65,53 +60,5 @@ export class ImageJobHandler implements JobHandler {
     );
     assertInTime(deadline, RENDER_TIMEOUT);
     return { model, result };
-  }
-
-  /** Stores every image and its thumbnail; on any failure the files already written are removed. */
-  private async prepareAll(
-    job: GenerationJob,
-    parameters: ImageJobParameters,
-    result: ImageGenerationResult,
-    cost: number | null,
-  ): Promise<PreparedAsset[]> {
-    const prepared: PreparedAsset[] = [];
-    const count = result.images.length;
-    try {
-      for (const [index, image] of result.images.entries()) {
-        prepared.push(
-          await this.assets.prepareAssetFiles(
-            job.userId,
-            imageAssetInput(job, parameters, image, { index, count }, cost),
-          ),
-        );
-      }
-      return prepared;
-    } catch (error) {
-      await this.discard(prepared);
-      if (error instanceof ValidationError) {
-        throw new ProviderError(`${job.provider} returned data that is not a usable image: ${error.message}`, true, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
-  }
-
-  /** Creates the assets and completes the job atomically; false when the job is no longer this attempt's to complete. */
-  private complete(job: GenerationJob, prepared: PreparedAsset[], cost: number | null): Promise<boolean> {
-    const completion = {
-      step: RENDER_STEPS.done,
-      resultUrl: prepared[0]?.url ?? null,
-      thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
-      cost,
-    };
-    return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      for (const asset of prepared) await this.assets.createPreparedAsset(job.userId, asset, tx);
-      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
-    });
-  }
-
-  private async discard(prepared: PreparedAsset[]): Promise<void> {
-    await Promise.all(prepared.map((asset) => this.assets.discardPreparedAsset(asset)));
   }
 }

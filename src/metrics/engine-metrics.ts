@@ -14,7 +14,8 @@ export const OTHER_MODEL = 'other';
 export type LimitRejection = 'requests' | 'generation_requests' | 'active_jobs' | 'daily_budget';
 
 /** The capability a provider call served: the label of its duration. */
-export type ProviderOperation = 'image' | 'audio' | 'video_create' | 'video_poll' | 'text';
+export type ProviderOperation =
+  'image' | 'image_edit' | 'image_upscale' | 'audio' | 'video_create' | 'video_poll' | 'text';
 
 const SECONDS_BUCKETS = {
   http: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],

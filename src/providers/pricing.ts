@@ -97,6 +97,15 @@ export const DEFAULT_PRICING: PricingTable = {
     core: { perImage: { '*': 0.03 } },
     ultra: { perImage: { '*': 0.08 } },
     sd3: { perImage: { '*': 0.065 } },
+    // Stability's edit and upscale endpoints (the model an Image Studio job records), per image.
+    'stability-inpaint': { perImage: { '*': 0.03 } },
+    'stability-outpaint': { perImage: { '*': 0.04 } },
+    'stability-erase': { perImage: { '*': 0.03 } },
+    'stability-search_and_replace': { perImage: { '*': 0.04 } },
+    'stability-remove_background': { perImage: { '*': 0.02 } },
+    'stability-upscale-fast': { perImage: { '*': 0.02 } },
+    'stability-upscale-conservative': { perImage: { '*': 0.4 } },
+    'stability-upscale-creative': { perImage: { '*': 0.6 } },
     placeholder: { perImage: { '*': 0 } },
   },
   audio: {

@@ -20,7 +20,8 @@ describe('job kinds', () => {
   it('keep the Bull names workers and Redis already know, and map each name back to its kind', () => {
     expect(JOB_NAMES.image_generation).toBe('generate-image');
     for (const kind of JOB_KINDS) expect(jobKindOf(JOB_NAMES[kind])).toBe(kind);
-    expect(jobKindOf('upscale-image')).toBeUndefined();
+    expect(jobKindOf('sharpen-image')).toBeUndefined();
+    expect(jobKindOf('upscale-image')).toBe('image_upscale');
     expect(isJobKind('image_regeneration')).toBe(true);
     expect(isJobKind('text_generation')).toBe(false);
   });

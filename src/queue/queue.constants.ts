@@ -14,6 +14,8 @@ export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 export interface JobPayloads {
   image_generation: { jobId: string };
   image_regeneration: { jobId: string };
+  image_edit: { jobId: string };
+  image_upscale: { jobId: string };
   video_generation: { jobId: string };
   audio_generation: { jobId: string };
 }
@@ -22,6 +24,8 @@ export type JobKind = keyof JobPayloads;
 export const JOB_NAMES: Readonly<Record<JobKind, string>> = {
   image_generation: 'generate-image',
   image_regeneration: 'regenerate-image',
+  image_edit: 'edit-image',
+  image_upscale: 'upscale-image',
   video_generation: 'generate-video',
   audio_generation: 'generate-audio',
 };

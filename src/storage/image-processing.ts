@@ -27,27 +27,44 @@ const IMAGE_FORMATS: Record<string, { mimeType: string; extension: string }> = {
   tiff: { mimeType: 'image/tiff', extension: 'tiff' },
 };
 
-// Decoding bombs: refuse images beyond ~100 megapixels before sharp allocates for them.
-const MAX_INPUT_PIXELS = 100_000_000;
+/**
+ * Decoding bombs: images beyond this many pixels are refused before sharp allocates for them
+ * (STORAGE_MAX_IMAGE_PIXELS overrides it).
+ */
+export const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
+
+/** sharp's words when an image is over limitInputPixels. */
+const PIXEL_LIMIT_MESSAGE = /exceeds pixel limit/i;
 
 function notAnImage(reason: string): ValidationError {
+  if (PIXEL_LIMIT_MESSAGE.test(reason)) return new ValidationError(reason);
   return new ValidationError(
     `The bytes are not a supported image (${reason}); send JPEG, PNG, WebP, GIF, AVIF or TIFF`,
   );
 }
 
 /** Width, height, format, MIME type and size read from the bytes themselves, never from a client's claim. */
-export async function readImageMetadata(bytes: Buffer): Promise<ImageMetadata> {
+export async function readImageMetadata(bytes: Buffer, maxPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<ImageMetadata> {
   let metadata: sharp.Metadata;
   try {
-    metadata = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    metadata = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
   } catch (error) {
-    throw notAnImage(error instanceof Error ? error.message : 'undecodable');
+    throw notAnImage(describeSharpError(error, maxPixels));
   }
   const format = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
   const known = format ? IMAGE_FORMATS[format] : undefined;
   if (!known || !metadata.width || !metadata.height) throw notAnImage(`format ${format ?? 'unknown'}`);
   return { width: metadata.width, height: metadata.height, format, mimeType: known.mimeType, fileSize: bytes.length };
+}
+
+/** The pixel size of an image and whether it has an alpha channel (a mask must). */
+export async function readImageShape(
+  bytes: Buffer,
+  maxPixels = DEFAULT_MAX_INPUT_PIXELS,
+): Promise<{ width: number; height: number; hasAlpha: boolean }> {
+  const { width, height } = await readImageMetadata(bytes, maxPixels);
+  const { hasAlpha } = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
+  return { width, height, hasAlpha: hasAlpha === true };
 }
 
 /** The file extension the engine stores a decoded image format under. */
@@ -58,15 +75,15 @@ export function imageExtension(format: string): string {
 }
 
 /** A 320px-wide WebP (never enlarged), oriented by EXIF; the first frame of an animation. */
-export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
+export async function makeThumbnail(bytes: Buffer, maxPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<Buffer> {
   try {
-    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+    return await sharp(bytes, { limitInputPixels: maxPixels })
       .rotate()
       .resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer();
   } catch (error) {
-    throw notAnImage(error instanceof Error ? error.message : 'undecodable');
+    throw notAnImage(describeSharpError(error, maxPixels));
   }
 }
 
@@ -77,4 +94,12 @@ export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
 export function configureImageProcessing(threads: number): void {
   sharp.cache(false);
   sharp.concurrency(threads);
+}
+
+/** sharp's reason, with the limit named when the image is over it. */
+function describeSharpError(error: unknown, maxPixels: number): string {
+  const message = error instanceof Error ? error.message : 'undecodable';
+  return PIXEL_LIMIT_MESSAGE.test(message)
+    ? `The image exceeds pixel limit: more than ${maxPixels} pixels (STORAGE_MAX_IMAGE_PIXELS)`
+    : message;
 }

@@ -9,6 +9,7 @@ import type { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
 import { GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
+import { createProviderWorkOnce } from '../jobs/provider-work';
 import { assertInTime } from '../jobs/render-steps';
 import { videoCost } from '../providers/pricing';
 import type { VideoProviderName } from '../providers/provider-names';
@@ -93,39 +94,21 @@ export class VideoJobHandler implements JobHandler {
     return { prompt: job.prompt, model: job.model as string, size, seconds, referenceImage };
   }
 
-  /**
-   * The one create call of the job: recorded as sent before it goes out, its id recorded as soon as it comes
-   * back. A refusal (an error answer) is withdrawn so the retry may ask again; a call that got no answer is
-   * not, since the video may exist. Null when the job stopped being this attempt's (cancelled).
-   */
-  private async create(
+  /** The one create call of the job (createProviderWorkOnce); null when the job was cancelled meanwhile. */
+  private create(
     job: GenerationJob,
     provider: VideoProvider,
     request: VideoGenerationRequest,
     deadline: AbortSignal,
   ): Promise<string | null> {
-    if (job.providerRequestedAt !== null && !provider.repeatableCreate) {
-      throw new ProviderError(
-        `An earlier attempt asked ${provider.name} to create this video at ${job.providerRequestedAt.toISOString()} and ` +
-          'stopped before recording its id; it is not created a second time (the provider may bill for both)',
-        false,
-        { provider: provider.name },
-      );
-    }
-    if (!(await this.jobs.recordProviderRequest(job.id, job.attempts))) return null;
-    let videoId: string;
-    try {
-      videoId = await this.metrics.timeProviderCall(provider.name, 'video_create', () =>
-        provider.create(request, deadline),
-      );
-    } catch (error) {
-      if (error instanceof ProviderError && error.refused)
-        await this.jobs.withdrawProviderRequest(job.id, job.attempts);
-      throw error;
-    }
-    if (await this.jobs.recordProviderJobId(job.id, job.attempts, videoId)) return videoId;
-    await provider.discard(videoId);
-    return null;
+    return createProviderWorkOnce(this.jobs, job, {
+      provider: provider.name,
+      what: 'video',
+      repeatable: provider.repeatableCreate,
+      create: () =>
+        this.metrics.timeProviderCall(provider.name, 'video_create', () => provider.create(request, deadline)),
+      discard: (id) => provider.discard(id),
+    });
   }
 
   /** Polls until the provider is done, reporting its progress; false when the job was cancelled meanwhile. */

@@ -9,7 +9,14 @@ import {
 import type { AddressInfo } from 'node:net';
 import type OpenAI from 'openai';
 import sharp from 'sharp';
+import { handleImageEdit, readParts, type RecordedPart } from './fake-image-edits';
 import { handleSpeech } from './fake-speech';
+import {
+  FakeStabilityStudio,
+  type FakeStabilityStudioControl,
+  STABILITY_STUDIO_PATH,
+  type StabilityStudioResponder,
+} from './fake-stability-studio';
 import { FakeVideos, type FakeVideosControl, isVideoPath, type VideoResponder } from './fake-videos';
 import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai-schema';
 
@@ -21,7 +28,7 @@ import { validateAgainstJsonSchema, validateAgainstOpenAiSchema } from './openai
  * every answer the fake sends on OpenAI routes. Drift lands in `schemaViolations`.
  */
 
-export type FakeRoute = 'chat' | 'images' | 'stability' | 'speech' | 'videos';
+export type FakeRoute = 'chat' | 'images' | 'image_edits' | 'stability' | 'speech' | 'videos';
 
 export type FakeFault = (
   | { kind: 'latency'; ms: number }
@@ -59,6 +66,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** Multipart fields (Stability routes). */
   fields?: Record<string, string | RecordedFile>;
+  /** Every multipart part in order, files with the sha256 of their bytes (image edits). */
+  parts?: RecordedPart[];
   /** The fault this request consumed, if any. */
   fault?: FakeFaultKind;
 }
@@ -95,6 +104,8 @@ export interface FakeProvider {
   readonly schemaViolations: SchemaViolation[];
   /** The `/v1/videos` routes: how videos progress, and how many were created (test/support/fake-videos.ts). */
   readonly videos: FakeVideosControl;
+  /** Stability's edit, upscale and results routes (test/support/fake-stability-studio.ts). */
+  readonly stabilityStudio: FakeStabilityStudioControl;
   /** Faults not yet consumed, in order. */
   readonly pendingFaults: readonly FakeFault[];
   enqueue(...faults: FakeFault[]): void;
@@ -264,6 +275,7 @@ class FakeProviderServer implements FakeProvider {
   readonly requests: RecordedRequest[] = [];
   readonly schemaViolations: SchemaViolation[] = [];
   readonly videos = new FakeVideos(() => this.nextId());
+  readonly stabilityStudio = new FakeStabilityStudio(() => this.nextId());
   private readonly faults: FakeFault[] = [];
   private readonly files = new Map<string, StoredFile>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -337,6 +349,7 @@ class FakeProviderServer implements FakeProvider {
     this.imageFormat = null;
     this.imageUrlBase = null;
     this.videos.reset();
+    this.stabilityStudio.reset();
   }
 
   async close(): Promise<void> {
@@ -365,15 +378,20 @@ class FakeProviderServer implements FakeProvider {
     }
 
     if (route === 'stability') {
-      const fields = await parseMultipart(req.headers['content-type'], raw, this.origin);
+      const studio = STABILITY_STUDIO_PATH.test(path);
+      const read = studio ? await readParts(req.headers['content-type'], raw, this.origin) : undefined;
+      const fields = studio ? undefined : await parseMultipart(req.headers['content-type'], raw, this.origin);
       if (fields) record.fields = fields;
+      if (read) record.parts = read.parts;
       if (!this.authorised(req)) return this.sendStabilityError(res, STABILITY_ERRORS.unauthorised);
       const outcome = await this.applyFault(record, res);
       if (outcome.handled) return;
+      if (studio) return this.stabilityStudio.handle(res, { method, path, ...read }, this.stabilityStudioResponder);
       return this.handleStability(req, res, path, fields, outcome.twist);
     }
 
     if (route === 'videos') return this.handleVideos(req, res, record, raw);
+    if (route === 'image_edits') return this.handleImageEdits(req, res, record, raw);
 
     const body = parseJson(raw);
     if (body !== undefined) record.body = body;
@@ -409,6 +427,59 @@ class FakeProviderServer implements FakeProvider {
     const query = new URL(req.url ?? '/', this.origin).searchParams;
     return this.videos.handle(res, { method: record.method, path: record.path, query, fields }, this.videoResponder);
   }
+
+  private async handleImageEdits(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: Buffer) {
+    const read = await readParts(req.headers['content-type'], raw, this.origin);
+    if (read) record.parts = read.parts;
+    if (!this.authorised(req)) {
+      return this.sendOpenAiError(
+        res,
+        'image_edits',
+        req.headers.authorization ? OPENAI_ERRORS.wrongKey : OPENAI_ERRORS.missingKey,
+      );
+    }
+    const outcome = await this.applyFault(record, res);
+    if (outcome.handled) return;
+    if (!read) {
+      return this.sendOpenAiError(
+        res,
+        'image_edits',
+        invalidRequest(400, 'The edits endpoint takes multipart/form-data', null, 'invalid_request'),
+      );
+    }
+    return handleImageEdit(res, read, {
+      acceptRequest: (answer, schema, body) => this.acceptOpenAiRequest(answer, 'image_edits', schema, body),
+      json: (answer, status, body, schema) => this.sendOpenAiJson(answer, 'image_edits', status, body, schema),
+      badRequest: (answer, message, param) =>
+        this.sendOpenAiError(answer, 'image_edits', invalidRequest(400, message, param, 'invalid_value')),
+      event: (answer, type, data, schema) => this.sendOpenAiEvent(answer, 'image_edits', type, data, schema),
+    });
+  }
+
+  /** One server-sent event of an OpenAI stream, checked against its schema like every answer. */
+  private sendOpenAiEvent(res: ServerResponse, route: FakeRoute, type: string, data: unknown, schema: string): void {
+    if (this.options.validateResponses !== false) {
+      const violations = validateAgainstOpenAiSchema(schema, data);
+      if (violations.length > 0) this.schemaViolations.push({ direction: 'response', route, schema, violations });
+    }
+    res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private readonly stabilityStudioResponder: StabilityStudioResponder = {
+    badRequest: (res, message) => this.sendStabilityError(res, STABILITY_ERRORS.badRequest(message)),
+    notFound: (res, message) => this.sendStabilityError(res, { status: 404, name: 'not_found', message }),
+    json: (res, status, body) => this.sendJson(res, status, body),
+    image: (res, bytes, format) => {
+      res
+        .writeHead(200, {
+          'content-type': `image/${format}`,
+          'content-length': bytes.length,
+          'finish-reason': 'SUCCESS',
+          seed: '42',
+        })
+        .end(bytes);
+    },
+  };
 
   private readonly videoResponder: VideoResponder = {
     acceptRequest: (res, schema, body) => this.acceptOpenAiRequest(res, 'videos', schema, body),
@@ -767,9 +838,11 @@ class FakeProviderServer implements FakeProvider {
 function routeOf(method: string, path: string): RecordedRequest['route'] {
   if (method === 'GET' && FILES_PATH.test(path)) return 'files';
   if (isVideoPath(path)) return 'videos';
+  if (STABILITY_STUDIO_PATH.test(path)) return 'stability';
   if (method !== 'POST') return null;
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/images/generations') return 'images';
+  if (path === '/v1/images/edits') return 'image_edits';
   if (path === '/v1/audio/speech') return 'speech';
   if (STABILITY_PATH.test(path)) return 'stability';
   return null;

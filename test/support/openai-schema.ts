@@ -17,6 +17,9 @@ export const OPENAI_SCHEMA_NAMES = [
   'CreateVideoMultipartBody',
   'VideoResource',
   'DeletedVideoResource',
+  'CreateImageEditRequest',
+  'ImageEditStreamEvent',
+  'ImageGenStreamEvent',
 ] as const;
 
 /** The root schemas; any other component schema of the fixture (e.g. `CompletionUsage`) is accepted too. */

@@ -36,6 +36,55 @@ export interface ImageGenerationResult {
   usage?: { inputTokens: number; outputTokens: number };
 }
 
+/** What POST /image/:assetId/edit can ask for (docs/ARCHITECTURE.md §4, Image Studio). */
+export const EDIT_OPERATIONS = [
+  'edit',
+  'inpaint',
+  'outpaint',
+  'erase',
+  'remove_background',
+  'search_and_replace',
+] as const;
+export type EditOperation = (typeof EDIT_OPERATIONS)[number];
+
+/** How POST /image/:assetId/upscale enlarges: fast and conservative answer at once, creative renders remotely. */
+export const UPSCALE_MODES = ['fast', 'conservative', 'creative'] as const;
+export type UpscaleMode = (typeof UPSCALE_MODES)[number];
+
+/** An image handed to a provider: its bytes and the type they are. */
+export interface SourceImage {
+  bytes: Buffer;
+  mimeType: string;
+}
+
+/** An edit of a stored image, already checked against what the provider and model can do. */
+export interface ImageEditRequest {
+  operation: EditOperation;
+  prompt: string;
+  model: string;
+  n: number;
+  source: SourceImage;
+  /** Where to edit: transparent pixels (alpha 0) mark the region; the same size as the source. */
+  mask?: SourceImage;
+  /** Further images the edit draws on (OpenAI: up to 15 beside the source). */
+  references: SourceImage[];
+  /** search_and_replace: what to find (prompt says what replaces it). */
+  searchPrompt?: string;
+  size?: string;
+  quality?: string;
+  background?: string;
+  outputFormat?: ImageOutputFormat;
+  inputFidelity?: string;
+}
+
+export interface ImageUpscaleRequest {
+  mode: UpscaleMode;
+  model: string;
+  source: SourceImage;
+  prompt?: string;
+  outputFormat?: ImageOutputFormat;
+}
+
 /** One image backend. Implementations throw ProviderError (retryable or not) for every failed call. */
 export interface ImageProvider {
   readonly name: ImageProviderName;
@@ -45,4 +94,26 @@ export interface ImageProvider {
   isConfigured(): boolean;
   /** `signal` aborts the call when the job's time is up. */
   generate(request: ImageGenerationRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  /** The edit operations this provider can do (empty: none); `edit` is called only with one of them. */
+  readonly editOperations: readonly EditOperation[];
+  /** The upscale modes this provider can do (empty: none). */
+  readonly upscaleModes: readonly UpscaleMode[];
+  /** Whether an edit may carry reference images beside its source. */
+  readonly editReferences: boolean;
+  edit?(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  upscale?(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  /** Upscale modes that need a prompt (what the image shows). */
+  readonly upscalePromptModes?: readonly UpscaleMode[];
+  /**
+   * Upscale modes rendered remotely: `startUpscale` answers an id (recorded on the job before the first poll)
+   * and `pollUpscale` fetches the result until it is ready.
+   */
+  readonly remoteUpscaleModes?: readonly UpscaleMode[];
+  startUpscale?(request: ImageUpscaleRequest, signal: AbortSignal): Promise<string>;
+  pollUpscale?(id: string, signal: AbortSignal): Promise<RemoteImageState>;
+  /** The model name a studio job records for an operation or upscale mode, where the provider has none to choose. */
+  studioModel?(operation: EditOperation | 'upscale', mode?: UpscaleMode): string;
 }
+
+/** A remote render: still running (poll again, after `pollAfterMs` when the provider says), or its image. */
+export type RemoteImageState = { done: false; pollAfterMs?: number } | { done: true; image: GeneratedImage };

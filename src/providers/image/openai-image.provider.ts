@@ -1,7 +1,17 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
 import { ProviderError } from '../../common/errors';
 import type { EngineConfig, ImageProviderName } from '../../config/engine-config';
-import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
+import type {
+  EditOperation,
+  GeneratedImage,
+  ImageEditRequest,
+  ImageGenerationRequest,
+  ImageGenerationResult,
+  ImageProvider,
+  SourceImage,
+  UpscaleMode,
+} from './image-provider';
 import { openAiClient } from '../openai-client';
 import { openAiFailure } from '../provider-failures';
 import { downloadImage } from './safe-download';
@@ -15,6 +25,9 @@ const isGptImageModel = (model: string) => model.startsWith('gpt-image') || mode
  */
 export class OpenAiImageProvider implements ImageProvider {
   readonly name: ImageProviderName = 'openai';
+  readonly editOperations: readonly EditOperation[] = ['edit', 'inpaint'];
+  readonly upscaleModes: readonly UpscaleMode[] = [];
+  readonly editReferences = true;
   private client?: OpenAI;
 
   constructor(
@@ -37,6 +50,24 @@ export class OpenAiImageProvider implements ImageProvider {
     } catch (error) {
       throw openAiFailure(error, signal.aborted);
     }
+    return this.resultOf(response, signal);
+  }
+
+  /**
+   * `/v1/images/edits`: the source first, then the references (up to 16 images in all), and the mask (a PNG
+   * whose transparent pixels mark where to edit; the SDK sends every file as a multipart part).
+   */
+  async edit(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+    let response: OpenAI.ImagesResponse;
+    try {
+      response = await this.sdk().images.edit(await toOpenAiEditParams(request), { signal });
+    } catch (error) {
+      throw openAiFailure(error, signal.aborted);
+    }
+    return this.resultOf(response, signal);
+  }
+
+  private async resultOf(response: OpenAI.ImagesResponse, signal: AbortSignal): Promise<ImageGenerationResult> {
     if (!response.data?.length)
       throw new ProviderError('openai answered without any image', true, { provider: 'openai' });
     const images: GeneratedImage[] = [];
@@ -88,4 +119,39 @@ export function toOpenAiParams(request: ImageGenerationRequest): OpenAI.ImageGen
     ...(request.quality && { quality: request.quality }),
     ...(request.style && { style: request.style }),
   } as OpenAI.ImageGenerateParamsNonStreaming;
+}
+
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+
+/** An image as an upload the Images API takes (PNG, JPEG or WebP; anything else is converted to PNG). */
+async function uploadable(image: SourceImage, name: string) {
+  const extension = EXTENSIONS[image.mimeType];
+  if (extension) return toFile(image.bytes, `${name}.${extension}`, { type: image.mimeType });
+  return toFile(await sharp(image.bytes).png().toBuffer(), `${name}.png`, { type: 'image/png' });
+}
+
+/** The edits body: only what GPT image models take, the mask as PNG (the API requires it). */
+export async function toOpenAiEditParams(request: ImageEditRequest): Promise<OpenAI.ImageEditParamsNonStreaming> {
+  const images = await Promise.all(
+    [request.source, ...request.references].map((image, index) => uploadable(image, `image-${index}`)),
+  );
+  const mask =
+    request.mask &&
+    toFile(
+      request.mask.mimeType === 'image/png' ? request.mask.bytes : await sharp(request.mask.bytes).png().toBuffer(),
+      'mask.png',
+      { type: 'image/png' },
+    );
+  return {
+    model: request.model,
+    prompt: request.prompt,
+    image: images.length === 1 ? images[0] : images,
+    n: request.n,
+    ...(mask && { mask: await mask }),
+    ...(request.size && { size: request.size as OpenAI.ImageEditParams['size'] }),
+    ...(request.quality && { quality: request.quality as OpenAI.ImageEditParams['quality'] }),
+    ...(request.background && { background: request.background as OpenAI.ImageEditParams['background'] }),
+    ...(request.outputFormat && { output_format: request.outputFormat }),
+    ...(request.inputFidelity && { input_fidelity: request.inputFidelity as 'high' | 'low' }),
+  };
 }

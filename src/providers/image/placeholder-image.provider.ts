@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ImageProviderName } from '../../config/engine-config';
 import { parseSize } from './image-models';
-import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResult, ImageProvider } from './image-provider';
+import {
+  EDIT_OPERATIONS,
+  UPSCALE_MODES,
+  type GeneratedImage,
+  type ImageEditRequest,
+  type ImageGenerationRequest,
+  type ImageGenerationResult,
+  type ImageProvider,
+  type ImageUpscaleRequest,
+} from './image-provider';
+import { placeholderEdit, placeholderUpscale } from './placeholder-image-edits';
 
 const DEFAULT_SIDE = 1024;
 
@@ -14,6 +24,9 @@ const DEFAULT_SIDE = 1024;
 export class PlaceholderImageProvider implements ImageProvider {
   readonly name: ImageProviderName = 'placeholder';
   readonly defaultModel = 'placeholder';
+  readonly editOperations = EDIT_OPERATIONS;
+  readonly upscaleModes = UPSCALE_MODES;
+  readonly editReferences = true;
 
   isConfigured(): boolean {
     return true;
@@ -33,6 +46,21 @@ export class PlaceholderImageProvider implements ImageProvider {
       images.push({ bytes: await render(digest, width, height, request.outputFormat ?? 'png'), seed: request.seed });
     }
     return { images };
+  }
+
+  /** Every operation, done locally with sharp (placeholder-image-edits.ts); references are accepted and unused. */
+  async edit(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+    const images: GeneratedImage[] = [];
+    for (let index = 0; index < request.n; index++) {
+      signal.throwIfAborted();
+      images.push({ bytes: await placeholderEdit(request, index) });
+    }
+    return { images };
+  }
+
+  async upscale(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+    signal.throwIfAborted();
+    return { images: [{ bytes: await placeholderUpscale(request) }] };
   }
 }
 

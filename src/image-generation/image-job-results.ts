@@ -1,0 +1,75 @@
+import type { AssetsService, PreparedAsset } from '../assets/assets.service';
+import type { SaveAssetInput } from '../assets/save-asset-input';
+import { ProviderError, ValidationError } from '../common/errors';
+import type { GenerationJob } from '../generated/prisma/client';
+import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
+import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
+import type { TemplatesService } from '../templates/templates.service';
+
+/** What storing a job's images and completing it needs (the handlers' own injected services). */
+export interface ImageResultServices {
+  jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
+  assets: Pick<AssetsService, 'prepareAssetFiles' | 'createPreparedAsset' | 'discardPreparedAsset'>;
+  templates?: Pick<TemplatesService, 'recordTemplateUse'>;
+}
+
+/**
+ * The end of every job that renders images (generations, edits, upscales; docs/ARCHITECTURE.md §4): stores each
+ * image and its thumbnail, then creates the assets and completes the job in one transaction. A cancelled or
+ * failed attempt leaves no file behind; bytes that are no usable image are the provider's (retryable) failure.
+ */
+export async function storeImagesAndComplete(
+  services: ImageResultServices,
+  job: GenerationJob,
+  inputs: readonly SaveAssetInput[],
+  cost: number | null,
+  deadline: AbortSignal,
+): Promise<'completed' | 'cancelled'> {
+  const prepared = await prepareAll(services, job, inputs);
+  return completeOrDiscard(services.assets, prepared, async () => {
+    assertInTime(deadline, RENDER_TIMEOUT);
+    return (
+      (await services.jobs.advance(job.id, RENDER_STEPS.saving)) && (await complete(services, job, prepared, cost))
+    );
+  });
+}
+
+async function prepareAll(
+  { assets }: ImageResultServices,
+  job: GenerationJob,
+  inputs: readonly SaveAssetInput[],
+): Promise<PreparedAsset[]> {
+  const prepared: PreparedAsset[] = [];
+  try {
+    for (const input of inputs) prepared.push(await assets.prepareAssetFiles(job.userId, input));
+    return prepared;
+  } catch (error) {
+    await Promise.all(prepared.map((asset) => assets.discardPreparedAsset(asset)));
+    if (error instanceof ValidationError) {
+      throw new ProviderError(`${job.provider} returned data that is not a usable image: ${error.message}`, true, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Creates the assets and completes the job atomically; false when the job is no longer this attempt's to complete. */
+function complete(
+  { jobs, assets, templates }: ImageResultServices,
+  job: GenerationJob,
+  prepared: PreparedAsset[],
+  cost: number | null,
+): Promise<boolean> {
+  const completion = {
+    step: RENDER_STEPS.done,
+    resultUrl: prepared[0]?.url ?? null,
+    thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
+    cost,
+  };
+  return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
+    for (const asset of prepared) await assets.createPreparedAsset(job.userId, asset, tx);
+    if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
+  });
+}
