@@ -37,10 +37,10 @@ describe('OpenAPI document', () => {
     expect(document.components.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
-    const signed = `${BASE}/signed/asset/{id}/{variant}`;
-    expect(document.paths[signed].get.security).toBeUndefined();
+    const signed = [`${BASE}/signed/asset/{id}/{variant}`, `${BASE}/signed/job/{jobId}/preview/{index}`];
+    for (const route of signed) expect(document.paths[route].get.security).toBeUndefined();
     const unsecured = Object.entries(document.paths)
-      .filter(([route]) => route.startsWith(BASE) && route !== signed)
+      .filter(([route]) => route.startsWith(BASE) && !signed.includes(route))
       .flatMap(([route, operations]) =>
         Object.entries(operations)
           .filter(([, operation]) => !operation.security?.some((requirement) => 'bearer' in requirement))

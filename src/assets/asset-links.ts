@@ -88,6 +88,23 @@ export class AssetLinks {
     return Promise.all(rows.map((row) => this.toResponse(row)));
   }
 
+  /**
+   * A short-lived link (JOB_PREVIEW_TTL_SECONDS) to partial image `index` of a streaming job, for its event
+   * stream: like an asset's signed link, a bearer of its own until it expires (or the preview is deleted).
+   */
+  previewUrl(jobId: string, index: number, nowMs = Date.now()): string {
+    const expires = Math.floor(nowMs / 1000) + this.config.imageGeneration.previewTtlSeconds;
+    const signature = signLink(this.secret, { assetId: jobId, variant: `preview-${index}`, expires });
+    return `/${API_BASE_PATH}/signed/job/${jobId}/preview/${index}?expires=${expires}&signature=${signature}`;
+  }
+
+  /** 403 for a forged, altered or expired preview link. */
+  assertValidPreview(jobId: string, index: number, expires: number, signature: string, nowMs = Date.now()): void {
+    const link = { assetId: jobId, variant: `preview-${index}` as const, expires };
+    if (!isValidLink(this.secret, link, signature, Math.floor(nowMs / 1000)))
+      throw new ForbiddenError('This preview link is invalid or has expired');
+  }
+
   /** 403 for a forged, altered or expired link. */
   assertValid(link: SignedLink, signature: string, nowMs = Date.now()): void {
     if (!isValidLink(this.secret, link, signature, Math.floor(nowMs / 1000)))

@@ -11,17 +11,23 @@ export interface SignedLink {
   expires: number;
 }
 
+/**
+ * What a signature covers: an asset's file or thumbnail, or (variant `preview-<index>`, the job's id in place of
+ * the asset's) a partial image of a streaming job.
+ */
+export type SignableLink = Omit<SignedLink, 'variant'> & { variant: LinkVariant | `preview-${number}` };
+
 /** base64url of HMAC-SHA256 over `<assetId>:<variant>:<expires>`: 43 characters. */
 export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-export function signLink(secret: string, link: SignedLink): string {
+export function signLink(secret: string, link: SignableLink): string {
   return createHmac('sha256', secret)
     .update(`${link.assetId.toLowerCase()}:${link.variant}:${link.expires}`)
     .digest('base64url');
 }
 
 /** Whether `signature` is this secret's for the link and the link has not expired at `nowSeconds`. */
-export function isValidLink(secret: string, link: SignedLink, signature: string, nowSeconds: number): boolean {
+export function isValidLink(secret: string, link: SignableLink, signature: string, nowSeconds: number): boolean {
   if (link.expires < nowSeconds || !SIGNATURE_PATTERN.test(signature)) return false;
   return timingSafeEqual(Buffer.from(signLink(secret, link)), Buffer.from(signature));
 }

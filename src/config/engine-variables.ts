@@ -587,6 +587,15 @@ export const CONFIG_VARIABLES = {
       max: 60000,
       description: 'How often GET /jobs/:id/events reads the job progress.',
     }),
+    previewTtlSeconds: integer({
+      name: 'JOB_PREVIEW_TTL_SECONDS',
+      group: 'images',
+      default: 300,
+      min: 10,
+      max: 3600,
+      description:
+        'How long the signed link of a partial image (an `event: partial` of a streaming job) works; the preview itself is deleted when the job ends.',
+    }),
   },
 
   audioGeneration: {

@@ -7,11 +7,12 @@ import { QueueModule } from '../queue/queue.module';
 import { GenerationJobsService } from './generation-jobs.service';
 import { JobSubmissionService } from './job-submission.service';
 import { JobsController } from './jobs.controller';
+import { SignedPreviewsController } from './signed-previews.controller';
 
 /** Jobs of every kind as their owners see them, and the one way every generator queues its work. */
 @Module({
   imports: [AssetsModule, JobsModule, QueueModule, LimitsModule, ModelCatalogueModule],
-  controllers: [JobsController],
+  controllers: [JobsController, SignedPreviewsController],
   providers: [GenerationJobsService, JobSubmissionService],
   exports: [GenerationJobsService, JobSubmissionService],
 })

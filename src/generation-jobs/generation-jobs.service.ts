@@ -1,4 +1,5 @@
 import { Injectable, Logger, MessageEvent } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { AssetLinks } from '../assets/asset-links';
 import { ConflictError, NotFoundError } from '../common/errors';
@@ -6,6 +7,7 @@ import { Page } from '../common/pagination';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository, isTerminal } from '../jobs/generation-jobs.repository';
+import { JobPreviews } from '../jobs/job-previews';
 import { JobQueue } from '../queue/job-queue';
 import {
   CancelJobResponseDto,
@@ -33,6 +35,7 @@ export class GenerationJobsService {
     private readonly queue: JobQueue,
     private readonly links: AssetLinks,
     private readonly metrics: EngineMetrics,
+    private readonly previews: JobPreviews,
   ) {}
 
   async getJobStatus(userId: string, jobId: string): Promise<JobStatusResponseDto> {
@@ -68,9 +71,11 @@ export class GenerationJobsService {
   }
 
   /**
-   * Server-sent events for one job: a `progress` event whenever status, step or progress changes, then one
-   * event named after the terminal status (completed, failed, cancelled), then the stream ends.
-   * The DB row is polled, so events come from whichever worker runs the job.
+   * Server-sent events for one job: a `progress` event whenever status, step or progress changes, a `partial`
+   * event `{ index, url }` (a short-lived signed link) for each partial image a streaming job stored, in index
+   * order and before the status read with it, then one event named after the terminal status (completed,
+   * failed, cancelled), then the stream ends. The DB rows are polled, so events come from whichever worker
+   * runs the job.
    */
   async jobEvents(userId: string, jobId: string): Promise<Observable<MessageEvent>> {
     await this.findOwnedJob(userId, jobId);
@@ -79,9 +84,20 @@ export class GenerationJobsService {
       let timer: NodeJS.Timeout | undefined;
       let lastState = '';
       let sequence = 0;
+      let nextPartial = 0;
       const poll = async (): Promise<void> => {
         if (stopped) return;
         const status = await this.getJobStatus(userId, jobId);
+        for (const { index } of await this.previews.list(jobId)) {
+          if (index < nextPartial) continue;
+          nextPartial = index + 1;
+          sequence += 1;
+          subscriber.next({
+            id: String(sequence),
+            type: 'partial',
+            data: { index, url: this.links.previewUrl(jobId, index) },
+          });
+        }
         const state = `${status.status}:${status.currentStep}:${status.progress}`;
         const terminal = isTerminal(status.status);
         if (state !== lastState) {
@@ -104,6 +120,16 @@ export class GenerationJobsService {
         clearTimeout(timer);
       };
     });
+  }
+
+  /** The bytes of a partial image through its signed link: 403 when forged or expired, 404 once the job ended. */
+  async getSignedPreview(
+    jobId: string,
+    index: number,
+    link: { expires: number; signature: string },
+  ): Promise<{ body: Readable; mimeType: string }> {
+    this.links.assertValidPreview(jobId, index, link.expires, link.signature);
+    return this.previews.open(jobId, index);
   }
 
   private async findOwnedJob(userId: string, jobId: string): Promise<GenerationJob> {

@@ -184,6 +184,7 @@ const IMAGE_REQUEST_FIELDS = [
   'seed',
   'steps',
   'guidance',
+  'partialImages',
   'title',
   'category',
   'tags',

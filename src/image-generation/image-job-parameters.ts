@@ -48,5 +48,6 @@ export function toProviderRequest(
     seed: parameters.seed,
     steps: parameters.steps,
     guidance: parameters.guidance,
+    partialImages: parameters.partialImages,
   };
 }

@@ -13,6 +13,7 @@ import type { TemplatesService } from '../templates/templates.service';
 import { RENDER_STEPS } from '../jobs/render-steps';
 import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { ImageJobHandler } from './image-job.handler';
+import type { JobPreviews } from '../jobs/job-previews';
 import { testMetrics } from '../../test/support/in-memory-jobs';
 import { CreativeEvents } from '../events/creative-events';
 
@@ -53,6 +54,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     assets as unknown as AssetsService,
     templates as unknown as TemplatesService,
     testMetrics(),
+    { store: jest.fn(async () => undefined), clear: jest.fn(async () => undefined) } as unknown as JobPreviews,
   );
   const processor = new GenerationJobProcessor(
     {} as Queue,

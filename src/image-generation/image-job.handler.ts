@@ -12,6 +12,7 @@ import { imageAssetInput } from './image-asset-input';
 import { storeImagesAndComplete } from './image-job-results';
 import { ImageJobParameters, toProviderRequest } from './image-job-parameters';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { JobPreviews } from '../jobs/job-previews';
 
 /**
  * Renders a claimed image job (docs/ARCHITECTURE.md §4): the provider call, the files, then the assets and
@@ -31,11 +32,22 @@ export class ImageJobHandler implements JobHandler {
     readonly assets: AssetsService,
     readonly templates: TemplatesService,
     private readonly metrics: EngineMetrics,
+    private readonly previews: JobPreviews,
   ) {}
 
+  /** Renders the job; the partial images a streaming job stored go when it ends, however it ends. */
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
-    const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const parameters = job.parameters as unknown as ImageJobParameters;
+    if (!parameters.partialImages) return this.render(job, parameters);
+    try {
+      return await this.render(job, parameters);
+    } finally {
+      await this.previews.clear(job.id);
+    }
+  }
+
+  private async render(job: GenerationJob, parameters: ImageJobParameters): Promise<'completed' | 'cancelled'> {
+    const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const { model, result } = await this.generate(job, parameters, deadline);
     if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
 
@@ -56,7 +68,9 @@ export class ImageJobHandler implements JobHandler {
       model: job.model ?? undefined,
     });
     const result = await this.metrics.timeProviderCall(provider.name, 'image', () =>
-      provider.generate(toProviderRequest({ ...job, model }, parameters), deadline),
+      provider.generate(toProviderRequest({ ...job, model }, parameters), deadline, (index, bytes) =>
+        this.previews.store(job.id, index, bytes),
+      ),
     );
     assertInTime(deadline, RENDER_TIMEOUT);
     return { model, result };

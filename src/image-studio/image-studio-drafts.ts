@@ -63,6 +63,7 @@ export class ImageStudioDrafts {
         quality: input.quality,
         background: input.background,
         outputFormat: input.outputFormat,
+        partialImages: input.partialImages,
       },
       spec,
     );
@@ -78,6 +79,7 @@ export class ImageStudioDrafts {
       background: input.background,
       outputFormat: input.outputFormat,
       inputFidelity: input.inputFidelity,
+      partialImages: input.partialImages,
       title: input.title ?? truncate(`${operation.replaceAll('_', ' ')}: ${source.title}`, TITLE_LENGTH),
       category: input.category ?? source.category ?? undefined,
       tags: input.tags ?? source.tags,

@@ -11,6 +11,7 @@ import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import type { JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { JobPreviews } from '../jobs/job-previews';
 import type {
   EditOperation,
   ImageGenerationResult,
@@ -41,11 +42,22 @@ export class ImageStudioJobHandler implements JobHandler {
     private readonly config: EngineConfig,
     private readonly providers: ImageProviderRegistry,
     private readonly metrics: EngineMetrics,
+    private readonly previews: JobPreviews,
   ) {}
 
+  /** Renders the job; the partial images a streaming edit stored go when it ends, however it ends. */
   async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
-    const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const parameters = job.parameters as unknown as StudioJobParameters;
+    if (!parameters.partialImages) return this.renderJob(job, parameters);
+    try {
+      return await this.renderJob(job, parameters);
+    } finally {
+      await this.previews.clear(job.id);
+    }
+  }
+
+  private async renderJob(job: GenerationJob, parameters: StudioJobParameters): Promise<'completed' | 'cancelled'> {
+    const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const { provider, model } = this.providers.resolve({
       provider: job.provider as ImageProviderName,
       model: job.model ?? undefined,
@@ -110,6 +122,7 @@ export class ImageStudioJobHandler implements JobHandler {
           references,
         },
         signal,
+        (index, bytes) => this.previews.store(job.id, index, bytes),
       ),
     );
   }

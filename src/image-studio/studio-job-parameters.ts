@@ -14,6 +14,7 @@ export interface StudioJobParameters {
   background?: string;
   outputFormat?: ImageOutputFormat;
   inputFidelity?: string;
+  partialImages?: number;
   title: string;
   category?: string;
   tags?: string[];

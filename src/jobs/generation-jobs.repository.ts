@@ -244,6 +244,37 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     await this.prisma.generationJob.deleteMany({ where: { id: jobId } });
   }
 
+  // ── previews (generation_job_previews: partial images of a streaming job, kept until it ends) ──
+
+  /** Records preview `index` of the job; returns the key it replaced (a retried attempt streams again), if any. */
+  async recordPreview(jobId: string, index: number, storageKey: string, mimeType: string): Promise<string | undefined> {
+    const [row] = await this.prisma.$queryRaw<{ previousKey: string | null }[]>`
+      WITH previous AS (
+        SELECT "storageKey" FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid AND "index" = ${index}
+      )
+      INSERT INTO "generation_job_previews" ("id", "jobId", "index", "storageKey", "mimeType")
+      VALUES (gen_random_uuid(), ${jobId}::uuid, ${index}, ${storageKey}, ${mimeType})
+      ON CONFLICT ("jobId", "index") DO UPDATE SET "storageKey" = EXCLUDED."storageKey", "mimeType" = EXCLUDED."mimeType"
+      RETURNING (SELECT "storageKey" FROM previous) AS "previousKey"`;
+    return row?.previousKey ?? undefined;
+  }
+
+  /** The job's previews, in index order. */
+  findPreviews(jobId: string): Promise<{ index: number; storageKey: string; mimeType: string }[]> {
+    return this.prisma.generationJobPreview.findMany({
+      where: { jobId },
+      orderBy: { index: 'asc' },
+      select: { index: true, storageKey: true, mimeType: true },
+    });
+  }
+
+  /** Deletes the job's previews and returns their keys (the caller deletes the files). */
+  async deletePreviews(jobId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ storageKey: string }[]>`
+      DELETE FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid RETURNING "storageKey"`;
+    return rows.map((row) => row.storageKey);
+  }
+
   // ── reads ──
 
   /** Whether `jobId` is a job of `userId` (GenerationJobLookup), read in the caller's transaction when given. */

@@ -285,6 +285,8 @@ class FakeProviderServer implements FakeProvider {
   private imageUrlBase: string | null = null;
   private sequence = 0;
   private port = 0;
+  /** Milliseconds between two streamed partial images. */
+  streamGapMs = 300;
 
   constructor(private readonly options: FakeProviderOptions) {
     this.server = createServer((req, res) => {
@@ -647,9 +649,7 @@ class FakeProviderServer implements FakeProvider {
   private async handleImages(res: ServerResponse, body: unknown): Promise<void> {
     if (!this.acceptOpenAiRequest(res, 'images', 'CreateImageRequest', body)) return;
     const request = body as ImageRequestBody;
-    if (request.stream) {
-      return this.sendOpenAiError(res, 'images', OPENAI_ERRORS.streaming);
-    }
+    if (request.stream) return this.streamImages(res, request);
     const dimensions = parseImageSize(request.size);
     if (!dimensions) {
       const error = invalidRequest(
@@ -699,6 +699,51 @@ class FakeProviderServer implements FakeProvider {
       };
     }
     this.sendOpenAiJson(res, 'images', 200, answer, 'ImagesResponse');
+  }
+
+  /** `stream: true`: `image_generation.partial_image` events (partial_images of them), then `.completed`. */
+  private async streamImages(res: ServerResponse, request: ImageRequestBody): Promise<void> {
+    const dimensions = parseImageSize(request.size) ?? { width: 1024, height: 1024 };
+    const format = (request.output_format ?? 'png') as ImageFormat;
+    const common = {
+      created_at: unixNow(),
+      size: GPT_IMAGE_SIZES.has(`${dimensions.width}x${dimensions.height}`)
+        ? `${dimensions.width}x${dimensions.height}`
+        : 'auto',
+      quality: gptImageQuality(request.quality),
+      background: 'opaque',
+      output_format: format,
+    };
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const partials = Number((request as { partial_images?: number }).partial_images ?? 0);
+    for (let index = 0; index < partials; index++) {
+      const bytes = await renderImage(dimensions, colourFor(`${request.prompt}#partial${index}`), format, false);
+      const event = {
+        type: 'image_generation.partial_image',
+        b64_json: bytes.toString('base64'),
+        ...common,
+        partial_image_index: index,
+      };
+      this.sendOpenAiEvent(res, 'images', event.type, event, 'ImageGenStreamEvent');
+      // Time for a client to see each partial before the next.
+      await new Promise((resolve) => setTimeout(resolve, this.streamGapMs));
+    }
+    const inputTokens = estimateTokens(request.prompt);
+    const outputTokens = imageOutputTokens(common.size, request.quality);
+    const bytes = await renderImage(dimensions, colourFor(`${request.prompt}#0`), format, false);
+    const done = {
+      type: 'image_generation.completed',
+      b64_json: bytes.toString('base64'),
+      ...common,
+      usage: {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+        input_tokens_details: { text_tokens: inputTokens, image_tokens: 0 },
+      },
+    };
+    this.sendOpenAiEvent(res, 'images', done.type, done, 'ImageGenStreamEvent');
+    res.end();
   }
 
   private storeFile(bytes: Buffer, format: ImageFormat): string {

@@ -55,6 +55,9 @@ function normaliseNullable(node: unknown): unknown {
   for (const [key, value] of Object.entries(node as JsonObject)) {
     out[key] = DATA_KEYWORDS.has(key) ? value : normaliseNullable(value);
   }
+  // The stream events pair `discriminator` with anyOf, which Ajv's discriminator keyword refuses (it needs oneOf);
+  // there it only names the property that tells the branches apart, which anyOf checks anyway.
+  if (out.discriminator && !out.oneOf) delete out.discriminator;
   if (out.nullable !== true) return out;
   delete out.nullable;
   if (typeof out.type === 'string' || Array.isArray(out.type)) {

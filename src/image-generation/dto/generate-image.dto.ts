@@ -136,6 +136,18 @@ class ImageRequestFields {
   @Min(0)
   @Max(50)
   guidance?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3,
+    description:
+      'Stream this many partial images while rendering (openai GPT image models): each is announced on GET /jobs/:jobId/events as `event: partial` { index, url }',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3)
+  partialImages?: number;
 }
 
 /** POST /image/generate. Either `prompt`, or `templateId` (an image template) with its `variables`. */

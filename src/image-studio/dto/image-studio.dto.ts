@@ -26,6 +26,7 @@ class EditRequestFields extends PickType(GenerateImageDto, [
   'quality',
   'background',
   'outputFormat',
+  'partialImages',
 ] as const) {}
 
 /** POST /image/:assetId/edit: a new image from one of yours or a public one (which stays as it is). */

@@ -18,6 +18,8 @@ export interface ImageModelSpec {
   seed?: { min: number; max: number };
   steps?: { min: number; max: number };
   guidance?: { min: number; max: number };
+  /** How many partial images the model can stream while it renders (live previews). */
+  partialImages?: { min: number; max: number };
 }
 
 export const GPT_IMAGE: ImageModelSpec = {
@@ -27,6 +29,7 @@ export const GPT_IMAGE: ImageModelSpec = {
   qualities: ['auto', 'low', 'medium', 'high'],
   backgrounds: ['auto', 'opaque', 'transparent'],
   outputFormats: IMAGE_OUTPUT_FORMATS,
+  partialImages: { min: 1, max: 3 },
 };
 
 const STABILITY_ASPECT_RATIOS = ['1:1', '16:9', '9:16', '21:9', '9:21', '3:2', '2:3', '5:4', '4:5'] as const;
@@ -153,6 +156,7 @@ export function imageRequestProblems(request: ImageGenerationRequest, spec: Imag
     ...within('seed', request.seed, spec.seed, model),
     ...within('steps', request.steps, spec.steps, model),
     ...within('guidance', request.guidance, spec.guidance, model),
+    ...within('partialImages', request.partialImages, spec.partialImages, model),
   ];
 }
 

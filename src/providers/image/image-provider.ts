@@ -21,7 +21,12 @@ export interface ImageGenerationRequest {
   seed?: number;
   steps?: number;
   guidance?: number;
+  /** Stream this many partial images (1-3) while rendering, each handed to the call's PartialImageSink. */
+  partialImages?: number;
 }
+
+/** Receives each partial image of a streaming call, in order, before the call returns its result. */
+export type PartialImageSink = (index: number, bytes: Buffer) => Promise<void>;
 
 export interface GeneratedImage {
   /** The encoded image as the provider produced it (PNG, JPEG or WebP). */
@@ -75,6 +80,7 @@ export interface ImageEditRequest {
   background?: string;
   outputFormat?: ImageOutputFormat;
   inputFidelity?: string;
+  partialImages?: number;
 }
 
 export interface ImageUpscaleRequest {
@@ -93,14 +99,18 @@ export interface ImageProvider {
   /** Whether credentials are configured; an unconfigured provider answers 503 at request time. */
   isConfigured(): boolean;
   /** `signal` aborts the call when the job's time is up. */
-  generate(request: ImageGenerationRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  generate(
+    request: ImageGenerationRequest,
+    signal: AbortSignal,
+    onPartial?: PartialImageSink,
+  ): Promise<ImageGenerationResult>;
   /** The edit operations this provider can do (empty: none); `edit` is called only with one of them. */
   readonly editOperations: readonly EditOperation[];
   /** The upscale modes this provider can do (empty: none). */
   readonly upscaleModes: readonly UpscaleMode[];
   /** Whether an edit may carry reference images beside its source. */
   readonly editReferences: boolean;
-  edit?(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
+  edit?(request: ImageEditRequest, signal: AbortSignal, onPartial?: PartialImageSink): Promise<ImageGenerationResult>;
   upscale?(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult>;
   /** Upscale modes that need a prompt (what the image shows). */
   readonly upscalePromptModes?: readonly UpscaleMode[];

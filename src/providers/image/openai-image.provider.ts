@@ -9,6 +9,7 @@ import type {
   ImageGenerationRequest,
   ImageGenerationResult,
   ImageProvider,
+  PartialImageSink,
   SourceImage,
   UpscaleMode,
 } from './image-provider';
@@ -43,7 +44,15 @@ export class OpenAiImageProvider implements ImageProvider {
     return Boolean(this.config.openai.apiKey);
   }
 
-  async generate(request: ImageGenerationRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+  async generate(
+    request: ImageGenerationRequest,
+    signal: AbortSignal,
+    onPartial?: PartialImageSink,
+  ): Promise<ImageGenerationResult> {
+    if (request.partialImages) {
+      const params = { ...toOpenAiParams(request), stream: true as const, partial_images: request.partialImages };
+      return this.streamed(() => this.sdk().images.generate(params, { signal }), signal, onPartial);
+    }
     let response: OpenAI.ImagesResponse;
     try {
       response = await this.sdk().images.generate(toOpenAiParams(request), { signal });
@@ -57,7 +66,19 @@ export class OpenAiImageProvider implements ImageProvider {
    * `/v1/images/edits`: the source first, then the references (up to 16 images in all), and the mask (a PNG
    * whose transparent pixels mark where to edit; the SDK sends every file as a multipart part).
    */
-  async edit(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+  async edit(
+    request: ImageEditRequest,
+    signal: AbortSignal,
+    onPartial?: PartialImageSink,
+  ): Promise<ImageGenerationResult> {
+    if (request.partialImages) {
+      const params = {
+        ...(await toOpenAiEditParams(request)),
+        stream: true as const,
+        partial_images: request.partialImages,
+      };
+      return this.streamed(() => this.sdk().images.edit(params, { signal }), signal, onPartial);
+    }
     let response: OpenAI.ImagesResponse;
     try {
       response = await this.sdk().images.edit(await toOpenAiEditParams(request), { signal });
@@ -65,6 +86,38 @@ export class OpenAiImageProvider implements ImageProvider {
       throw openAiFailure(error, signal.aborted);
     }
     return this.resultOf(response, signal);
+  }
+
+  /**
+   * A streaming call (`stream: true`, `partial_images`): each partial image goes to `onPartial` as it arrives,
+   * each completed event is a result image, and the usage of the completed events is added up.
+   */
+  private async streamed(
+    call: () => Promise<AsyncIterable<OpenAI.ImageGenStreamEvent | OpenAI.ImageEditStreamEvent>>,
+    signal: AbortSignal,
+    onPartial: PartialImageSink | undefined,
+  ): Promise<ImageGenerationResult> {
+    const images: GeneratedImage[] = [];
+    let usage: { inputTokens: number; outputTokens: number } | undefined;
+    try {
+      for await (const event of await call()) {
+        const bytes = Buffer.from(event.b64_json, 'base64');
+        if (event.type === 'image_generation.partial_image' || event.type === 'image_edit.partial_image') {
+          await onPartial?.(event.partial_image_index, bytes);
+          continue;
+        }
+        images.push({ bytes });
+        usage = {
+          inputTokens: (usage?.inputTokens ?? 0) + event.usage.input_tokens,
+          outputTokens: (usage?.outputTokens ?? 0) + event.usage.output_tokens,
+        };
+      }
+    } catch (error) {
+      throw openAiFailure(error, signal.aborted);
+    }
+    if (images.length === 0)
+      throw new ProviderError('openai ended the stream without a completed image', true, { provider: 'openai' });
+    return { images, usage };
   }
 
   private async resultOf(response: OpenAI.ImagesResponse, signal: AbortSignal): Promise<ImageGenerationResult> {
