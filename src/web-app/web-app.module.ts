@@ -22,7 +22,7 @@ function cacheHeaders(response: Response, file: string): void {
 }
 
 /**
- * The gallery web app at `/` (docs/ARCHITECTURE.md §10): its built files, and index.html for every other GET
+ * The gallery web app at `/` (docs/ARCHITECTURE.md §12): its built files, and index.html for every other GET
  * so that the page's own routes (/asset/:id, /create …) survive a reload. Mounted by CreativeEngineModule only
  * with `webApp: true` (the standalone app passes WEB_APP_ENABLED).
  */
