@@ -14,7 +14,7 @@ export interface AppModuleOptions {
 
 /**
  * The standalone service: the engine with configuration validated from the environment by main.ts, its
- * structured logs and the queue dashboard.
+ * structured logs, the queue dashboard and the gallery web app (unless WEB_APP_ENABLED=false).
  */
 @Module({})
 export class AppModule {
@@ -23,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         engineLoggerModule(config, options.logDestination),
-        CreativeEngineModule.forRoot({ config, queueDashboard: true }),
+        CreativeEngineModule.forRoot({ config, queueDashboard: true, webApp: config.webApp.enabled }),
       ],
     };
   }

@@ -26,8 +26,9 @@ export const {
 } = new ConfigurableModuleBuilder<CreativeEngineModuleOptions>()
   .setClassMethodName('forRoot')
   // Extras are known when the module is assembled, before any options factory runs: they decide which modules
-  // and routes exist. `queueDashboard`: Bull Board at /queues for administrators (off in a host unless asked).
-  .setExtras({ isGlobal: false, queueDashboard: false }, (definition, extras) => ({
+  // and routes exist. `queueDashboard`: Bull Board at /queues for administrators; `webApp`: the gallery web app at
+  // `/` (both off in a host unless asked).
+  .setExtras({ isGlobal: false, queueDashboard: false, webApp: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))

@@ -35,6 +35,7 @@ import { TemplatesModule } from './templates/templates.module';
 import { VideoGenerationModule } from './video-generation/video-generation.module';
 import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebAppModule } from './web-app/web-app.module';
 
 /** Holds the resolved options; global so every engine module can inject EngineConfig without re-importing. */
 @Module({})
@@ -77,14 +78,17 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
   }
 
   static forRoot(options: typeof CREATIVE_ENGINE_OPTIONS_TYPE): DynamicModule {
-    return CreativeEngineModule.assemble(super.forRoot(options), options.queueDashboard);
+    return CreativeEngineModule.assemble(super.forRoot(options), options);
   }
 
   static forRootAsync(options: typeof CREATIVE_ENGINE_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return CreativeEngineModule.assemble(super.forRootAsync(options), options.queueDashboard);
+    return CreativeEngineModule.assemble(super.forRootAsync(options), options);
   }
 
-  private static assemble(definition: DynamicModule, queueDashboard = false): DynamicModule {
+  private static assemble(
+    definition: DynamicModule,
+    { queueDashboard = false, webApp = false }: { queueDashboard?: boolean; webApp?: boolean },
+  ): DynamicModule {
     const core: DynamicModule = {
       module: CreativeEngineCoreModule,
       global: true,
@@ -120,7 +124,13 @@ export class CreativeEngineModule extends CreativeEngineModuleBase implements On
     return {
       ...definition,
       providers: [],
-      imports: [core, bull, ...FEATURE_MODULES, ...(queueDashboard ? [QueueDashboardModule] : [])],
+      imports: [
+        core,
+        bull,
+        ...FEATURE_MODULES,
+        ...(queueDashboard ? [QueueDashboardModule] : []),
+        ...(webApp ? [WebAppModule] : []),
+      ],
       exports: EXPORTED_MODULES,
     };
   }

@@ -68,6 +68,7 @@ const READ_AND_CREATE = (created: number) => ({ private: 404, public: created })
 const CASES: RouteCase[] = [
   { method: 'get', path: `${BASE}/me`, owner: 200 },
   { method: 'get', path: `${BASE}/models`, owner: 200 },
+  { method: 'get', path: `${BASE}/limits`, owner: 200 },
 
   { method: 'get', path: `${BASE}/assets`, row: 'asset', owner: 200, stranger: 'list' },
   { method: 'get', path: `${BASE}/assets/stats`, owner: 200 },

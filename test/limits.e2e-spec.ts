@@ -187,6 +187,20 @@ describe('per-user job and spend caps', () => {
     await generate(user).expect(202);
     await t.http.post(`${BASE}/content/generate`).set(bearer(user)).send({ prompt: 'A haiku about rain' }).expect(201);
   });
+
+  it("GET /limits answers the caller's caps and today's spend as the budget counts it", async () => {
+    const user = newUserId();
+    const job = jobRow(user, { status: 'completed', cost: 0.01 });
+    await t.prisma.generationJob.createMany({
+      data: [job, jobRow(user, { status: 'completed', cost: 3, createdAt: new Date(Date.now() - 36 * 3_600_000) })],
+    } as never);
+    await t.prisma.creativeAsset.createMany({ data: [assetRow(user, { cost: 0.015 })] as never });
+    const res = await t.http.get(`${BASE}/limits`).set(bearer(user)).expect(200);
+    expect(res.body).toEqual({ dailyBudgetUsd: BUDGET, spentTodayUsd: expect.any(Number), maxActiveJobs: 2 });
+    expect(res.body.spentTodayUsd).toBeCloseTo(0.025, 6);
+    const stranger = await t.http.get(`${BASE}/limits`).set(bearer(newUserId())).expect(200);
+    expect(stranger.body.spentTodayUsd).toBe(0);
+  });
 });
 
 describe('prompt length limits', () => {
@@ -213,6 +227,11 @@ describe('prompt length limits', () => {
       .send(imageRequest({ prompt: 'p'.repeat(ASSET_LIMITS.promptLength + 1) }))
       .expect(400);
     expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_FAILED' });
+  });
+
+  it('GET /limits answers null for the budget when none is set', async () => {
+    const res = await t.http.get(`${BASE}/limits`).set(bearer(newUserId())).expect(200);
+    expect(res.body.dailyBudgetUsd).toBeNull();
   });
 
   it('content prompts: at most CONTENT_LIMITS.promptLength characters (checked before any provider is needed)', async () => {

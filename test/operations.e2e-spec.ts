@@ -156,7 +156,8 @@ describe('METRICS_TOKEN', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await t.http.get(`${BASE}/me`).set(bearer(caller))).status);
     expect(statuses.filter((status) => status === 429)).toHaveLength(2);
-    await t.http.get(`/no-such-route-${caller}`).expect(404);
+    // Outside /api a GET of an unknown path is the gallery page (WEB_APP_ENABLED); under /api it is unmatched.
+    await t.http.get(`/api/no-such-route-${caller}`).expect(404);
 
     const text = (await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
     expect(sample(text, 'creative_engine_limit_rejections_total{limit="requests"}')).toBe(2);

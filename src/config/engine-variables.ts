@@ -430,6 +430,16 @@ export const CONFIG_VARIABLES = {
     }),
   },
 
+  webApp: {
+    enabled: flag({
+      name: 'WEB_APP_ENABLED',
+      group: 'http',
+      default: true,
+      description:
+        'true: the standalone service serves the gallery web app (web/) at `/`; false: `/` answers 404. A host app importing CreativeEngineModule gets it only with `webApp: true`.',
+    }),
+  },
+
   worker: {
     enabled: flag({
       name: 'WORKER_ENABLED',

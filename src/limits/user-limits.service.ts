@@ -4,6 +4,7 @@ import { PaymentRequiredError, RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { GenerationJobsRepository, JobsTransaction } from '../jobs/generation-jobs.repository';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { LimitsResponseDto } from './dto/limits-response.dto';
 
 /** Retry-After bounds of the active-job cap (seconds): the default applies when no active job has an estimate. */
 export const ACTIVE_JOBS_RETRY_AFTER = { defaultSeconds: 5, minSeconds: 1, maxSeconds: 60 } as const;
@@ -70,6 +71,15 @@ export class UserLimitsService {
         `Daily budget reached: $${spent.toFixed(4)} spent today of $${budget} (USER_DAILY_BUDGET_USD); new generations are refused until 00:00 UTC`,
       );
     }
+  }
+
+  /** The caps that apply to the user, with today's spend against the budget (GET /limits). */
+  async limitsOf(userId: string, now = new Date()): Promise<LimitsResponseDto> {
+    return {
+      dailyBudgetUsd: this.config.limits.dailyBudgetUsd ?? null,
+      spentTodayUsd: await this.spentToday(userId, now),
+      maxActiveJobs: this.config.limits.maxActiveJobs,
+    };
   }
 
   /** Cost (USD) of the user's jobs and of assets made outside jobs (text content, saveAsset) since midnight UTC. */
