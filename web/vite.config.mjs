@@ -1,5 +1,5 @@
 // Builds the gallery (web/) into dist/web, which the service serves at `/` (src/web-app/web-app.module.ts).
-// `npm run build` runs it after generating the API types from openapi.json (docs/ARCHITECTURE.md §12).
+// `npm run build` runs it after generating the API types from openapi.json (docs/ARCHITECTURE.md §13).
 import path from 'node:path';
 import { defineConfig } from 'vite';
 
