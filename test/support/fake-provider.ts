@@ -62,6 +62,8 @@ export interface RecordedRequest {
   path: string;
   route: FakeRoute | 'files' | null;
   headers: IncomingHttpHeaders;
+  /** When the request arrived (Date.now()). */
+  receivedAt: number;
   /** Parsed JSON body (OpenAI routes). */
   body?: unknown;
   /** Multipart fields (Stability routes). */
@@ -371,7 +373,7 @@ class FakeProviderServer implements FakeProvider {
     const path = new URL(req.url ?? '/', this.origin).pathname;
     const route = routeOf(method, path);
     const raw = await readBody(req);
-    const record: RecordedRequest = { method, path, route, headers: req.headers };
+    const record: RecordedRequest = { method, path, route, headers: req.headers, receivedAt: Date.now() };
     this.requests.push(record);
 
     if (route === 'files') return this.serveFile(res, path);

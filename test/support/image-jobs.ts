@@ -26,10 +26,12 @@ export async function waitFor<T>(
 
 /** Milliseconds between the first call to `route` and the retry that follows it (a job's second attempt). */
 export async function retryGapMs(fake: Pick<FakeProvider, 'requestsTo'>, route: FakeRoute): Promise<number> {
-  const callAt = (count: number) => () => (fake.requestsTo(route).length >= count ? Date.now() : undefined);
-  const firstAt = await waitFor(callAt(1), 'the first request');
-  const secondAt = await waitFor(callAt(2), 'the retry', 10_000, 10);
-  return secondAt - firstAt;
+  // The fake's own arrival times: when this process is busy, noticing a request can lag behind it.
+  const [first, second] = await waitFor(() => {
+    const calls = fake.requestsTo(route);
+    return calls.length >= 2 ? calls : undefined;
+  }, 'the first request and its retry');
+  return second.receivedAt - first.receivedAt;
 }
 
 export interface JobStatusBody {
