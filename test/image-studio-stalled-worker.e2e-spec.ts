@@ -4,7 +4,7 @@ import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { newUserId } from './support/factories';
 import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
 import { waitFor, waitForJobStatus } from './support/image-jobs';
-import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { FAST_STALL_DETECTION, startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 describe('a creative upscale whose worker dies while polling', () => {
   let fake: FakeProvider;
@@ -18,9 +18,7 @@ describe('a creative upscale whose worker dies while polling', () => {
       QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-stalled-upscale`,
       ...fakeProviderEnvironment(fake, 'sk-test-stalled-upscale'),
       IMAGE_POLL_INTERVAL_MS: '50',
-      // A dead worker's lock expires after 1.5 s and is noticed within half a second.
-      QUEUE_LOCK_DURATION_MS: '1500',
-      QUEUE_STALLED_INTERVAL_MS: '500',
+      ...FAST_STALL_DETECTION,
     };
     api = await createTestApp({ ...env, WORKER_ENABLED: 'false' });
   });

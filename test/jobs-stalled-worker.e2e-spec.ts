@@ -2,7 +2,7 @@ import { createTestApp, TestApp } from './support/app';
 import { newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { jobStatus, startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
-import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { FAST_STALL_DETECTION, startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 describe('stalled-job recovery', () => {
   let fake: FakeProvider;
@@ -16,9 +16,7 @@ describe('stalled-job recovery', () => {
       QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-stalled`,
       OPENAI_API_KEY: 'sk-test-stalled',
       OPENAI_BASE_URL: fake.baseUrl,
-      // A dead worker's lock expires after 1.5 s and is noticed within half a second.
-      QUEUE_LOCK_DURATION_MS: '1500',
-      QUEUE_STALLED_INTERVAL_MS: '500',
+      ...FAST_STALL_DETECTION,
     };
     api = await createTestApp({ ...env, WORKER_ENABLED: 'false' });
   });

@@ -3,7 +3,7 @@ import { newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { waitFor } from './support/image-jobs';
 import { startVideoJob, waitForJob } from './support/video-jobs';
-import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { FAST_STALL_DETECTION, startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 describe('a video job whose worker dies while polling', () => {
   let fake: FakeProvider;
@@ -18,9 +18,7 @@ describe('a video job whose worker dies while polling', () => {
       OPENAI_API_KEY: 'sk-test-stalled-video',
       OPENAI_VIDEO_BASE_URL: fake.baseUrl,
       VIDEO_POLL_INTERVAL_MS: '50',
-      // A dead worker's lock expires after 1.5 s and is noticed within half a second.
-      QUEUE_LOCK_DURATION_MS: '1500',
-      QUEUE_STALLED_INTERVAL_MS: '500',
+      ...FAST_STALL_DETECTION,
     };
     api = await createTestApp({ ...env, WORKER_ENABLED: 'false' });
   });

@@ -9,7 +9,7 @@ import { ContractChecker, type OpenApi } from './support/openapi-contract';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
 import { startImageJob, waitFor, waitForJobStatus } from './support/image-jobs';
 import { startWebhookReceiver, verifiedEvent, WebhookReceiver } from './support/webhook-receiver';
-import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { FAST_STALL_DETECTION, startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 const ALL_EVENTS = ['job.completed', 'job.failed', 'asset.created', 'asset.deleted'];
 
@@ -397,8 +397,7 @@ describe('Webhooks across processes', () => {
   const settings = {
     ...WEBHOOK_SETTINGS,
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-webhooks-kill`,
-    QUEUE_LOCK_DURATION_MS: '1500',
-    QUEUE_STALLED_INTERVAL_MS: '500',
+    ...FAST_STALL_DETECTION,
   };
 
   beforeAll(async () => {

@@ -28,6 +28,12 @@ require.extensions['.ts'] = (module, filename) => {
 require(process.argv[1]);
 `;
 
+/** Queue timing for specs that kill a worker: a dead worker's lock expires after 1.5 s and is noticed within half a second. */
+export const FAST_STALL_DETECTION = {
+  QUEUE_LOCK_DURATION_MS: '1500',
+  QUEUE_STALLED_INTERVAL_MS: '500',
+};
+
 export interface WorkerProcess {
   readonly child: ChildProcess;
   /** Everything the worker wrote, for failure messages. */
