@@ -7,7 +7,7 @@ const words = require('./vocabulary');
 /** The one user who owns a large share of the library: every route is measured as this user (the worst case). */
 const HEAVY_USER = 'bench-heavy-user';
 const HEAVY_USER_SHARE = 0.25;
-/** Rows per INSERT … SELECT statement; two loaders run at once. */
+/** Rows per INSERT … SELECT statement; two loaders run at once, each on its own days (see INSERT_CHUNK_SQL). */
 const CHUNK_ROWS = 50_000;
 const LOADERS = 2;
 /** Marks a finished seed (written last), so an interrupted seed is redone on the next run. */
@@ -99,7 +99,12 @@ FROM (
            ${pick(10)} AS kind,
            ARRAY(SELECT DISTINCT ($9::text[])[1 + floor(power(random(), 2) * cardinality($9::text[]))::int]
                  FROM generate_series(1, 2 + g % 4)) AS tags,
-           date_trunc('milliseconds', now() - random() * interval '730 days') AS created
+           -- Within the last 730 UTC days, on the days whose number modulo $13 is $12: each loader writes the
+           -- days of its own, so two loaders never upsert the same rollup row (they deadlocked when they did).
+           date_trunc('milliseconds',
+             (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+             - make_interval(days => 1 + $12::int + $13::int * floor(random() * (730 / $13::int))::int)
+             + random() * interval '1 day') AS created
     FROM generate_series($1::int, $2::int) g
   ) b
 ) r`;
@@ -107,8 +112,9 @@ FROM (
 async function insertChunks(databaseUrl, assets, users, log) {
   const chunks = [];
   for (let from = 1; from <= assets; from += CHUNK_ROWS) chunks.push([from, Math.min(assets, from + CHUNK_ROWS - 1)]);
+  const loaders = Math.min(LOADERS, chunks.length);
   let done = 0;
-  const loader = () =>
+  const loader = (loaderIndex) =>
     withClient(databaseUrl, async (client) => {
       await client.query('SET synchronous_commit = off');
       for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
@@ -124,12 +130,14 @@ async function insertChunks(databaseUrl, assets, users, log) {
           words.TAGS,
           words.TEXT_KINDS,
           words.TEXT_PHRASES,
+          loaderIndex,
+          loaders,
         ]);
         done += chunk[1] - chunk[0] + 1;
         log(`  inserted ${done}/${assets}`);
       }
     });
-  await Promise.all(Array.from({ length: LOADERS }, loader));
+  await Promise.all(Array.from({ length: loaders }, (_, loaderIndex) => loader(loaderIndex)));
 }
 
 /**
