@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
-import type { AssetType, CreativeAsset } from '../generated/prisma/client';
+import type { CreativeAsset } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { CreatedRange } from './asset-list-query';
 import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildLineageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
+import type { AssetStatsResponseDto } from './dto/asset-stats.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { statsWindows } from './stats-windows';
 
@@ -30,22 +31,6 @@ export type UsageCounts = Omit<UsageResponseDto, 'success' | 'action'>;
 
 /** An asset related to another by parentAssetId, with how far away it is (1: parent or child). */
 export type LineageRow = AssetRow & { direction: 'ancestor' | 'descendant'; depth: number };
-
-/** One row of the stats query: a total, or one group of one dimension. */
-export interface StatsRow {
-  dimension: 'total' | 'type' | 'sourceModule' | 'provider' | 'model' | 'day';
-  type: AssetType | null;
-  sourceModule: string | null;
-  provider: string | null;
-  model: string | null;
-  day: string | null;
-  count: number;
-  cost: number;
-  views: number;
-  downloads: number;
-  shares: number;
-  uses: number;
-}
 
 /**
  * Every statement on creative_assets (the bookkeeping of their files is StoredFilesRepository's). Raw SQL where Prisma cannot say it in one round trip: the page, the hot single-row read, atomic
@@ -184,11 +169,11 @@ export class AssetsRepository {
   }
 
   /**
-   * Library statistics (GROUPING SETS; the empty set yields a total row even over no assets), added up from
-   * the rollups for the whole UTC days of the range and from the assets themselves for the parts of a day at
-   * its ends (statsWindows).
+   * Library statistics, added up from the rollups for the whole UTC days of the range and from the assets
+   * themselves for the parts of a day at its ends (statsWindows).
    */
-  aggregateStats(userId: string, range: CreatedRange): Promise<StatsRow[]> {
-    return this.prisma.$queryRaw<StatsRow[]>(buildStatsSql(userId, statsWindows(range)));
+  async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsResponseDto> {
+    const [stats] = await this.prisma.$queryRaw<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
+    return stats;
   }
 }
