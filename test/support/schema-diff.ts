@@ -158,7 +158,8 @@ async function readDatabase(client: Client) {
     JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()
     CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-    WHERE t.relname <> '_prisma_migrations'
+    -- Key columns only: Prisma cannot declare an index's INCLUDE columns.
+    WHERE t.relname <> '_prisma_migrations' AND k.ord <= i.indnkeyatts
     GROUP BY t.relname, i.indexrelid, i.indisunique, i.indisprimary, am.amname`);
   const foreignKeys = await client.query<ForeignKeyRow>(`
     SELECT t.relname AS table_name, rt.relname AS referenced_table,
