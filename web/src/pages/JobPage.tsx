@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, call, type JobStatus } from '../api/client';
 import { FINAL_EVENTS, followJob } from '../api/job-events';
 import { AssetTile } from '../components/AssetTile';
-import { ACTIVE, JobProgress } from '../components/JobProgress';
+import { ACTIVE, JobProgress, RetryTime } from '../components/JobProgress';
 import { Link, navigate } from '../router';
 
 /**
@@ -40,6 +40,7 @@ export function JobPage({ id }: { id: string }) {
           <p className="prompt">{job.prompt}</p>
           <JobProgress job={job} label="Progress of the job" />
           {job.errorMessage && <p role="alert">{job.errorMessage}</p>}
+          <RetryTime job={job} />
         </section>
       ) : (
         <p role="status">Connecting…</p>

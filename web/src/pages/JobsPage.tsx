@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, call, type Job } from '../api/client';
 import { useAsync } from '../api/use-async';
 import { dateTime, usd } from '../components/format';
-import { ACTIVE, JobProgress } from '../components/JobProgress';
+import { ACTIVE, JobProgress, RetryTime } from '../components/JobProgress';
 import { Link, navigate, useLocation } from '../router';
 
 const STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
@@ -21,9 +21,7 @@ function JobRow({ job, onCancel }: { job: Job; onCancel: (job: Job) => void }) {
       </div>
       <JobProgress job={job} label={`Progress of ${job.prompt.slice(0, 40)}`} />
       {job.errorMessage && <p className="error">{job.errorMessage}</p>}
-      {job.status === 'queued' && job.attempts > 0 && (
-        <p className="muted">Retrying after a failed attempt ({job.attempts} so far).</p>
-      )}
+      <RetryTime job={job} />
       {ACTIVE.includes(job.status) && (
         <button type="button" className="danger" onClick={() => onCancel(job)}>
           Cancel
