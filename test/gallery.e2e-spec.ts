@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AssetsService } from '../src/assets/assets.service';
+import { EDIT_OPERATIONS } from '../src/providers/image/image-provider';
 import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
 import { createTestApp, TestApp, tokenFor } from './support/app';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './support/browser';
@@ -238,14 +239,7 @@ describe('the gallery in Chromium', () => {
     await edit.click();
     const editDialog = page.getByRole('dialog', { name: 'Edit this image' });
     await editDialog.waitFor();
-    expect(await editDialog.getByLabel('Operation').locator('option').allTextContents()).toEqual([
-      'edit',
-      'inpaint',
-      'outpaint',
-      'erase',
-      'remove_background',
-      'search_and_replace',
-    ]);
+    expect(await editDialog.getByLabel('Operation').locator('option').allTextContents()).toEqual([...EDIT_OPERATIONS]);
     await editDialog.getByLabel('Operation').selectOption('search_and_replace');
     await editDialog.getByLabel('What to find').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { type Asset, api, call, type Model } from '../api/client';
 import { useAsync } from '../api/use-async';
 import { useJob } from '../api/use-job';
@@ -24,17 +24,55 @@ const PROMPT_LABELS: Record<EditOperation, string> = {
 /** The first model of the list that is its provider's default, else the first. */
 const preferred = (models: Model[]) => models.find((model) => model.isDefault) ?? models[0];
 
-function EditForm({
-  asset,
-  models,
-  onStarted,
-  onClose,
-}: {
+interface StudioFormProps {
   asset: Asset;
   models: Model[];
   onStarted: (jobId: string) => void;
   onClose: () => void;
+}
+
+/** A studio dialog's form: `start` sends the request; its error stays in the dialog, its job goes to onStarted. */
+function StudioForm({
+  submitLabel,
+  start,
+  onStarted,
+  onClose,
+  children,
+}: Pick<StudioFormProps, 'onStarted' | 'onClose'> & {
+  submitLabel: string;
+  start: () => Promise<{ jobId: string }>;
+  children: ReactNode;
 }) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError('');
+    setBusy(true);
+    try {
+      onStarted((await start()).jobId);
+    } catch (failure) {
+      setError((failure as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(event) => void submit(event)}>
+      {children}
+      {error && <p role="alert">{error}</p>}
+      <div className="row">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EditForm({ asset, models, onStarted, onClose }: StudioFormProps) {
   const [modelId, setModelId] = useState(preferred(models)?.id ?? '');
   const model = models.find((candidate) => candidate.id === modelId);
   const operations = model?.editOperations ?? [];
@@ -44,35 +82,23 @@ function EditForm({
   const [searchPrompt, setSearchPrompt] = useState('');
   const [maskAssetId, setMaskAssetId] = useState('');
   const [partialImages, setPartialImages] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      const accepted = await call(
-        api.POST('/api/creative/image/{assetId}/edit', {
-          params: { path: { assetId: asset.id } },
-          body: {
-            provider: model?.provider,
-            model: modelId,
-            operation: current,
-            prompt,
-            searchPrompt: current === 'search_and_replace' ? searchPrompt : undefined,
-            maskAssetId: current === 'inpaint' ? maskAssetId.trim() : undefined,
-            partialImages: partialImagesOf(partialImages),
-          },
-        }),
-      );
-      onStarted(accepted.jobId);
-    } catch (failure) {
-      setError((failure as Error).message);
-      setBusy(false);
-    }
-  };
+  const start = () =>
+    call(
+      api.POST('/api/creative/image/{assetId}/edit', {
+        params: { path: { assetId: asset.id } },
+        body: {
+          provider: model?.provider,
+          model: modelId,
+          operation: current,
+          prompt,
+          searchPrompt: current === 'search_and_replace' ? searchPrompt : undefined,
+          maskAssetId: current === 'inpaint' ? maskAssetId.trim() : undefined,
+          partialImages: partialImagesOf(partialImages),
+        },
+      }),
+    );
   return (
-    <form onSubmit={(event) => void submit(event)}>
+    <StudioForm submitLabel="Start the edit" start={start} onStarted={onStarted} onClose={onClose}>
       <Field id="edit-model" label="Model">
         <select id="edit-model" value={modelId} onChange={(event) => setModelId(event.target.value)}>
           {models.map((candidate) => (
@@ -115,30 +141,11 @@ function EditForm({
         </Field>
       )}
       <PartialImagesChoice model={model} value={partialImages} onChange={setPartialImages} />
-      {error && <p role="alert">{error}</p>}
-      <div className="row">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" disabled={busy}>
-          Start the edit
-        </button>
-      </div>
-    </form>
+    </StudioForm>
   );
 }
 
-function UpscaleForm({
-  asset,
-  models,
-  onStarted,
-  onClose,
-}: {
-  asset: Asset;
-  models: Model[];
-  onStarted: (jobId: string) => void;
-  onClose: () => void;
-}) {
+function UpscaleForm({ asset, models, onStarted, onClose }: StudioFormProps) {
   // An upscale names its provider: each provider once, with the modes of its models.
   const providers = [...new Map(models.map((model) => [model.provider, model])).values()];
   const [provider, setProvider] = useState<Model['provider'] | undefined>(preferred(models)?.provider);
@@ -146,31 +153,15 @@ function UpscaleForm({
   const [mode, setMode] = useState<UpscaleMode>('fast');
   const current = modes.includes(mode) ? mode : (modes[0] ?? 'fast');
   const [prompt, setPrompt] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      const accepted = await call(
-        api.POST('/api/creative/image/{assetId}/upscale', {
-          params: { path: { assetId: asset.id } },
-          body: {
-            provider,
-            mode: current,
-            prompt: current !== 'fast' && prompt.trim() ? prompt.trim() : undefined,
-          },
-        }),
-      );
-      onStarted(accepted.jobId);
-    } catch (failure) {
-      setError((failure as Error).message);
-      setBusy(false);
-    }
-  };
+  const start = () =>
+    call(
+      api.POST('/api/creative/image/{assetId}/upscale', {
+        params: { path: { assetId: asset.id } },
+        body: { provider, mode: current, prompt: current !== 'fast' && prompt.trim() ? prompt.trim() : undefined },
+      }),
+    );
   return (
-    <form onSubmit={(event) => void submit(event)}>
+    <StudioForm submitLabel="Start the upscale" start={start} onStarted={onStarted} onClose={onClose}>
       <Choice
         id="upscale-provider"
         label="Provider"
@@ -192,16 +183,7 @@ function UpscaleForm({
           <textarea id="upscale-prompt" rows={2} value={prompt} onChange={(event) => setPrompt(event.target.value)} />
         </Field>
       )}
-      {error && <p role="alert">{error}</p>}
-      <div className="row">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" disabled={busy}>
-          Start the upscale
-        </button>
-      </div>
-    </form>
+    </StudioForm>
   );
 }
 
