@@ -143,7 +143,13 @@ describe('OpenAPI contract conformance (requests generated from /docs-json)', ()
       collectionRow(user),
       templateRow(user, { prompt: 'Write a haiku about the sea', variables: [] }),
       jobRow(user, { status: 'completed' }),
-      jobRow(user, { status: 'queued' }),
+      // Waiting for its retry: GET /jobs shows a nextAttemptAt that is set.
+      jobRow(user, {
+        status: 'queued',
+        attempts: 1,
+        errorMessage: 'Attempt 1 failed, will retry: HTTP 503',
+        nextAttemptAt: new Date(Date.now() + 60_000),
+      }),
     ];
     await t.prisma.assetCollection.createMany({ data: [collection] as never });
     await t.prisma.creativeTemplate.createMany({ data: [template] as never });

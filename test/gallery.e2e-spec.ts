@@ -1,15 +1,30 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AssetsService } from '../src/assets/assets.service';
+import { EDIT_OPERATIONS } from '../src/providers/image/image-provider';
+import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
 import { createTestApp, TestApp, tokenFor } from './support/app';
 import { launchChromium, screenshot, seriousAccessibilityViolations } from './support/browser';
-import { assetRow, jobRow, newUserId } from './support/factories';
+import { assetRow, jobRow, newUserId, pngBytes } from './support/factories';
+import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
 
 /**
  * The gallery (web/) in a real browser against the real service, PostgreSQL, Redis and the placeholder
  * providers: what a user does, page by page. The build it drives is the one `npm run build` made (pretest).
  */
 const BUDGET_USD = 5;
+
+/** Waits until `check` holds (Playwright's own expect is not used here: jest's asserts, after the wait). */
+const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) =>
+  (async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
 
 describe('the gallery in Chromium', () => {
   let t: TestApp;
@@ -19,15 +34,6 @@ describe('the gallery in Chromium', () => {
   let page: Page;
   const user = newUserId('gallery');
 
-  /** Waits until `check` holds (Playwright's own expect is not used here: jest's asserts, after the wait). */
-  const until = (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) =>
-    (async () => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
   const open = async (route: string, title: string | RegExp) => {
     await page.goto(`${base}${route}`);
@@ -219,6 +225,60 @@ describe('the gallery in Chromium', () => {
     expect(await t.prisma.creativeAsset.count({ where: { id: note.id } })).toBe(0);
   });
 
+  it('upscales an image from its asset page, following the job there until the result opens with its parent in the lineage', async () => {
+    const source = await t.app.get(AssetsService).saveAsset(user, {
+      type: 'image',
+      sourceModule: 'upload',
+      title: 'Harbour at noon',
+      bytes: await pngBytes(96, 64),
+    });
+    await open(`/asset/${source.id}`, 'Harbour at noon');
+
+    // The edit dialog offers what the catalogue says the placeholder can do; Escape closes it, focus returns.
+    const edit = page.getByRole('button', { name: 'Edit…' });
+    await edit.click();
+    const editDialog = page.getByRole('dialog', { name: 'Edit this image' });
+    await editDialog.waitFor();
+    expect(await editDialog.getByLabel('Operation').locator('option').allTextContents()).toEqual([...EDIT_OPERATIONS]);
+    await editDialog.getByLabel('Operation').selectOption('search_and_replace');
+    await editDialog.getByLabel('What to find').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'asset-edit');
+    await page.keyboard.press('Escape');
+    await editDialog.waitFor({ state: 'hidden' });
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Edit…');
+
+    await page.getByRole('button', { name: 'Upscale…' }).click();
+    const upscaleDialog = page.getByRole('dialog', { name: 'Upscale this image' });
+    await upscaleDialog.getByLabel('Provider').selectOption('placeholder');
+    await upscaleDialog.getByLabel('Mode').selectOption('fast');
+    // This worker holds the job back until the page has shown it queued, then lets it run.
+    const queue = t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
+    await queue.pause(true);
+    await upscaleDialog.getByRole('button', { name: 'Start the upscale' }).click();
+    await upscaleDialog.waitFor({ state: 'hidden' });
+    const progress = page.locator('.job-progress').filter({ has: page.getByLabel('Progress of the upscale') });
+    await progress.filter({ hasText: 'queued' }).waitFor();
+    await queue.resume(true);
+    await page.waitForURL((url) => /\/asset\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(source.id), {
+      timeout: 30_000,
+    });
+    await heading('upscaled: Harbour at noon').waitFor();
+    const child = await t.prisma.creativeAsset.findFirstOrThrow({ where: { userId: user, parentAssetId: source.id } });
+    expect([child.width, child.height]).toEqual([192, 128]);
+    const madeFrom = page.getByRole('list', { name: 'Made from', exact: true });
+    await madeFrom.waitFor();
+    expect(await madeFrom.getByRole('link').allTextContents()).toEqual(['Harbour at noon']);
+
+    await madeFrom.getByRole('link').click();
+    await heading('Harbour at noon').waitFor();
+    const children = page.getByRole('list', { name: 'Made from this' });
+    await children.waitFor();
+    expect(await children.getByRole('link').allTextContents()).toEqual(['upscaled: Harbour at noon']);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'asset-lineage');
+  });
+
   it('makes speech with the placeholder and plays it; opens a text asset', async () => {
     await open('/create?kind=audio', 'Create');
     await page.getByLabel('Model').selectOption('placeholder-tts');
@@ -244,12 +304,22 @@ describe('the gallery in Chromium', () => {
   });
 
   it('lists the jobs and cancels a queued one', async () => {
-    const queued = jobRow(user, { prompt: 'A ship in a bottle, waiting' });
+    const nextAttemptAt = new Date(Date.now() + 90_000);
+    const queued = jobRow(user, {
+      prompt: 'A ship in a bottle, waiting',
+      attempts: 1,
+      errorMessage: 'Attempt 1 failed, will retry: HTTP 503',
+      nextAttemptAt,
+    });
     await t.prisma.generationJob.createMany({ data: [queued] as never });
     await open('/jobs', 'Jobs');
     const row = page.getByRole('listitem').filter({ hasText: 'A ship in a bottle, waiting' });
     await row.waitFor();
     expect(await row.textContent()).toContain('queued');
+    // When the retry runs: the time of the answer's nextAttemptAt, and how far off it is.
+    const retry = row.locator('time');
+    expect(await retry.getAttribute('datetime')).toBe(nextAttemptAt.toISOString());
+    expect(await row.textContent()).toMatch(/retry at \d{2}:\d{2}:\d{2}, in (8\d|9\d) s/);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'jobs');
     await row.getByRole('button', { name: 'Cancel' }).click();
@@ -296,5 +366,76 @@ describe('the gallery in Chromium', () => {
     await open('/', 'Gallery');
     await until(async () => (await cards().count()) > 0, 'the grid');
     await screenshot(page, 'gallery-phone');
+  });
+});
+
+describe('the gallery in Chromium: live previews from a provider that streams them', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  const user = newUserId('gallery-previews');
+  const previews = () => page.getByRole('img', { name: /^Preview \d of the image being made$/ });
+  const loaded = (image: ReturnType<Page['getByRole']>) =>
+    image.evaluate((element) => (element as unknown as Record<string, number>).naturalWidth > 0);
+
+  beforeAll(async () => {
+    fake = await startFakeProvider({ apiKey: 'sk-test-gallery' });
+    t = await createTestApp({
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-gallery-previews`,
+      ...fakeProviderEnvironment(fake, 'sk-test-gallery'),
+      JOB_EVENTS_POLL_MS: '100',
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_GENERATE_PER_MINUTE: '0',
+    });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${base}/create#token=${tokenFor(user)}`);
+  });
+  afterEach(() => fake.assertNoSchemaViolations());
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await fake?.close();
+  });
+
+  const generate = async (prompt: string, partialImages: string) => {
+    await page.getByRole('heading', { level: 1, name: 'Create' }).waitFor();
+    await page.getByLabel('Model').selectOption('gpt-image-2');
+    await page.getByLabel('Live previews while it renders').selectOption(partialImages);
+    await page.getByLabel('Prompt').fill(prompt);
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.waitForURL(/\/job\/[0-9a-f-]{36}$/);
+    return page.url().split('/').pop()!;
+  };
+
+  it('shows each partial image while the job runs, the latest replacing the previous, until the result opens', async () => {
+    fake.streamGapMs = 1500;
+    const jobId = await generate('A harbour at dusk, slowly', '2');
+    const first = page.getByRole('img', { name: 'Preview 1 of the image being made' });
+    await first.waitFor();
+    await until(() => loaded(first), 'the first preview to load');
+    expect(await first.getAttribute('src')).toMatch(new RegExp(`^/api/creative/signed/job/${jobId}/preview/0\\?`));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'job-preview');
+    await page.getByRole('img', { name: 'Preview 2 of the image being made' }).waitFor();
+    expect(await previews().count()).toBe(1);
+    await page.waitForURL(/\/asset\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: 'A harbour at dusk, slowly' }).waitFor();
+    expect((await t.prisma.generationJob.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('completed');
+    expect(fake.requestsTo('images').at(-1)?.body).toMatchObject({ stream: true, partial_images: 2 });
+  });
+
+  it('removes the preview when the job ends without a result (cancelled while it renders)', async () => {
+    fake.streamGapMs = 4000;
+    await page.goto(`${base}/create`);
+    await generate('A lighthouse, cancelled halfway', '1');
+    await page.getByRole('img', { name: 'Preview 1 of the image being made' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Job cancelled' }).waitFor();
+    expect(await previews().count()).toBe(0);
   });
 });

@@ -4,7 +4,15 @@ import { IMAGE_GENERATION_QUEUE } from '../src/queue/queue.constants';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { imageRequest, newUserId } from './support/factories';
 import { FakeProvider, startFakeProvider } from './support/fake-provider';
-import { jobStatus, retryGapMs, startImageJob, storedFiles, waitFor, waitForJobStatus } from './support/image-jobs';
+import {
+  JobStatusBody,
+  jobStatus,
+  retryGapMs,
+  startImageJob,
+  storedFiles,
+  waitFor,
+  waitForJobStatus,
+} from './support/image-jobs';
 
 function queueOf(t: TestApp): Queue {
   return t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
@@ -46,6 +54,42 @@ describe('image jobs: retries, failures, timeouts and cancellation', () => {
     const job = await waitForJobStatus(t.http, user, jobId);
     expect(job).toMatchObject({ status: 'completed', attempts: 2, errorMessage: null });
     expect(job.assets).toHaveLength(1);
+  });
+
+  it('shows a job waiting for its retry as queued with the error and the time of the next attempt, cleared once it runs', async () => {
+    const user = newUserId();
+    fake.enqueue({ kind: 'rate_limit', retryAfterSeconds: 2, route: 'images' });
+    const jobId = await startImageJob(t.http, user, gptImage('retried later'));
+    const waiting = await waitFor(async () => {
+      const body = (await t.http.get(`${BASE}/jobs/${jobId}`).set(bearer(user)).expect(200)).body as JobStatusBody;
+      return body.status === 'queued' && body.attempts === 1 ? body : undefined;
+    }, 'the job back in the queue');
+    const [refused] = fake.requestsTo('images');
+    expect(waiting.errorMessage).toMatch(/^Attempt 1 failed, will retry: .*429/);
+    // Retry-After (2 s) wins over the 50 ms backoff; the time is read from the answer, not guessed.
+    const nextAttemptAt = Date.parse(String(waiting.nextAttemptAt));
+    expect(nextAttemptAt).toBeGreaterThan(Date.now());
+    expect(nextAttemptAt - refused.receivedAt).toBeGreaterThanOrEqual(1900);
+    expect(nextAttemptAt - refused.receivedAt).toBeLessThan(3000);
+    const listed = await t.http.get(`${BASE}/jobs`).set(bearer(user)).expect(200);
+    expect(listed.body.items[0]).toMatchObject({ id: jobId, nextAttemptAt: waiting.nextAttemptAt });
+
+    const done = await waitForJobStatus(t.http, user, jobId);
+    expect(done).toMatchObject({ status: 'completed', attempts: 2, nextAttemptAt: null });
+    const [, retry] = fake.requestsTo('images');
+    expect(retry.receivedAt).toBeGreaterThanOrEqual(nextAttemptAt - 50);
+  });
+
+  it('clears the time of the next attempt when a job waiting for it is cancelled', async () => {
+    const user = newUserId();
+    fake.enqueue({ kind: 'rate_limit', retryAfterSeconds: 30, route: 'images' });
+    const jobId = await startImageJob(t.http, user, gptImage('cancelled while waiting'));
+    await waitFor(async () => {
+      const body = (await t.http.get(`${BASE}/jobs/${jobId}`).set(bearer(user)).expect(200)).body as JobStatusBody;
+      return body.nextAttemptAt ? body : undefined;
+    }, 'the job waiting for its retry');
+    const cancelled = await t.http.post(`${BASE}/jobs/${jobId}/cancel`).set(bearer(user)).expect(200);
+    expect(cancelled.body.job).toMatchObject({ status: 'cancelled', nextAttemptAt: null });
   });
 
   it("fails with the provider's message once 5xx answers use up every attempt, without assets", async () => {

@@ -71,6 +71,22 @@ describe('the model catalogue', () => {
     expect(items.find((m) => m.id === 'placeholder-hd')?.pricing).toBeNull();
   });
 
+  it("says which Image Studio operations each image model's provider can do", async () => {
+    const items = await models();
+    expect(items.find((m) => m.id === 'gpt-image-2')).toMatchObject({
+      editOperations: ['edit', 'inpaint'],
+      upscaleModes: [],
+    });
+    const ultra = items.find((m) => m.id === 'ultra');
+    expect(ultra?.editOperations).toEqual(expect.arrayContaining(['remove_background', 'search_and_replace']));
+    expect(ultra?.upscaleModes).toEqual(['fast', 'conservative', 'creative']);
+    expect(items.find((m) => m.id === 'placeholder')).toMatchObject({
+      editOperations: ['edit', 'inpaint', 'outpaint', 'erase', 'remove_background', 'search_and_replace'],
+      upscaleModes: ['fast', 'conservative', 'creative'],
+    });
+    expect(items.find((m) => m.id === 'tts-1')).not.toHaveProperty('editOperations');
+  });
+
   it('filters by provider and kind, and refuses unknown ones', async () => {
     const stability = await models('?provider=stability');
     expect(stability.map((m) => m.id)).toEqual(['core', 'ultra', 'sd3']);

@@ -6,12 +6,14 @@ import { EngineConfig } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue';
 import {
+  backoffOptions,
   IMAGE_GENERATION_QUEUE,
   isJobKind,
   JOB_KINDS,
   jobKindOf,
   JobKind,
   JobPayloads,
+  retryDelayMs,
 } from '../queue/queue.constants';
 import { GenerationJobsRepository } from './generation-jobs.repository';
 import { JOB_HANDLERS } from './job-handler';
@@ -176,14 +178,19 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
 
   /**
    * A permanent failure or the last attempt fails the job; otherwise it goes back to queued until the
-   * retry. False when the job was no longer processing (cancelled meanwhile), so nothing was recorded.
+   * retry, whose time is the delay Bull computes next from the same strategy (Bull counts attemptsMade
+   * after this one, hence attemptNumber). False when the job was no longer processing (cancelled meanwhile), so nothing was recorded.
    */
   private async recordFailure(job: GenerationJob, failure: ProviderError, attempt: AttemptInfo): Promise<boolean> {
     const attemptNumber = attempt.attemptsMade + 1;
     const final = !failure.retryable || attemptNumber >= attempt.maxAttempts;
     const recorded = final
       ? await this.jobs.fail(job, failure.message)
-      : await this.jobs.returnToQueue(job.id, `Attempt ${attemptNumber} failed, will retry: ${failure.message}`);
+      : await this.jobs.returnToQueue(
+          job.id,
+          `Attempt ${attemptNumber} failed, will retry: ${failure.message}`,
+          new Date(Date.now() + retryDelayMs(attemptNumber, failure, backoffOptions(this.config))),
+        );
     if (recorded) {
       this.logger.warn(`Job ${job.id} attempt ${attemptNumber} failed${final ? ' (final)' : ''}: ${failure.message}`);
       if (final) this.announceFailure(job, failure.message);

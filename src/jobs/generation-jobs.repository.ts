@@ -114,7 +114,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
           "progress" = ${first.progress}, "currentStep" = ${first.step}, "totalSteps" = ${totalSteps},
           "errorMessage" = CASE WHEN "status" = 'failed' THEN NULL ELSE "errorMessage" END, "completedAt" = NULL,
-          "updatedAt" = ${now}::timestamptz
+          "nextAttemptAt" = NULL, "updatedAt" = ${now}::timestamptz
       WHERE id = ${jobId}::uuid AND "status" IN ('queued', 'processing', 'failed')
       RETURNING *`;
     return job ?? null;
@@ -206,11 +206,14 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     return count > 0;
   }
 
-  /** processing → queued until the queue's retry; false when the job was no longer processing. */
-  async returnToQueue(jobId: string, message: string): Promise<boolean> {
+  /**
+   * processing → queued until the queue's retry, due at `nextAttemptAt` (cleared by the claim of that retry);
+   * false when the job was no longer processing.
+   */
+  async returnToQueue(jobId: string, message: string, nextAttemptAt: Date): Promise<boolean> {
     const { count } = await this.prisma.generationJob.updateMany({
       where: { id: jobId, status: 'processing' },
-      data: { status: 'queued', errorMessage: message, progress: 0, currentStep: null },
+      data: { status: 'queued', errorMessage: message, progress: 0, currentStep: null, nextAttemptAt },
     });
     return count > 0;
   }
@@ -222,7 +225,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   async abandon(jobId: string, reason: string): Promise<GenerationJob | null> {
     const [abandoned] = await this.prisma.generationJob.updateManyAndReturn({
       where: { id: jobId, status: { in: ACTIVE_JOB_STATUSES } },
-      data: { status: 'failed', errorMessage: reason, completedAt: new Date() },
+      data: { status: 'failed', errorMessage: reason, completedAt: new Date(), nextAttemptAt: null },
     });
     return abandoned ?? null;
   }
@@ -231,7 +234,12 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   async cancel(userId: string, jobId: string): Promise<GenerationJob | null> {
     const [cancelled] = await this.prisma.generationJob.updateManyAndReturn({
       where: { id: jobId, userId, status: { in: ACTIVE_JOB_STATUSES } },
-      data: { status: 'cancelled', completedAt: new Date(), errorMessage: 'Cancelled by the user' },
+      data: {
+        status: 'cancelled',
+        completedAt: new Date(),
+        errorMessage: 'Cancelled by the user',
+        nextAttemptAt: null,
+      },
     });
     return cancelled ?? null;
   }

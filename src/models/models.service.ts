@@ -19,7 +19,7 @@ export class ModelsService {
   constructor(
     private readonly config: EngineConfig,
     private readonly catalogue: ModelCatalogue,
-    images: ImageProviderRegistry,
+    private readonly images: ImageProviderRegistry,
     audio: AudioProviderRegistry,
     videos: VideoProviderRegistry,
   ) {
@@ -31,7 +31,10 @@ export class ModelsService {
   }
 
   private toModelResponse(entry: ModelCatalogueEntry): ModelResponseDto {
-    const registry = this.registries.find((candidate) => candidate.kind === catalogueKindOf(entry.kinds));
+    const kind = catalogueKindOf(entry.kinds);
+    const registry = this.registries.find((candidate) => candidate.kind === kind);
+    // The Image Studio's operations belong to the provider: every image model of it offers the same.
+    const studio = kind === 'image' ? this.images.get(entry.provider) : undefined;
     return definedOnly({
       id: entry.id,
       provider: entry.provider,
@@ -42,10 +45,9 @@ export class ModelsService {
       configured: registry?.isConfigured(entry.provider) ?? false,
       isDefault: registry?.isDefaultModel(entry.provider, entry.id) ?? false,
       capabilities: { ...entry.capabilities },
-      pricing: (findPrice<object>(this.config.pricing[catalogueKindOf(entry.kinds)], entry.id) ?? null) as Record<
-        string,
-        unknown
-      > | null,
+      editOperations: studio && [...studio.editOperations],
+      upscaleModes: studio && [...studio.upscaleModes],
+      pricing: (findPrice<object>(this.config.pricing[kind], entry.id) ?? null) as Record<string, unknown> | null,
     });
   }
 }

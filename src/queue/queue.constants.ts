@@ -71,6 +71,11 @@ export function redisReconnectDelayMs(attempt: number): number {
   return Math.min(attempt * 100, MAX_REDIS_RECONNECT_DELAY_MS);
 }
 
+/** The options of the backoff strategy that every queued job names. */
+export function backoffOptions(config: EngineConfig): RetryAfterBackoffOptions {
+  return { baseMs: config.imageGeneration.backoffMs, maxMs: config.imageGeneration.maxBackoffMs };
+}
+
 /** Settings of every engine queue: stalled-job recovery timing and the backoff strategy. */
 export function queueSettings(config: EngineConfig) {
   return {
@@ -92,10 +97,7 @@ export function jobOptions(config: EngineConfig, jobId: string, priority: number
     jobId,
     priority: MAX_JOB_PRIORITY + 1 - priority,
     attempts: config.imageGeneration.attempts,
-    backoff: {
-      type: RETRY_AFTER_BACKOFF,
-      options: { baseMs: config.imageGeneration.backoffMs, maxMs: config.imageGeneration.maxBackoffMs },
-    },
+    backoff: { type: RETRY_AFTER_BACKOFF, options: backoffOptions(config) },
     removeOnComplete: config.queue.keepCompleted,
     removeOnFail: config.queue.keepFailed,
   };

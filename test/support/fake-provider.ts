@@ -110,6 +110,8 @@ export interface FakeProvider {
   readonly stabilityStudio: FakeStabilityStudioControl;
   /** Faults not yet consumed, in order. */
   readonly pendingFaults: readonly FakeFault[];
+  /** Milliseconds between two streamed partial images (`stream: true`): how long a client sees each one. */
+  streamGapMs: number;
   enqueue(...faults: FakeFault[]): void;
   setChatReply(handler: ChatReplyHandler | null): void;
   /** Forces the image answer format; `null` honours the request (`response_format`, default `b64_json`). */

@@ -70,6 +70,7 @@ export class InMemoryJobs {
       currentStep: first.step,
       progress: first.progress,
       totalSteps,
+      nextAttemptAt: null,
     });
     return claimed && { ...claimed };
   }
@@ -103,13 +104,14 @@ export class InMemoryJobs {
     return this.transition(job.id, ['processing'], 'fail', { status: 'failed', errorMessage: message }) !== null;
   }
 
-  async returnToQueue(id: string, message: string) {
+  async returnToQueue(id: string, message: string, nextAttemptAt: Date) {
     return (
       this.transition(id, ['processing'], 'returnToQueue', {
         status: 'queued',
         errorMessage: message,
         progress: 0,
         currentStep: null,
+        nextAttemptAt,
       }) !== null
     );
   }

@@ -33,6 +33,14 @@ export class JobResponseDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Milliseconds from first start to completion' })
   actualTime: number | null;
   @ApiProperty({ description: 'Processing attempts so far' }) attempts: number;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'A queued job waiting to retry after a failed attempt (errorMessage says why): when it is tried next, at the earliest. Null otherwise',
+  })
+  nextAttemptAt: Date | null;
   @ApiPropertyOptional({ type: String, nullable: true }) idempotencyKey: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: Date;
@@ -63,6 +71,7 @@ export function toJobResponse(row: GenerationJob): JobResponseDto {
     estimatedTime: row.estimatedTime,
     actualTime: row.actualTime,
     attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
     idempotencyKey: row.idempotencyKey,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

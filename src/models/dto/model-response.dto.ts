@@ -5,6 +5,12 @@ import {
   type ModelKind,
   type ModelStatus,
 } from '../../providers/catalogue/model-catalogue';
+import {
+  EDIT_OPERATIONS,
+  type EditOperation,
+  UPSCALE_MODES,
+  type UpscaleMode,
+} from '../../providers/image/image-provider';
 import { IMAGE_PROVIDER_NAMES, type ImageProviderName } from '../../providers/provider-names';
 
 export class ModelResponseDto {
@@ -42,6 +48,22 @@ export class ModelResponseDto {
       'What requests are checked against. Image models: maxPromptLength, maxImages, sizes or freeSize, aspectRatios, qualities, styles, backgrounds, outputFormats, negativePrompt, seed, steps, guidance. Audio: maxInputLength, voices, defaultVoice, formats, speed, instructions. Video: maxPromptLength, sizes, defaultSize, seconds, defaultSeconds, referenceImage',
   })
   capabilities: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    enum: EDIT_OPERATIONS,
+    isArray: true,
+    description:
+      "Image models: the operations of POST /image/:assetId/edit that this model's provider can do (empty: none)",
+  })
+  editOperations?: EditOperation[];
+
+  @ApiPropertyOptional({
+    enum: UPSCALE_MODES,
+    isArray: true,
+    description:
+      "Image models: the modes of POST /image/:assetId/upscale that this model's provider can do (empty: none); the upscale names the provider",
+  })
+  upscaleModes?: UpscaleMode[];
 
   @ApiProperty({
     type: 'object',

@@ -3,10 +3,22 @@ import { currentToken, signOut } from './session';
 
 export const FINAL_EVENTS = ['completed', 'failed', 'cancelled'] as const;
 
-export interface JobEvent {
+/** A partial image of a streaming job: a short-lived signed link an <img> can load, gone when the job ends. */
+export interface PartialImage {
+  index: number;
+  url: string;
+}
+
+export type JobEvent =
   /** `progress` while the job runs, then one of FINAL_EVENTS. */
-  event: string;
-  job: JobStatus;
+  | { event: 'progress' | (typeof FINAL_EVENTS)[number]; job: JobStatus }
+  /** Each partial image of a job whose provider streams previews, in order, before the status read with it. */
+  | { event: 'partial'; partial: PartialImage };
+
+function toJobEvent(event: string, data: string): JobEvent {
+  return event === 'partial'
+    ? { event, partial: JSON.parse(data) as PartialImage }
+    : { event: event as Exclude<JobEvent['event'], 'partial'>, job: JSON.parse(data) as JobStatus };
 }
 
 /** Splits a server-sent events text into its events (name and data; comments and ids are skipped). */
@@ -45,7 +57,7 @@ export async function followJob(jobId: string, onEvent: (event: JobEvent) => voi
     buffer += value;
     const end = buffer.lastIndexOf('\n\n');
     if (end < 0) continue;
-    for (const item of parseEvents(buffer.slice(0, end))) onEvent({ event: item.event, job: JSON.parse(item.data) });
+    for (const item of parseEvents(buffer.slice(0, end))) onEvent(toJobEvent(item.event, item.data));
     buffer = buffer.slice(end + 2);
   }
 }

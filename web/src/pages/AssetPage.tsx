@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { type Asset, api, call } from '../api/client';
 import { useAsync } from '../api/use-async';
 import { AssetLineage } from '../components/AssetLineage';
@@ -7,6 +7,9 @@ import { assetLabel } from '../components/AssetTile';
 import { ConfirmDialog } from '../components/Dialog';
 import { bytes, dateTime, usd } from '../components/format';
 import { navigate } from '../router';
+
+// The Image Studio's forms load with the page of an image only.
+const ImageStudio = lazy(() => import('../components/ImageStudio'));
 
 function Details({ asset }: { asset: Asset }) {
   const rows: [string, string][] = [
@@ -234,6 +237,11 @@ export function AssetPage({ id }: { id: string }) {
         <Details asset={asset} />
         <div>
           <EditForm asset={asset} onSaved={setChanged} />
+          {asset.type === 'image' && asset.status === 'ready' && (
+            <Suspense fallback={<p role="status">Loading the Image Studio…</p>}>
+              <ImageStudio asset={asset} />
+            </Suspense>
+          )}
           <AddToCollection asset={asset} />
           <AssetLineage asset={asset} />
         </div>

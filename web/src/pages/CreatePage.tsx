@@ -1,6 +1,7 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api, call, type Model } from '../api/client';
 import { useAsync } from '../api/use-async';
+import { Choice, Field, listOf, PartialImagesChoice, partialImagesOf } from '../components/fields';
 import { Link, navigate, useLocation } from '../router';
 
 const KINDS = [
@@ -12,53 +13,12 @@ const KINDS = [
 type Kind = (typeof KINDS)[number][0];
 type MediaKind = Exclude<Kind, 'text'>;
 
-/** What a form needs to know of a model: the lists its capabilities allow (GET /models). */
-function listOf(model: Model | undefined, name: string): string[] {
-  const value = model?.capabilities[name];
-  return Array.isArray(value) ? value.map(String) : [];
-}
-
 function splitTags(text: string): string[] | undefined {
   const tags = text
     .split(',')
     .map((tag) => tag.trim())
     .filter(Boolean);
   return tags.length > 0 ? tags : undefined;
-}
-
-function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-    </div>
-  );
-}
-
-function Choice({
-  id,
-  label,
-  options,
-  value,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  options: string[];
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  if (options.length === 0) return null;
-  return (
-    <Field id={id} label={label}>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="">Model default</option>
-        {options.map((option) => (
-          <option key={option}>{option}</option>
-        ))}
-      </select>
-    </Field>
-  );
 }
 
 /** One form for images, speech and video: the fields each model takes, built from its catalogue entry. */
@@ -72,6 +32,7 @@ function MediaForm({ kind, models }: { kind: MediaKind; models: Model[] }) {
   const [voice, setVoice] = useState('');
   const [seconds, setSeconds] = useState('');
   const [count, setCount] = useState('1');
+  const [partialImages, setPartialImages] = useState('');
   const [title, setTitle] = useState('');
   const [tags, setTags] = useState('');
   const [error, setError] = useState('');
@@ -93,6 +54,7 @@ function MediaForm({ kind, models }: { kind: MediaKind; models: Model[] }) {
                   negativePrompt: negativePrompt.trim() || undefined,
                   size: size || undefined,
                   n: Number(count),
+                  partialImages: partialImagesOf(partialImages),
                 },
               }),
             )
@@ -164,6 +126,7 @@ function MediaForm({ kind, models }: { kind: MediaKind; models: Model[] }) {
           />
         </Field>
       )}
+      {kind === 'image' && <PartialImagesChoice model={model} value={partialImages} onChange={setPartialImages} />}
       <Field id="title" label="Title (optional)">
         <input id="title" value={title} onChange={(event) => setTitle(event.target.value)} />
       </Field>

@@ -1,36 +1,19 @@
-import { useEffect, useState } from 'react';
-import { api, call, type JobStatus } from '../api/client';
-import { FINAL_EVENTS, followJob } from '../api/job-events';
+import { FINAL_EVENTS } from '../api/job-events';
+import { useJob } from '../api/use-job';
 import { AssetTile } from '../components/AssetTile';
-import { ACTIVE, JobProgress } from '../components/JobProgress';
+import { JobPreview } from '../components/JobPreview';
+import { ACTIVE, JobProgress, RetryTime } from '../components/JobProgress';
 import { Link, navigate } from '../router';
 
 /**
- * One job, live: its progress from the job's event stream until it ends; then the result opens (one asset) or
- * its assets are listed (several). Cancel while it is queued or running.
+ * One job, live: its progress (and the partial images of a provider that streams them) from the job's event
+ * stream until it ends; then the result opens (one asset) or its assets are listed (several). Cancel while it
+ * is queued or running.
  */
 export function JobPage({ id }: { id: string }) {
-  const [job, setJob] = useState<JobStatus>();
-  const [error, setError] = useState('');
-  useEffect(() => {
-    const stop = new AbortController();
-    const onEvent = ({ event, job: next }: { event: string; job: JobStatus }) => {
-      setJob(next);
-      if (event === 'completed' && next.assets.length === 1) navigate(`/asset/${next.assets[0].id}`, { replace: true });
-    };
-    followJob(id, onEvent, stop.signal).catch((failure: Error) => {
-      if (!stop.signal.aborted) setError(failure.message);
-    });
-    return () => stop.abort();
-  }, [id]);
-  const cancel = async () => {
-    try {
-      const answer = await call(api.POST('/api/creative/jobs/{jobId}/cancel', { params: { path: { jobId: id } } }));
-      setJob((previous) => (previous ? { ...previous, ...answer.job } : previous));
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
-  };
+  const { job, preview, error, cancel } = useJob(id, (completed) => {
+    if (completed.assets.length === 1) navigate(`/asset/${completed.assets[0].id}`, { replace: true });
+  });
   const done = job && (FINAL_EVENTS as readonly string[]).includes(job.status);
   return (
     <>
@@ -40,10 +23,12 @@ export function JobPage({ id }: { id: string }) {
           <p className="prompt">{job.prompt}</p>
           <JobProgress job={job} label="Progress of the job" />
           {job.errorMessage && <p role="alert">{job.errorMessage}</p>}
+          <RetryTime job={job} />
         </section>
       ) : (
         <p role="status">Connecting…</p>
       )}
+      <JobPreview preview={preview} />
       {error && <p role="alert">{error}</p>}
       {job && ACTIVE.includes(job.status) && (
         <button type="button" className="danger" onClick={() => void cancel()}>

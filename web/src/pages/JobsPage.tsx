@@ -2,28 +2,32 @@ import { useEffect, useState } from 'react';
 import { api, call, type Job } from '../api/client';
 import { useAsync } from '../api/use-async';
 import { dateTime, usd } from '../components/format';
-import { ACTIVE, JobProgress } from '../components/JobProgress';
+import { ACTIVE, JobProgress, RetryTime } from '../components/JobProgress';
 import { Link, navigate, useLocation } from '../router';
 
 const STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 const REFRESH_MS = 2000;
 
+/** A job's prompt, shortened; a job without one (an upscale) by its kind. */
+function jobLabel(job: Job): string {
+  if (!job.prompt) return job.type.replace(/_/g, ' ');
+  return job.prompt.length > 90 ? `${job.prompt.slice(0, 87)}…` : job.prompt;
+}
+
 function JobRow({ job, onCancel }: { job: Job; onCancel: (job: Job) => void }) {
   return (
     <li className="job">
       <div className="job-head">
-        <Link href={`/job/${job.id}`}>{job.prompt.length > 90 ? `${job.prompt.slice(0, 87)}…` : job.prompt}</Link>
+        <Link href={`/job/${job.id}`}>{jobLabel(job)}</Link>
         <span className="muted">
           {job.type.replace(/_/g, ' ')} · {job.model ?? job.provider ?? ''} · {dateTime(job.createdAt)}
           {job.cost ? ` · ${usd(job.cost)}` : ''}
         </span>
       </div>
-      <JobProgress job={job} label={`Progress of ${job.prompt.slice(0, 40)}`} />
+      <JobProgress job={job} label={`Progress of ${jobLabel(job).slice(0, 40)}`} />
       {job.errorMessage && <p className="error">{job.errorMessage}</p>}
-      {job.status === 'queued' && job.attempts > 0 && (
-        <p className="muted">Retrying after a failed attempt ({job.attempts} so far).</p>
-      )}
+      <RetryTime job={job} />
       {ACTIVE.includes(job.status) && (
         <button type="button" className="danger" onClick={() => onCancel(job)}>
           Cancel
