@@ -401,6 +401,12 @@ export const CONFIG_VARIABLES = {
       description:
         'Largest image (width × height) the library decodes, uploads and edits included: a decompression bomb beyond it is refused (400) before it is decoded.',
     }),
+    uploadSpoolDir: optionalText({
+      name: 'STORAGE_UPLOAD_SPOOL_DIR',
+      group: 'storage',
+      description:
+        'Where POST /assets/upload writes a file while it arrives (never held whole in memory), removed once it is stored or refused; unset: creative-engine-uploads in the OS temporary folder.',
+    }),
     deletionRetryIntervalMs: integer({
       name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',
       group: 'storage',

@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { EngineExceptionFilter } from './exception.filter';
+
+const responseStub = () => {
+  const response = { headersSent: false, setHeader: jest.fn(), status: jest.fn(), json: jest.fn(), end: jest.fn() };
+  response.status.mockReturnValue(response);
+  return response;
+};
+
+const requestStub = (state: { destroyed: boolean; complete: boolean }) =>
+  ({ method: 'POST', originalUrl: '/api/creative/assets/upload', ...state }) as unknown as Request;
+
+describe('EngineExceptionFilter.respond', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('answers nothing, and reports no unexpected error, when the client closed the connection mid-request', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const response = responseStub();
+    new EngineExceptionFilter().respond(
+      new Error('Request aborted'),
+      requestStub({ destroyed: true, complete: false }),
+      response as unknown as Response,
+    );
+    expect(response.status).not.toHaveBeenCalled();
+    expect(response.end).not.toHaveBeenCalled();
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('answers a 500 with an error id when the same failure meets a client that is still there', () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const response = responseStub();
+    new EngineExceptionFilter().respond(
+      new Error('Request aborted'),
+      requestStub({ destroyed: false, complete: true }),
+      response as unknown as Response,
+    );
+    expect(response.status).toHaveBeenCalledWith(500);
+    expect(response.json).toHaveBeenCalledWith(expect.objectContaining({ error: 'INTERNAL_ERROR' }));
+  });
+});
