@@ -175,7 +175,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: HOUR_MS,
       description:
-        'How often workers re-enqueue queued jobs whose Bull job was lost (crash between insert and enqueue, Redis restarted without persistence); 0 = never.',
+        'How often workers re-enqueue queued jobs whose Bull job was lost (crash between insert and enqueue, Redis restarted without persistence) and delete the expired previews of ended jobs that a dead worker left; 0 = never.',
     }),
     keepCompleted: integer({
       name: 'QUEUE_KEEP_COMPLETED',
