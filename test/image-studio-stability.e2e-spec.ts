@@ -70,17 +70,17 @@ describe('Image Studio with stability (fake): every edit operation and upscale m
   }
 
   it.each([
-    ['inpaint', { maskAssetId: 'MASK' }, 'edit/inpaint', ['image', 'mask', 'output_format', 'prompt'], 0.03],
+    ['inpaint', { maskAssetId: 'MASK' }, 'edit/inpaint', ['image', 'mask', 'output_format', 'prompt'], 0.05],
     ['outpaint', {}, 'edit/outpaint', ['down', 'image', 'left', 'output_format', 'prompt', 'right', 'up'], 0.04],
-    ['erase', { maskAssetId: 'MASK' }, 'edit/erase', ['image', 'mask', 'output_format'], 0.03],
+    ['erase', { maskAssetId: 'MASK' }, 'edit/erase', ['image', 'mask', 'output_format'], 0.05],
     [
       'search_and_replace',
       { searchPrompt: 'the sky' },
       'edit/search-and-replace',
       ['image', 'output_format', 'prompt', 'search_prompt'],
-      0.04,
+      0.05,
     ],
-    ['remove_background', {}, 'edit/remove-background', ['image', 'output_format'], 0.02],
+    ['remove_background', {}, 'edit/remove-background', ['image', 'output_format'], 0.05],
   ] as const)(
     '%s calls stable-image/%s with its fields and prices it in credits',
     async (operation, extra, route, fields, cost) => {
