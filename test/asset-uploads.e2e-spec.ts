@@ -1,9 +1,15 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
+import { PlaceholderVideoProvider } from '../src/providers/video/placeholder-video.provider';
+import { FILE_STORE, type FileStore } from '../src/storage/file-store';
+import { FLAC_FRAME, silentFlac, silentWav } from './support/audio-bytes';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { newUserId, sha256 } from './support/factories';
-import { storedFiles } from './support/image-jobs';
+import { storedFiles, waitFor } from './support/image-jobs';
 
 const MAX_FILE_BYTES = 400_000;
 const MAX_IMAGE_PIXELS = 4_000_000;
@@ -35,9 +41,45 @@ function headerOnlyBomb(): Buffer {
   ]);
 }
 
+const BOUNDARY = 'creative-engine-test-boundary';
+
+/** The multipart head of a form whose only part is `file`, as a client streams it. */
+const fileFieldHead = (fileName: string) =>
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
+  );
+
+/**
+ * A POST /assets/upload sent by hand over a socket of its own, so that a test decides when each byte goes (or
+ * whether the rest ever does); `response` settles with the first answer.
+ */
+function openUpload(server: http.Server, userId: string, headers: http.OutgoingHttpHeaders = {}) {
+  const { port } = server.address() as AddressInfo;
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: `${BASE}/assets/upload`,
+    headers: { ...bearer(userId), 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
+  });
+  const response = new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    request.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+    });
+    request.once('error', reject);
+  });
+  response.catch(() => undefined);
+  return { request, response };
+}
+
 describe('POST /assets/upload: type from the bytes, metadata and thumbnail, limits that store nothing', () => {
   let t: TestApp;
-  const storageDir = path.join(os.tmpdir(), `ce-test-${process.env.CE_TEST_RUN_ID}`, 'upload-storage');
+  const runDir = path.join(os.tmpdir(), `ce-test-${process.env.CE_TEST_RUN_ID}`);
+  const storageDir = path.join(runDir, 'upload-storage');
+  const spoolDir = path.join(runDir, 'upload-spool');
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -46,20 +88,30 @@ describe('POST /assets/upload: type from the bytes, metadata and thumbnail, limi
       STORAGE_DIR: storageDir,
       STORAGE_MAX_FILE_BYTES: String(MAX_FILE_BYTES),
       STORAGE_MAX_IMAGE_PIXELS: String(MAX_IMAGE_PIXELS),
+      STORAGE_UPLOAD_SPOOL_DIR: spoolDir,
       RATE_LIMIT_PER_MINUTE: '0',
     });
   });
   afterAll(() => t.close());
+  afterEach(() => jest.restoreAllMocks());
 
   const upload = (userId: string, bytes: Buffer, fileName: string, contentType = 'application/octet-stream') =>
     t.http.post(`${BASE}/assets/upload`).set(bearer(userId)).attach('file', bytes, { filename: fileName, contentType });
 
-  /** Nothing of the user's in stored_objects, no intent left and no file added on disk. */
+  /** Nothing of the user's in stored_objects, no intent left, no file added on disk and none left in the spool. */
   async function expectNothingStored(userId: string, filesBefore: string[]): Promise<void> {
     expect(await t.prisma.storedObject.count({ where: { userId } })).toBe(0);
     expect(await t.prisma.storageIntent.count()).toBe(0);
     expect(await t.prisma.creativeAsset.count({ where: { userId } })).toBe(0);
     expect(await storedFiles(storageDir)).toEqual(filesBefore);
+    expect(await storedFiles(spoolDir)).toEqual([]);
+  }
+
+  /** The HTTP server listening on a port of its own, for requests written by hand. */
+  async function listeningServer(): Promise<http.Server> {
+    const server: http.Server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
   }
 
   it.each([
@@ -177,5 +229,94 @@ describe('POST /assets/upload: type from the bytes, metadata and thumbnail, limi
       .post(`${BASE}/assets/upload`)
       .attach('file', await imageOf('png'), 'x.png')
       .expect(401);
+  });
+
+  it('reads audio and video metadata from the spooled file', async () => {
+    const owner = newUserId('uploader');
+    const wav = await upload(owner, silentWav(1.5), 'speech.wav').expect(201);
+    expect(wav.body).toMatchObject({ type: 'audio', mimeType: 'audio/wav', format: 'wav', duration: 1.5 });
+    const flac = await upload(owner, await silentFlac(12), 'speech.flac').expect(201);
+    expect(flac.body).toMatchObject({ type: 'audio', format: 'flac' });
+    expect(flac.body.duration).toBeCloseTo((12 * FLAC_FRAME.samples) / FLAC_FRAME.sampleRate, 3);
+    const request = { prompt: 'A lighthouse', model: 'placeholder-video', size: '320x180', seconds: 2 };
+    const provider = new PlaceholderVideoProvider();
+    const clip = await provider.download(await provider.create(request), request, new AbortController().signal);
+    const video = await upload(owner, clip.bytes, 'clip.bin').expect(201);
+    expect(video.body).toMatchObject({
+      type: 'video',
+      width: 320,
+      height: 180,
+      duration: 2,
+      fileSize: clip.bytes.length,
+    });
+    expect(await storedFiles(spoolDir)).toEqual([]);
+  });
+
+  it('streams the file from its spooled copy to the store, and removes the copy', async () => {
+    const owner = newUserId('uploader');
+    const store = t.app.get<FileStore>(FILE_STORE);
+    const write = jest.spyOn(store, 'write');
+    const bytes = await imageOf('png', 300, 300);
+    const res = await upload(owner, bytes, 'streamed.png').expect(201);
+    const [mainFile] = await t.prisma.creativeAsset.findMany({
+      where: { id: res.body.id },
+      select: { storageKey: true },
+    });
+    const bodyOfMainFile = write.mock.calls.find(([key]) => key === mainFile.storageKey)?.[1];
+    expect(bodyOfMainFile).toBeInstanceOf(Readable);
+    expect(Buffer.isBuffer(bodyOfMainFile)).toBe(false);
+    expect(await storedFiles(spoolDir)).toEqual([]);
+  });
+
+  it('refuses at once, before the body arrives, an upload whose Content-Length is over the limit', async () => {
+    const owner = newUserId('uploader');
+    const before = await storedFiles(storageDir);
+    const { request, response } = openUpload(await listeningServer(), owner, {
+      'Content-Length': String(MAX_FILE_BYTES + 4 * 1024 * 1024),
+    });
+    request.write(fileFieldHead('huge.png'));
+    request.write(await imageOf('png'));
+    // The rest of the announced body is never sent: the answer must not wait for it.
+    const { status, body } = await response;
+    request.destroy();
+    expect(status).toBe(413);
+    expect(body).toMatchObject({
+      error: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringMatching(/STORAGE_MAX_FILE_BYTES/),
+    });
+    await expectNothingStored(owner, before);
+  });
+
+  it('counts the bytes of a chunked upload and refuses it with a 413 past the limit, leaving nothing behind', async () => {
+    const owner = newUserId('uploader');
+    const before = await storedFiles(storageDir);
+    const { request, response } = openUpload(await listeningServer(), owner);
+    request.write(fileFieldHead('endless.png'));
+    request.write(await imageOf('png'));
+    for (let sent = 0; sent <= MAX_FILE_BYTES; sent += 64 * 1024) request.write(Buffer.alloc(64 * 1024, 7));
+    request.end(`\r\n--${BOUNDARY}--\r\n`);
+    const { status, body } = await response;
+    expect(status).toBe(413);
+    expect(body.message).toBe(
+      `File is more than ${MAX_FILE_BYTES} bytes; the limit is ${MAX_FILE_BYTES} (STORAGE_MAX_FILE_BYTES)`,
+    );
+    await expectNothingStored(owner, before);
+  });
+
+  it('writes an upload to disk as it arrives, and removes it when the client goes away half way', async () => {
+    const owner = newUserId('uploader');
+    const before = await storedFiles(storageDir);
+    const { request } = openUpload(await listeningServer(), owner);
+    request.write(fileFieldHead('interrupted.png'));
+    request.write(await imageOf('png'));
+    request.write(Buffer.alloc(128 * 1024, 7));
+    // The first bytes are in a spooled file while the request is still open: nothing waits for the whole body.
+    await waitFor(
+      async () => (await storedFiles(spoolDir)).length === 1 || undefined,
+      'the spooled file of the open upload',
+    );
+    request.destroy();
+    await waitFor(async () => (await storedFiles(spoolDir)).length === 0 || undefined, 'the spooled file removed');
+    await expectNothingStored(owner, before);
   });
 });

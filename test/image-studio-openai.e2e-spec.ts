@@ -154,15 +154,17 @@ describe('Image Studio with openai (fake): /v1/images/edits through the real SDK
     const done = await waitForJobStatus(t.http, owner, retried.body.jobId as string);
     expect({ status: done.status, attempts: done.attempts }).toEqual({ status: 'completed', attempts: 2 });
 
+    // The GPT image models' refusal: 400 moderation_blocked.
     fake.enqueue({ kind: 'content_policy', route: 'image_edits' });
+    const editCallsBefore = fake.requestsTo('image_edits').length;
     const refused = await t.http
       .post(`${BASE}/image/${source}/edit`)
       .set(bearer(owner))
       .send({ prompt: 'Something not allowed', provider: 'openai' })
       .expect(202);
     const failed = await waitForJobStatus(t.http, owner, refused.body.jobId as string);
-    expect(failed.status).toBe('failed');
-    expect(failed.errorMessage).toMatch(/safety system|content policy/i);
-    expect(failed.assets).toEqual([]);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, assets: [] });
+    expect(failed.errorMessage).toMatch(/^openai answered HTTP 400: Your request was rejected by the safety system/);
+    expect(fake.requestsTo('image_edits')).toHaveLength(editCallsBefore + 1);
   });
 });

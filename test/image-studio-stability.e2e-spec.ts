@@ -56,26 +56,31 @@ describe('Image Studio with stability (fake): every edit operation and upscale m
     await fake?.close();
   });
 
-  async function run(path: string, body: Record<string, unknown>): Promise<JobStatusBody> {
+  /** Submits the job and waits for its end. */
+  async function settle(path: string, body: Record<string, unknown>): Promise<JobStatusBody> {
     const res = await t.http.post(`${BASE}/image/${source}/${path}`).set(bearer(owner)).send(body);
     expect({ status: res.status, body: res.status === 202 ? undefined : res.body }).toEqual({ status: 202 });
-    const job = await waitForJobStatus(t.http, owner, res.body.jobId as string);
+    return waitForJobStatus(t.http, owner, res.body.jobId as string);
+  }
+
+  async function run(path: string, body: Record<string, unknown>): Promise<JobStatusBody> {
+    const job = await settle(path, body);
     expect({ status: job.status, error: job.errorMessage }).toEqual({ status: 'completed', error: null });
     return job;
   }
 
   it.each([
-    ['inpaint', { maskAssetId: 'MASK' }, 'edit/inpaint', ['image', 'mask', 'output_format', 'prompt'], 0.03],
+    ['inpaint', { maskAssetId: 'MASK' }, 'edit/inpaint', ['image', 'mask', 'output_format', 'prompt'], 0.05],
     ['outpaint', {}, 'edit/outpaint', ['down', 'image', 'left', 'output_format', 'prompt', 'right', 'up'], 0.04],
-    ['erase', { maskAssetId: 'MASK' }, 'edit/erase', ['image', 'mask', 'output_format'], 0.03],
+    ['erase', { maskAssetId: 'MASK' }, 'edit/erase', ['image', 'mask', 'output_format'], 0.05],
     [
       'search_and_replace',
       { searchPrompt: 'the sky' },
       'edit/search-and-replace',
       ['image', 'output_format', 'prompt', 'search_prompt'],
-      0.04,
+      0.05,
     ],
-    ['remove_background', {}, 'edit/remove-background', ['image', 'output_format'], 0.02],
+    ['remove_background', {}, 'edit/remove-background', ['image', 'output_format'], 0.05],
   ] as const)(
     '%s calls stable-image/%s with its fields and prices it in credits',
     async (operation, extra, route, fields, cost) => {
@@ -175,5 +180,24 @@ describe('Image Studio with stability (fake): every edit operation and upscale m
     const job = await run('edit', { prompt: 'x', operation: 'remove_background', provider: 'stability' });
     expect(job.attempts).toBe(2);
     expect(fake.requestsTo('stability')).toHaveLength(2);
+  });
+
+  it.each([
+    ['an inpaint its moderation refused (403 content_moderation)', 'edit', 'input', { operation: 'inpaint' }],
+    ['a remove_background it refused', 'edit', 'input', { operation: 'remove_background' }],
+    ['a fast upscale whose image it filtered (CONTENT_FILTERED)', 'upscale', 'output', { mode: 'fast' }],
+    ['a creative upscale whose result it filtered', 'upscale', 'output', { mode: 'creative', prompt: 'Sharper' }],
+  ] as const)('fails at once, never retried, %s', async (_case, path, stage, extra) => {
+    fake.enqueue({ kind: 'content_policy', stage, route: 'stability' });
+    const body: Record<string, unknown> = { prompt: 'Something not allowed', provider: 'stability', ...extra };
+    if (body.operation === 'inpaint') body.maskAssetId = maskId;
+    const job = await settle(path, body);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, assets: [] });
+    expect(job.errorMessage).toMatch(
+      stage === 'input'
+        ? /^stability answered HTTP 403: Your request was flagged by our content moderation system/
+        : /^stability filtered the image for content/,
+    );
+    expect(fake.requestsTo('stability').filter((request) => request.method === 'POST')).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-
 import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
+import sharp from 'sharp';
 import { AssetLinks } from '../src/assets/asset-links';
 import { AssetsService } from '../src/assets/assets.service';
 import { StoredFilesService } from '../src/assets/stored-files';
@@ -45,6 +46,7 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       t = await createTestApp({
         ...s3.environment('creative-store', 'engine/'),
         STORAGE_DIR: privateDir('store'),
+        STORAGE_UPLOAD_SPOOL_DIR: privateDir('spool'),
         STORAGE_MAX_FILE_BYTES: String(20 * 1024 * 1024),
       });
       storage = t.app.get(StorageService);
@@ -90,6 +92,29 @@ describe('S3-compatible storage (s3rver on 127.0.0.1, through the AWS SDK)', () 
       ]);
       expect((await objectBytes('creative-store', `engine/${key}`)).equals(bytes)).toBe(true);
       expect((await storage.read(key)).equals(bytes)).toBe(true);
+    });
+
+    it('streams a POST /assets/upload from its spooled file to the bucket, with its sha256', async () => {
+      const owner = newUserId();
+      // Incompressible pixels, stored uncompressed: a PNG of more than one 8 MiB part.
+      const noise = { type: 'gaussian', mean: 128, sigma: 60 } as const;
+      const bytes = await sharp({ create: { width: 1800, height: 1800, channels: 3, background: '#000', noise } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+      const res = await t.http
+        .post(`${BASE}/assets/upload`)
+        .set(bearer(owner))
+        .attach('file', bytes, 'noise.png')
+        .expect(201);
+      expect(res.body).toMatchObject({ type: 'image', width: 1800, fileSize: bytes.length, checksum: sha256(bytes) });
+      const { storageKey } = await t.prisma.creativeAsset.findUniqueOrThrow({ where: { id: res.body.id } });
+      const objectKey = `engine/${storageKey}`;
+      expect((await objectBytes('creative-store', objectKey)).equals(bytes)).toBe(true);
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'creative-store', Key: objectKey }));
+      expect(head.Metadata?.sha256).toBe(sha256(bytes));
+      expect(await storedFiles(privateDir('spool'))).toEqual([]);
+      expect(await storedFiles(privateDir('store'))).toEqual([]);
     });
   });
 

@@ -25,7 +25,9 @@ import { sendAssetFile, ServesAssetBytes } from './asset-file-response';
 import { AssetsService } from './assets.service';
 import { DeletedResponseDto } from '../common/deleted-response.dto';
 import { AssetUploadsService } from './asset-uploads.service';
-import { UPLOAD_FORM_SCHEMA, UPLOAD_FILE_FIELD, type MultipartFile } from './dto/upload-asset.dto';
+import { UPLOAD_FORM_SCHEMA, UPLOAD_FILE_FIELD } from './dto/upload-asset.dto';
+import { UploadSizeInterceptor } from './upload-size.interceptor';
+import type { SpooledUpload } from './upload-spool';
 import { UploadAssetDto } from './dto/upload-asset.dto';
 import {
   AddTagsDto,
@@ -56,7 +58,7 @@ export class AssetsController {
   ) {}
 
   @Post('assets/upload')
-  @UseInterceptors(FileInterceptor(UPLOAD_FILE_FIELD))
+  @UseInterceptors(UploadSizeInterceptor, FileInterceptor(UPLOAD_FILE_FIELD))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_FORM_SCHEMA })
   @ApiOperation({
@@ -71,10 +73,10 @@ export class AssetsController {
   @ApiErrorResponse(413, 'The file is larger than STORAGE_MAX_FILE_BYTES')
   upload(
     @CurrentUser() user: AuthUser,
-    @UploadedFile() file: MultipartFile | undefined,
+    @UploadedFile() file: SpooledUpload | undefined,
     @Body() fields: UploadAssetDto,
   ): Promise<AssetResponseDto> {
-    return this.uploads.upload(user.id, file && { bytes: file.buffer, originalName: file.originalname }, fields);
+    return this.uploads.upload(user.id, file, fields);
   }
 
   @Get('assets')

@@ -15,15 +15,20 @@ import { CollectionsService } from './collections.service';
 import { StoredFilesService } from './stored-files';
 import { StoredFilesRepository } from './stored-files.repository';
 import { SignedFilesController } from './signed-files.controller';
+import { UPLOAD_FORM_LIMITS } from './dto/upload-asset.dto';
+import { UploadSpool, uploadSpoolDirectory } from './upload-spool';
 
 @Module({
   imports: [
     PrismaModule,
     StorageModule,
-    // Uploads are parsed in memory, one file of at most STORAGE_MAX_FILE_BYTES (over it: 413, the rest unread).
+    // Uploads are streamed to a spooled file (UploadSpool counts the bytes: over STORAGE_MAX_FILE_BYTES, 413).
     MulterModule.registerAsync({
       inject: [EngineConfig],
-      useFactory: (config: EngineConfig) => ({ limits: { fileSize: config.storage.maxFileBytes, files: 1 } }),
+      useFactory: (config: EngineConfig) => ({
+        storage: new UploadSpool(uploadSpoolDirectory(config), config.storage.maxFileBytes),
+        limits: UPLOAD_FORM_LIMITS,
+      }),
     }),
   ],
   controllers: [AssetsController, CollectionsController, SignedFilesController],

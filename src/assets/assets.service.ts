@@ -11,6 +11,7 @@ import {
   THUMBNAIL_EXTENSION,
   THUMBNAIL_MIME_TYPE,
 } from '../storage/image-processing';
+import { byteSizeOf, type FileSource } from '../storage/file-source';
 import { readAudioMetadata } from '../storage/media-probe';
 import { readVideoMetadata } from '../storage/video-probe';
 import { StorageService } from '../storage/storage.service';
@@ -125,8 +126,8 @@ export class AssetsService {
     const fields = normalizeSaveAssetInput(input);
     const id = randomUUID();
     const storedFiles: StoredFile[] = [];
-    const store = async (bytes: Buffer, extension: string) => {
-      const file = await this.files.store(userId, bytes, extension);
+    const store = async (source: FileSource, extension: string) => {
+      const file = await this.files.store(userId, source, extension);
       storedFiles.push(file);
       return file;
     };
@@ -144,7 +145,7 @@ export class AssetsService {
           fields: { ...fields, fileSize: Buffer.byteLength(fields.content ?? '') },
         });
       }
-      const bytes = input.bytes as Buffer;
+      const bytes: FileSource = input.bytes ?? (input.file as FileSource);
       if (fields.type === 'image') {
         // The thumbnail renders on sharp's threads while the metadata is read; bytes that are no image are
         // refused with the metadata's reason, the clearer one.
@@ -167,7 +168,7 @@ export class AssetsService {
       const file = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
       return prepared({
         thumbnailUrl: null,
-        fields: { ...fields, ...media, ...fileColumns(file), fileSize: bytes.length },
+        fields: { ...fields, ...media, ...fileColumns(file), fileSize: byteSizeOf(bytes) },
       });
     } catch (error) {
       await this.files.discard(storedFiles);
@@ -182,9 +183,9 @@ export class AssetsService {
   private async storeVideoFiles(
     id: string,
     fields: AssetFieldsFromInput,
-    bytes: Buffer,
+    bytes: FileSource,
     poster: Buffer | undefined,
-    store: (bytes: Buffer, extension: string) => Promise<StoredFile>,
+    store: (source: FileSource, extension: string) => Promise<StoredFile>,
   ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
     const { format, ...video } = await readVideoMetadata(bytes);
     const thumbnail = poster && (await makeThumbnail(poster, this.config.storage.maxImagePixels));

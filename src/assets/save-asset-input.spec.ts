@@ -58,6 +58,13 @@ describe('normalizeSaveAssetInput', () => {
     ]);
   });
 
+  it('takes the file as bytes or as a file on disk, exactly one of them', () => {
+    const onDisk = { path: '/tmp/upload', size: 10, sha256: 'a'.repeat(64) };
+    expect(problemsOf(image({ bytes: undefined, file: onDisk }))).toEqual([]);
+    expect(problemsOf(image({ file: onDisk }))).toEqual(['bytes']);
+    expect(problemsOf(image({ bytes: undefined, file: { ...onDisk, size: 0 } }))).toEqual(['bytes']);
+  });
+
   it('needs a known MIME type of the right kind for video and audio', () => {
     expect(
       problemsOf({ type: 'video', sourceModule: 'm', title: 't', bytes: Buffer.from('x'), mimeType: 'video/mp4' }),

@@ -3,6 +3,7 @@ import { UUID_PATTERN } from '../common/validation';
 import { fieldsWithNulCharacter } from '../common/validation.pipe';
 import type { FieldProblem } from '../common/errors';
 import { AssetType, Prisma } from '../generated/prisma/client';
+import type { FileOnDisk } from '../storage/file-source';
 import { RAW_PCM_MIME_TYPE } from '../storage/media-probe';
 import { ASSET_LIMITS, assertJsonObject, normalizeTags } from './asset-rules';
 
@@ -17,6 +18,12 @@ export interface SaveAssetInput {
    * are read from it.
    */
   bytes?: Buffer;
+  /**
+   * Instead of `bytes`: a file on this machine's disk with the size and sha256 measured as it was written
+   * (uploads). It is read by sharp and the probes from the disk and streamed to storage, never held whole;
+   * the caller removes it afterwards.
+   */
+  file?: FileOnDisk;
   /** The body of a text asset. */
   content?: string;
   /** Required with audio bytes (images and videos are identified from their bytes). */
@@ -209,15 +216,21 @@ function checkKindAndPayload(input: SaveAssetInput, problems: Problems): void {
       problems.add('content', 'a text asset needs content');
     else if (input.content.length > ASSET_LIMITS.contentLength)
       problems.add('content', `content must be at most ${ASSET_LIMITS.contentLength} characters`);
-    if (input.bytes !== undefined) problems.add('bytes', 'a text asset carries content, not bytes');
+    if (input.bytes !== undefined || input.file !== undefined)
+      problems.add('bytes', 'a text asset carries content, not bytes');
   } else {
-    if (!Buffer.isBuffer(input.bytes) || input.bytes.length === 0)
-      problems.add('bytes', `a ${String(type)} asset needs its file as bytes`);
+    if (!hasOneFile(input)) problems.add('bytes', `a ${String(type)} asset needs its file, as bytes or a file`);
     if (input.content !== undefined) problems.add('content', 'only text assets carry content');
   }
   // A video's own type is read from its bytes; one given by the caller must at least be a video type.
   if (type === 'audio' || (type === 'video' && input.mimeType !== undefined))
     checkMediaMimeType(type, input.mimeType, problems);
+}
+
+/** Exactly one of bytes and file, and not empty. */
+function hasOneFile({ bytes, file }: SaveAssetInput): boolean {
+  if (bytes !== undefined) return file === undefined && Buffer.isBuffer(bytes) && bytes.length > 0;
+  return typeof file?.path === 'string' && Number.isInteger(file.size) && file.size > 0;
 }
 
 function checkMediaMimeType(type: 'video' | 'audio', mimeType: string | undefined, problems: Problems): void {
@@ -263,7 +276,7 @@ export function normalizeSaveAssetInput(input: SaveAssetInput): AssetFieldsFromI
   const tags = readTags(input, problems);
   if (input.isPublic !== undefined && typeof input.isPublic !== 'boolean')
     problems.add('isPublic', 'isPublic must be a boolean');
-  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined, poster: undefined }))
+  for (const field of fieldsWithNulCharacter({ ...input, bytes: undefined, file: undefined, poster: undefined }))
     problems.add(field, `${field} must not contain the NUL character (\\u0000)`);
   const type = input.type;
   const fields: AssetFieldsFromInput = {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { EngineConfig } from '../config/engine-config';
+import { byteSizeOf, type FileSource } from '../storage/file-source';
 import { assertStorageKey, newStorageKey } from '../storage/storage-keys';
 import { StorageService } from '../storage/storage.service';
 import type { Db } from './assets.repository';
@@ -63,17 +64,20 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.sweepTimer);
   }
 
-  /** Stores the user's bytes, or holds the object that already has them. */
-  async store(userId: string, bytes: Buffer, extension: string): Promise<StoredFile> {
-    this.storage.assertFits(bytes);
-    const checksum = sha256Hex(bytes);
+  /**
+   * Stores the user's bytes, or holds the object that already has them. A file on disk comes with the sha256
+   * measured as it was written, and is streamed to the store.
+   */
+  async store(userId: string, source: FileSource, extension: string): Promise<StoredFile> {
+    this.storage.assertFits(source);
+    const checksum = Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256;
     const intentId = randomUUID();
     const { key, reused } = await this.files.holdOrReserve(intentId, userId, checksum, newStorageKey(extension));
     const file: StoredFile = { key, checksum, intentId };
     if (reused) return file;
     try {
-      await this.storage.writeAt(key, bytes, { sha256: checksum });
-      await this.files.recordObject({ key, userId, checksum, byteSize: bytes.length });
+      await this.storage.writeAt(key, source, { sha256: checksum });
+      await this.files.recordObject({ key, userId, checksum, byteSize: byteSizeOf(source) });
       return file;
     } catch (error) {
       // A write that failed half way may have left bytes: deleted now, or by the sweep if the store is down.

@@ -1,5 +1,7 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
+import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../common/errors';
+import type { FileOnDisk } from '../storage/file-source';
 import type { AssetType } from '../generated/prisma/client';
 import { ASSET_LIMITS } from './asset-rules';
 import { MEDIA_MIME_TYPES } from './save-asset-input';
@@ -23,13 +25,17 @@ const UNKNOWN_BYTES =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A UTF-8 character is at most 4 bytes: a longer file cannot be within the text limit, and is never read. */
+const MAX_TEXT_BYTES = ASSET_LIMITS.contentLength * 4;
+
 /**
- * The asset type and MIME type of uploaded bytes, from their magic numbers (file-type); bytes with none that
- * decode as UTF-8 without NUL characters are text. Anything else is a 400.
+ * The asset type and MIME type of an uploaded file, from its magic numbers (file-type reads the few bytes it
+ * needs from the file); a file with none that decodes as UTF-8 without NUL characters is text (read whole: it is
+ * bounded by the text limit). Anything else is a 400.
  */
-export async function sniffUpload(bytes: Buffer): Promise<SniffedUpload> {
-  if (bytes.length === 0) throw new ValidationError('The file is empty', [{ field: 'file', problems: ['empty'] }]);
-  const detected = await fileTypeFromBuffer(bytes);
+export async function sniffUpload(file: FileOnDisk): Promise<SniffedUpload> {
+  if (file.size === 0) throw new ValidationError('The file is empty', [{ field: 'file', problems: ['empty'] }]);
+  const detected = await fileTypeFromFile(file.path);
   if (detected) {
     const mimeType = MIME_ALIASES[detected.mime] ?? detected.mime;
     if (IMAGE_MIME_TYPES.has(mimeType)) return { type: 'image', mimeType };
@@ -37,23 +43,26 @@ export async function sniffUpload(bytes: Buffer): Promise<SniffedUpload> {
     if (media) return { type: media.type, mimeType };
     throw unknownBytes(`detected ${detected.mime}`);
   }
-  return { type: 'text', mimeType: 'text/plain', content: readText(bytes) };
+  return { type: 'text', mimeType: 'text/plain', content: await readText(file) };
 }
 
-function readText(bytes: Buffer): string {
+async function readText(file: FileOnDisk): Promise<string> {
+  if (file.size > MAX_TEXT_BYTES) throw textTooLong();
   let content: string;
   try {
-    content = utf8.decode(bytes);
+    content = utf8.decode(await readFile(file.path));
   } catch {
     throw unknownBytes('no known signature, and not UTF-8 text');
   }
   if (content.includes('\u0000')) throw unknownBytes('binary data');
-  if (content.length > ASSET_LIMITS.contentLength) {
-    throw new ValidationError(`A text file may hold at most ${ASSET_LIMITS.contentLength} characters`, [
-      { field: 'file', problems: [`at most ${ASSET_LIMITS.contentLength} characters of text`] },
-    ]);
-  }
+  if (content.length > ASSET_LIMITS.contentLength) throw textTooLong();
   return content;
+}
+
+function textTooLong(): ValidationError {
+  return new ValidationError(`A text file may hold at most ${ASSET_LIMITS.contentLength} characters`, [
+    { field: 'file', problems: [`at most ${ASSET_LIMITS.contentLength} characters of text`] },
+  ]);
 }
 
 function unknownBytes(reason: string): ValidationError {

@@ -23,6 +23,9 @@ function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boo
   return typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState);
 }
 
+/** The connection closed before the client had sent its whole request. */
+const clientWentAway = (request: Request): boolean => request.destroyed && !request.complete;
+
 /**
  * The one place that turns an error into the contract's JSON error shape:
  * `{ success: false, statusCode, error, message, details? }`. Anything unexpected becomes a 500 with an
@@ -41,7 +44,12 @@ export class EngineExceptionFilter implements ExceptionFilter {
    * The error answer of `exception`, also for Express middleware outside Nest's routing (the queue dashboard's
    * gate). The body keeps the contract's exact shape; the request's id travels in the X-Request-Id header.
    */
-  respond(exception: unknown, _request: Request, response: Response): void {
+  respond(exception: unknown, request: Request, response: Response): void {
+    if (clientWentAway(request)) {
+      // An upload interrupted by its client, say: nobody is left to answer, and the server did nothing wrong.
+      this.logger.warn(`${request.method} ${request.originalUrl}: the client closed the connection mid-request`);
+      return;
+    }
     const body = this.toBody(exception);
     if (response.headersSent) {
       response.end();

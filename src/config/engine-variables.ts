@@ -175,7 +175,7 @@ export const CONFIG_VARIABLES = {
       min: 0,
       max: HOUR_MS,
       description:
-        'How often workers re-enqueue queued jobs whose Bull job was lost (crash between insert and enqueue, Redis restarted without persistence); 0 = never.',
+        'How often workers re-enqueue queued jobs whose Bull job was lost (crash between insert and enqueue, Redis restarted without persistence) and delete the expired previews of ended jobs that a dead worker left; 0 = never.',
     }),
     keepCompleted: integer({
       name: 'QUEUE_KEEP_COMPLETED',
@@ -400,6 +400,12 @@ export const CONFIG_VARIABLES = {
       max: 1_000_000_000,
       description:
         'Largest image (width × height) the library decodes, uploads and edits included: a decompression bomb beyond it is refused (400) before it is decoded.',
+    }),
+    uploadSpoolDir: optionalText({
+      name: 'STORAGE_UPLOAD_SPOOL_DIR',
+      group: 'storage',
+      description:
+        'Where POST /assets/upload writes a file while it arrives (never held whole in memory), removed once it is stored or refused; unset: creative-engine-uploads in the OS temporary folder.',
     }),
     deletionRetryIntervalMs: integer({
       name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',

@@ -47,6 +47,10 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     worker: { enabled: false },
   } as unknown as EngineConfig;
   const repository = jobs as unknown as GenerationJobsRepository;
+  const previews = {
+    store: jest.fn(async () => undefined),
+    clear: jest.fn(async () => undefined),
+  } as unknown as JobPreviews;
   const handler = new ImageJobHandler(
     repository,
     config,
@@ -54,7 +58,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     assets as unknown as AssetsService,
     templates as unknown as TemplatesService,
     testMetrics(),
-    { store: jest.fn(async () => undefined), clear: jest.fn(async () => undefined) } as unknown as JobPreviews,
+    previews,
   );
   const processor = new GenerationJobProcessor(
     {} as Queue,
@@ -72,6 +76,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     },
     testMetrics(),
     new CreativeEvents(),
+    previews,
   );
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
     const job = {

@@ -16,6 +16,7 @@ import {
   retryDelayMs,
 } from '../queue/queue.constants';
 import { GenerationJobsRepository } from './generation-jobs.repository';
+import { JobPreviews } from './job-previews';
 import { JOB_HANDLERS } from './job-handler';
 import type { JobHandler, JobHandlers, RunOutcome } from './job-handler';
 import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
@@ -57,6 +58,7 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     @Inject(JOB_HANDLERS) private readonly handlers: JobHandlers,
     private readonly metrics: EngineMetrics,
     private readonly events: CreativeEvents,
+    private readonly previews: JobPreviews,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -201,7 +203,7 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
   /**
    * Bull gave up on a job without an attempt recording it (stalled too often, or its last attempt failed
    * before or while recording, e.g. the database connection dropped): fail the row, or it stays queued or
-   * processing. A row already finished is left alone.
+   * processing, and delete the previews the interrupted attempts left. A row already finished is left alone.
    */
   private onBullFailure(job: QueuedJob, error: Error): void {
     const stalled = error?.message === BULL_STALLED_LIMIT_MESSAGE;
@@ -209,21 +211,27 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     const reason = stalled
       ? 'The job was interrupted too many times (its worker stopped mid-job)'
       : `The job failed: ${error?.message ?? 'unknown error'}`;
+    const { jobId } = job.data;
     this.jobs
-      .abandon(job.data.jobId, reason)
-      .then((abandoned) => abandoned && this.announceFailure(abandoned, reason))
-      .catch((failure: unknown) =>
-        this.logger.error(`Could not record abandoned job ${job.data.jobId}: ${String(failure)}`),
-      );
+      .abandon(jobId, reason)
+      .then(async (abandoned) => {
+        if (abandoned) this.announceFailure(abandoned, reason);
+        await this.previews.clear(jobId);
+      })
+      .catch((failure: unknown) => this.logger.error(`Could not record abandoned job ${jobId}: ${String(failure)}`));
+  }
+
+  /** One recovery pass: lost jobs back in the queue, leftover previews of ended jobs deleted. */
+  async recover(): Promise<void> {
+    await this.requeueLostJobs();
+    await this.previews.sweepEndedJobs();
   }
 
   private startRecoverySweep(): void {
     const { recoveryIntervalMs } = this.config.queue;
     if (recoveryIntervalMs <= 0) return;
     this.recoveryTimer = setInterval(() => {
-      this.requeueLostJobs().catch((error: unknown) =>
-        this.logger.warn(`Queue recovery sweep failed: ${String(error)}`),
-      );
+      this.recover().catch((error: unknown) => this.logger.warn(`Queue recovery sweep failed: ${String(error)}`));
     }, recoveryIntervalMs);
     this.recoveryTimer.unref();
   }

@@ -276,6 +276,20 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     });
   }
 
+  /**
+   * Deletes up to `limit` previews recorded before `createdBefore` of jobs that have ended (their worker died
+   * before it could clear them, or Bull gave the job up) and returns their keys (the caller deletes the files).
+   */
+  async deleteEndedJobPreviews(createdBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ storageKey: string }[]>`
+      DELETE FROM "generation_job_previews" WHERE "id" IN (
+        SELECT p."id" FROM "generation_job_previews" p JOIN "generation_jobs" j ON j."id" = p."jobId"
+        WHERE p."createdAt" < ${createdBefore} AND j."status" NOT IN ('queued', 'processing')
+        ORDER BY p."createdAt" LIMIT ${limit})
+      RETURNING "storageKey"`;
+    return rows.map((row) => row.storageKey);
+  }
+
   /** Deletes the job's previews and returns their keys (the caller deletes the files). */
   async deletePreviews(jobId: string): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ storageKey: string }[]>`

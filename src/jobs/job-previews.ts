@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../common/errors';
+import { EngineConfig } from '../config/engine-config';
 import { imageExtension, readImageMetadata } from '../storage/image-processing';
 import { StorageService } from '../storage/storage.service';
 import { GenerationJobsRepository } from './generation-jobs.repository';
@@ -11,10 +12,15 @@ export interface JobPreview {
   mimeType: string;
 }
 
+/** Previews deleted per sweep. */
+const SWEEP_BATCH_SIZE = 100;
+
 /**
  * Live previews (docs/ARCHITECTURE.md §4): the partial images a provider streams while it renders, each stored
  * under a server key and recorded against its job, announced by GET /jobs/:jobId/events with a short-lived
- * signed link, and deleted when the job ends. They are no assets: not deduplicated, not in the library.
+ * signed link, and deleted when the job ends: by its handler however the attempt ends, by the processor when
+ * Bull gives the job up, and by the recovery sweep for an ended job whose worker died before either could.
+ * They are no assets: not deduplicated, not in the library.
  */
 @Injectable()
 export class JobPreviews {
@@ -23,6 +29,7 @@ export class JobPreviews {
   constructor(
     private readonly jobs: GenerationJobsRepository,
     private readonly storage: StorageService,
+    private readonly config: EngineConfig,
   ) {}
 
   /** Stores partial image `index` of the job (its type read from the bytes). */
@@ -46,6 +53,17 @@ export class JobPreviews {
   /** Deletes every preview of the job, those of earlier attempts included: the job has ended. */
   async clear(jobId: string): Promise<void> {
     await this.deleteFiles(await this.jobs.deletePreviews(jobId));
+  }
+
+  /**
+   * Deletes the previews of ended jobs older than JOB_PREVIEW_TTL_SECONDS (their links have expired); those of
+   * queued and running jobs stay. Returns how many went.
+   */
+  async sweepEndedJobs(now = new Date()): Promise<number> {
+    const createdBefore = new Date(now.getTime() - this.config.imageGeneration.previewTtlSeconds * 1000);
+    const keys = await this.jobs.deleteEndedJobPreviews(createdBefore, SWEEP_BATCH_SIZE);
+    await this.deleteFiles(keys);
+    return keys.length;
   }
 
   private async deleteFiles(keys: readonly string[]): Promise<void> {

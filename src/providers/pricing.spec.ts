@@ -10,6 +10,8 @@ import {
   tokenCost,
   videoCost,
 } from './pricing';
+import type { EngineConfig } from '../config/engine-config';
+import { StabilityImageProvider } from './image/stability-image.provider';
 
 describe('pricing', () => {
   const table: PricingTable = {
@@ -141,5 +143,18 @@ describe('pricing', () => {
         'PROVIDER_PRICING.video["w"] must be an object like {"perSecond": {"1280x720": 0.1}}',
       ]);
     });
+  });
+
+  it('prices every Image Studio operation stability offers, edits and upscale modes alike', () => {
+    const stability = new StabilityImageProvider({} as EngineConfig);
+    const models = [
+      ...stability.editOperations.map((operation) => stability.studioModel(operation)),
+      ...stability.upscaleModes.map((mode) => stability.studioModel('upscale', mode)),
+    ];
+    expect(models).toHaveLength(8);
+    const unpriced = models.filter((model) => !((imageCost(DEFAULT_PRICING, model, { count: 1 }) ?? 0) > 0));
+    expect(unpriced).toEqual([]);
+    // Two images of one call are two calls: credits per image.
+    expect(imageCost(DEFAULT_PRICING, stability.studioModel('inpaint'), { count: 2 })).toBe(0.1);
   });
 });

@@ -97,12 +97,15 @@ export const DEFAULT_PRICING: PricingTable = {
     core: { perImage: { '*': 0.03 } },
     ultra: { perImage: { '*': 0.08 } },
     sd3: { perImage: { '*': 0.065 } },
-    // Stability's edit and upscale endpoints (the model an Image Studio job records), per image.
-    'stability-inpaint': { perImage: { '*': 0.03 } },
+    // Stability's edit and upscale endpoints (the model an Image Studio job records), per image, in credits at
+    // $0.01. Source: Stability's "API Price Update" (https://stability.ai/api-pricing-update-25), the prices in
+    // effect from 2025-08-01: erase, inpaint, remove background, search and replace 5 credits; upscale fast 2,
+    // conservative 40, creative 60. Outpaint is not in that update and kept its 4 credits.
+    'stability-inpaint': { perImage: { '*': 0.05 } },
     'stability-outpaint': { perImage: { '*': 0.04 } },
-    'stability-erase': { perImage: { '*': 0.03 } },
-    'stability-search_and_replace': { perImage: { '*': 0.04 } },
-    'stability-remove_background': { perImage: { '*': 0.02 } },
+    'stability-erase': { perImage: { '*': 0.05 } },
+    'stability-search_and_replace': { perImage: { '*': 0.05 } },
+    'stability-remove_background': { perImage: { '*': 0.05 } },
     'stability-upscale-fast': { perImage: { '*': 0.02 } },
     'stability-upscale-conservative': { perImage: { '*': 0.4 } },
     'stability-upscale-creative': { perImage: { '*': 0.6 } },

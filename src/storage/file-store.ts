@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { assertStorageKey, InvalidStorageKeyError } from './storage-keys';
 
 /**
@@ -9,8 +10,12 @@ import { assertStorageKey, InvalidStorageKeyError } from './storage-keys';
  * four operations. Keys are already validated by StorageService; stores validate again (defence in depth).
  */
 export interface FileStore {
-  /** `sha256` (hex) of the bytes, where the caller knows it, is kept with the object by stores that can. */
-  write(key: string, bytes: Buffer, options?: { sha256?: string }): Promise<void>;
+  /**
+   * Stores the bytes, given whole or as a stream (an upload is streamed from disk: a store must not collect it
+   * whole in memory). `sha256` (hex) of the bytes, where the caller knows it, is kept with the object by stores
+   * that can; `byteSize` is the length of a stream.
+   */
+  write(key: string, body: Buffer | Readable, options?: FileWriteOptions): Promise<void>;
   read(key: string): Promise<Buffer>;
   /** Resolves once the object is readable; rejects with FileNotFoundError when it does not exist. */
   openReadStream(key: string): Promise<Readable>;
@@ -18,6 +23,11 @@ export interface FileStore {
   remove(key: string): Promise<void>;
   /** A URL that fetches the object with no other credentials, where the store can give one (S3: a presigned GET). */
   presignRead?(key: string, options: PresignedReadOptions): Promise<string>;
+}
+
+export interface FileWriteOptions {
+  sha256?: string;
+  byteSize?: number;
 }
 
 export interface PresignedReadOptions {
@@ -55,13 +65,19 @@ export class LocalDiskFileStore implements FileStore {
     return resolved;
   }
 
-  async write(key: string, bytes: Buffer): Promise<void> {
+  async write(key: string, body: Buffer | Readable): Promise<void> {
     const target = this.pathOf(key);
     await mkdir(path.dirname(target), { recursive: true });
     // Write then rename, so a reader never sees a half-written file.
     const temporary = `${target}.partial`;
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    await rename(temporary, target);
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(temporary, body, { flag: 'wx' });
+      else await pipeline(body, createWriteStream(temporary, { flags: 'wx' }));
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async read(key: string): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ValidationError } from '../common/errors';
+import { byteSizeOf, type FileSource, pathOrBytes } from './file-source';
 
 export interface ImageMetadata {
   width: number;
@@ -43,18 +44,30 @@ function notAnImage(reason: string): ValidationError {
   );
 }
 
-/** Width, height, format, MIME type and size read from the bytes themselves, never from a client's claim. */
-export async function readImageMetadata(bytes: Buffer, maxPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<ImageMetadata> {
+/**
+ * Width, height, format, MIME type and size read from the bytes themselves (sharp reads only the header), never
+ * from a client's claim.
+ */
+export async function readImageMetadata(
+  source: FileSource,
+  maxPixels = DEFAULT_MAX_INPUT_PIXELS,
+): Promise<ImageMetadata> {
   let metadata: sharp.Metadata;
   try {
-    metadata = await sharp(bytes, { limitInputPixels: maxPixels }).metadata();
+    metadata = await sharp(pathOrBytes(source), { limitInputPixels: maxPixels }).metadata();
   } catch (error) {
     throw notAnImage(describeSharpError(error, maxPixels));
   }
   const format = metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
   const known = format ? IMAGE_FORMATS[format] : undefined;
   if (!known || !metadata.width || !metadata.height) throw notAnImage(`format ${format ?? 'unknown'}`);
-  return { width: metadata.width, height: metadata.height, format, mimeType: known.mimeType, fileSize: bytes.length };
+  return {
+    width: metadata.width,
+    height: metadata.height,
+    format,
+    mimeType: known.mimeType,
+    fileSize: byteSizeOf(source),
+  };
 }
 
 /** The pixel size of an image and whether it has an alpha channel (a mask must). */
@@ -75,9 +88,9 @@ export function imageExtension(format: string): string {
 }
 
 /** A 320px-wide WebP (never enlarged), oriented by EXIF; the first frame of an animation. */
-export async function makeThumbnail(bytes: Buffer, maxPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<Buffer> {
+export async function makeThumbnail(source: FileSource, maxPixels = DEFAULT_MAX_INPUT_PIXELS): Promise<Buffer> {
   try {
-    return await sharp(bytes, { limitInputPixels: maxPixels })
+    return await sharp(pathOrBytes(source), { limitInputPixels: maxPixels })
       .rotate()
       .resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true })
       .webp({ quality: 80 })

@@ -1,5 +1,18 @@
-import { ADTS, BufferSource, FLAC, Input, type InputFormat, MP3, OGG, WAVE, WEBM } from 'mediabunny';
+import {
+  ADTS,
+  BufferSource,
+  FilePathSource,
+  FLAC,
+  Input,
+  type InputFormat,
+  MP3,
+  OGG,
+  type Source,
+  WAVE,
+  WEBM,
+} from 'mediabunny';
 import { ValidationError } from '../common/errors';
+import { byteSizeOf, type FileSource, readHead } from './file-source';
 
 /** What the library records of an audio file, read from its bytes (never from a provider's or client's word). */
 export interface AudioMetadata {
@@ -34,15 +47,19 @@ function notThatAudio(mimeType: string, reason: string): ValidationError {
   ]);
 }
 
+/** What mediabunny reads a container from: the bytes, or the file (read in pieces, as the demuxer asks). */
+export const mediaInputSource = (source: FileSource): Source =>
+  Buffer.isBuffer(source) ? new BufferSource(source) : new FilePathSource(source.path);
+
 /**
  * The duration and container of audio declared as `mimeType`, read from the bytes: a container other than
  * the declared one (its magic numbers), or one without a readable audio track, is a ValidationError.
  */
-export async function readAudioMetadata(bytes: Buffer, mimeType: string): Promise<AudioMetadata> {
-  if (mimeType === RAW_PCM_MIME_TYPE) return rawPcmMetadata(bytes);
+export async function readAudioMetadata(source: FileSource, mimeType: string): Promise<AudioMetadata> {
+  if (mimeType === RAW_PCM_MIME_TYPE) return rawPcmMetadata(byteSizeOf(source));
   const known = AUDIO_CONTAINERS[mimeType];
   if (!known) throw notThatAudio(mimeType, 'not an audio type the library reads');
-  const input = new Input({ source: new BufferSource(bytes), formats: [known.container] });
+  const input = new Input({ source: mediaInputSource(source), formats: [known.container] });
   let duration: number;
   try {
     if (!(await input.getPrimaryAudioTrack())) throw notThatAudio(mimeType, 'no audio track');
@@ -53,10 +70,13 @@ export async function readAudioMetadata(bytes: Buffer, mimeType: string): Promis
   } finally {
     input.dispose();
   }
-  if (known.container === FLAC) duration = flacStreamDuration(bytes) ?? duration;
+  if (known.container === FLAC) duration = flacStreamDuration(await readHead(source, FLAC_HEAD_BYTES)) ?? duration;
   if (!Number.isFinite(duration) || duration <= 0) throw notThatAudio(mimeType, 'no samples');
-  return { mimeType, format: known.format, duration, fileSize: bytes.length };
+  return { mimeType, format: known.format, duration, fileSize: byteSizeOf(source) };
 }
+
+/** "fLaC", STREAMINFO's block header, and its fields up to the total sample count. */
+const FLAC_HEAD_BYTES = 26;
 
 /**
  * A FLAC stream's length from its STREAMINFO block (total samples / sample rate), which the format makes
@@ -70,14 +90,14 @@ function flacStreamDuration(bytes: Buffer): number | undefined {
   return sampleRate > 0 && totalSamples > 0 ? totalSamples / sampleRate : undefined;
 }
 
-function rawPcmMetadata(bytes: Buffer): AudioMetadata {
+function rawPcmMetadata(byteSize: number): AudioMetadata {
   const frameBytes = RAW_PCM.bytesPerSample * RAW_PCM.channels;
-  if (bytes.length === 0 || bytes.length % frameBytes !== 0)
-    throw notThatAudio('16-bit PCM', `${bytes.length} bytes is not a whole number of samples`);
+  if (byteSize === 0 || byteSize % frameBytes !== 0)
+    throw notThatAudio('16-bit PCM', `${byteSize} bytes is not a whole number of samples`);
   return {
     mimeType: RAW_PCM_MIME_TYPE,
     format: 'pcm',
-    duration: bytes.length / (frameBytes * RAW_PCM.sampleRate),
-    fileSize: bytes.length,
+    duration: byteSize / (frameBytes * RAW_PCM.sampleRate),
+    fileSize: byteSize,
   };
 }

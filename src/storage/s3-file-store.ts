@@ -10,7 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
-import { FileNotFoundError, type FileStore, type PresignedReadOptions } from './file-store';
+import { FileNotFoundError, type FileStore, type FileWriteOptions, type PresignedReadOptions } from './file-store';
 import { assertStorageKey } from './storage-keys';
 
 /** Where an S3-compatible store keeps the files (STORAGE_DRIVER=s3 and the S3_* variables). */
@@ -70,14 +70,16 @@ export class S3FileStore implements FileStore {
     return `${this.options.keyPrefix ?? ''}${key}`;
   }
 
-  async write(key: string, bytes: Buffer, options: { sha256?: string } = {}): Promise<void> {
-    // Upload sends one PUT below the part size and a multipart upload above it (aborted on failure).
+  async write(key: string, body: Buffer | Readable, options: FileWriteOptions = {}): Promise<void> {
+    // Upload sends one PUT below the part size and a multipart upload above it (aborted on failure); a stream
+    // is read one part at a time, so at most a part of it is in memory.
     await new Upload({
       client: this.client,
       params: {
         Bucket: this.options.bucket,
         Key: this.objectKey(key),
-        Body: bytes,
+        Body: body,
+        ContentLength: options.byteSize,
         Metadata: options.sha256 ? { [CHECKSUM_METADATA]: options.sha256 } : undefined,
       },
       partSize: MULTIPART_PART_BYTES,

@@ -4,6 +4,7 @@ import { NotFoundError, PayloadTooLargeError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import { FILE_STORE, FileNotFoundError } from './file-store';
 import type { FileStore, PresignedReadOptions } from './file-store';
+import { bodyOf, byteSizeOf, type FileSource } from './file-source';
 import { assertStorageKey, newStorageKey } from './storage-keys';
 
 /**
@@ -19,12 +20,9 @@ export class StorageService {
   ) {}
 
   /** Refuses bytes over STORAGE_MAX_FILE_BYTES (413), before anything is recorded or written for them. */
-  assertFits(bytes: Buffer): void {
-    if (bytes.length > this.config.storage.maxFileBytes) {
-      throw new PayloadTooLargeError(
-        `File is ${bytes.length} bytes; the limit is ${this.config.storage.maxFileBytes} (STORAGE_MAX_FILE_BYTES)`,
-      );
-    }
+  assertFits(source: FileSource): void {
+    const size = byteSizeOf(source);
+    if (size > this.config.storage.maxFileBytes) throw fileTooLarge(this.config.storage.maxFileBytes, size);
   }
 
   /** Stores bytes under a new server-generated key `<yyyy>/<mm>/<uuid>.<extension>`. */
@@ -34,11 +32,14 @@ export class StorageService {
     return { key };
   }
 
-  /** Stores bytes under `key`, a key of newStorageKey that the caller reserved (the asset library records it first). */
-  async writeAt(key: string, bytes: Buffer, options: { sha256?: string } = {}): Promise<void> {
+  /**
+   * Stores bytes under `key`, a key of newStorageKey that the caller reserved (the asset library records it
+   * first); a file on disk goes to the store as a stream.
+   */
+  async writeAt(key: string, source: FileSource, options: { sha256?: string } = {}): Promise<void> {
     assertStorageKey(key);
-    this.assertFits(bytes);
-    await this.store.write(key, bytes, { sha256: options.sha256 });
+    this.assertFits(source);
+    await this.store.write(key, bodyOf(source), { sha256: options.sha256, byteSize: byteSizeOf(source) });
   }
 
   async read(key: string): Promise<Buffer> {
@@ -73,4 +74,10 @@ export class StorageService {
     if (error instanceof FileNotFoundError) throw new NotFoundError('Stored file');
     throw error;
   };
+}
+
+/** The 413 of a file over STORAGE_MAX_FILE_BYTES; without `size` (the rest was never read) it says "more than". */
+export function fileTooLarge(limit: number, size?: number): PayloadTooLargeError {
+  const length = size === undefined ? `more than ${limit}` : String(size);
+  return new PayloadTooLargeError(`File is ${length} bytes; the limit is ${limit} (STORAGE_MAX_FILE_BYTES)`);
 }

@@ -1,5 +1,7 @@
-import { ALL_FORMATS, BufferSource, Input } from 'mediabunny';
+import { ALL_FORMATS, Input } from 'mediabunny';
 import { ValidationError } from '../common/errors';
+import { byteSizeOf, type FileSource, readHead } from './file-source';
+import { mediaInputSource } from './media-probe';
 
 /** What the library records of a video, read from its bytes (never from a provider's or a client's word). */
 export interface VideoMetadata {
@@ -30,10 +32,10 @@ function notAVideo(reason: string): ValidationError {
 }
 
 /** Width, height, duration and type of a video, demuxed from its bytes (mediabunny reads the container only). */
-export async function readVideoMetadata(bytes: Buffer): Promise<VideoMetadata> {
-  const format = videoContainerOf(bytes);
+export async function readVideoMetadata(source: FileSource): Promise<VideoMetadata> {
+  const format = videoContainerOf(await readHead(source, 12));
   if (!format) throw notAVideo('no MP4, WebM or QuickTime signature');
-  const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
+  const input = new Input({ source: mediaInputSource(source), formats: ALL_FORMATS });
   try {
     const track = await input.getPrimaryVideoTrack();
     if (!track) throw notAVideo('no video track');
@@ -46,7 +48,7 @@ export async function readVideoMetadata(bytes: Buffer): Promise<VideoMetadata> {
       duration: Math.round(duration * 1000) / 1000,
       mimeType: MIME_TYPES[format],
       format,
-      fileSize: bytes.length,
+      fileSize: byteSizeOf(source),
     };
   } catch (error) {
     if (error instanceof ValidationError) throw error;

@@ -5,6 +5,7 @@ import OpenAI, {
   BadRequestError,
   InternalServerError,
   RateLimitError,
+  toFile,
 } from 'openai';
 import sharp from 'sharp';
 import {
@@ -429,6 +430,24 @@ describe('fake provider', () => {
       expect((error as APIError).code).toBe('content_policy_violation');
     });
 
+    it('refuses an image edit as the GPT image models do: 400 moderation_blocked', async () => {
+      provider.enqueue({ kind: 'content_policy', route: 'image_edits' });
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer();
+      const error = await caught(
+        client.images.edit({
+          model: 'gpt-image-1',
+          prompt: 'forbidden',
+          image: await toFile(png, 'source.png', { type: 'image/png' }),
+        }),
+      );
+
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error).toMatchObject({ code: 'moderation_blocked', type: 'image_generation_user_error' });
+      assertMatchesOpenAiSchema('ErrorResponse', { error: (error as APIError).error });
+    });
+
     it('filters a chat answer when the policy applies to the output', async () => {
       provider.enqueue({ kind: 'content_policy', stage: 'output' });
       const completion = await chat();
@@ -639,6 +658,38 @@ describe('fake provider', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('finish-reason')).toBe('CONTENT_FILTERED');
+    });
+
+    it('moderates the studio routes too: a refused edit, a filtered upscale and a filtered creative result', async () => {
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer();
+      const studio = (route: string) => {
+        const body = new FormData();
+        body.append('image', new Blob([png], { type: 'image/png' }), 'source.png');
+        body.append('prompt', 'x');
+        return fetch(`${provider.origin}/v2beta/stable-image/${route}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k', accept: 'image/*' },
+          body,
+        });
+      };
+      provider.enqueue(
+        { kind: 'content_policy', route: 'stability' },
+        { kind: 'content_policy', stage: 'output', route: 'stability' },
+        { kind: 'content_policy', stage: 'output', route: 'stability' },
+      );
+      const refused = await studio('edit/erase');
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ name: 'content_moderation' });
+      const upscaled = await studio('upscale/fast');
+      expect(upscaled.headers.get('finish-reason')).toBe('CONTENT_FILTERED');
+      const { id } = (await (await studio('upscale/creative')).json()) as { id: string };
+      const result = await fetch(`${provider.origin}/v2beta/results/${id}`, {
+        headers: { authorization: 'Bearer k', accept: 'image/*' },
+      });
+      expect(result.status).toBe(200);
+      expect(result.headers.get('finish-reason')).toBe('CONTENT_FILTERED');
     });
   });
 });

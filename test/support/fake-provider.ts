@@ -37,9 +37,10 @@ export type FakeFault = (
   /** chat: 200 whose message content is not JSON (`invalid_json`, default) or ignores the requested schema. */
   | { kind: 'malformed_json'; variant?: 'invalid_json' | 'schema_mismatch' }
   /**
-   * `input` (default): the request is refused (OpenAI 400 `content_policy_violation`, Stability 403
-   * `content_moderation`). `output`: the answer is filtered instead (chat `finish_reason: content_filter`,
-   * Stability `finish-reason: CONTENT_FILTERED`); the images route has no such answer and refuses as for `input`.
+   * `input` (default): the request is refused (OpenAI 400 `content_policy_violation`, on image edits 400
+   * `moderation_blocked`; Stability 403 `content_moderation`, edit and upscale routes included). `output`: the
+   * answer is filtered instead (chat `finish_reason: content_filter`, Stability `finish-reason: CONTENT_FILTERED`,
+   * for a creative upscale on its result); the images route has no such answer and refuses as for `input`.
    */
   | { kind: 'content_policy'; stage?: 'input' | 'output' }
   | { kind: 'hang' }
@@ -227,6 +228,18 @@ const OPENAI_ERRORS = {
     null,
     'content_policy_violation',
   ),
+  /** The GPT image models' refusal, on /v1/images/edits: its own type and code, no param. */
+  moderationBlocked: {
+    status: 400,
+    error: {
+      message:
+        'Your request was rejected by the safety system. If you believe this is an error, contact us at ' +
+        'help.openai.com and include the request ID req_fake.',
+      type: 'image_generation_user_error',
+      param: null,
+      code: 'moderation_blocked',
+    },
+  },
   serverError: {
     status: 500,
     error: {
@@ -392,7 +405,10 @@ class FakeProviderServer implements FakeProvider {
       if (!this.authorised(req)) return this.sendStabilityError(res, STABILITY_ERRORS.unauthorised);
       const outcome = await this.applyFault(record, res);
       if (outcome.handled) return;
-      if (studio) return this.stabilityStudio.handle(res, { method, path, ...read }, this.stabilityStudioResponder);
+      if (studio) {
+        const filtered = outcome.twist?.kind === 'filtered';
+        return this.stabilityStudio.handle(res, { method, path, filtered, ...read }, this.stabilityStudioResponder);
+      }
       return this.handleStability(req, res, path, fields, outcome.twist);
     }
 
@@ -475,12 +491,12 @@ class FakeProviderServer implements FakeProvider {
     badRequest: (res, message) => this.sendStabilityError(res, STABILITY_ERRORS.badRequest(message)),
     notFound: (res, message) => this.sendStabilityError(res, { status: 404, name: 'not_found', message }),
     json: (res, status, body) => this.sendJson(res, status, body),
-    image: (res, bytes, format) => {
+    image: (res, bytes, format, filtered) => {
       res
         .writeHead(200, {
           'content-type': `image/${format}`,
           'content-length': bytes.length,
-          'finish-reason': 'SUCCESS',
+          'finish-reason': filtered ? 'CONTENT_FILTERED' : 'SUCCESS',
           seed: '42',
         })
         .end(bytes);
@@ -552,6 +568,7 @@ class FakeProviderServer implements FakeProvider {
         if (fault.stage === 'output' && route !== 'images' && route !== 'speech')
           return { handled: false, twist: { kind: 'filtered' } };
         if (route === 'stability') this.sendStabilityError(res, STABILITY_ERRORS.contentModeration);
+        else if (route === 'image_edits') this.sendOpenAiError(res, route, OPENAI_ERRORS.moderationBlocked);
         else this.sendOpenAiError(res, route, OPENAI_ERRORS.contentPolicy);
         return { handled: true };
     }

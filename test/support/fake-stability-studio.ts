@@ -19,7 +19,8 @@ export interface StabilityStudioResponder {
   badRequest(res: ServerResponse, message: string): void;
   notFound(res: ServerResponse, message: string): void;
   json(res: ServerResponse, status: number, body: unknown): void;
-  image(res: ServerResponse, bytes: Buffer, format: string): void;
+  /** `filtered`: Stability's answer for an image its moderation caught (`finish-reason: CONTENT_FILTERED`). */
+  image(res: ServerResponse, bytes: Buffer, format: string, filtered: boolean): void;
 }
 
 export interface FakeStabilityStudioControl {
@@ -35,6 +36,7 @@ export interface FakeStabilityStudioControl {
 interface Render {
   bytes: Buffer;
   format: string;
+  filtered: boolean;
 }
 
 export class FakeStabilityStudio implements FakeStabilityStudioControl {
@@ -66,7 +68,14 @@ export class FakeStabilityStudio implements FakeStabilityStudioControl {
 
   async handle(
     res: ServerResponse,
-    request: { method: string; path: string; parts?: RecordedPart[]; files?: Map<RecordedPart, Buffer> },
+    request: {
+      method: string;
+      path: string;
+      /** A content_policy fault of stage `output` took this request. */
+      filtered: boolean;
+      parts?: RecordedPart[];
+      files?: Map<RecordedPart, Buffer>;
+    },
     send: StabilityStudioResponder,
   ): Promise<void> {
     const [, route, resultId] = STABILITY_STUDIO_PATH.exec(request.path) ?? [];
@@ -91,11 +100,11 @@ export class FakeStabilityStudio implements FakeStabilityStudioControl {
     const bytes = await render(route, image, text, format);
     if (route === 'upscale/creative') {
       const id = `${this.nextId()}${'0'.repeat(58)}`.slice(0, 64);
-      this.renders.set(id, { bytes, format });
+      this.renders.set(id, { bytes, format, filtered: request.filtered });
       this.created += 1;
       return send.json(res, 200, { id });
     }
-    send.image(res, bytes, format);
+    send.image(res, bytes, format, request.filtered);
   }
 
   private result(res: ServerResponse, method: string, id: string, send: StabilityStudioResponder): void {
@@ -106,7 +115,7 @@ export class FakeStabilityStudio implements FakeStabilityStudioControl {
       return send.json(res, 202, { id, status: 'in-progress' });
     }
     this.resultPolls.push({ id, status: 200 });
-    send.image(res, rendered.bytes, rendered.format);
+    send.image(res, rendered.bytes, rendered.format, rendered.filtered);
   }
 }
 

@@ -45,12 +45,12 @@ export class UploadAssetDto {
 /** The multipart field that carries the file. */
 export const UPLOAD_FILE_FIELD = 'file';
 
-/** What the multipart parser (multer, in memory) hands the controller. */
-export interface MultipartFile {
-  buffer: Buffer;
-  originalname: string;
-  size: number;
-}
+/** multer's limits on the form around the file: room for every field above, and no more. */
+export const UPLOAD_FORM_LIMITS = { files: 1, fields: 64, fieldSize: 16 * 1024, parts: 65 } as const;
+
+/** The most a form within UPLOAD_FORM_LIMITS adds to its file: the fields, and every part's headers. */
+export const UPLOAD_FORM_OVERHEAD_BYTES =
+  UPLOAD_FORM_LIMITS.fields * UPLOAD_FORM_LIMITS.fieldSize + UPLOAD_FORM_LIMITS.parts * 1024;
 
 /** The form as OpenAPI states it (a multipart body is described by hand: the DTO has no file property). */
 export const UPLOAD_FORM_SCHEMA = {
