@@ -35,6 +35,8 @@ function formatReport(report) {
       }
       if (kind === 'search')
         targets.push([`${route}: p99 < 100 ms (target set at 1M assets)`, `${service.p99Ms} ms`, service.p99Ms < 100]);
+      if (kind === 'stats')
+        targets.push([`${route}: p99 < 20 ms (target set at 1M assets)`, `${service.p99Ms} ms`, service.p99Ms < 20]);
     }
     lines.push('');
     targets.push([
