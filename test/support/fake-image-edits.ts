@@ -20,6 +20,8 @@ export interface ImageEditResponder {
   badRequest(res: ServerResponse, message: string, param: string): void;
   /** Sends one server-sent event after checking it against `schema`. */
   event(res: ServerResponse, type: string, data: unknown, schema: string): void;
+  /** How long a stream waits after each partial image, as a real render takes time. */
+  streamGapMs: number;
 }
 
 /** Multipart carries text: the fields the schema types as numbers or booleans, read as such. */
@@ -133,6 +135,8 @@ export async function handleImageEdit(
         partial_image_index: index,
       };
       send.event(res, partial.type, partial, 'ImageEditStreamEvent');
+      // Time for a client to see each partial before the next (and before the job ends and deletes it).
+      await new Promise((resolve) => setTimeout(resolve, send.streamGapMs));
     }
     const done = { type: 'image_edit.completed', b64_json: (await render('0')).toString('base64'), ...common, usage };
     send.event(res, done.type, done, 'ImageEditStreamEvent');

@@ -475,6 +475,7 @@ class FakeProviderServer implements FakeProvider {
       badRequest: (answer, message, param) =>
         this.sendOpenAiError(answer, 'image_edits', invalidRequest(400, message, param, 'invalid_value')),
       event: (answer, type, data, schema) => this.sendOpenAiEvent(answer, 'image_edits', type, data, schema),
+      streamGapMs: this.streamGapMs,
     });
   }
 
