@@ -1,3 +1,4 @@
+import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -81,7 +82,14 @@ describe('POST /assets/upload: type from the bytes, metadata and thumbnail, limi
   const storageDir = path.join(runDir, 'upload-storage');
   const spoolDir = path.join(runDir, 'upload-spool');
 
+  /** What a process killed mid-upload two hours ago left in the spool: swept when the app starts. */
+  const abandonedSpoolFile = path.join(spoolDir, 'left-by-a-killed-process');
+
   beforeAll(async () => {
+    await mkdir(spoolDir, { recursive: true });
+    await writeFile(abandonedSpoolFile, 'half an upload');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await utimes(abandonedSpoolFile, twoHoursAgo, twoHoursAgo);
     t = await createTestApp({
       WORKER_ENABLED: 'false',
       QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-uploads`,
@@ -94,6 +102,10 @@ describe('POST /assets/upload: type from the bytes, metadata and thumbnail, limi
   });
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
+
+  it('removes at start-up the spooled files a killed process left behind', async () => {
+    await expect(stat(abandonedSpoolFile)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 
   const upload = (userId: string, bytes: Buffer, fileName: string, contentType = 'application/octet-stream') =>
     t.http.post(`${BASE}/assets/upload`).set(bearer(userId)).attach('file', bytes, { filename: fileName, contentType });

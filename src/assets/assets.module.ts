@@ -16,7 +16,7 @@ import { StoredFilesService } from './stored-files';
 import { StoredFilesRepository } from './stored-files.repository';
 import { SignedFilesController } from './signed-files.controller';
 import { UPLOAD_FORM_LIMITS } from './dto/upload-asset.dto';
-import { UploadSpool, uploadSpoolDirectory } from './upload-spool';
+import { UploadSpool, uploadSpoolDirectory, UploadSpoolSweeper } from './upload-spool';
 
 @Module({
   imports: [
@@ -42,6 +42,7 @@ import { UploadSpool, uploadSpoolDirectory } from './upload-spool';
     CollectionsService,
     StoredFilesRepository,
     StoredFilesService,
+    UploadSpoolSweeper,
   ],
   exports: [AssetsService, AssetUploadsService, AssetLinks, AssetStatsService, CollectionsService, StoredFilesService],
 })

@@ -1,11 +1,12 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { EngineConfig } from '../config/engine-config';
+import { EngineConfig } from '../config/engine-config';
 import type { FileOnDisk } from '../storage/file-source';
 import { fileTooLarge } from '../storage/storage.service';
 
@@ -92,4 +93,64 @@ export class UploadSpool {
 /** Deletes a spooled file; one already gone (or never written) is fine. */
 export async function removeSpooledFile(file: Partial<FileOnDisk> | undefined): Promise<void> {
   if (file?.path) await rm(file.path, { force: true });
+}
+
+/**
+ * How old a spooled file's last write must be before it counts as abandoned. A file still arriving is written
+ * to all the time, and a finished one is stored within seconds, so only a process that died mid-upload
+ * (SIGKILL, a crash) leaves files this old.
+ */
+export const ABANDONED_SPOOL_FILE_MS = 60 * 60_000;
+
+/** Deletes the spooled files last written more than `olderThanMs` ago; returns how many went. */
+export async function sweepAbandonedSpoolFiles(
+  directory: string,
+  olderThanMs: number,
+  now = Date.now(),
+): Promise<number> {
+  const names = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  let removed = 0;
+  for (const name of names) {
+    const filePath = path.join(directory, name);
+    const info = await stat(filePath).catch(() => undefined);
+    if (!info?.isFile() || now - info.mtimeMs <= olderThanMs) continue;
+    await rm(filePath, { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+/**
+ * Sweeps the spool of files that a process killed mid-upload left behind: at start-up, then every
+ * ABANDONED_SPOOL_FILE_MS (several API processes may share one spool folder; each sweeps only old files).
+ */
+@Injectable()
+export class UploadSpoolSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CreativeEngineUploads');
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly config: EngineConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep(), ABANDONED_SPOOL_FILE_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweep(): Promise<void> {
+    const directory = uploadSpoolDirectory(this.config);
+    try {
+      const removed = await sweepAbandonedSpoolFiles(directory, ABANDONED_SPOOL_FILE_MS);
+      if (removed > 0) this.logger.warn(`Removed ${removed} abandoned upload file(s) from ${directory}`);
+    } catch (error) {
+      this.logger.error(`Could not sweep the upload spool ${directory}: ${String(error)}`);
+    }
+  }
 }

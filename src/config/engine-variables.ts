@@ -405,7 +405,7 @@ export const CONFIG_VARIABLES = {
       name: 'STORAGE_UPLOAD_SPOOL_DIR',
       group: 'storage',
       description:
-        'Where POST /assets/upload writes a file while it arrives (never held whole in memory), removed once it is stored or refused; unset: creative-engine-uploads in the OS temporary folder.',
+        'Where POST /assets/upload writes a file while it arrives (never held whole in memory), removed once it is stored or refused (files a killed process left are swept after an hour); unset: creative-engine-uploads in the OS temporary folder.',
     }),
     deletionRetryIntervalMs: integer({
       name: 'STORAGE_DELETION_RETRY_INTERVAL_MS',
