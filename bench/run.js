@@ -121,8 +121,11 @@ async function main() {
       USER_MAX_ACTIVE_JOBS: '0',
       NODE_ENV: 'production',
       // As `npm run start:prod` and `start:worker` start it: glibc's malloc with one arena, so the native
-      // buffers of large images are reused instead of spread over an arena per thread.
+      // buffers of large images are reused instead of spread over an arena per thread, and a fixed mmap
+      // threshold, so a freed pixel buffer goes back to the system (glibc's own threshold rises to the size
+      // of the first large buffer freed, and every later one then stays in the heap).
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1',
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
     };
     const profileDir = path.join(ROOT, 'bench', 'profiles');
     if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
