@@ -4,6 +4,7 @@ import { AssetsService } from '../src/assets/assets.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { newUserId } from './support/factories';
 import { FakeProvider, fakeProviderEnvironment, startFakeProvider } from './support/fake-provider';
+import { waitFor } from './support/image-jobs';
 
 interface StreamedEvent {
   event: string;
@@ -64,8 +65,12 @@ describe('live previews: partial images of streaming jobs over SSE', () => {
     return events;
   }
 
+  /** The job's end is announced once its transaction commits; the previews go right after it. */
   async function expectPreviewsGone(jobId: string, events: StreamedEvent[]): Promise<void> {
-    expect(await t.prisma.generationJobPreview.count({ where: { jobId } })).toBe(0);
+    await waitFor(
+      async () => ((await t.prisma.generationJobPreview.count({ where: { jobId } })) === 0 ? true : undefined),
+      'the previews to go',
+    );
     for (const partial of events.filter((event) => event.event === 'partial'))
       expect((await fetch(`${origin}${String(partial.data.url)}`)).status).toBe(404);
   }

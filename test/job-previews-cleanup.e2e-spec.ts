@@ -62,10 +62,12 @@ describe('previews of jobs that ended without their handler clearing them', () =
     // What Bull reports when another worker finds the job stalled past QUEUE_MAX_STALLED_COUNT.
     const queue = t.app.get<Queue>(getQueueToken(IMAGE_GENERATION_QUEUE));
     queue.emit('failed', { data: { jobId } }, new Error('job stalled more than allowable limit'));
-    await waitFor(
-      async () => ((await t.prisma.generationJobPreview.count({ where: { jobId } })) === 0 ? true : undefined),
-      'the previews of the abandoned job to go',
-    );
+    // The rows go first, then the files: wait for both.
+    await waitFor(async () => {
+      if ((await t.prisma.generationJobPreview.count({ where: { jobId } })) > 0) return undefined;
+      const files = await Promise.all(keys.map(fileExists));
+      return files.some(Boolean) ? undefined : true;
+    }, 'the previews of the abandoned job to go');
     expect(await t.prisma.generationJob.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({
       status: 'failed',
       errorMessage: expect.stringMatching(/interrupted too many times/),
