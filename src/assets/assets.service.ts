@@ -145,17 +145,17 @@ export class AssetsService {
           fields: { ...fields, fileSize: Buffer.byteLength(fields.content ?? '') },
         });
       }
-      const bytes: FileSource = input.bytes ?? (input.file as FileSource);
+      const source: FileSource = input.bytes ?? (input.file as FileSource);
       if (fields.type === 'image') {
         // The thumbnail renders on sharp's threads while the metadata is read; bytes that are no image are
         // refused with the metadata's reason, the clearer one.
         const maxPixels = this.config.storage.maxImagePixels;
-        const thumbnailing = makeThumbnail(bytes, maxPixels);
+        const thumbnailing = makeThumbnail(source, maxPixels);
         thumbnailing.catch(() => undefined);
-        const image = await readImageMetadata(bytes, maxPixels);
+        const image = await readImageMetadata(source, maxPixels);
         const thumbnail = await thumbnailing;
         const [file, thumbnailFile] = await Promise.all([
-          store(bytes, imageExtension(image.format)),
+          store(source, imageExtension(image.format)),
           store(thumbnail, THUMBNAIL_EXTENSION),
         ]);
         return prepared({
@@ -163,12 +163,12 @@ export class AssetsService {
           fields: { ...fields, ...image, ...fileColumns(file), thumbnailKey: thumbnailFile.key },
         });
       }
-      if (fields.type === 'video') return prepared(await this.storeVideoFiles(id, fields, bytes, input.poster, store));
-      const media = fields.type === 'audio' ? await readAudioMetadata(bytes, fields.mimeType as string) : {};
-      const file = await store(bytes, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
+      if (fields.type === 'video') return prepared(await this.storeVideoFiles(id, fields, source, input.poster, store));
+      const media = fields.type === 'audio' ? await readAudioMetadata(source, fields.mimeType as string) : {};
+      const file = await store(source, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
       return prepared({
         thumbnailUrl: null,
-        fields: { ...fields, ...media, ...fileColumns(file), fileSize: byteSizeOf(bytes) },
+        fields: { ...fields, ...media, ...fileColumns(file), fileSize: byteSizeOf(source) },
       });
     } catch (error) {
       await this.files.discard(storedFiles);
@@ -183,14 +183,14 @@ export class AssetsService {
   private async storeVideoFiles(
     id: string,
     fields: AssetFieldsFromInput,
-    bytes: FileSource,
+    source: FileSource,
     poster: Buffer | undefined,
     store: (source: FileSource, extension: string) => Promise<StoredFile>,
   ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
-    const { format, ...video } = await readVideoMetadata(bytes);
+    const { format, ...video } = await readVideoMetadata(source);
     const thumbnail = poster && (await makeThumbnail(poster, this.config.storage.maxImagePixels));
     const [file, thumbnailFile] = await Promise.all([
-      store(bytes, format),
+      store(source, format),
       thumbnail ? store(thumbnail, THUMBNAIL_EXTENSION) : null,
     ]);
     return {
