@@ -3,21 +3,24 @@ import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
 
 /**
- * GET /assets/stats is answered from creative_asset_rollups, which a trigger keeps in the transaction of
- * every change it counts. After random inserts, updates, deletes and concurrent usage posts, the rollups
- * must equal a recount of the assets, and the stats of any range must equal the same stats recounted from
- * the assets alone.
+ * GET /assets/stats is answered from creative_asset_rollups (per day), creative_asset_month_rollups and
+ * creative_asset_day_totals, which a trigger keeps in the transaction of every change it counts. After random
+ * inserts, updates, deletes and concurrent usage posts, each must equal a recount of the assets, and the stats
+ * of any range (whole months, parts of months, parts of days) must equal the same stats recounted from the
+ * assets alone.
  */
 
 const DAY_MS = 86_400_000;
-const START = Date.UTC(2026, 2, 1);
+/** Ten weeks from late February: the assets and the ranges cross the ends of February, March and April. */
+const START = Date.UTC(2026, 1, 20);
+const SPAN_MS = 70 * DAY_MS;
 const TYPES = ['image', 'text', 'audio'] as const;
 const MODULES = ['image_generation', 'content_creation', 'crm'] as const;
 const PROVIDERS = [null, 'openai', 'stability'] as const;
 const MODELS = [null, 'gpt-image-2', 'core'] as const;
 const ACTIONS = ['view', 'download', 'share', 'use'] as const;
 
-const instant = fc.integer({ min: 0, max: 5 * DAY_MS - 1 }).map((offset) => new Date(START + offset));
+const instant = fc.integer({ min: 0, max: SPAN_MS - 1 }).map((offset) => new Date(START + offset));
 const countedFields = fc.record(
   {
     type: fc.constantFrom(...TYPES),
@@ -58,8 +61,14 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   },
 );
 
+/** Range ends often fall on a midnight or the first of a month, as a dashboard's do. */
+const rangeEnd = fc.oneof(
+  instant,
+  instant.map((at) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS)),
+  instant.map((at) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1))),
+);
 const range = fc
-  .tuple(fc.option(instant), fc.option(instant))
+  .tuple(fc.option(rangeEnd), fc.option(rangeEnd))
   .filter(([from, to]) => !from || !to || from < to)
   .map(([from, to]) => ({ createdFrom: from?.toISOString(), createdTo: to?.toISOString() }));
 
@@ -108,6 +117,37 @@ describe('asset stats rollups', () => {
       FROM "creative_assets" WHERE "userId" = ${userId}
       GROUP BY 1, 2, 3, 4, 5
       ORDER BY 1, 2, 3, 4, 5`;
+
+  const monthRollupsOf = (userId: string) =>
+    t.prisma.$queryRaw<RecountRow[]>`
+      SELECT to_char("month", 'YYYY-MM-DD') AS "day", "type"::text AS "type", "sourceModule", "provider", "model",
+             "count", "cost"::text AS "cost", "bytes"::text AS "bytes", "views"::text AS "views",
+             "downloads"::text AS "downloads", "shares"::text AS "shares", "uses"::text AS "uses"
+      FROM "creative_asset_month_rollups" WHERE "userId" = ${userId}
+      ORDER BY 1, 2, 3, 4, 5`;
+
+  const monthRecountOf = (userId: string) =>
+    t.prisma.$queryRaw<RecountRow[]>`
+      SELECT to_char(date_trunc('month', "createdAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS "day",
+             "type"::text AS "type", "sourceModule", coalesce("provider", '') AS "provider",
+             coalesce("model", '') AS "model", count(*)::int AS "count",
+             coalesce(sum("cost"), 0)::numeric(18,6)::text AS "cost", coalesce(sum("fileSize"), 0)::text AS "bytes",
+             sum("viewCount")::text AS "views", sum("downloadCount")::text AS "downloads",
+             sum("shareCount")::text AS "shares", sum("useCount")::text AS "uses"
+      FROM "creative_assets" WHERE "userId" = ${userId}
+      GROUP BY 1, 2, 3, 4, 5
+      ORDER BY 1, 2, 3, 4, 5`;
+
+  const dayTotalsOf = (userId: string) =>
+    t.prisma.$queryRaw<{ day: string; count: number; cost: string }[]>`
+      SELECT to_char("day", 'YYYY-MM-DD') AS "day", "count", "cost"::text AS "cost"
+      FROM "creative_asset_day_totals" WHERE "userId" = ${userId} ORDER BY 1`;
+
+  const dayTotalsRecountOf = (userId: string) =>
+    t.prisma.$queryRaw<{ day: string; count: number; cost: string }[]>`
+      SELECT to_char(("createdAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS "day", count(*)::int AS "count",
+             coalesce(sum("cost"), 0)::numeric(18,6)::text AS "cost"
+      FROM "creative_assets" WHERE "userId" = ${userId} GROUP BY 1 ORDER BY 1`;
 
   /** The stats of a range counted from the assets alone: what the service answered before the rollups. */
   async function recountedStats(userId: string, query: { createdFrom?: string; createdTo?: string }) {
@@ -215,6 +255,8 @@ describe('asset stats rollups', () => {
           const ids: string[] = [];
           for (const step of steps) await apply(userId, ids, step);
           expect(await rollupsOf(userId)).toEqual(await recountOf(userId));
+          expect(await monthRollupsOf(userId)).toEqual(await monthRecountOf(userId));
+          expect(await dayTotalsOf(userId)).toEqual(await dayTotalsRecountOf(userId));
           for (const query of [{}, ...ranges])
             expect(await answeredStats(userId, query)).toEqual(await recountedStats(userId, query));
         },
@@ -243,5 +285,38 @@ describe('asset stats rollups', () => {
     );
     expect(await rollupsOf(userId)).toEqual(await recountOf(userId));
     expect((await rollupsOf(userId))[0]).toMatchObject({ count: 2, cost: '0.050000', views: '2' });
+  });
+
+  it('backfills the month rollups and day totals from the per-day rollups (the migration counts them once)', async () => {
+    const userId = newUserId('backfill-months');
+    await t.prisma.creativeAsset.createMany({
+      data: [
+        assetRow(userId, { type: 'image', cost: '0.040000', createdAt: new Date(START), viewCount: 2 }),
+        assetRow(userId, { type: 'image', cost: '0.010000', createdAt: new Date(START + 12 * DAY_MS) }),
+        assetRow(userId, { type: 'text', createdAt: new Date(START + 12 * DAY_MS + 1000) }),
+      ] as never,
+    });
+    await t.prisma.$executeRaw`DELETE FROM "creative_asset_month_rollups" WHERE "userId" = ${userId}`;
+    await t.prisma.$executeRaw`DELETE FROM "creative_asset_day_totals" WHERE "userId" = ${userId}`;
+    const migration = await import('node:fs').then((fs) =>
+      fs.readFileSync('prisma/migrations/20261205100000_asset_stats_month_rollups/migration.sql', 'utf8'),
+    );
+    const backfills = migration
+      .slice(migration.indexOf('-- Backfill'))
+      .split(';')
+      .filter((statement) => statement.includes('INSERT INTO'));
+    expect(backfills).toHaveLength(2);
+    for (const backfill of backfills)
+      await t.prisma.$executeRawUnsafe(
+        backfill.replace('FROM "creative_asset_rollups"', 'FROM "creative_asset_rollups" WHERE "userId" = $1'),
+        userId,
+      );
+    expect(await monthRollupsOf(userId)).toEqual(await monthRecountOf(userId));
+    expect(await dayTotalsOf(userId)).toEqual(await dayTotalsRecountOf(userId));
+    expect(await monthRollupsOf(userId)).toMatchObject([
+      { day: '2026-02-01', type: 'image', count: 1, cost: '0.040000', views: '2' },
+      { day: '2026-03-01', type: 'image', count: 1, cost: '0.010000' },
+      { day: '2026-03-01', type: 'text', count: 1 },
+    ]);
   });
 });

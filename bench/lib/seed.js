@@ -189,7 +189,8 @@ async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
   await withClient(databaseUrl, async (client) => {
     await client.query('VACUUM (ANALYZE) "creative_assets"');
     // The load's upserts left a dead version of most rollup rows behind; production's autovacuum clears them.
-    await client.query('VACUUM (ANALYZE) "creative_asset_rollups"');
+    for (const table of ['creative_asset_rollups', 'creative_asset_month_rollups', 'creative_asset_day_totals'])
+      await client.query(`VACUUM (ANALYZE) "${table}"`);
     await client.query(`COMMENT ON TABLE "creative_assets" IS '${SEED_MARK(assets)}'`);
   });
   log(

@@ -4,7 +4,7 @@ import { AssetCursor, CreatedRange, decodeAssetCursor } from './asset-list-query
 import type { UsageAction } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
 import type { AssetSortField, ListAssetsQueryDto, SortOrder } from './dto/list-assets-query.dto';
-import type { StatsWindows } from './stats-windows';
+import type { DateSpan, StatsWindows } from './stats-windows';
 
 // SQL of creative_assets that AssetsRepository runs, built from fixed identifiers and bound parameters only.
 
@@ -137,41 +137,52 @@ export function buildAssetPageSql(
 
 /**
  * GET /assets/stats in one row of the answer's shape (GROUPING SETS; the empty set yields the total even over no
- * assets): the rollups for the whole UTC days of the range, the assets themselves for the parts of a day at its ends.
+ * assets). The groups come from the month rollups for the whole UTC months of the range, the day rollups for its
+ * other whole days and the assets themselves for the parts of a day at its ends; the per-day series from the day
+ * totals and those same parts of a day.
  */
-export function buildStatsSql(userId: string, { days, edges }: StatsWindows): Prisma.Sql {
-  const facts: Prisma.Sql[] = [];
-  if (days) {
-    const conditions = [Prisma.sql`"userId" = ${userId}`];
-    if (days.from) conditions.push(Prisma.sql`"day" >= ${days.from}::date`);
-    if (days.to) conditions.push(Prisma.sql`"day" < ${days.to}::date`);
-    facts.push(Prisma.sql`
-        SELECT "type", "sourceModule", nullif("provider", '') AS "provider", nullif("model", '') AS "model", "day",
-               "count", "cost", "views", "downloads", "shares", "uses"
-        FROM "creative_asset_rollups"
-        WHERE ${Prisma.join(conditions, ' AND ')}`);
-  }
+export function buildStatsSql(userId: string, { days, months, monthParts, edges }: StatsWindows): Prisma.Sql {
+  const groupFacts: Prisma.Sql[] = [];
+  const dayFacts: Prisma.Sql[] = [];
+  const rollupColumns = Prisma.sql`"type", "sourceModule", nullif("provider", '') AS "provider",
+               nullif("model", '') AS "model", "count", "cost", "views", "downloads", "shares", "uses"`;
+  if (months)
+    groupFacts.push(
+      Prisma.sql`SELECT ${rollupColumns} FROM "creative_asset_month_rollups" WHERE ${inSpan(userId, 'month', months)}`,
+    );
+  for (const part of monthParts)
+    groupFacts.push(
+      Prisma.sql`SELECT ${rollupColumns} FROM "creative_asset_rollups" WHERE ${inSpan(userId, 'day', part)}`,
+    );
+  if (days)
+    dayFacts.push(
+      Prisma.sql`SELECT "day", "count", "cost" FROM "creative_asset_day_totals" WHERE ${inSpan(userId, 'day', days)}`,
+    );
+  let edgeFacts = Prisma.empty;
   if (edges.length > 0) {
     const windows = edges.map(({ from, to }) => Prisma.sql`("createdAt" >= ${from} AND "createdAt" < ${to})`);
-    facts.push(Prisma.sql`
+    edgeFacts = Prisma.sql`edge_facts AS MATERIALIZED (
         SELECT "type", "sourceModule", "provider", "model", ("createdAt" AT TIME ZONE 'UTC')::date AS "day",
                1 AS "count", coalesce("cost", 0) AS "cost", "viewCount"::bigint AS "views",
                "downloadCount"::bigint AS "downloads", "shareCount"::bigint AS "shares", "useCount"::bigint AS "uses"
         FROM "creative_assets"
-        WHERE "userId" = ${userId} AND (${Prisma.join(windows, ' OR ')})`);
+        WHERE "userId" = ${userId} AND (${Prisma.join(windows, ' OR ')})
+      ),`;
+    groupFacts.push(
+      Prisma.sql`SELECT "type", "sourceModule", "provider", "model", "count", "cost", "views", "downloads", "shares", "uses" FROM edge_facts`,
+    );
+    dayFacts.push(Prisma.sql`SELECT "day", sum("count"), sum("cost") FROM edge_facts GROUP BY 1`);
   }
-  // Two small aggregations over the facts (by group, by day) instead of one GROUPING SETS pass with the day
-  // in it: the per-day rows are many, the groups few. The answer is one row whose lists PostgreSQL builds as
-  // JSON: hundreds of day rows, each turned into an object by the driver and again by the mapping, cost the
-  // service more than the whole query costs the database.
+  // The answer is one row whose lists PostgreSQL builds as JSON: hundreds of day rows, each turned into an object
+  // by the driver and again by the mapping, cost the service more than the whole query costs the database.
   return Prisma.sql`
-      WITH facts AS MATERIALIZED (${Prisma.join(facts, ' UNION ALL ')}),
+      WITH ${edgeFacts}
       groups AS (
         SELECT "type", "sourceModule", "provider", "model", sum("count") AS "count", sum("cost") AS "cost",
                sum("views") AS "views", sum("downloads") AS "downloads", sum("shares") AS "shares", sum("uses") AS "uses"
-        FROM facts GROUP BY 1, 2, 3, 4
+        FROM (${Prisma.join(groupFacts, ' UNION ALL ')}) AS facts GROUP BY 1, 2, 3, 4
       ),
-      days AS (SELECT "day", sum("count") AS "count", sum("cost") AS "cost" FROM facts GROUP BY 1),
+      days ("day", "count", "cost") AS (${Prisma.join(dayFacts, ' UNION ALL ')}),
       sets AS (
         SELECT CASE
                  WHEN GROUPING("type") = 0 THEN 'type'
@@ -204,6 +215,14 @@ export function buildStatsSql(userId: string, { days, edges }: StatsWindows): Pr
              ), '[]') AS "costByDay"
       FROM sets total
       WHERE total."dimension" = 'total'`;
+}
+
+/** A user's rollup rows whose `column` (a day or the first day of a month) falls in `span`. */
+function inSpan(userId: string, column: 'day' | 'month', span: DateSpan): Prisma.Sql {
+  const conditions = [Prisma.sql`"userId" = ${userId}`];
+  if (span.from) conditions.push(Prisma.sql`${Prisma.raw(`"${column}"`)} >= ${span.from}::date`);
+  if (span.to) conditions.push(Prisma.sql`${Prisma.raw(`"${column}"`)} < ${span.to}::date`);
+  return Prisma.join(conditions, ' AND ');
 }
 
 /** The groups of one dimension of the stats as a JSON list, the costliest first. */

@@ -4,7 +4,7 @@ import { AssetsRepository } from './assets.repository';
 import type { AssetStatsResponseDto } from './dto/asset-stats.dto';
 import type { CreatedRangeQueryDto } from './dto/list-assets-query.dto';
 
-/** Library statistics, added up from the per-day rollups that a trigger keeps exact (AssetsRepository.aggregateStats). */
+/** Library statistics, added up from the rollups that a trigger keeps exact (AssetsRepository.aggregateStats). */
 @Injectable()
 export class AssetStatsService {
   constructor(private readonly assets: AssetsRepository) {}

@@ -169,8 +169,8 @@ export class AssetsRepository {
   }
 
   /**
-   * Library statistics, added up from the rollups for the whole UTC days of the range and from the assets
-   * themselves for the parts of a day at its ends (statsWindows).
+   * Library statistics, added up from the month and day rollups for the whole UTC months and days of the range
+   * and from the assets themselves for the parts of a day at its ends (statsWindows).
    */
   async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsResponseDto> {
     const [stats] = await this.prisma.$queryRaw<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
