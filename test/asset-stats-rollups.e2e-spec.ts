@@ -98,45 +98,39 @@ describe('asset stats rollups', () => {
     await t.close();
   });
 
-  const rollupsOf = (userId: string) =>
-    t.prisma.$queryRaw<RecountRow[]>`
-      SELECT to_char("day", 'YYYY-MM-DD') AS "day", "type"::text AS "type", "sourceModule", "provider", "model",
-             "count", "cost"::text AS "cost", "bytes"::text AS "bytes", "views"::text AS "views",
-             "downloads"::text AS "downloads", "shares"::text AS "shares", "uses"::text AS "uses"
-      FROM "creative_asset_rollups" WHERE "userId" = ${userId}
-      ORDER BY 1, 2, 3, 4, 5`;
+  /** Each rollup table, and the UTC day or month of an asset it counts that asset in. */
+  const PERIODS = {
+    day: { table: 'creative_asset_rollups', column: 'day', ofAsset: `("createdAt" AT TIME ZONE 'UTC')::date` },
+    month: {
+      table: 'creative_asset_month_rollups',
+      column: 'month',
+      ofAsset: `date_trunc('month', "createdAt" AT TIME ZONE 'UTC')`,
+    },
+  } as const;
 
-  const recountOf = (userId: string) =>
-    t.prisma.$queryRaw<RecountRow[]>`
-      SELECT to_char(("createdAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS "day", "type"::text AS "type",
-             "sourceModule", coalesce("provider", '') AS "provider", coalesce("model", '') AS "model",
-             count(*)::int AS "count", coalesce(sum("cost"), 0)::numeric(18,6)::text AS "cost",
-             coalesce(sum("fileSize"), 0)::text AS "bytes", sum("viewCount")::text AS "views",
-             sum("downloadCount")::text AS "downloads", sum("shareCount")::text AS "shares",
-             sum("useCount")::text AS "uses"
-      FROM "creative_assets" WHERE "userId" = ${userId}
-      GROUP BY 1, 2, 3, 4, 5
-      ORDER BY 1, 2, 3, 4, 5`;
+  const rollupsOf = (userId: string, period: keyof typeof PERIODS = 'day') =>
+    t.prisma.$queryRawUnsafe<RecountRow[]>(
+      `SELECT to_char("${PERIODS[period].column}", 'YYYY-MM-DD') AS "day", "type"::text AS "type", "sourceModule",
+              "provider", "model", "count", "cost"::text AS "cost", "bytes"::text AS "bytes", "views"::text AS "views",
+              "downloads"::text AS "downloads", "shares"::text AS "shares", "uses"::text AS "uses"
+       FROM "${PERIODS[period].table}" WHERE "userId" = $1
+       ORDER BY 1, 2, 3, 4, 5`,
+      userId,
+    );
 
-  const monthRollupsOf = (userId: string) =>
-    t.prisma.$queryRaw<RecountRow[]>`
-      SELECT to_char("month", 'YYYY-MM-DD') AS "day", "type"::text AS "type", "sourceModule", "provider", "model",
-             "count", "cost"::text AS "cost", "bytes"::text AS "bytes", "views"::text AS "views",
-             "downloads"::text AS "downloads", "shares"::text AS "shares", "uses"::text AS "uses"
-      FROM "creative_asset_month_rollups" WHERE "userId" = ${userId}
-      ORDER BY 1, 2, 3, 4, 5`;
-
-  const monthRecountOf = (userId: string) =>
-    t.prisma.$queryRaw<RecountRow[]>`
-      SELECT to_char(date_trunc('month', "createdAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS "day",
-             "type"::text AS "type", "sourceModule", coalesce("provider", '') AS "provider",
-             coalesce("model", '') AS "model", count(*)::int AS "count",
-             coalesce(sum("cost"), 0)::numeric(18,6)::text AS "cost", coalesce(sum("fileSize"), 0)::text AS "bytes",
-             sum("viewCount")::text AS "views", sum("downloadCount")::text AS "downloads",
-             sum("shareCount")::text AS "shares", sum("useCount")::text AS "uses"
-      FROM "creative_assets" WHERE "userId" = ${userId}
-      GROUP BY 1, 2, 3, 4, 5
-      ORDER BY 1, 2, 3, 4, 5`;
+  const recountOf = (userId: string, period: keyof typeof PERIODS = 'day') =>
+    t.prisma.$queryRawUnsafe<RecountRow[]>(
+      `SELECT to_char(${PERIODS[period].ofAsset}, 'YYYY-MM-DD') AS "day", "type"::text AS "type",
+              "sourceModule", coalesce("provider", '') AS "provider", coalesce("model", '') AS "model",
+              count(*)::int AS "count", coalesce(sum("cost"), 0)::numeric(18,6)::text AS "cost",
+              coalesce(sum("fileSize"), 0)::text AS "bytes", sum("viewCount")::text AS "views",
+              sum("downloadCount")::text AS "downloads", sum("shareCount")::text AS "shares",
+              sum("useCount")::text AS "uses"
+       FROM "creative_assets" WHERE "userId" = $1
+       GROUP BY 1, 2, 3, 4, 5
+       ORDER BY 1, 2, 3, 4, 5`,
+      userId,
+    );
 
   const dayTotalsOf = (userId: string) =>
     t.prisma.$queryRaw<{ day: string; count: number; cost: string }[]>`
@@ -255,7 +249,7 @@ describe('asset stats rollups', () => {
           const ids: string[] = [];
           for (const step of steps) await apply(userId, ids, step);
           expect(await rollupsOf(userId)).toEqual(await recountOf(userId));
-          expect(await monthRollupsOf(userId)).toEqual(await monthRecountOf(userId));
+          expect(await rollupsOf(userId, 'month')).toEqual(await recountOf(userId, 'month'));
           expect(await dayTotalsOf(userId)).toEqual(await dayTotalsRecountOf(userId));
           for (const query of [{}, ...ranges])
             expect(await answeredStats(userId, query)).toEqual(await recountedStats(userId, query));
@@ -311,9 +305,9 @@ describe('asset stats rollups', () => {
         backfill.replace('FROM "creative_asset_rollups"', 'FROM "creative_asset_rollups" WHERE "userId" = $1'),
         userId,
       );
-    expect(await monthRollupsOf(userId)).toEqual(await monthRecountOf(userId));
+    expect(await rollupsOf(userId, 'month')).toEqual(await recountOf(userId, 'month'));
     expect(await dayTotalsOf(userId)).toEqual(await dayTotalsRecountOf(userId));
-    expect(await monthRollupsOf(userId)).toMatchObject([
+    expect(await rollupsOf(userId, 'month')).toMatchObject([
       { day: '2026-02-01', type: 'image', count: 1, cost: '0.040000', views: '2' },
       { day: '2026-03-01', type: 'image', count: 1, cost: '0.010000' },
       { day: '2026-03-01', type: 'text', count: 1 },
