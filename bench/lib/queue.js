@@ -10,6 +10,7 @@ const Bull = require('bull');
 const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
+const { cpuTimeMsOf } = require('./processes');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
@@ -72,6 +73,7 @@ async function pipelineThroughput(client, service, jobs) {
     );
     return rows[0];
   };
+  const cpuBefore = cpuTimeMsOf(service.pid);
   const started = performance.now();
   await inParallel(jobs, ENQUEUE_CONCURRENCY, (index) => enqueueImage(service, userId, index));
   let counts;
@@ -79,6 +81,7 @@ async function pipelineThroughput(client, service, jobs) {
     counts = await finished();
     return counts.completed + counts.failed >= jobs;
   }, `${jobs} image jobs`);
+  const cpuMsPerJob = (cpuTimeMsOf(service.pid) - cpuBefore) / jobs;
   const {
     rows: [{ assets }],
   } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
@@ -88,6 +91,7 @@ async function pipelineThroughput(client, service, jobs) {
     assets,
     seconds: (done - started) / 1000,
     jobsPerSecond: (jobs * 1000) / (done - started),
+    cpuMsPerJob,
   };
 }
 
@@ -160,6 +164,7 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
   let next = 0;
   const run = async (count) => {
     const before = await completedCount();
+    const cpuBefore = cpuTimeMsOf(worker.pid);
     const started = performance.now();
     await inParallel(count, ENQUEUE_CONCURRENCY, () => {
       const id = randomUUID();
@@ -167,12 +172,12 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
       return queue.add(JOB_NAMES.image_generation, { jobId: id, request }, jobOptions(config, id, 0));
     });
     const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} minimal-worker jobs`);
-    return (done - started) / 1000;
+    return { seconds: (done - started) / 1000, cpuMsPerJob: (cpuTimeMsOf(worker.pid) - cpuBefore) / count };
   };
   try {
     await run(WARM_UP_JOBS);
-    const seconds = await run(jobs);
-    return { jobs, seconds, jobsPerSecond: jobs / seconds, concurrency: WORKER_CONCURRENCY };
+    const { seconds, cpuMsPerJob } = await run(jobs);
+    return { jobs, seconds, jobsPerSecond: jobs / seconds, cpuMsPerJob, concurrency: WORKER_CONCURRENCY };
   } finally {
     worker.kill('SIGTERM');
     await queue.obliterate({ force: true });

@@ -51,7 +51,8 @@ function formatReport(report) {
     const ratio = pipeline.jobsPerSecond / minimalWorker.jobsPerSecond;
     lines.push(
       `Queue: pipeline ${fixed(pipeline.jobsPerSecond, 1)} jobs/s (${pipeline.jobs} jobs, ${pipeline.failed} failed, ${pipeline.assets} assets stored) ` +
-        `vs a minimal bare-Bull worker doing the same work ${fixed(minimalWorker.jobsPerSecond, 1)} jobs/s (${minimalWorker.jobs} jobs), ratio ${fixed(ratio, 3)}, both at worker concurrency ${minimalWorker.concurrency}.`,
+        `vs a minimal bare-Bull worker doing the same work ${fixed(minimalWorker.jobsPerSecond, 1)} jobs/s (${minimalWorker.jobs} jobs), ratio ${fixed(ratio, 3)}, both at worker concurrency ${minimalWorker.concurrency}. ` +
+        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms.`,
       `Latency over ${latency.jobs} sequential jobs: end to end p50 ${fixed(latency.endToEnd.p50, 1)} ms, p99 ${fixed(latency.endToEnd.p99, 1)} ms; ` +
         `provider alone p50 ${fixed(latency.provider.p50, 1)} ms, p99 ${fixed(latency.provider.p99, 1)} ms; ` +
         `added by the pipeline p50 ${fixed(latency.added.p50, 1)} ms, p99 ${fixed(latency.added.p99, 1)} ms.`,
