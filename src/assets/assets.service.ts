@@ -77,6 +77,12 @@ function assertUserId(userId: string): void {
   }
 }
 
+function assertPreparedFor(userId: string, prepared: PreparedAsset): void {
+  if (prepared.userId !== userId) {
+    throw new ValidationError('A prepared asset can only be created for the user its files were stored for');
+  }
+}
+
 /** A lineage row without the walk's own columns. */
 const asAssetRow = ({ direction: _direction, depth: _depth, ...row }: LineageRow) => row;
 
@@ -210,12 +216,42 @@ export class AssetsService {
     tx?: Prisma.TransactionClient,
   ): Promise<AssetResponseDto> {
     assertUserId(userId);
-    if (prepared.userId !== userId) {
-      throw new ValidationError('A prepared asset can only be created for the user its files were stored for');
-    }
-    const { generationId, parentAssetId } = prepared.fields;
+    assertPreparedFor(userId, prepared);
+    const { generationId } = prepared.fields;
     if (generationId && !(await this.jobs.isJobOfUser(generationId, userId, tx)))
       throw new NotFoundError('Generation job', generationId);
+    const row = await this.insertPrepared(userId, prepared, tx);
+    // In a caller's transaction the row is not committed yet: that caller announces it (jobs do, on completion).
+    if (!tx) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(row));
+    return this.links.toResponse(row);
+  }
+
+  /**
+   * Phase 2 for the results of a generation job, in the transaction that completes `job` (the jobs
+   * repository's completeWithAssets): that transaction has just moved the job's row to completed, so the
+   * generation the assets name needs no lookup. The job announces them once it commits.
+   */
+  async createJobAssets(
+    job: { id: string; userId: string },
+    prepared: readonly PreparedAsset[],
+    tx: Prisma.TransactionClient,
+  ): Promise<void> {
+    for (const asset of prepared) {
+      assertPreparedFor(job.userId, asset);
+      if (asset.fields.generationId !== job.id) {
+        throw new ValidationError(`A result of job ${job.id} must name it as its generation`);
+      }
+    }
+    for (const asset of prepared) await this.insertPrepared(job.userId, asset, tx);
+  }
+
+  /** Inserts the row of a prepared asset (its parent checked) and gives its files to it. */
+  private async insertPrepared(
+    userId: string,
+    prepared: PreparedAsset,
+    tx: Prisma.TransactionClient | undefined,
+  ): Promise<CreativeAsset> {
+    const { parentAssetId } = prepared.fields;
     if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx)))
       throw new NotFoundError('Asset', parentAssetId);
     const row = await this.assets.insert(
@@ -223,9 +259,7 @@ export class AssetsService {
       tx,
     );
     await this.files.claim(prepared.storedFiles, tx);
-    // In a caller's transaction the row is not committed yet: that caller announces it (jobs do, on completion).
-    if (!tx) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(row));
-    return this.links.toResponse(row);
+    return row;
   }
 
   /** Gives up the files of a prepared asset whose row was not (or will not be) inserted. */

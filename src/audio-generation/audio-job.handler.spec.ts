@@ -35,7 +35,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
       fields: input as never,
       storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
     })),
-    createPreparedAsset: jest.fn(async () => ({})),
+    createJobAssets: jest.fn(async () => undefined),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
   const config = { imageGeneration: { timeoutMs: 60_000 }, pricing: DEFAULT_PRICING } as unknown as EngineConfig;
@@ -71,7 +71,11 @@ describe('AudioJobHandler (repository in memory)', () => {
       'user-1',
       expect.objectContaining({ type: 'audio', mimeType: 'audio/mpeg', cost, sourceModule: 'audio_generation' }),
     );
-    expect(assets.createPreparedAsset).toHaveBeenCalledWith('user-1', expect.objectContaining({ id: 'asset-1' }), TX);
+    expect(assets.createJobAssets).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'user-1' }),
+      [expect.objectContaining({ id: 'asset-1' })],
+      TX,
+    );
     expect(jobs.rows.get(JOB_ID)).toMatchObject({ status: 'completed', resultUrl: '/files/1' });
   });
 
@@ -92,7 +96,7 @@ describe('AudioJobHandler (repository in memory)', () => {
       return prepare(userId, input);
     });
     await expect(setup.run()).resolves.toBe('cancelled');
-    expect(setup.assets.createPreparedAsset).not.toHaveBeenCalled();
+    expect(setup.assets.createJobAssets).not.toHaveBeenCalled();
     expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
     );

@@ -84,7 +84,7 @@ export class AudioJobHandler implements JobHandler {
   private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<boolean> {
     const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
     return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      await this.assets.createPreparedAsset(job.userId, prepared, tx);
+      await this.assets.createJobAssets(job, [prepared], tx);
       if (templateId) await this.templates.recordTemplateUse(templateId, tx);
     });
   }

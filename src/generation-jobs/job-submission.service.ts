@@ -94,7 +94,7 @@ export class JobSubmissionService {
         idempotencyFingerprint: idempotency?.fingerprint,
         estimatedTime: await this.jobs.estimateTime(draft.model),
       },
-      (tx) => this.limits.assertCanQueueJob(userId, tx),
+      this.limits.activeJobGuard(userId),
     );
     // Two requests with the same key raced: the one that lost answers with the winner's job (if it is the same request).
     if (!created) return this.replay(row, idempotency as Idempotency);

@@ -10,7 +10,7 @@ import type { TemplatesService } from '../templates/templates.service';
 /** What storing a job's images and completing it needs (the handlers' own injected services). */
 export interface ImageResultServices {
   jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
-  assets: Pick<AssetsService, 'prepareAssetFiles' | 'createPreparedAsset' | 'discardPreparedAsset'>;
+  assets: Pick<AssetsService, 'prepareAssetFiles' | 'createJobAssets' | 'discardPreparedAsset'>;
   templates?: Pick<TemplatesService, 'recordTemplateUse'>;
 }
 
@@ -69,7 +69,7 @@ function complete(
     cost,
   };
   return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-    for (const asset of prepared) await assets.createPreparedAsset(job.userId, asset, tx);
+    await assets.createJobAssets(job, prepared, tx);
     if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
   });
 }

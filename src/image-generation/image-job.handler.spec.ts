@@ -36,7 +36,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
         storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
       };
     }),
-    createPreparedAsset: jest.fn(async () => ({})),
+    createJobAssets: jest.fn(async () => undefined),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
   const templates = { recordTemplateUse: jest.fn(async () => ({})) };
@@ -103,7 +103,11 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
       'completeWithAssets',
     ]);
     expect(jobs.status()).toBe('completed');
-    expect(assets.createPreparedAsset).toHaveBeenCalledWith('user-1', expect.objectContaining({ id: 'asset-1' }), TX);
+    expect(assets.createJobAssets).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'user-1' }),
+      [expect.objectContaining({ id: 'asset-1' })],
+      TX,
+    );
     expect(templates.recordTemplateUse).toHaveBeenCalledWith('template-1', TX);
     expect(assets.discardPreparedAsset).not.toHaveBeenCalled();
   });
@@ -162,7 +166,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     await expect(setup.processor.handle(setup.bullJob())).resolves.toBe('cancelled');
     expect(setup.jobs.status()).toBe('cancelled');
     expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
-    expect(setup.assets.createPreparedAsset).not.toHaveBeenCalled();
+    expect(setup.assets.createJobAssets).not.toHaveBeenCalled();
   });
 
   it('deletes the files it wrote when the job is cancelled while they are stored', async () => {
@@ -180,7 +184,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
       };
     });
     await expect(processor.handle(bullJob())).resolves.toBe('cancelled');
-    expect(assets.createPreparedAsset).not.toHaveBeenCalled();
+    expect(assets.createJobAssets).not.toHaveBeenCalled();
     expect(assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
     );

@@ -76,19 +76,23 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   // ── transitions ──
 
   /**
-   * Records a queued job, running `guard` first in the same transaction (the active-job cap). When a
-   * concurrent request already recorded a job under the same idempotency key, returns that one instead
-   * (`created: false`): the unique index on (userId, idempotencyKey) decides the race.
+   * Records a queued job, running `guard` first in the same transaction (the active-job cap); without one,
+   * the job is a single INSERT. When a concurrent request already recorded a job under the same idempotency
+   * key, returns that one instead (`created: false`): the unique index on (userId, idempotencyKey) decides the race.
    */
   async create(
     job: NewJob,
-    guard: (tx: JobsTransaction) => Promise<void>,
+    guard?: (tx: JobsTransaction) => Promise<void>,
   ): Promise<{ job: GenerationJob; created: boolean }> {
+    const insert = (db: JobsTransaction) =>
+      db.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters } });
     try {
-      const created = await this.prisma.$transaction(async (tx) => {
-        await guard(tx);
-        return tx.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters } });
-      });
+      const created = guard
+        ? await this.prisma.$transaction(async (tx) => {
+            await guard(tx);
+            return insert(tx);
+          })
+        : await insert(this.prisma);
       return { job: created, created: true };
     } catch (error) {
       const winner =

@@ -44,20 +44,23 @@ export class UserLimitsService {
   ) {}
 
   /**
-   * Refuses a new job when the user already has the maximum queued or processing. Call it inside the
-   * transaction that creates the job: the per-user advisory lock makes concurrent requests count one by one.
+   * What must run inside the transaction that creates the user's job: the check that refuses it when the
+   * user already has the maximum queued or processing (the per-user advisory lock makes concurrent requests
+   * count one by one). None when there is no cap, so the job is a single INSERT.
    */
-  async assertCanQueueJob(userId: string, tx: JobsTransaction): Promise<void> {
+  activeJobGuard(userId: string): ((tx: JobsTransaction) => Promise<void>) | undefined {
     const max = this.config.limits.maxActiveJobs;
-    if (max <= 0) return;
-    const active = await this.jobs.lockAndListActive(userId, tx);
-    if (active.length >= max) {
-      this.metrics.limitRejected('active_jobs');
-      throw new RateLimitedError(
-        `You have ${active.length} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
-        activeJobsRetryAfterSeconds(active),
-      );
-    }
+    if (max <= 0) return undefined;
+    return async (tx) => {
+      const active = await this.jobs.lockAndListActive(userId, tx);
+      if (active.length >= max) {
+        this.metrics.limitRejected('active_jobs');
+        throw new RateLimitedError(
+          `You have ${active.length} jobs queued or processing, the most allowed at once (USER_MAX_ACTIVE_JOBS=${max}); wait for one to finish or cancel one`,
+          activeJobsRetryAfterSeconds(active),
+        );
+      }
+    };
   }
 
   /** Refuses new paid work (402) once today's spend has reached the daily budget. */

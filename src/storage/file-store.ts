@@ -67,16 +67,35 @@ export class LocalDiskFileStore implements FileStore {
 
   async write(key: string, body: Buffer | Readable): Promise<void> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
     // Write then rename, so a reader never sees a half-written file.
     const temporary = `${target}.partial`;
     try {
-      if (Buffer.isBuffer(body)) await writeFile(temporary, body, { flag: 'wx' });
-      else await pipeline(body, createWriteStream(temporary, { flags: 'wx' }));
+      await this.writeNew(temporary, body);
       await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    }
+  }
+
+  /**
+   * Creates the file. Keys share a directory per month, so a buffer is written first and its directory made
+   * only when missing (nearly every write is spared a mkdir on the file system's threads); a stream can be
+   * consumed once, so its directory is made first.
+   */
+  private async writeNew(file: string, body: Buffer | Readable): Promise<void> {
+    const makeDirectory = () => mkdir(path.dirname(file), { recursive: true });
+    if (!Buffer.isBuffer(body)) {
+      await makeDirectory();
+      await pipeline(body, createWriteStream(file, { flags: 'wx' }));
+      return;
+    }
+    try {
+      await writeFile(file, body, { flag: 'wx' });
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      await makeDirectory();
+      await writeFile(file, body, { flag: 'wx' });
     }
   }
 

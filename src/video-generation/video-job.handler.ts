@@ -157,7 +157,7 @@ export class VideoJobHandler implements JobHandler {
       cost,
     };
     return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      await this.assets.createPreparedAsset(job.userId, prepared, tx);
+      await this.assets.createJobAssets(job, [prepared], tx);
       if (templateId) await this.templates.recordTemplateUse(templateId, tx);
     });
   }
