@@ -229,20 +229,22 @@ export class AssetsService {
   /**
    * Phase 2 for the results of a generation job, in the transaction that completes `job` (the jobs
    * repository's completeWithAssets): that transaction has just moved the job's row to completed, so the
-   * generation the assets name needs no lookup. The job announces them once it commits.
+   * generation the assets name needs no lookup. Returns the rows, which the job announces once it commits.
    */
   async createJobAssets(
     job: { id: string; userId: string },
     prepared: readonly PreparedAsset[],
     tx: Prisma.TransactionClient,
-  ): Promise<void> {
+  ): Promise<CreativeAsset[]> {
     for (const asset of prepared) {
       assertPreparedFor(job.userId, asset);
       if (asset.fields.generationId !== job.id) {
         throw new ValidationError(`A result of job ${job.id} must name it as its generation`);
       }
     }
-    for (const asset of prepared) await this.insertPrepared(job.userId, asset, tx);
+    const rows: CreativeAsset[] = [];
+    for (const asset of prepared) rows.push(await this.insertPrepared(job.userId, asset, tx));
+    return rows;
   }
 
   /** Inserts the row of a prepared asset (its parent checked) and gives its files to it. */

@@ -9,9 +9,8 @@ import type { AudioGenerationRequest } from '../providers/audio/audio-models';
 import type { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import { DEFAULT_PRICING } from '../providers/pricing';
 import { MP3_FRAME, silentMp3, silentWav } from '../../test/support/audio-bytes';
-import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { AudioJobHandler } from './audio-job.handler';
-import { testMetrics } from '../../test/support/in-memory-jobs';
+import { createdAssets, InMemoryJobs, JOB_ID, testMetrics, TX } from '../../test/support/in-memory-jobs';
 
 const TEXT = 'The autumn menu starts on Monday.';
 
@@ -35,7 +34,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
       fields: input as never,
       storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
     })),
-    createJobAssets: jest.fn(async () => undefined),
+    createJobAssets: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) => createdAssets(job, prepared)),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
   const config = { imageGeneration: { timeoutMs: 60_000 }, pricing: DEFAULT_PRICING } as unknown as EngineConfig;
@@ -55,7 +54,7 @@ describe('AudioJobHandler (repository in memory)', () => {
   it('sends the recorded request, prices the duration read from the bytes and completes in one transaction', async () => {
     const frames = 2_000;
     const { jobs, provider, assets, run } = setUp(async () => ({ bytes: silentMp3(frames) }));
-    await expect(run()).resolves.toBe('completed');
+    await expect(run()).resolves.toMatchObject({ status: 'completed', job: { id: JOB_ID } });
     expect(provider.synthesize).toHaveBeenCalledWith(
       { text: TEXT, model: 'gpt-4o-mini-tts', voice: 'coral', format: 'mp3', instructions: 'Calm', speed: undefined },
       expect.any(AbortSignal),
@@ -84,7 +83,7 @@ describe('AudioJobHandler (repository in memory)', () => {
       await setup.jobs.cancel('user-1', JOB_ID);
       return { bytes: silentMp3(10) };
     });
-    await expect(setup.run()).resolves.toBe('cancelled');
+    await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
     expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
   });
 
@@ -95,7 +94,7 @@ describe('AudioJobHandler (repository in memory)', () => {
       await setup.jobs.cancel('user-1', JOB_ID);
       return prepare(userId, input);
     });
-    await expect(setup.run()).resolves.toBe('cancelled');
+    await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
     expect(setup.assets.createJobAssets).not.toHaveBeenCalled();
     expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),

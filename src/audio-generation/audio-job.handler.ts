@@ -4,9 +4,9 @@ import { TemplatesService } from '../templates/templates.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
-import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import { CompletedJob, GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
-import type { JobHandler } from '../jobs/job-handler';
+import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
 import { audioCost } from '../providers/pricing';
@@ -36,7 +36,7 @@ export class AudioJobHandler implements JobHandler {
     private readonly metrics: EngineMetrics,
   ) {}
 
-  async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
+  async run(job: GenerationJob): Promise<HandlerResult> {
     const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const parameters = job.parameters as unknown as AudioJobParameters;
     const { provider, model } = this.providers.resolve({
@@ -47,12 +47,12 @@ export class AudioJobHandler implements JobHandler {
       provider.synthesize(toSpeechRequest(job, model, parameters), deadline),
     );
     assertInTime(deadline, RENDER_TIMEOUT);
-    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
+    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return CANCELLED;
 
     const { prepared, cost } = await this.prepare(job, parameters, bytes, model);
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, RENDER_TIMEOUT);
-      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) && (await this.complete(job, prepared, cost));
+      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) ? this.complete(job, prepared, cost) : null;
     });
   }
 
@@ -80,12 +80,13 @@ export class AudioJobHandler implements JobHandler {
     };
   }
 
-  /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */
-  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<boolean> {
+  /** Creates the asset and completes the job atomically; null when the job is no longer this attempt's to complete. */
+  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<CompletedJob | null> {
     const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
     return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      await this.assets.createJobAssets(job, [prepared], tx);
+      const created = await this.assets.createJobAssets(job, [prepared], tx);
       if (templateId) await this.templates.recordTemplateUse(templateId, tx);
+      return created;
     });
   }
 }

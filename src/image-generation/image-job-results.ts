@@ -3,7 +3,8 @@ import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError, ValidationError } from '../common/errors';
 import type { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
-import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import type { CompletedJob, GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import type { HandlerResult } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import type { TemplatesService } from '../templates/templates.service';
 
@@ -25,13 +26,12 @@ export async function storeImagesAndComplete(
   inputs: readonly SaveAssetInput[],
   cost: number | null,
   deadline: AbortSignal,
-): Promise<'completed' | 'cancelled'> {
+): Promise<HandlerResult> {
   const prepared = await prepareAll(services, job, inputs);
   return completeOrDiscard(services.assets, prepared, async () => {
     assertInTime(deadline, RENDER_TIMEOUT);
-    return (
-      (await services.jobs.advance(job.id, RENDER_STEPS.saving)) && (await complete(services, job, prepared, cost))
-    );
+    if (!(await services.jobs.advance(job.id, RENDER_STEPS.saving))) return null;
+    return complete(services, job, prepared, cost);
   });
 }
 
@@ -55,13 +55,13 @@ async function prepareAll(
   }
 }
 
-/** Creates the assets and completes the job atomically; false when the job is no longer this attempt's to complete. */
+/** Creates the assets and completes the job atomically; null when the job is no longer this attempt's to complete. */
 function complete(
   { jobs, assets, templates }: ImageResultServices,
   job: GenerationJob,
   prepared: PreparedAsset[],
   cost: number | null,
-): Promise<boolean> {
+): Promise<CompletedJob | null> {
   const completion = {
     step: RENDER_STEPS.done,
     resultUrl: prepared[0]?.url ?? null,
@@ -69,7 +69,8 @@ function complete(
     cost,
   };
   return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-    await assets.createJobAssets(job, prepared, tx);
+    const created = await assets.createJobAssets(job, prepared, tx);
     if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
+    return created;
   });
 }

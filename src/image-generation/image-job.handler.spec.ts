@@ -11,11 +11,12 @@ import type { JobQueue } from '../queue/job-queue';
 import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
 import type { TemplatesService } from '../templates/templates.service';
 import { RENDER_STEPS } from '../jobs/render-steps';
-import { InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
+import { createdAssets, InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
 import { ImageJobHandler } from './image-job.handler';
 import type { JobPreviews } from '../jobs/job-previews';
 import { testMetrics } from '../../test/support/in-memory-jobs';
-import { CreativeEvents } from '../events/creative-events';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
 
 function setUp(options: { generate?: (request: ImageGenerationRequest) => Promise<ImageGenerationResult> } = {}) {
   const jobs = new InMemoryJobs();
@@ -36,7 +37,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
         storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
       };
     }),
-    createJobAssets: jest.fn(async () => undefined),
+    createJobAssets: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) => createdAssets(job, prepared)),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
   const templates = { recordTemplateUse: jest.fn(async () => ({})) };
@@ -51,6 +52,8 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     store: jest.fn(async () => undefined),
     clear: jest.fn(async () => undefined),
   } as unknown as JobPreviews;
+  const emitter = new EventEmitter2();
+  const events = new CreativeEvents(emitter);
   const handler = new ImageJobHandler(
     repository,
     config,
@@ -75,7 +78,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
       video_generation: handler,
     },
     testMetrics(),
-    new CreativeEvents(),
+    events,
     previews,
   );
   const bullJob = (attemptsMade = 0, name = JOB_NAMES.image_generation) => {
@@ -88,7 +91,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     };
     return job as typeof job & Job<{ jobId: string }>;
   };
-  return { jobs, generate, assets, templates, processor, bullJob };
+  return { jobs, generate, assets, templates, processor, bullJob, emitter };
 }
 
 describe('an attempt of an image job (processor → ImageJobHandler, repository in memory)', () => {
@@ -110,6 +113,19 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     );
     expect(templates.recordTemplateUse).toHaveBeenCalledWith('template-1', TX);
     expect(assets.discardPreparedAsset).not.toHaveBeenCalled();
+  });
+
+  it('announces the completed job and its assets from what its transaction returned, with nothing read back', async () => {
+    const { jobs, processor, bullJob, emitter } = setUp();
+    jobs.add();
+    const announced: unknown[] = [];
+    emitter.on(CREATIVE_EVENTS.jobCompleted, (event) => announced.push(event));
+    emitter.on(CREATIVE_EVENTS.assetCreated, (event) => announced.push(event));
+    await expect(processor.handle(bullJob())).resolves.toBe('completed');
+    expect(announced).toEqual([
+      expect.objectContaining({ jobId: JOB_ID, userId: 'user-1', type: 'image_generation', assetIds: ['asset-1'] }),
+      { assetId: 'asset-1', userId: 'user-1', type: 'image', sourceModule: 'image_generation', generationId: JOB_ID },
+    ]);
   });
 
   it('does nothing for a duplicate attempt of a completed job', async () => {

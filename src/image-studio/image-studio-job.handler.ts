@@ -8,7 +8,7 @@ import { imageAssetInput } from '../image-generation/image-asset-input';
 import type { ImageJobParameters } from '../image-generation/image-job-parameters';
 import { storeImagesAndComplete } from '../image-generation/image-job-results';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
-import type { JobHandler } from '../jobs/job-handler';
+import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { JobPreviews } from '../jobs/job-previews';
@@ -46,7 +46,7 @@ export class ImageStudioJobHandler implements JobHandler {
   ) {}
 
   /** Renders the job; the partial images a streaming edit stored go when it ends, however it ends. */
-  async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
+  async run(job: GenerationJob): Promise<HandlerResult> {
     const parameters = job.parameters as unknown as StudioJobParameters;
     if (!parameters.partialImages) return this.renderJob(job, parameters);
     try {
@@ -56,16 +56,16 @@ export class ImageStudioJobHandler implements JobHandler {
     }
   }
 
-  private async renderJob(job: GenerationJob, parameters: StudioJobParameters): Promise<'completed' | 'cancelled'> {
+  private async renderJob(job: GenerationJob, parameters: StudioJobParameters): Promise<HandlerResult> {
     const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const { provider, model } = this.providers.resolve({
       provider: job.provider as ImageProviderName,
       model: job.model ?? undefined,
     });
     const result = await this.render(job, parameters, provider, model, deadline);
-    if (!result) return 'cancelled';
+    if (!result) return CANCELLED;
     assertInTime(deadline, RENDER_TIMEOUT);
-    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return 'cancelled';
+    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return CANCELLED;
 
     const cost = imageCost(this.config.pricing, model, {
       size: parameters.size,

@@ -15,10 +15,10 @@ import {
   JobPayloads,
   retryDelayMs,
 } from '../queue/queue.constants';
-import { GenerationJobsRepository } from './generation-jobs.repository';
+import { CompletedJob, GenerationJobsRepository } from './generation-jobs.repository';
 import { JobPreviews } from './job-previews';
 import { JOB_HANDLERS } from './job-handler';
-import type { JobHandler, JobHandlers, RunOutcome } from './job-handler';
+import type { HandlerResult, JobHandler, JobHandlers, RunOutcome } from './job-handler';
 import { assetCreatedEvent, CREATIVE_EVENTS, CreativeEvents } from '../events/creative-events';
 import { runWithJobLogContext } from '../logging/log-context';
 import { EngineMetrics } from '../metrics/engine-metrics';
@@ -47,8 +47,6 @@ type QueuedJob = Job<JobPayloads[JobKind]>;
 export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(GenerationJobProcessor.name);
   private recoveryTimer?: NodeJS.Timeout;
-  /** Announcements of completed jobs still reading their rows; awaited at shutdown, never by the job's slot. */
-  private readonly announcing = new Set<Promise<void>>();
 
   constructor(
     @InjectQueue(IMAGE_GENERATION_QUEUE) private readonly queue: Queue<JobPayloads[JobKind]>,
@@ -85,7 +83,6 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
     await this.queue
       .pause(true)
       .catch((error: unknown) => this.logger.error(`Could not drain the job queue: ${String(error)}`));
-    await Promise.all(this.announcing);
   }
 
   /**
@@ -127,49 +124,37 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
   private async attempt(handler: JobHandler, jobId: string, attempt: AttemptInfo): Promise<RunOutcome> {
     const job = await this.jobs.claim(jobId, handler.firstStep, handler.totalSteps);
     if (!job) return 'skipped';
-    let outcome: Exclude<RunOutcome, 'skipped'>;
+    let result: HandlerResult;
     try {
-      outcome = await handler.run(job);
+      result = await handler.run(job);
     } catch (error) {
       const failure = toProviderFailure(error);
       // A job cancelled meanwhile is done: nothing to retry, nothing to report.
       if (!(await this.recordFailure(job, failure, attempt))) return 'cancelled';
       throw failure;
     }
-    // The job is done once its transaction committed: the worker's slot takes the next job while the
-    // announcement reads the rows it names.
-    if (outcome === 'completed') {
-      const announcement = this.announceCompletion(job.id);
-      this.announcing.add(announcement);
-      void announcement.finally(() => this.announcing.delete(announcement));
-    }
-    return outcome;
+    if (result.status === 'completed') this.announceCompletion(result.job);
+    return result.status;
   }
 
   /**
-   * Counts a completed job and announces it and its assets, once its transaction has committed. A failure
-   * here is logged: the job is done, and retrying it would not make it any more done.
+   * Counts a completed job and announces it and its assets, once its transaction has committed, from what
+   * that transaction returned (a listener's failure is the events' to log: the job is done).
    */
-  private async announceCompletion(jobId: string): Promise<void> {
-    try {
-      const job = await this.jobs.findWithAssets(jobId);
-      if (!job) return;
-      this.logger.log(`Job ${job.id} completed`);
-      this.metrics.jobCompleted(job);
-      this.events.emit(CREATIVE_EVENTS.jobCompleted, {
-        jobId: job.id,
-        userId: job.userId,
-        type: job.type,
-        provider: job.provider,
-        model: job.model,
-        cost: job.cost === null ? null : Number(job.cost),
-        actualTimeMs: job.actualTime,
-        assetIds: job.assets.map((asset) => asset.id),
-      });
-      for (const asset of job.assets) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
-    } catch (error) {
-      this.logger.error(`Job ${jobId} completed but was not announced: ${String(error)}`);
-    }
+  private announceCompletion(job: CompletedJob): void {
+    this.logger.log(`Job ${job.id} completed`);
+    this.metrics.jobCompleted(job);
+    this.events.emit(CREATIVE_EVENTS.jobCompleted, {
+      jobId: job.id,
+      userId: job.userId,
+      type: job.type,
+      provider: job.provider,
+      model: job.model,
+      cost: job.cost === null ? null : Number(job.cost),
+      actualTimeMs: job.actualTime,
+      assetIds: job.assets.map((asset) => asset.id),
+    });
+    for (const asset of job.assets) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
   }
 
   /** Counts and announces a job that failed for good. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { cursorField, decodeCursor, Page, toPage } from '../common/pagination';
-import { GenerationJob, JobStatus, JobType, Prisma } from '../generated/prisma/client';
+import { CreativeAsset, GenerationJob, JobStatus, JobType, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { GenerationJobLookup } from '../assets/generation-job-lookup';
 
@@ -43,6 +43,17 @@ export interface JobCompletion {
   resultUrl: string | null;
   thumbnailUrl: string | null;
   cost: number | null;
+}
+
+/** What announcing an asset a job created needs (its assetCreated event). */
+export type AnnouncedAsset = Pick<CreativeAsset, 'id' | 'userId' | 'type' | 'sourceModule' | 'generationId'>;
+
+/** A job as its completing transaction left it, with the assets it created: what announcing it needs. */
+export interface CompletedJob extends Pick<
+  GenerationJob,
+  'id' | 'userId' | 'type' | 'provider' | 'model' | 'cost' | 'actualTime'
+> {
+  assets: readonly AnnouncedAsset[];
 }
 
 export interface JobListFilter {
@@ -134,24 +145,25 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   }
 
   /**
-   * processing → completed and `storeAssets` in one transaction; false (and nothing stored) when the job is
+   * processing → completed and `storeAssets` in one transaction; null (and nothing stored) when the job is
    * no longer processing or already has assets. The UPDATE's row lock makes a concurrent attempt (a
-   * stalled worker that woke up) wait, then match nothing. `storeAssets` gets the job's current templateId.
+   * stalled worker that woke up) wait, then match nothing. `storeAssets` gets the job's current templateId
+   * and returns the assets it created, which the completed job carries for its announcement.
    */
   async completeWithAssets(
     job: Pick<GenerationJob, 'id' | 'startedAt'>,
     completion: JobCompletion,
-    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
-  ): Promise<boolean> {
+    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<readonly AnnouncedAsset[]>,
+  ): Promise<CompletedJob | null> {
     try {
-      await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.$transaction(async (tx) => {
         const [completed] = await this.markCompleted(tx, job, completion);
         if (!completed) throw new JobNoLongerRunning();
-        await storeAssets(tx, completed.templateId);
+        const { templateId, ...row } = completed;
+        return { ...row, assets: await storeAssets(tx, templateId) };
       });
-      return true;
     } catch (error) {
-      if (error instanceof JobNoLongerRunning) return false;
+      if (error instanceof JobNoLongerRunning) return null;
       throw error;
     }
   }
@@ -312,11 +324,6 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     return this.prisma.generationJob.findFirst({ where: { id: jobId, userId } });
   }
 
-  /** Any user's job with its assets: for announcing a completion, never for answering a request. */
-  findWithAssets(jobId: string): Promise<JobWithAssets | null> {
-    return this.prisma.generationJob.findUnique({ where: { id: jobId }, include: { assets: true } });
-  }
-
   findOwnedWithAssets(userId: string, jobId: string): Promise<JobWithAssets | null> {
     return this.prisma.generationJob.findFirst({
       where: { id: jobId, userId },
@@ -403,8 +410,9 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   private markCompleted(tx: JobsTransaction, job: Pick<GenerationJob, 'id' | 'startedAt'>, completion: JobCompletion) {
     const completedAt = new Date();
     const { step, resultUrl, thumbnailUrl, cost } = completion;
-    // One statement (status check, no asset stored yet, templateId returned) keeps the row locked briefly.
-    return tx.$queryRaw<Pick<GenerationJob, 'templateId'>[]>`
+    // One statement (status check, no asset stored yet, templateId and the announced fields returned) keeps
+    // the row locked briefly.
+    return tx.$queryRaw<Pick<GenerationJob, 'templateId' | Exclude<keyof CompletedJob, 'assets'>>[]>`
       UPDATE "generation_jobs"
       SET "status" = 'completed', "progress" = ${step.progress}, "currentStep" = ${step.step},
           "resultUrl" = ${resultUrl}, "thumbnailUrl" = ${thumbnailUrl},
@@ -413,7 +421,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
           "actualTime" = ${completedAt.getTime() - (job.startedAt ?? completedAt).getTime()}
       WHERE id = ${job.id}::uuid AND "status" = 'processing'
         AND NOT EXISTS (SELECT 1 FROM "creative_assets" WHERE "generationId" = ${job.id}::uuid)
-      RETURNING "templateId"`;
+      RETURNING "templateId", "id", "userId", "type", "provider", "model", "cost", "actualTime"`;
   }
 }
 

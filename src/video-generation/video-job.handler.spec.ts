@@ -3,12 +3,24 @@ import type { AssetsService } from '../assets/assets.service';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
-import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import type { CompletedJob, GenerationJobsRepository } from '../jobs/generation-jobs.repository';
 import { DEFAULT_PRICING } from '../providers/pricing';
 import type { VideoProgress, VideoProvider } from '../providers/video/video-provider';
 import type { VideoProviderRegistry } from '../providers/video/video-provider.registry';
 import { renderingStep, VideoJobHandler } from './video-job.handler';
 import { testMetrics } from '../../test/support/in-memory-jobs';
+
+/** What the repository answers a completion with: the job and the asset it created. */
+const COMPLETED: CompletedJob = {
+  id: 'job-1',
+  userId: 'user-1',
+  type: 'video_generation',
+  provider: 'openai',
+  model: 'sora-2',
+  cost: null,
+  actualTime: 1_000,
+  assets: [{ id: 'asset-1', userId: 'user-1', type: 'video', sourceModule: 'video_generation', generationId: 'job-1' }],
+};
 
 describe('VideoJobHandler', () => {
   const job = (overrides: Partial<GenerationJob> = {}) =>
@@ -44,7 +56,7 @@ describe('VideoJobHandler', () => {
       recordProviderJobId: jest.fn(() => Promise.resolve(true)),
       reportProgress: jest.fn(() => Promise.resolve(true)),
       advance: jest.fn(() => Promise.resolve(true)),
-      completeWithAssets: jest.fn(() => Promise.resolve(true)),
+      completeWithAssets: jest.fn(() => Promise.resolve(COMPLETED)),
     };
     const assets = {
       prepareAssetFiles: jest.fn(() => Promise.resolve({ id: 'asset-1', url: '/a', thumbnailUrl: null })),
@@ -69,7 +81,7 @@ describe('VideoJobHandler', () => {
   it('creates once, records the id before polling, and completes', async () => {
     const { handler, provider, jobs, states } = setUp(() => Promise.resolve('video_1'));
     states.unshift({ status: 'in_progress', progress: 50 });
-    await expect(handler.run(job())).resolves.toBe('completed');
+    await expect(handler.run(job())).resolves.toEqual({ status: 'completed', job: COMPLETED });
     expect(provider.create).toHaveBeenCalledTimes(1);
     expect(jobs.recordProviderRequest).toHaveBeenCalledWith('job-1', 1);
     expect(jobs.recordProviderJobId).toHaveBeenCalledWith('job-1', 1, 'video_1');
@@ -81,7 +93,10 @@ describe('VideoJobHandler', () => {
 
   it('resumes polling the recorded video of an earlier attempt, never creating another', async () => {
     const { handler, provider, jobs } = setUp(() => Promise.resolve('video_2'));
-    await expect(handler.run(job({ providerJobId: 'video_1', attempts: 2 }))).resolves.toBe('completed');
+    await expect(handler.run(job({ providerJobId: 'video_1', attempts: 2 }))).resolves.toEqual({
+      status: 'completed',
+      job: COMPLETED,
+    });
     expect(provider.create).not.toHaveBeenCalled();
     expect(jobs.recordProviderRequest).not.toHaveBeenCalled();
     expect(provider.poll).toHaveBeenCalledWith('video_1', expect.anything());
@@ -96,7 +111,7 @@ describe('VideoJobHandler', () => {
     // Where creating again costs nothing (the placeholder), the lost create is simply made again.
     const local = setUp(() => Promise.resolve('placeholder-video-1'));
     Object.assign(local.provider, { repeatableCreate: true });
-    await expect(local.handler.run(lost)).resolves.toBe('completed');
+    await expect(local.handler.run(lost)).resolves.toEqual({ status: 'completed', job: COMPLETED });
     expect(local.provider.create).toHaveBeenCalledTimes(1);
   });
 
@@ -114,7 +129,7 @@ describe('VideoJobHandler', () => {
     const { handler, provider, jobs, states } = setUp(() => Promise.resolve('video_1'));
     states.unshift({ status: 'in_progress', progress: 20 });
     jobs.reportProgress.mockResolvedValueOnce(false);
-    await expect(handler.run(job())).resolves.toBe('cancelled');
+    await expect(handler.run(job())).resolves.toEqual({ status: 'cancelled' });
     expect(provider.discard).toHaveBeenCalledWith('video_1');
     expect(provider.download).not.toHaveBeenCalled();
   });

@@ -7,8 +7,8 @@ import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
 import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
-import { GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
-import type { JobHandler } from '../jobs/job-handler';
+import { CompletedJob, GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
+import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
 import { createProviderWorkOnce } from '../jobs/provider-work';
 import { assertInTime } from '../jobs/render-steps';
 import { videoCost } from '../providers/pricing';
@@ -64,24 +64,24 @@ export class VideoJobHandler implements JobHandler {
     private readonly metrics: EngineMetrics,
   ) {}
 
-  async run(job: GenerationJob): Promise<'completed' | 'cancelled'> {
+  async run(job: GenerationJob): Promise<HandlerResult> {
     const deadline = AbortSignal.timeout(this.config.videoGeneration.timeoutMs);
     const parameters = job.parameters as unknown as VideoJobParameters;
     const provider = this.providers.get(job.provider as VideoProviderName);
     const request = await this.requestOf(job, parameters);
     const videoId = job.providerJobId ?? (await this.create(job, provider, request, deadline));
-    if (videoId === null) return 'cancelled';
+    if (videoId === null) return CANCELLED;
     if (!(await this.waitUntilRendered(job, provider, videoId, deadline))) {
       await provider.discard(videoId);
-      return 'cancelled';
+      return CANCELLED;
     }
-    if (!(await this.jobs.advance(job.id, VIDEO_STEPS.storing))) return 'cancelled';
+    if (!(await this.jobs.advance(job.id, VIDEO_STEPS.storing))) return CANCELLED;
     const video = await provider.download(videoId, request, deadline);
     const cost = videoCost(this.config.pricing, request.model, parameters);
     const prepared = await this.prepare({ ...job, providerJobId: videoId }, parameters, video, cost);
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, VIDEO_TIMEOUT);
-      return (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) && (await this.complete(job, prepared, cost));
+      return (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) ? this.complete(job, prepared, cost) : null;
     });
   }
 
@@ -148,8 +148,8 @@ export class VideoJobHandler implements JobHandler {
     }
   }
 
-  /** Creates the asset and completes the job atomically; false when the job is no longer this attempt's to complete. */
-  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<boolean> {
+  /** Creates the asset and completes the job atomically; null when the job is no longer this attempt's to complete. */
+  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<CompletedJob | null> {
     const completion = {
       step: VIDEO_STEPS.done,
       resultUrl: prepared.url,
@@ -157,8 +157,9 @@ export class VideoJobHandler implements JobHandler {
       cost,
     };
     return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      await this.assets.createJobAssets(job, [prepared], tx);
+      const created = await this.assets.createJobAssets(job, [prepared], tx);
       if (templateId) await this.templates.recordTemplateUse(templateId, tx);
+      return created;
     });
   }
 }

@@ -1,5 +1,11 @@
-import type { GenerationJob, JobStatus } from '../../src/generated/prisma/client';
-import type { JobCompletion, JobStep, JobsTransaction } from '../../src/jobs/generation-jobs.repository';
+import { Prisma, type GenerationJob, type JobStatus } from '../../src/generated/prisma/client';
+import type {
+  AnnouncedAsset,
+  CompletedJob,
+  JobCompletion,
+  JobStep,
+  JobsTransaction,
+} from '../../src/jobs/generation-jobs.repository';
 import type { EngineConfig } from '../../src/config/engine-config';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 
@@ -87,17 +93,21 @@ export class InMemoryJobs {
   async completeWithAssets(
     job: { id: string },
     completion: JobCompletion,
-    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<void>,
-  ) {
+    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<readonly AnnouncedAsset[]>,
+  ): Promise<CompletedJob | null> {
     const row = this.rows.get(job.id);
-    if (row?.status !== 'processing') return false;
-    await storeAssets(TX, row.templateId);
+    if (row?.status !== 'processing') return null;
+    const assets = await storeAssets(TX, row.templateId);
+    const completedAt = new Date();
     this.transition(job.id, ['processing'], 'completeWithAssets', {
       status: 'completed',
       progress: completion.step.progress,
       resultUrl: completion.resultUrl,
+      cost: completion.cost === null ? null : new Prisma.Decimal(completion.cost),
+      completedAt,
+      actualTime: completedAt.getTime() - (row.startedAt ?? completedAt).getTime(),
     });
-    return true;
+    return { ...row, assets };
   }
 
   async fail(job: { id: string }, message: string) {
@@ -116,12 +126,21 @@ export class InMemoryJobs {
     );
   }
 
-  async findWithAssets(id: string) {
-    const row = this.rows.get(id);
-    return row ? { ...row, assets: [] } : null;
-  }
-
   async cancel(_userId: string, id: string) {
     return this.transition(id, ['queued', 'processing'], 'cancel', { status: 'cancelled' });
   }
+}
+
+/** The rows AssetsService.createJobAssets answers for a job's prepared assets, as a unit spec's fake. */
+export function createdAssets(
+  job: { id: string },
+  prepared: readonly { id: string; userId: string; fields: { type?: unknown; sourceModule?: unknown } }[],
+): AnnouncedAsset[] {
+  return prepared.map((asset) => ({
+    id: asset.id,
+    userId: asset.userId,
+    type: asset.fields.type as AnnouncedAsset['type'],
+    sourceModule: String(asset.fields.sourceModule),
+    generationId: job.id,
+  }));
 }
