@@ -45,13 +45,16 @@ export class StoredFilesRepository {
   }
 
   /** The object row of bytes just written (no asset holds it yet; the writer's intent does). */
-  async recordObject(object: StoredObjectRecord): Promise<void> {
-    await this.prisma.storedObject.create({ data: object });
+  async recordObject({ key, userId, checksum, byteSize }: StoredObjectRecord): Promise<void> {
+    // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
+    await this.prisma.$executeRaw`
+      INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize") VALUES (${key}, ${userId}, ${checksum}, ${byteSize})`;
   }
 
   /** Clears intents, in the transaction that inserts their asset or after their write was given up. */
   async clearIntents(intentIds: readonly string[], db: Db = this.prisma): Promise<void> {
-    if (intentIds.length > 0) await db.storageIntent.deleteMany({ where: { id: { in: [...intentIds] } } });
+    if (intentIds.length > 0)
+      await db.$executeRaw`DELETE FROM "storage_intents" WHERE "id" = ANY(${[...intentIds]}::uuid[])`;
   }
 
   /** Deletes up to `limit` intents older than `before` (their writers died) and returns their keys. */
