@@ -47,6 +47,40 @@ describe('stored files: checksums, one object per user and content, no orphans',
     expect(note.checksum).toBeNull();
   });
 
+  it("stores several files in one reservation, in their order, holding the user's object with the same bytes", async () => {
+    const owner = newUserId();
+    const [existingBytes, newBytes, thumbnail] = [
+      await pngBytes(30, 20, { r: 9, g: 8, b: 7 }),
+      await pngBytes(31, 20, { r: 9, g: 8, b: 7 }),
+      Buffer.from('a thumbnail'),
+    ];
+    const existing = await saveImage(owner, existingBytes);
+    const existingKey = (await keysOf(existing.id)).storageKey;
+    const stored = await files.storeAll(owner, [
+      { source: newBytes, extension: 'png' },
+      { source: existingBytes, extension: 'png' },
+      { source: thumbnail, extension: 'webp' },
+    ]);
+    expect(stored.map((file) => file.checksum)).toEqual([sha256(newBytes), sha256(existingBytes), sha256(thumbnail)]);
+    expect(stored[1].key).toBe(existingKey);
+    expect(stored[2].key).toMatch(/\.webp$/);
+    expect(await t.prisma.storageIntent.count({ where: { id: { in: stored.map((file) => file.intentId) } } })).toBe(3);
+    const objects = await t.prisma.storedObject.findMany({ where: { key: { in: [stored[0].key, stored[2].key] } } });
+    expect(
+      objects
+        .map(({ key, userId, byteSize }) => ({ key, userId, byteSize }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual(
+      [
+        { key: stored[0].key, userId: owner, byteSize: newBytes.length },
+        { key: stored[2].key, userId: owner, byteSize: thumbnail.length },
+      ].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    await files.discard(stored);
+    expect(await exists(diskPath(stored[0].key))).toBe(false);
+    expect(await exists(diskPath(existingKey!))).toBe(true);
+  });
+
   it("stores one user's identical bytes once; deleting one of two keeps the file, deleting both removes it", async () => {
     const owner = newUserId();
     const bytes = await pngBytes(80, 60, { r: 1, g: 2, b: 3 });

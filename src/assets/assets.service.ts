@@ -29,7 +29,7 @@ import { AssetLinks } from './asset-links';
 import type { LinkVariant, SignedLink } from './signed-links';
 import { AssetResponseDto } from './dto/asset-response.dto';
 import type { UpdateAssetDto } from './dto/update-asset.dto';
-import { StoredFile, StoredFilesService } from './stored-files';
+import { NewFile, StoredFile, StoredFilesService } from './stored-files';
 import { GENERATION_JOB_LOOKUP } from './generation-job-lookup';
 import type { GenerationJobLookup } from './generation-job-lookup';
 import { AssetFieldsFromInput, MEDIA_MIME_TYPES, normalizeSaveAssetInput, SaveAssetInput } from './save-asset-input';
@@ -132,10 +132,10 @@ export class AssetsService {
     const fields = normalizeSaveAssetInput(input);
     const id = randomUUID();
     const storedFiles: StoredFile[] = [];
-    const store = async (source: FileSource, extension: string) => {
-      const file = await this.files.store(userId, source, extension);
-      storedFiles.push(file);
-      return file;
+    const store = async (...files: NewFile[]) => {
+      const stored = await this.files.storeAll(userId, files);
+      storedFiles.push(...stored);
+      return stored;
     };
     const prepared = (rest: Omit<PreparedAsset, 'id' | 'userId' | 'url' | 'storedFiles'>): PreparedAsset => ({
       id,
@@ -160,10 +160,10 @@ export class AssetsService {
         thumbnailing.catch(() => undefined);
         const image = await readImageMetadata(source, maxPixels);
         const thumbnail = await thumbnailing;
-        const [file, thumbnailFile] = await Promise.all([
-          store(source, imageExtension(image.format)),
-          store(thumbnail, THUMBNAIL_EXTENSION),
-        ]);
+        const [file, thumbnailFile] = await store(
+          { source, extension: imageExtension(image.format) },
+          { source: thumbnail, extension: THUMBNAIL_EXTENSION },
+        );
         return prepared({
           thumbnailUrl: assetThumbnailUrl(id),
           fields: { ...fields, ...image, ...fileColumns(file), thumbnailKey: thumbnailFile.key },
@@ -171,7 +171,7 @@ export class AssetsService {
       }
       if (fields.type === 'video') return prepared(await this.storeVideoFiles(id, fields, source, input.poster, store));
       const media = fields.type === 'audio' ? await readAudioMetadata(source, fields.mimeType as string) : {};
-      const file = await store(source, MEDIA_MIME_TYPES[fields.mimeType as string].extension);
+      const [file] = await store({ source, extension: MEDIA_MIME_TYPES[fields.mimeType as string].extension });
       return prepared({
         thumbnailUrl: null,
         fields: { ...fields, ...media, ...fileColumns(file), fileSize: byteSizeOf(source) },
@@ -191,14 +191,14 @@ export class AssetsService {
     fields: AssetFieldsFromInput,
     source: FileSource,
     poster: Buffer | undefined,
-    store: (source: FileSource, extension: string) => Promise<StoredFile>,
+    store: (...files: NewFile[]) => Promise<StoredFile[]>,
   ): Promise<Pick<PreparedAsset, 'thumbnailUrl' | 'fields'>> {
     const { format, ...video } = await readVideoMetadata(source);
     const thumbnail = poster && (await makeThumbnail(poster, this.config.storage.maxImagePixels));
-    const [file, thumbnailFile] = await Promise.all([
-      store(source, format),
-      thumbnail ? store(thumbnail, THUMBNAIL_EXTENSION) : null,
-    ]);
+    const [file, thumbnailFile] = await store(
+      { source, extension: format },
+      ...(thumbnail ? [{ source: thumbnail, extension: THUMBNAIL_EXTENSION }] : []),
+    );
     return {
       thumbnailUrl: thumbnailFile ? assetThumbnailUrl(id) : null,
       fields: { ...fields, ...video, format, ...fileColumns(file), thumbnailKey: thumbnailFile?.key ?? null },

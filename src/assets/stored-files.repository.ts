@@ -21,34 +21,46 @@ export class StoredFilesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Records the intent for a new asset's file in one statement: holding the user's object with these bytes
-   * when there is one (its row locked while the intent is written, so a concurrent release either sees the
-   * intent or has deleted the row first), else reserving `newKey` before any byte is written there.
+   * Records the intents for new files of the user in one statement, answered in their order: each holds the
+   * user's object with its bytes when there is one (its row locked while the intent is written, so a
+   * concurrent release either sees the intent or has deleted the row first), else reserves its `newKey`
+   * before any byte is written there.
    */
   async holdOrReserve(
-    intentId: string,
     userId: string,
-    checksum: string,
-    newKey: string,
-  ): Promise<{ key: string; reused: boolean }> {
-    const [intent] = await this.prisma.$queryRaw<{ key: string; reused: boolean }[]>`
-      WITH "existing" AS (
-        SELECT "key" FROM "stored_objects" WHERE "userId" = ${userId} AND "checksum" = ${checksum}
-        ORDER BY "createdAt" LIMIT 1 FOR UPDATE
+    reservations: readonly { intentId: string; checksum: string; newKey: string }[],
+  ): Promise<{ key: string; reused: boolean }[]> {
+    if (reservations.length === 0) return [];
+    const column = <K extends keyof (typeof reservations)[number]>(name: K) => reservations.map((entry) => entry[name]);
+    return this.prisma.$queryRaw<{ key: string; reused: boolean }[]>`
+      WITH "wanted" AS (
+        SELECT * FROM unnest(${column('intentId')}::uuid[], ${column('checksum')}::text[], ${column('newKey')}::text[])
+          WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "position")
+      ), "held" AS (
+        SELECT "w"."intentId", "w"."position", "w"."newKey", "existing"."key" AS "existingKey"
+        FROM "wanted" "w" LEFT JOIN LATERAL (
+          SELECT "key" FROM "stored_objects"
+          WHERE "userId" = ${userId} AND "checksum" = "w"."checksum"
+          ORDER BY "createdAt" LIMIT 1 FOR UPDATE
+        ) "existing" ON true
       ), "intent" AS (
         INSERT INTO "storage_intents" ("id", "key")
-        SELECT ${intentId}::uuid, COALESCE((SELECT "key" FROM "existing"), ${newKey})
-        RETURNING "key"
+        SELECT "intentId", COALESCE("existingKey", "newKey") FROM "held"
+        RETURNING "id", "key"
       )
-      SELECT "key", EXISTS (SELECT 1 FROM "existing") AS "reused" FROM "intent"`;
-    return intent;
+      SELECT "intent"."key", "held"."existingKey" IS NOT NULL AS "reused"
+      FROM "intent" JOIN "held" ON "held"."intentId" = "intent"."id"
+      ORDER BY "held"."position"`;
   }
 
-  /** The object row of bytes just written (no asset holds it yet; the writer's intent does). */
-  async recordObject({ key, userId, checksum, byteSize }: StoredObjectRecord): Promise<void> {
+  /** The object rows of bytes just written (no asset holds them yet; their writers' intents do), in one statement. */
+  async recordObjects(objects: readonly StoredObjectRecord[]): Promise<void> {
+    if (objects.length === 0) return;
+    const column = <K extends keyof StoredObjectRecord>(name: K) => objects.map((object) => object[name]);
     // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
     await this.prisma.$executeRaw`
-      INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize") VALUES (${key}, ${userId}, ${checksum}, ${byteSize})`;
+      INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize")
+      SELECT * FROM unnest(${column('key')}::text[], ${column('userId')}::text[], ${column('checksum')}::text[], ${column('byteSize')}::int[])`;
   }
 
   /** Clears intents, in the transaction that inserts their asset or after their write was given up. */

@@ -28,15 +28,18 @@ function setup(failing = new Set<string>()) {
   const intents = new Map<string, { key: string; stale: boolean }>();
   const pending = new Map<string, { id: string; key: string; attempts: number; lastError: string | null }>();
   const repository = {
-    holdOrReserve: async (intentId: string, userId: string, checksum: string, newKey: string) => {
-      const existing = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
-      const key = existing ?? newKey;
-      events.push(`intent ${key}`);
-      intents.set(intentId, { key, stale: false });
-      return { key, reused: existing !== undefined };
-    },
-    recordObject: jest.fn(async ({ key, userId, checksum }: { key: string; userId: string; checksum: string }) => {
-      objects.set(key, { userId, checksum, refCount: 0 });
+    holdOrReserve: jest.fn(
+      async (userId: string, reservations: { intentId: string; checksum: string; newKey: string }[]) =>
+        reservations.map(({ intentId, checksum, newKey }) => {
+          const existing = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
+          const key = existing ?? newKey;
+          events.push(`intent ${key}`);
+          intents.set(intentId, { key, stale: false });
+          return { key, reused: existing !== undefined };
+        }),
+    ),
+    recordObjects: jest.fn(async (records: { key: string; userId: string; checksum: string }[]) => {
+      for (const { key, userId, checksum } of records) objects.set(key, { userId, checksum, refCount: 0 });
     }),
     clearIntents: async (ids: readonly string[]) => ids.forEach((id) => intents.delete(id)),
     deleteStaleIntents: async () => {
@@ -79,12 +82,16 @@ function setup(failing = new Set<string>()) {
   return { files, storage, repository, objects, intents, pending, written, events, insertAsset };
 }
 
+/** Stores one file through storeAll. */
+const storeOne = async (files: StoredFilesService, userId: string, source: Buffer, extension: string) =>
+  (await files.storeAll(userId, [{ source, extension }]))[0];
+
 describe('StoredFilesService', () => {
   const bytes = Buffer.from('the same bytes');
 
   it('records the intent before it writes, then the object with the sha256 of the bytes', async () => {
     const { files, objects, events } = setup();
-    const stored = await files.store('u1', bytes, 'png');
+    const stored = await storeOne(files, 'u1', bytes, 'png');
     expect(events).toEqual([`intent ${stored.key}`, `write ${stored.key}`]);
     expect(stored.checksum).toBe(sha256Hex(bytes));
     expect(stored.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -93,9 +100,9 @@ describe('StoredFilesService', () => {
 
   it("stores one user's identical bytes once, another user's apart", async () => {
     const { files, storage } = setup();
-    const first = await files.store('u1', bytes, 'png');
-    const second = await files.store('u1', bytes, 'png');
-    const otherUser = await files.store('u2', bytes, 'png');
+    const first = await storeOne(files, 'u1', bytes, 'png');
+    const second = await storeOne(files, 'u1', bytes, 'png');
+    const otherUser = await storeOne(files, 'u2', bytes, 'png');
     expect(second.key).toBe(first.key);
     expect(second.intentId).not.toBe(first.intentId);
     expect(otherUser.key).not.toBe(first.key);
@@ -104,9 +111,9 @@ describe('StoredFilesService', () => {
 
   it('keeps a shared file while one of its assets remains, deletes it with the last', async () => {
     const { files, written, insertAsset, objects } = setup();
-    const first = await files.store('u1', bytes, 'png');
+    const first = await storeOne(files, 'u1', bytes, 'png');
     await insertAsset(first);
-    const second = await files.store('u1', bytes, 'png');
+    const second = await storeOne(files, 'u1', bytes, 'png');
     await insertAsset(second);
     objects.get(first.key)!.refCount -= 1;
     await files.deleteUnheld([first.key]);
@@ -118,28 +125,77 @@ describe('StoredFilesService', () => {
 
   it('discarding a file shared with an existing asset keeps it; discarding a new one deletes it', async () => {
     const { files, written, insertAsset } = setup();
-    const kept = await files.store('u1', bytes, 'png');
+    const kept = await storeOne(files, 'u1', bytes, 'png');
     await insertAsset(kept);
-    await files.discard([await files.store('u1', bytes, 'png')]);
+    await files.discard([await storeOne(files, 'u1', bytes, 'png')]);
     expect(written.has(kept.key)).toBe(true);
-    const fresh = await files.store('u1', Buffer.from('other'), 'png');
+    const fresh = await storeOne(files, 'u1', Buffer.from('other'), 'png');
     await files.discard([fresh]);
     expect(written.has(fresh.key)).toBe(false);
   });
 
   it('a write whose object row cannot be recorded is given up and the error thrown', async () => {
     const { files, repository, written, intents } = setup();
-    repository.recordObject.mockRejectedValueOnce(new Error('database gone'));
-    await expect(files.store('u1', bytes, 'png')).rejects.toThrow('database gone');
+    repository.recordObjects.mockRejectedValueOnce(new Error('database gone'));
+    await expect(storeOne(files, 'u1', bytes, 'png')).rejects.toThrow('database gone');
+    expect(written.size).toBe(0);
+    expect(intents.size).toBe(0);
+  });
+
+  it("stores an asset's files with one reservation and one record for all, answered in their order", async () => {
+    const { files, repository, objects, written } = setup();
+    const kept = await storeOne(files, 'u1', bytes, 'png');
+    repository.holdOrReserve.mockClear();
+    const image = Buffer.from('image');
+    const [first, shared, thumbnail] = await files.storeAll('u1', [
+      { source: image, extension: 'png' },
+      { source: bytes, extension: 'png' },
+      { source: Buffer.from('thumbnail'), extension: 'webp' },
+    ]);
+    expect(repository.holdOrReserve).toHaveBeenCalledTimes(1);
+    expect(repository.recordObjects).toHaveBeenLastCalledWith([
+      expect.objectContaining({ key: first.key, checksum: sha256Hex(image) }),
+      expect.objectContaining({ key: thumbnail.key }),
+    ]);
+    expect(shared.key).toBe(kept.key);
+    expect(thumbnail.key).toMatch(/\.webp$/);
+    expect(written.get(first.key)).toEqual(image);
+    expect(objects.size).toBe(3);
+  });
+
+  it('one failed write gives up every file of the call, once all its writes have settled', async () => {
+    const { files, storage, written, intents, events } = setup();
+    let finishSlowWrite = () => undefined as void;
+    storage.writeAt
+      .mockImplementationOnce(
+        (key: string, source: Buffer) =>
+          new Promise<void>((resolve) => {
+            finishSlowWrite = () => {
+              events.push(`write ${key}`);
+              written.set(key, source);
+              resolve();
+            };
+          }),
+      )
+      .mockImplementationOnce(async () => {
+        setTimeout(() => finishSlowWrite(), 10);
+        throw new Error('disk full');
+      });
+    await expect(
+      files.storeAll('u1', [
+        { source: Buffer.from('slow'), extension: 'png' },
+        { source: Buffer.from('failing'), extension: 'webp' },
+      ]),
+    ).rejects.toThrow('disk full');
     expect(written.size).toBe(0);
     expect(intents.size).toBe(0);
   });
 
   it("the sweep removes the files of stale intents and unreferenced objects, not a fresh intent's", async () => {
     const { files, written, intents, insertAsset } = setup();
-    const orphan = await files.store('u1', bytes, 'png');
-    const inFlight = await files.store('u1', Buffer.from('in flight'), 'png');
-    const claimed = await files.store('u1', Buffer.from('claimed'), 'png');
+    const orphan = await storeOne(files, 'u1', bytes, 'png');
+    const inFlight = await storeOne(files, 'u1', Buffer.from('in flight'), 'png');
+    const claimed = await storeOne(files, 'u1', Buffer.from('claimed'), 'png');
     await insertAsset(claimed);
     intents.get(orphan.intentId)!.stale = true;
     expect(await files.sweep()).toEqual({ orphanedIntents: 1, deleted: 1, failed: 0 });

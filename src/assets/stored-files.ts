@@ -15,6 +15,12 @@ export interface StoredFile {
   readonly intentId: string;
 }
 
+/** A file to store for an asset: its bytes (or a file on disk) and the extension its key gets. */
+export interface NewFile {
+  readonly source: FileSource;
+  readonly extension: string;
+}
+
 export interface DeletionSweepResult {
   deleted: number;
   failed: number;
@@ -65,23 +71,39 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * Stores the user's bytes, or holds the object that already has them. A file on disk comes with the sha256
-   * measured as it was written, and is streamed to the store.
+   * Stores the user's files (an asset's file and its thumbnail), each written or, when the user already has
+   * its bytes, held: one statement records the intents of all, one the objects written. A file on disk comes
+   * with the sha256 measured as it was written, and is streamed to the store. Returns them in order.
    */
-  async store(userId: string, source: FileSource, extension: string): Promise<StoredFile> {
-    this.storage.assertFits(source);
-    const checksum = Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256;
-    const intentId = randomUUID();
-    const { key, reused } = await this.files.holdOrReserve(intentId, userId, checksum, newStorageKey(extension));
-    const file: StoredFile = { key, checksum, intentId };
-    if (reused) return file;
+  async storeAll(userId: string, files: readonly NewFile[]): Promise<StoredFile[]> {
+    files.forEach(({ source }) => this.storage.assertFits(source));
+    const reservations = files.map(({ source, extension }) => ({
+      intentId: randomUUID(),
+      checksum: Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256,
+      newKey: newStorageKey(extension),
+    }));
+    const held = await this.files.holdOrReserve(userId, reservations);
+    const stored = held.map(({ key }, index): StoredFile => ({ ...reservations[index], key }));
+    const written = files.flatMap(({ source }, index) => (held[index].reused ? [] : [{ file: stored[index], source }]));
+    // Every write settles before anything is given up, so no write lands after its file was deleted.
+    const writes = await Promise.allSettled(
+      written.map(({ file, source }) => this.storage.writeAt(file.key, source, { sha256: file.checksum })),
+    );
     try {
-      await this.storage.writeAt(key, source, { sha256: checksum });
-      await this.files.recordObject({ key, userId, checksum, byteSize: byteSizeOf(source) });
-      return file;
+      const failed = writes.find((write) => write.status === 'rejected');
+      if (failed) throw failed.reason;
+      await this.files.recordObjects(
+        written.map(({ file, source }) => ({
+          key: file.key,
+          userId,
+          checksum: file.checksum,
+          byteSize: byteSizeOf(source),
+        })),
+      );
+      return stored;
     } catch (error) {
       // A write that failed half way may have left bytes: deleted now, or by the sweep if the store is down.
-      await this.discard([file]);
+      await this.discard(stored);
       throw error;
     }
   }
