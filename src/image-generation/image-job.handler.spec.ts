@@ -53,6 +53,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     clear: jest.fn(async () => undefined),
   } as unknown as JobPreviews;
   const emitter = new EventEmitter2();
+  const processorMetrics = testMetrics();
   const events = new CreativeEvents(emitter);
   const handler = new ImageJobHandler(
     repository,
@@ -77,7 +78,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
       audio_generation: handler,
       video_generation: handler,
     },
-    testMetrics(),
+    processorMetrics,
     events,
     previews,
   );
@@ -91,7 +92,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
     };
     return job as typeof job & Job<{ jobId: string }>;
   };
-  return { jobs, generate, assets, templates, processor, bullJob, emitter };
+  return { jobs, generate, assets, templates, processor, bullJob, emitter, processorMetrics };
 }
 
 describe('an attempt of an image job (processor → ImageJobHandler, repository in memory)', () => {
@@ -126,6 +127,16 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
       expect.objectContaining({ jobId: JOB_ID, userId: 'user-1', type: 'image_generation', assetIds: ['asset-1'] }),
       { assetId: 'asset-1', userId: 'user-1', type: 'image', sourceModule: 'image_generation', generationId: JOB_ID },
     ]);
+  });
+
+  it('a committed job stays completed when announcing it fails', async () => {
+    const { jobs, processor, bullJob, processorMetrics } = setUp();
+    jobs.add();
+    jest.spyOn(processorMetrics, 'jobCompleted').mockImplementation(() => {
+      throw new Error('metrics registry broken');
+    });
+    await expect(processor.handle(bullJob())).resolves.toBe('completed');
+    expect(jobs.status()).toBe('completed');
   });
 
   it('does nothing for a duplicate attempt of a completed job', async () => {

@@ -139,22 +139,27 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
 
   /**
    * Counts a completed job and announces it and its assets, once its transaction has committed, from what
-   * that transaction returned (a listener's failure is the events' to log: the job is done).
+   * that transaction returned. A failure here is logged: the job is done, and failing its Bull job would not
+   * make it any less done.
    */
   private announceCompletion(job: CompletedJob): void {
-    this.logger.log(`Job ${job.id} completed`);
-    this.metrics.jobCompleted(job);
-    this.events.emit(CREATIVE_EVENTS.jobCompleted, {
-      jobId: job.id,
-      userId: job.userId,
-      type: job.type,
-      provider: job.provider,
-      model: job.model,
-      cost: job.cost === null ? null : Number(job.cost),
-      actualTimeMs: job.actualTime,
-      assetIds: job.assets.map((asset) => asset.id),
-    });
-    for (const asset of job.assets) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
+    try {
+      this.logger.log(`Job ${job.id} completed`);
+      this.metrics.jobCompleted(job);
+      this.events.emit(CREATIVE_EVENTS.jobCompleted, {
+        jobId: job.id,
+        userId: job.userId,
+        type: job.type,
+        provider: job.provider,
+        model: job.model,
+        cost: job.cost === null ? null : Number(job.cost),
+        actualTimeMs: job.actualTime,
+        assetIds: job.assets.map((asset) => asset.id),
+      });
+      for (const asset of job.assets) this.events.emit(CREATIVE_EVENTS.assetCreated, assetCreatedEvent(asset));
+    } catch (error) {
+      this.logger.error(`Job ${job.id} completed but was not announced: ${String(error)}`);
+    }
   }
 
   /** Counts and announces a job that failed for good. */
