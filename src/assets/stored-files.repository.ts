@@ -16,6 +16,9 @@ export interface StoredObjectRecord {
  * trigger on creative_assets), storage_intents (keys being written or reused for an asset not inserted yet)
  * and pending_file_deletions (files to delete, retried until they are gone).
  */
+/** One column of rows, as the array an `unnest` of several rows takes. */
+const columnOf = <Row, K extends keyof Row>(rows: readonly Row[], name: K) => rows.map((row) => row[name]);
+
 @Injectable()
 export class StoredFilesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -31,11 +34,13 @@ export class StoredFilesRepository {
     reservations: readonly { intentId: string; checksum: string; newKey: string }[],
   ): Promise<{ key: string; reused: boolean }[]> {
     if (reservations.length === 0) return [];
-    const column = <K extends keyof (typeof reservations)[number]>(name: K) => reservations.map((entry) => entry[name]);
     return this.prisma.$queryRaw<{ key: string; reused: boolean }[]>`
       WITH "wanted" AS (
-        SELECT * FROM unnest(${column('intentId')}::uuid[], ${column('checksum')}::text[], ${column('newKey')}::text[])
-          WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "position")
+        SELECT * FROM unnest(
+          ${columnOf(reservations, 'intentId')}::uuid[],
+          ${columnOf(reservations, 'checksum')}::text[],
+          ${columnOf(reservations, 'newKey')}::text[]
+        ) WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "position")
       ), "held" AS (
         SELECT "w"."intentId", "w"."position", "w"."newKey", "existing"."key" AS "existingKey"
         FROM "wanted" "w" LEFT JOIN LATERAL (
@@ -56,11 +61,15 @@ export class StoredFilesRepository {
   /** The object rows of bytes just written (no asset holds them yet; their writers' intents do), in one statement. */
   async recordObjects(objects: readonly StoredObjectRecord[]): Promise<void> {
     if (objects.length === 0) return;
-    const column = <K extends keyof StoredObjectRecord>(name: K) => objects.map((object) => object[name]);
     // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
     await this.prisma.$executeRaw`
       INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize")
-      SELECT * FROM unnest(${column('key')}::text[], ${column('userId')}::text[], ${column('checksum')}::text[], ${column('byteSize')}::int[])`;
+      SELECT * FROM unnest(
+        ${columnOf(objects, 'key')}::text[],
+        ${columnOf(objects, 'userId')}::text[],
+        ${columnOf(objects, 'checksum')}::text[],
+        ${columnOf(objects, 'byteSize')}::int[]
+      )`;
   }
 
   /** Clears intents, in the transaction that inserts their asset or after their write was given up. */

@@ -4,8 +4,8 @@ import { TemplatesService } from '../templates/templates.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
-import { CompletedJob, GenerationJobsRepository } from '../jobs/generation-jobs.repository';
-import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
+import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import { completeOrDiscard, saveResults } from '../generation-jobs/complete-or-discard';
 import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { AudioProviderRegistry } from '../providers/audio/audio-provider.registry';
@@ -28,11 +28,11 @@ export class AudioJobHandler implements JobHandler {
   readonly totalSteps = RENDER_STEPS.done.step;
 
   constructor(
-    private readonly jobs: GenerationJobsRepository,
+    readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
     private readonly providers: AudioProviderRegistry,
-    private readonly assets: AssetsService,
-    private readonly templates: TemplatesService,
+    readonly assets: AssetsService,
+    readonly templates: TemplatesService,
     private readonly metrics: EngineMetrics,
   ) {}
 
@@ -52,7 +52,8 @@ export class AudioJobHandler implements JobHandler {
     const { prepared, cost } = await this.prepare(job, parameters, bytes, model);
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, RENDER_TIMEOUT);
-      return (await this.jobs.advance(job.id, RENDER_STEPS.saving)) ? this.complete(job, prepared, cost) : null;
+      const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
+      return saveResults(this, job, RENDER_STEPS.saving, completion, [prepared]);
     });
   }
 
@@ -78,15 +79,5 @@ export class AudioJobHandler implements JobHandler {
       prepared: await this.assets.prepareAssetFiles(job.userId, audioAssetInput(job, parameters, bytes, cost)),
       cost,
     };
-  }
-
-  /** Creates the asset and completes the job atomically; null when the job is no longer this attempt's to complete. */
-  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<CompletedJob | null> {
-    const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
-    return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      const created = await this.assets.createJobAssets(job, [prepared], tx);
-      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
-      return created;
-    });
   }
 }

@@ -1,6 +1,20 @@
 import type { AssetsService, PreparedAsset } from '../assets/assets.service';
-import type { CompletedJob } from '../jobs/generation-jobs.repository';
+import type { GenerationJob } from '../generated/prisma/client';
+import type {
+  CompletedJob,
+  GenerationJobsRepository,
+  JobCompletion,
+  JobStep,
+} from '../jobs/generation-jobs.repository';
 import { completionResult, type HandlerResult } from '../jobs/job-handler';
+import type { TemplatesService } from '../templates/templates.service';
+
+/** What saving a job's results and completing it needs (a handler's own injected services). */
+export interface JobResultServices {
+  jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
+  assets: Pick<AssetsService, 'createJobAssets'>;
+  templates?: Pick<TemplatesService, 'recordTemplateUse'>;
+}
 
 /**
  * The last step of a job whose files are already stored: `complete` inserts their rows and completes the job
@@ -19,4 +33,23 @@ export async function completeOrDiscard(
   } finally {
     if (!completed) await Promise.all(prepared.map((asset) => assets.discardPreparedAsset(asset)));
   }
+}
+
+/**
+ * The `saving` step, then the job completed with its prepared results in one transaction: their rows and the
+ * use of the job's template. Null when the job is no longer this attempt's to complete.
+ */
+export async function saveResults(
+  { jobs, assets, templates }: JobResultServices,
+  job: GenerationJob,
+  saving: JobStep,
+  completion: JobCompletion,
+  prepared: readonly PreparedAsset[],
+): Promise<CompletedJob | null> {
+  if (!(await jobs.advance(job.id, saving))) return null;
+  return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
+    const created = await assets.createJobAssets(job, prepared, tx);
+    if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
+    return created;
+  });
 }

@@ -2,17 +2,13 @@ import type { AssetsService, PreparedAsset } from '../assets/assets.service';
 import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError, ValidationError } from '../common/errors';
 import type { GenerationJob } from '../generated/prisma/client';
-import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
-import type { CompletedJob, GenerationJobsRepository } from '../jobs/generation-jobs.repository';
+import { completeOrDiscard, type JobResultServices, saveResults } from '../generation-jobs/complete-or-discard';
 import type { HandlerResult } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
-import type { TemplatesService } from '../templates/templates.service';
 
 /** What storing a job's images and completing it needs (the handlers' own injected services). */
-export interface ImageResultServices {
-  jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
+export interface ImageResultServices extends JobResultServices {
   assets: Pick<AssetsService, 'prepareAssetFiles' | 'createJobAssets' | 'discardPreparedAsset'>;
-  templates?: Pick<TemplatesService, 'recordTemplateUse'>;
 }
 
 /**
@@ -30,8 +26,13 @@ export async function storeImagesAndComplete(
   const prepared = await prepareAll(services, job, inputs);
   return completeOrDiscard(services.assets, prepared, async () => {
     assertInTime(deadline, RENDER_TIMEOUT);
-    if (!(await services.jobs.advance(job.id, RENDER_STEPS.saving))) return null;
-    return complete(services, job, prepared, cost);
+    const completion = {
+      step: RENDER_STEPS.done,
+      resultUrl: prepared[0]?.url ?? null,
+      thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
+      cost,
+    };
+    return saveResults(services, job, RENDER_STEPS.saving, completion, prepared);
   });
 }
 
@@ -53,24 +54,4 @@ async function prepareAll(
     }
     throw error;
   }
-}
-
-/** Creates the assets and completes the job atomically; null when the job is no longer this attempt's to complete. */
-function complete(
-  { jobs, assets, templates }: ImageResultServices,
-  job: GenerationJob,
-  prepared: PreparedAsset[],
-  cost: number | null,
-): Promise<CompletedJob | null> {
-  const completion = {
-    step: RENDER_STEPS.done,
-    resultUrl: prepared[0]?.url ?? null,
-    thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
-    cost,
-  };
-  return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-    const created = await assets.createJobAssets(job, prepared, tx);
-    if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
-    return created;
-  });
 }

@@ -6,8 +6,8 @@ import { TemplatesService } from '../templates/templates.service';
 import { ProviderError, ValidationError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
 import type { GenerationJob } from '../generated/prisma/client';
-import { completeOrDiscard } from '../generation-jobs/complete-or-discard';
-import { CompletedJob, GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
+import { completeOrDiscard, saveResults } from '../generation-jobs/complete-or-discard';
+import { GenerationJobsRepository, type JobStep } from '../jobs/generation-jobs.repository';
 import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
 import { createProviderWorkOnce } from '../jobs/provider-work';
 import { assertInTime } from '../jobs/render-steps';
@@ -56,11 +56,11 @@ export class VideoJobHandler implements JobHandler {
   readonly totalSteps = VIDEO_STEPS.done.step;
 
   constructor(
-    private readonly jobs: GenerationJobsRepository,
+    readonly jobs: GenerationJobsRepository,
     private readonly config: EngineConfig,
     private readonly providers: VideoProviderRegistry,
-    private readonly assets: AssetsService,
-    private readonly templates: TemplatesService,
+    readonly assets: AssetsService,
+    readonly templates: TemplatesService,
     private readonly metrics: EngineMetrics,
   ) {}
 
@@ -81,7 +81,8 @@ export class VideoJobHandler implements JobHandler {
     const prepared = await this.prepare({ ...job, providerJobId: videoId }, parameters, video, cost);
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, VIDEO_TIMEOUT);
-      return (await this.jobs.advance(job.id, VIDEO_STEPS.saving)) ? this.complete(job, prepared, cost) : null;
+      const completion = { step: VIDEO_STEPS.done, resultUrl: prepared.url, thumbnailUrl: prepared.thumbnailUrl, cost };
+      return saveResults(this, job, VIDEO_STEPS.saving, completion, [prepared]);
     });
   }
 
@@ -146,21 +147,6 @@ export class VideoJobHandler implements JobHandler {
         provider: job.provider ?? undefined,
       });
     }
-  }
-
-  /** Creates the asset and completes the job atomically; null when the job is no longer this attempt's to complete. */
-  private complete(job: GenerationJob, prepared: PreparedAsset, cost: number | null): Promise<CompletedJob | null> {
-    const completion = {
-      step: VIDEO_STEPS.done,
-      resultUrl: prepared.url,
-      thumbnailUrl: prepared.thumbnailUrl,
-      cost,
-    };
-    return this.jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-      const created = await this.assets.createJobAssets(job, [prepared], tx);
-      if (templateId) await this.templates.recordTemplateUse(templateId, tx);
-      return created;
-    });
   }
 }
 
