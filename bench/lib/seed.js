@@ -99,12 +99,14 @@ FROM (
            ${pick(10)} AS kind,
            ARRAY(SELECT DISTINCT ($9::text[])[1 + floor(power(random(), 2) * cardinality($9::text[]))::int]
                  FROM generate_series(1, 2 + g % 4)) AS tags,
-           -- Within the last 730 UTC days, on the days whose number modulo $13 is $12: each loader writes the
-           -- days of its own, so two loaders never upsert the same rollup row (they deadlocked when they did).
-           date_trunc('milliseconds',
-             (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-             - make_interval(days => 1 + $12::int + $13::int * floor(random() * (730 / $13::int))::int)
-             + random() * interval '1 day') AS created
+           -- Within the 24 whole UTC months before this one, in the months whose number modulo $13 is $12: each
+           -- loader writes months of its own, so two loaders never upsert the same rollup row (day, month or day
+           -- total); they deadlocked when they shared months.
+           (SELECT date_trunc('milliseconds', m.start + random() * (m.start + interval '1 month' - m.start))
+              FROM (SELECT (date_trunc('month', now() AT TIME ZONE 'UTC')
+                            - make_interval(months => 1 + $12::int + $13::int * floor(random() * (24 / $13::int))::int))
+                           AT TIME ZONE 'UTC' AS start
+                     WHERE g IS NOT NULL) m) AS created
     FROM generate_series($1::int, $2::int) g
   ) b
 ) r`;
