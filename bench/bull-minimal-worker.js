@@ -19,6 +19,7 @@ const { Pool } = require('pg');
 const { PlaceholderImageProvider } = require('../dist/providers/image/placeholder-image.provider');
 const { JOB_NAMES, queueSettings } = require('../dist/queue/queue.constants');
 const { makeThumbnail, readImageMetadata } = require('../dist/storage/image-processing');
+const { PixelBudget } = require('../dist/storage/pixel-budget');
 const { benchConfig } = require('./lib/engine-env');
 
 const concurrency = Number(process.env.WORKER_CONCURRENCY);
@@ -28,7 +29,7 @@ const queue = new Bull(process.env.QUEUE_NAME, process.env.REDIS_URL, {
   settings: queueSettings(config),
 });
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: concurrency });
-const provider = new PlaceholderImageProvider();
+const provider = new PlaceholderImageProvider(new PixelBudget(config.storage.imagePixelBudget));
 const storageDir = process.env.STORAGE_DIR;
 
 async function renderAndStore(job) {

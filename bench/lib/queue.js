@@ -8,6 +8,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const Bull = require('bull');
 const { PlaceholderImageProvider } = require('../../dist/providers/image/placeholder-image.provider');
+const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
 const { cpuTimeMsOf } = require('./processes');
@@ -120,7 +121,7 @@ const placeholderRequest = (index) => ({ prompt: jobPrompt(index), model: 'place
 
 /** The placeholder provider's own time for the same request, called directly (no queue, no storage, no DB). */
 async function providerLatencies() {
-  const provider = new PlaceholderImageProvider();
+  const provider = new PlaceholderImageProvider(new PixelBudget(benchConfig().storage.imagePixelBudget));
   const durations = [];
   for (let index = 0; index < SEQUENTIAL_JOBS + WARM_UP_JOBS; index++) {
     const started = performance.now();

@@ -425,6 +425,15 @@ export const CONFIG_VARIABLES = {
       description:
         "libvips threads per image operation (thumbnails, metadata, placeholder renders, edits); jobs already run side by side (WORKER_CONCURRENCY), and each thread's buffers for a 2048 px image cost memory. sharp's operation cache is off: the engine never processes the same input twice.",
     }),
+    imagePixelBudget: integer({
+      name: 'IMAGE_PROCESSING_PIXEL_BUDGET',
+      group: 'storage',
+      default: 2048 * 2048,
+      min: 1,
+      max: 1_000_000_000,
+      description:
+        "The most pixels this process renders at once in its own image work (the placeholder provider's images, edits and upscales); the rest waits its turn, first come first served, and one image larger than this runs alone. It bounds memory with big images: a 2048×2048 render holds 16 MB of pixels until it is encoded. The default lets one 2048×2048 image, or four 1024×1024, run at a time.",
+    }),
     orphanGraceMs: integer({
       name: 'STORAGE_ORPHAN_GRACE_MS',
       group: 'storage',

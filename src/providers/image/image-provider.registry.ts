@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EngineConfig, ImageProviderName } from '../../config/engine-config';
+import { PixelBudget } from '../../storage/pixel-budget';
 import { KindProviderRegistry } from '../catalogue/kind-provider-registry';
 import { ModelCatalogue } from '../catalogue/model-catalogue.service';
 import { GENERIC_MODELS } from './image-models';
@@ -27,7 +28,7 @@ export class ImageProviderRegistry extends KindProviderRegistry<'image', ImagePr
       adapters: {
         openai: new OpenAiImageProvider(config, config.storage.maxFileBytes),
         stability: new StabilityImageProvider(config),
-        placeholder: new PlaceholderImageProvider(),
+        placeholder: new PlaceholderImageProvider(new PixelBudget(config.storage.imagePixelBudget)),
       },
       generic: GENERIC_MODELS,
       setupHints: IMAGE_PROVIDER_SETUP_HINTS,

@@ -106,6 +106,20 @@ export async function placeholderEdit(request: ImageEditRequest, index: number):
   }
 }
 
+/** The pixels of one copy of an edit's result (outpaint adds its margins), read from the source's header. */
+export async function editedPixels(request: ImageEditRequest): Promise<number> {
+  const { width, height } = await sharp(request.source.bytes).metadata();
+  const grown = request.operation === 'outpaint' ? 1 + 2 * OUTPAINT_MARGIN : 1;
+  return Math.round(width * grown) * Math.round(height * grown);
+}
+
+/** The pixels of an upscale's result, read from the source's header. */
+export async function upscaledPixels(request: ImageUpscaleRequest): Promise<number> {
+  const { width, height } = await sharp(request.source.bytes).metadata();
+  const factor = PLACEHOLDER_UPSCALE_FACTORS[request.mode];
+  return width * factor * height * factor;
+}
+
 /** A Lanczos enlargement by the mode's factor. */
 export async function placeholderUpscale(request: ImageUpscaleRequest): Promise<Buffer> {
   const { width, height } = await sharp(request.source.bytes).metadata();

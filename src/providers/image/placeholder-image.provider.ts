@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ImageProviderName } from '../../config/engine-config';
+import type { PixelBudget } from '../../storage/pixel-budget';
 import { parseSize } from './image-models';
 import {
   EDIT_OPERATIONS,
@@ -12,14 +13,15 @@ import {
   type ImageProvider,
   type ImageUpscaleRequest,
 } from './image-provider';
-import { placeholderEdit, placeholderUpscale } from './placeholder-image-edits';
+import { editedPixels, placeholderEdit, placeholderUpscale, upscaledPixels } from './placeholder-image-edits';
 
 const DEFAULT_SIDE = 1024;
 
 /**
  * Draws a deterministic local image from the prompt (same prompt, seed and size → same bytes). Needs no key
  * and costs nothing, so the pipeline runs out of the box and in tests; its assets carry provider
- * `placeholder` and `metadata.placeholder: true` so nobody mistakes them for real generations.
+ * `placeholder` and `metadata.placeholder: true` so nobody mistakes them for real generations. Every render,
+ * edit and upscale waits for its pixels to fit in the process's pixel budget (IMAGE_PROCESSING_PIXEL_BUDGET).
  */
 export class PlaceholderImageProvider implements ImageProvider {
   readonly name: ImageProviderName = 'placeholder';
@@ -27,6 +29,8 @@ export class PlaceholderImageProvider implements ImageProvider {
   readonly editOperations = EDIT_OPERATIONS;
   readonly upscaleModes = UPSCALE_MODES;
   readonly editReferences = true;
+
+  constructor(private readonly budget: PixelBudget) {}
 
   isConfigured(): boolean {
     return true;
@@ -43,24 +47,29 @@ export class PlaceholderImageProvider implements ImageProvider {
       const digest = createHash('sha256')
         .update(`${request.prompt}\u0000${request.seed ?? 0}\u0000${index}`)
         .digest();
-      images.push({ bytes: await render(digest, width, height, request.outputFormat ?? 'png'), seed: request.seed });
+      const bytes = await this.budget.run(
+        width * height,
+        () => render(digest, width, height, request.outputFormat ?? 'png'),
+        signal,
+      );
+      images.push({ bytes, seed: request.seed });
     }
     return { images };
   }
 
   /** Every operation, done locally with sharp (placeholder-image-edits.ts); references are accepted and unused. */
   async edit(request: ImageEditRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
+    const pixels = await editedPixels(request);
     const images: GeneratedImage[] = [];
     for (let index = 0; index < request.n; index++) {
-      signal.throwIfAborted();
-      images.push({ bytes: await placeholderEdit(request, index) });
+      images.push({ bytes: await this.budget.run(pixels, () => placeholderEdit(request, index), signal) });
     }
     return { images };
   }
 
   async upscale(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
-    signal.throwIfAborted();
-    return { images: [{ bytes: await placeholderUpscale(request) }] };
+    const pixels = await upscaledPixels(request);
+    return { images: [{ bytes: await this.budget.run(pixels, () => placeholderUpscale(request), signal) }] };
   }
 }
 
