@@ -52,11 +52,15 @@ function tint(source: Buffer, colour: Rgb): sharp.Sharp {
   return sharp(source).tint(colour);
 }
 
+/** What outpaint adds on each side of an image of this size: x left and right, y top and bottom. */
+function outpaintMargins(width: number, height: number): { x: number; y: number } {
+  return { x: Math.max(1, Math.round(width * OUTPAINT_MARGIN)), y: Math.max(1, Math.round(height * OUTPAINT_MARGIN)) };
+}
+
 /** The source with a margin on every side in `colour` (outpaint). */
 async function extend(source: Buffer, colour: Rgb): Promise<sharp.Sharp> {
   const { width, height } = await sharp(source).metadata();
-  const x = Math.max(1, Math.round(width * OUTPAINT_MARGIN));
-  const y = Math.max(1, Math.round(height * OUTPAINT_MARGIN));
+  const { x, y } = outpaintMargins(width, height);
   return sharp(source).extend({ top: y, bottom: y, left: x, right: x, background: colour });
 }
 
@@ -109,21 +113,27 @@ export async function placeholderEdit(request: ImageEditRequest, index: number):
 /** The pixels of one copy of an edit's result (outpaint adds its margins), read from the source's header. */
 export async function editedPixels(request: ImageEditRequest): Promise<number> {
   const { width, height } = await sharp(request.source.bytes).metadata();
-  const grown = request.operation === 'outpaint' ? 1 + 2 * OUTPAINT_MARGIN : 1;
-  return Math.round(width * grown) * Math.round(height * grown);
+  if (request.operation !== 'outpaint') return width * height;
+  const { x, y } = outpaintMargins(width, height);
+  return (width + 2 * x) * (height + 2 * y);
 }
 
-/** The pixels of an upscale's result, read from the source's header. */
-export async function upscaledPixels(request: ImageUpscaleRequest): Promise<number> {
+/** The size of an upscale's result: the source's, read from its header, times the mode's factor. */
+async function upscaledSize(request: ImageUpscaleRequest): Promise<{ width: number; height: number }> {
   const { width, height } = await sharp(request.source.bytes).metadata();
   const factor = PLACEHOLDER_UPSCALE_FACTORS[request.mode];
-  return width * factor * height * factor;
+  return { width: width * factor, height: height * factor };
+}
+
+/** The pixels of an upscale's result. */
+export async function upscaledPixels(request: ImageUpscaleRequest): Promise<number> {
+  const { width, height } = await upscaledSize(request);
+  return width * height;
 }
 
 /** A Lanczos enlargement by the mode's factor. */
 export async function placeholderUpscale(request: ImageUpscaleRequest): Promise<Buffer> {
-  const { width, height } = await sharp(request.source.bytes).metadata();
-  const factor = PLACEHOLDER_UPSCALE_FACTORS[request.mode];
-  const image = sharp(request.source.bytes).resize(width * factor, height * factor, { kernel: 'lanczos3' });
+  const { width, height } = await upscaledSize(request);
+  const image = sharp(request.source.bytes).resize(width, height, { kernel: 'lanczos3' });
   return encode(image, request.outputFormat ?? 'png');
 }
