@@ -4,7 +4,7 @@
  * The benchmarked routes' service code from the built service (dist/), running on plain `pg` instead of
  * Prisma. The baseline server and the EXPLAIN step use it, so both send exactly the SQL the service sends:
  * the benchmarked routes (GET /assets page, GET /asset/:id, the favorite UPDATE, GET /assets/stats) are all
- * `$queryRaw` in the service's AssetsRepository, passed through unchanged.
+ * raw statements in the service's AssetsRepository (`direct.query`, on the pool), passed through unchanged.
  */
 const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
@@ -15,19 +15,21 @@ const { AssetsService } = require('../../dist/assets/assets.service');
 const { CollectionsRepository } = require('../../dist/assets/collections.repository');
 const { benchConfig } = require('./engine-env');
 
-// Prisma's $queryRaw gives numeric as Decimal and int8 as BigInt (pg: strings); the services' mappers expect those.
+// The service's raw statements give numeric as Decimal and int8 as BigInt (pg: strings); its mappers expect those.
 types.setTypeParser(types.builtins.NUMERIC, (value) => new Prisma.Decimal(value));
 types.setTypeParser(types.builtins.INT8, (value) => BigInt(value));
 
 /**
- * The part of PrismaService the benchmarked routes use, on `query(text, values) → rows`.
- * `$queryRaw` is called both as a tagged template and with a prebuilt Prisma.Sql.
+ * The part of PrismaService the benchmarked routes use, on `query(text, values) → rows`: `direct.query`, called
+ * both as a tagged template and with a prebuilt Prisma.Sql, as the service's DirectSql is.
  */
 function pgPrisma(query) {
   return {
-    $queryRaw(first, ...rest) {
-      const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...rest);
-      return query(sql.text, sql.values);
+    direct: {
+      query(first, ...rest) {
+        const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...rest);
+        return query(sql.text, sql.values);
+      },
     },
   };
 }

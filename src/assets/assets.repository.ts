@@ -42,7 +42,7 @@ export class AssetsRepository {
 
   /** The asset with its storage keys if it is the user's own or public; raw SQL, as this is on the hottest read paths. */
   async findVisible(userId: string, id: string): Promise<CreativeAsset | undefined> {
-    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
+    const [row] = await this.prisma.direct.query<CreativeAsset[]>`
       SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a
       WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
     return row;
@@ -50,7 +50,7 @@ export class AssetsRepository {
 
   /** The asset with its storage keys whoever owns it: for a signed link, which is its own proof of access. */
   async findWithKeys(id: string): Promise<CreativeAsset | undefined> {
-    const [row] = await this.prisma.$queryRaw<CreativeAsset[]>`
+    const [row] = await this.prisma.direct.query<CreativeAsset[]>`
       SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a WHERE a.id = ${id}::uuid`;
     return row;
   }
@@ -78,12 +78,12 @@ export class AssetsRepository {
 
   /** The visible ancestors and descendants of an asset, nearest first (buildLineageSql). */
   findLineage(userId: string, id: string): Promise<LineageRow[]> {
-    return this.prisma.$queryRaw<LineageRow[]>(buildLineageSql(userId, id));
+    return this.prisma.direct.query<LineageRow[]>(buildLineageSql(userId, id));
   }
 
   /** limit+1 rows of the page, so the caller knows whether a next page exists. */
   findPage(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Promise<AssetRow[]> {
-    return this.prisma.$queryRaw<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
+    return this.prisma.direct.query<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
   }
 
   updateOwned(userId: string, id: string, changes: AssetChanges): Promise<CreativeAsset> {
@@ -111,7 +111,7 @@ export class AssetsRepository {
   /** Sets isFavorite (or flips it) in one UPDATE of the user's row; undefined when no row matched. */
   async updateFavorite(userId: string, id: string, favorite: boolean | 'toggle'): Promise<boolean | undefined> {
     const value = favorite === 'toggle' ? Prisma.sql`NOT "isFavorite"` : Prisma.sql`${favorite}::boolean`;
-    const [row] = await this.prisma.$queryRaw<{ isFavorite: boolean }[]>`
+    const [row] = await this.prisma.direct.query<{ isFavorite: boolean }[]>`
       UPDATE "creative_assets" SET "isFavorite" = ${value}, "updatedAt" = now()
       WHERE id = ${id}::uuid AND "userId" = ${userId}
       RETURNING "isFavorite"`;
@@ -144,7 +144,7 @@ export class AssetsRepository {
     readersMayRecord: boolean,
   ): Promise<UsageCounts | undefined> {
     const counter = USAGE_COUNTERS[action];
-    const [row] = await this.prisma.$queryRaw<UsageCounts[]>`
+    const [row] = await this.prisma.direct.query<UsageCounts[]>`
       UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
       WHERE id = ${id}::uuid AND ("userId" = ${userId} OR ("isPublic" AND ${readersMayRecord}))
       RETURNING "viewCount", "downloadCount", "shareCount", "useCount", "lastUsedAt"`;
@@ -162,7 +162,7 @@ export class AssetsRepository {
 
   /** Gives assets stored before checksums were kept the checksum since recorded for their file; one join. */
   async fillChecksumsFromStoredObjects(): Promise<number> {
-    return this.prisma.$executeRaw`
+    return this.prisma.direct.execute`
       UPDATE "creative_assets" a SET "checksum" = o."checksum"
       FROM "stored_objects" o
       WHERE a."storageKey" = o."key" AND a."checksum" IS NULL AND o."checksum" IS NOT NULL`;
@@ -173,7 +173,7 @@ export class AssetsRepository {
    * and from the assets themselves for the parts of a day at its ends (statsWindows).
    */
   async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsResponseDto> {
-    const [stats] = await this.prisma.$queryRaw<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
+    const [stats] = await this.prisma.direct.query<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
     return stats;
   }
 }

@@ -104,7 +104,7 @@ export class CollectionsRepository {
    */
   async newestMembers(collectionIds: string[]): Promise<Map<string, string>> {
     if (collectionIds.length === 0) return new Map();
-    const members = await this.prisma.$queryRaw<{ collectionId: string; assetId: string }[]>(Prisma.sql`
+    const members = await this.prisma.direct.query<{ collectionId: string; assetId: string }[]>(Prisma.sql`
       SELECT c.id AS "collectionId", newest."assetId"
       FROM unnest(${collectionIds}::uuid[]) AS c(id)
       CROSS JOIN LATERAL (

@@ -34,7 +34,7 @@ export class StoredFilesRepository {
     reservations: readonly { intentId: string; checksum: string; newKey: string }[],
   ): Promise<{ key: string; reused: boolean }[]> {
     if (reservations.length === 0) return [];
-    return this.prisma.$queryRaw<{ key: string; reused: boolean }[]>`
+    return this.prisma.direct.query<{ key: string; reused: boolean }[]>`
       WITH "wanted" AS (
         SELECT * FROM unnest(
           ${columnOf(reservations, 'intentId')}::uuid[],
@@ -62,7 +62,7 @@ export class StoredFilesRepository {
   async recordObjects(objects: readonly StoredObjectRecord[]): Promise<void> {
     if (objects.length === 0) return;
     // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
-    await this.prisma.$executeRaw`
+    await this.prisma.direct.execute`
       INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize")
       SELECT * FROM unnest(
         ${columnOf(objects, 'key')}::text[],
@@ -80,7 +80,7 @@ export class StoredFilesRepository {
 
   /** Deletes up to `limit` intents older than `before` (their writers died) and returns their keys. */
   async deleteStaleIntents(before: Date, limit: number): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ key: string }[]>`
+    const rows = await this.prisma.direct.query<{ key: string }[]>`
       DELETE FROM "storage_intents" WHERE id IN (
         SELECT id FROM "storage_intents" WHERE "createdAt" < ${before} ORDER BY "createdAt" LIMIT ${limit})
       RETURNING "key"`;

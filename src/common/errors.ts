@@ -131,8 +131,8 @@ export class PaymentRequiredError extends DomainError {
 }
 
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string, details?: readonly FieldProblem[]) {
-    super('SERVICE_UNAVAILABLE', message, details);
+  constructor(message: string, details?: readonly FieldProblem[], options?: { cause?: unknown }) {
+    super('SERVICE_UNAVAILABLE', message, details, options);
   }
 }
 

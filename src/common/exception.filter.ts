@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { Prisma } from '../generated/prisma/client';
+import { UNAVAILABLE_SQLSTATE } from '../prisma/direct-sql';
 import { DomainError, ERROR_STATUS, ErrorCode, type FieldProblem, RateLimitedError } from './errors';
 import type { ErrorResponseDto } from './error-response.dto';
 
@@ -12,8 +13,6 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = Object.fromEntries
 
 /** Prisma's codes for a database it cannot reach or that closed the connection. */
 const UNREACHABLE_DATABASE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
-/** SQLSTATE classes of a lost or refused connection: 08 connection exception, 57P operator intervention, 53 insufficient resources. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
 
 /** A failure of the database itself (restart, killed connection, too many clients), not of the request: retryable, so 503. */
 function isDatabaseUnavailable(error: Prisma.PrismaClientKnownRequestError): boolean {

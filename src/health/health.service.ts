@@ -36,7 +36,7 @@ export class HealthService {
 
   async check(): Promise<HealthResponseDto> {
     const [database, redis] = await Promise.all([
-      this.probe('database', () => this.prisma.$queryRaw`SELECT 1`),
+      this.probe('database', () => this.prisma.direct.query`SELECT 1`),
       this.probe('redis', () => this.queue.client.ping()),
     ]);
     const checks = { database, redis };

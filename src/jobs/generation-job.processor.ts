@@ -229,12 +229,14 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
 
 /**
  * Every failure as a ProviderError with its retry decision: provider failures keep theirs, other domain
- * errors (bad stored input, provider no longer configured, file too large) are permanent, and anything
- * unexpected (database or storage hiccup) is worth another try.
+ * errors (bad stored input, provider no longer configured, file too large) are permanent, and a database
+ * that dropped the connection (SERVICE_UNAVAILABLE) or anything unexpected (a storage hiccup) is worth
+ * another try.
  */
 export function toProviderFailure(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof DomainError) return new ProviderError(message, false, { cause: error, code: error.code });
+  if (error instanceof DomainError && error.code !== 'SERVICE_UNAVAILABLE')
+    return new ProviderError(message, false, { cause: error, code: error.code });
   return new ProviderError(`Unexpected error: ${message}`, true, { cause: error });
 }

@@ -124,7 +124,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
    */
   async claim(jobId: string, first: JobStep, totalSteps: number): Promise<GenerationJob | null> {
     const now = new Date();
-    const [job] = await this.prisma.$queryRaw<GenerationJob[]>`
+    const [job] = await this.prisma.direct.query<GenerationJob[]>`
       UPDATE "generation_jobs"
       SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
           "progress" = ${first.progress}, "currentStep" = ${first.step}, "totalSteps" = ${totalSteps},
@@ -139,7 +139,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   async advance(jobId: string, step: JobStep): Promise<boolean> {
     // Raw, as claim and markCompleted: every job passes here twice, and the client's planning of an
     // updateMany costs more CPU than the statement itself.
-    const count = await this.prisma.$executeRaw`
+    const count = await this.prisma.direct.execute`
       UPDATE "generation_jobs" SET "currentStep" = ${step.step}, "progress" = ${step.progress}, "updatedAt" = ${new Date()}::timestamptz
       WHERE id = ${jobId}::uuid AND "status" = 'processing'`;
     return count > 0;
@@ -273,7 +273,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Records preview `index` of the job; returns the key it replaced (a retried attempt streams again), if any. */
   async recordPreview(jobId: string, index: number, storageKey: string, mimeType: string): Promise<string | undefined> {
-    const [row] = await this.prisma.$queryRaw<{ previousKey: string | null }[]>`
+    const [row] = await this.prisma.direct.query<{ previousKey: string | null }[]>`
       WITH previous AS (
         SELECT "storageKey" FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid AND "index" = ${index}
       )
@@ -298,7 +298,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
    * before it could clear them, or Bull gave the job up) and returns their keys (the caller deletes the files).
    */
   async deleteEndedJobPreviews(createdBefore: Date, limit: number): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ storageKey: string }[]>`
+    const rows = await this.prisma.direct.query<{ storageKey: string }[]>`
       DELETE FROM "generation_job_previews" WHERE "id" IN (
         SELECT p."id" FROM "generation_job_previews" p JOIN "generation_jobs" j ON j."id" = p."jobId"
         WHERE p."createdAt" < ${createdBefore} AND j."status" NOT IN ('queued', 'processing')
@@ -309,7 +309,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Deletes the job's previews and returns their keys (the caller deletes the files). */
   async deletePreviews(jobId: string): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ storageKey: string }[]>`
+    const rows = await this.prisma.direct.query<{ storageKey: string }[]>`
       DELETE FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid RETURNING "storageKey"`;
     return rows.map((row) => row.storageKey);
   }

@@ -1,19 +1,31 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { EngineConfig } from '../config/engine-config';
 import { PrismaClient } from '../generated/prisma/client';
+import { DirectSql } from './direct-sql';
 
-/** The Prisma client on the `pg` driver adapter (no native query engine), pooled per config. */
+/**
+ * The Prisma client on the `pg` driver adapter (no native query engine), pooled per config. `direct` runs
+ * raw statements on the same pool without the client (direct-sql.ts).
+ */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  readonly direct: DirectSql;
+  private readonly pool: Pool;
+
   constructor(config: EngineConfig) {
-    super({
-      adapter: new PrismaPg({
-        connectionString: config.databaseUrl,
-        max: config.databasePoolSize,
-        connectionTimeoutMillis: 5_000,
-      }),
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: 5_000,
     });
+    // An idle connection the server closed is dropped from the pool and replaced by the next query; without a
+    // listener its 'error' event would end the process.
+    pool.on('error', (error) => new Logger('CreativeEngineDatabase').warn(`Idle connection lost: ${error.message}`));
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
+    this.direct = new DirectSql(pool);
   }
 
   async onModuleInit(): Promise<void> {
@@ -22,6 +34,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   /** The last shutdown phase: queue consumers drain and HTTP requests finish (earlier phases) while the pool is still open. */
   async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  /** Disconnects the client and closes the pool it shares with `direct`: a script's way out. */
+  async close(): Promise<void> {
     await this.$disconnect();
+    await this.pool.end();
   }
 }

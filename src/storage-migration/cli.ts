@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     console.error(`Every file is in s3://${config.storage.s3.bucket}: set STORAGE_DRIVER=s3 on every instance`);
     return 0;
   } finally {
-    await prisma.$disconnect();
+    await prisma.close();
   }
 }
 

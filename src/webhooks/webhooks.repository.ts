@@ -91,7 +91,7 @@ export class WebhooksRepository {
     secret: string,
     previousValidUntil: Date,
   ): Promise<WebhookEndpoint | null> {
-    const [row] = await this.prisma.$queryRaw<WebhookEndpoint[]>`
+    const [row] = await this.prisma.direct.query<WebhookEndpoint[]>`
       UPDATE "webhook_endpoints"
       SET "previousSecret" = "secret", "secret" = ${secret}, "previousSecretExpiresAt" = ${previousValidUntil},
           "updatedAt" = now()
@@ -209,7 +209,7 @@ export class WebhooksRepository {
 
   /** Deletes up to `limit` finished deliveries created before `before`; returns how many went. */
   async deleteFinishedBefore(before: Date, limit: number): Promise<number> {
-    return this.prisma.$executeRaw`
+    return this.prisma.direct.execute`
       DELETE FROM "webhook_deliveries" WHERE "id" IN (
         SELECT "id" FROM "webhook_deliveries"
         WHERE "status" <> 'pending' AND "createdAt" < ${before}
