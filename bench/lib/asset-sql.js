@@ -13,6 +13,7 @@ const { AssetStatsService } = require('../../dist/assets/asset-stats.service');
 const { AssetsRepository } = require('../../dist/assets/assets.repository');
 const { AssetsService } = require('../../dist/assets/assets.service');
 const { CollectionsRepository } = require('../../dist/assets/collections.repository');
+const { toStatement } = require('../../dist/prisma/direct-sql');
 const { benchConfig } = require('./engine-env');
 
 // The service's raw statements give numeric as Decimal and int8 as BigInt (pg: strings); its mappers expect those.
@@ -21,14 +22,14 @@ types.setTypeParser(types.builtins.INT8, (value) => BigInt(value));
 
 /**
  * The part of PrismaService the benchmarked routes use, on `query(text, values) → rows`: `direct.query`, called
- * both as a tagged template and with a prebuilt Prisma.Sql, as the service's DirectSql is.
+ * both as a tagged template and with a prebuilt Prisma.Sql, turned into a statement as the service's DirectSql does.
  */
 function pgPrisma(query) {
   return {
     direct: {
-      query(first, ...rest) {
-        const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...rest);
-        return query(sql.text, sql.values);
+      query(...input) {
+        const { text, values } = toStatement(input);
+        return query(text, values);
       },
     },
   };

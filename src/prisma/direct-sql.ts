@@ -17,7 +17,7 @@ const PRISMA_RAW_TYPES: CustomTypesConfig = {
   }) as CustomTypesConfig['getTypeParser'],
 };
 
-type SqlInput = [sql: Prisma.Sql] | [strings: TemplateStringsArray, ...values: unknown[]];
+export type SqlInput = [sql: Prisma.Sql] | [strings: TemplateStringsArray, ...values: unknown[]];
 
 /**
  * Raw statements sent straight to the pool Prisma's driver adapter runs on, without Prisma's client in between:
@@ -31,17 +31,17 @@ export class DirectSql {
 
   /** The rows of a query (`T` is the array of them), given as a Prisma.Sql or as a tagged template, like `$queryRaw`. */
   async query<T = unknown[]>(...input: SqlInput): Promise<T> {
-    return (await this.run(toSql(input))).rows as T;
+    return (await this.run(input)).rows as T;
   }
 
   /** How many rows a statement changed, like `$executeRaw`. */
   async execute(...input: SqlInput): Promise<number> {
-    return (await this.run(toSql(input))).rowCount ?? 0;
+    return (await this.run(input)).rowCount ?? 0;
   }
 
-  private async run(sql: Prisma.Sql) {
+  private async run(input: SqlInput) {
     try {
-      return await this.pool.query({ text: sql.text, values: sql.values.map(toParameter), types: PRISMA_RAW_TYPES });
+      return await this.pool.query({ ...toStatement(input), types: PRISMA_RAW_TYPES });
     } catch (error) {
       if (isUnavailable(error)) {
         throw new ServiceUnavailableError(
@@ -55,9 +55,11 @@ export class DirectSql {
   }
 }
 
-function toSql(input: SqlInput): Prisma.Sql {
+/** The text and parameters `pg` is sent for a statement given as `$queryRaw` takes it. */
+export function toStatement(input: SqlInput): { text: string; values: unknown[] } {
   const [first, ...values] = input;
-  return first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
+  const sql = first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
+  return { text: sql.text, values: sql.values.map(toParameter) };
 }
 
 /** A Decimal as its digits: `pg` would send an object as JSON, quotes included. */

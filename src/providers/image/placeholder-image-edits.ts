@@ -119,21 +119,17 @@ export async function editedPixels(request: ImageEditRequest): Promise<number> {
 }
 
 /** The size of an upscale's result: the source's, read from its header, times the mode's factor. */
-async function upscaledSize(request: ImageUpscaleRequest): Promise<{ width: number; height: number }> {
+export async function upscaledSize(request: ImageUpscaleRequest): Promise<{ width: number; height: number }> {
   const { width, height } = await sharp(request.source.bytes).metadata();
   const factor = PLACEHOLDER_UPSCALE_FACTORS[request.mode];
   return { width: width * factor, height: height * factor };
 }
 
-/** The pixels of an upscale's result. */
-export async function upscaledPixels(request: ImageUpscaleRequest): Promise<number> {
-  const { width, height } = await upscaledSize(request);
-  return width * height;
-}
-
-/** A Lanczos enlargement by the mode's factor. */
-export async function placeholderUpscale(request: ImageUpscaleRequest): Promise<Buffer> {
-  const { width, height } = await upscaledSize(request);
-  const image = sharp(request.source.bytes).resize(width, height, { kernel: 'lanczos3' });
+/** A Lanczos enlargement to `size` (upscaledSize). */
+export function placeholderUpscale(
+  request: ImageUpscaleRequest,
+  size: { width: number; height: number },
+): Promise<Buffer> {
+  const image = sharp(request.source.bytes).resize(size.width, size.height, { kernel: 'lanczos3' });
   return encode(image, request.outputFormat ?? 'png');
 }

@@ -13,7 +13,7 @@ import {
   type ImageProvider,
   type ImageUpscaleRequest,
 } from './image-provider';
-import { editedPixels, placeholderEdit, placeholderUpscale, upscaledPixels } from './placeholder-image-edits';
+import { editedPixels, placeholderEdit, placeholderUpscale, upscaledSize } from './placeholder-image-edits';
 
 const DEFAULT_SIDE = 1024;
 
@@ -68,8 +68,9 @@ export class PlaceholderImageProvider implements ImageProvider {
   }
 
   async upscale(request: ImageUpscaleRequest, signal: AbortSignal): Promise<ImageGenerationResult> {
-    const pixels = await upscaledPixels(request);
-    return { images: [{ bytes: await this.budget.run(pixels, () => placeholderUpscale(request), signal) }] };
+    const size = await upscaledSize(request);
+    const bytes = await this.budget.run(size.width * size.height, () => placeholderUpscale(request, size), signal);
+    return { images: [{ bytes }] };
   }
 }
 
