@@ -165,42 +165,6 @@ describe('asset library: single-asset routes', () => {
       expect(saved.id).toBe(committed.id);
       await expect(assets.createPreparedAsset(owner, committed)).rejects.toMatchObject({ code: 'P2002' });
     });
-
-    it("a job's results are created in its completion only when they are its own: named for the job and stored for its user", async () => {
-      const owner = newUserId();
-      const job = await t.prisma.generationJob.create({
-        data: { userId: owner, type: 'image_generation', prompt: 'p' },
-      });
-      const result = async (generationId: string, userId = owner) =>
-        assets.prepareAssetFiles(userId, {
-          type: 'image',
-          sourceModule: 'image_generation',
-          title: 'job result',
-          bytes: await pngBytes(),
-          generationId,
-        });
-      const otherJob = await t.prisma.generationJob.create({
-        data: { userId: owner, type: 'image_generation', prompt: 'q' },
-      });
-      const refused = [await result(otherJob.id), await result(job.id, newUserId())];
-      for (const prepared of refused) {
-        await expect(t.prisma.$transaction((tx) => assets.createJobAssets(job, [prepared], tx))).rejects.toMatchObject({
-          code: 'VALIDATION_FAILED',
-        });
-        await assets.discardPreparedAsset(prepared);
-      }
-      expect(await t.prisma.creativeAsset.count({ where: { generationId: { in: [job.id, otherJob.id] } } })).toBe(0);
-
-      const own = [await result(job.id), await result(job.id)];
-      await t.prisma.$transaction((tx) => assets.createJobAssets(job, own, tx));
-      const rows = await t.prisma.creativeAsset.findMany({ where: { generationId: job.id } });
-      expect(rows.map((row) => row.id).sort()).toEqual(own.map((prepared) => prepared.id).sort());
-      expect(
-        await t.prisma.storageIntent.count({
-          where: { id: { in: own.flatMap((p) => p.storedFiles.map((f) => f.intentId)) } },
-        }),
-      ).toBe(0);
-    });
   });
 
   describe("visibility: someone else's private asset is 404 everywhere; a public one is readable, not changeable", () => {

@@ -55,6 +55,15 @@ export interface PreparedAsset {
   readonly storedFiles: readonly StoredFile[];
 }
 
+/**
+ * A job's results as writes of the statement completing it (AssetsService.jobAssetWrites): the assets they
+ * create, and the statements, each changing nothing unless `when` holds.
+ */
+export interface JobAssetWrites {
+  assets: readonly Pick<CreativeAsset, 'id' | 'userId' | 'type' | 'sourceModule' | 'generationId'>[];
+  statements: (when: Prisma.Sql) => Prisma.Sql[];
+}
+
 /** Bytes of an asset (its file or thumbnail) ready to send. */
 export interface AssetFile {
   body: Readable;
@@ -75,6 +84,11 @@ function assertUserId(userId: string): void {
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
     throw new ValidationError(`userId must be 1-${MAX_USER_ID_LENGTH} characters`);
   }
+}
+
+/** The row of a prepared asset, owned by `userId`. */
+function rowOf(userId: string, prepared: PreparedAsset) {
+  return { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl };
 }
 
 function assertPreparedFor(userId: string, prepared: PreparedAsset): void {
@@ -227,24 +241,36 @@ export class AssetsService {
   }
 
   /**
-   * Phase 2 for the results of a generation job, in the transaction that completes `job` (the jobs
-   * repository's completeWithAssets): that transaction has just moved the job's row to completed, so the
-   * generation the assets name needs no lookup. Returns the rows, which the job announces once it commits.
+   * Phase 2 for the results of a generation job: the statements that insert their rows and give them their
+   * files, to run in the statement that completes `job` (the jobs repository's completeWithAssets), each
+   * changing nothing unless `when` holds. That statement moves the job's row to completed, so the generation
+   * the assets name needs no lookup. Refused first, with nothing written, unless every result names the job,
+   * was stored for its user and has a parent the user can see. Also returns the assets, which the job
+   * announces once it commits.
    */
-  async createJobAssets(
+  async jobAssetWrites(
     job: { id: string; userId: string },
     prepared: readonly PreparedAsset[],
-    tx: Prisma.TransactionClient,
-  ): Promise<CreativeAsset[]> {
+  ): Promise<JobAssetWrites> {
     for (const asset of prepared) {
       assertPreparedFor(job.userId, asset);
       if (asset.fields.generationId !== job.id) {
         throw new ValidationError(`A result of job ${job.id} must name it as its generation`);
       }
+      await this.assertParentVisible(job.userId, asset);
     }
-    const rows: CreativeAsset[] = [];
-    for (const asset of prepared) rows.push(await this.insertPrepared(job.userId, asset, tx));
-    return rows;
+    const rows = prepared.map((asset) => rowOf(job.userId, asset));
+    const files = prepared.flatMap((asset) => asset.storedFiles);
+    return {
+      assets: rows.map(({ id, userId, type, sourceModule }) => ({
+        id,
+        userId,
+        type,
+        sourceModule,
+        generationId: job.id,
+      })),
+      statements: (when) => [this.assets.insertWhenSql(rows, when), this.files.claimWhenSql(files, when)],
+    };
   }
 
   /** Inserts the row of a prepared asset (its parent checked) and gives its files to it. */
@@ -253,15 +279,17 @@ export class AssetsService {
     prepared: PreparedAsset,
     tx: Prisma.TransactionClient | undefined,
   ): Promise<CreativeAsset> {
+    await this.assertParentVisible(userId, prepared, tx);
+    const row = await this.assets.insert(rowOf(userId, prepared), tx);
+    await this.files.claim(prepared.storedFiles, tx);
+    return row;
+  }
+
+  /** A prepared asset's parent must be an asset the user can see. */
+  private async assertParentVisible(userId: string, prepared: PreparedAsset, tx?: Prisma.TransactionClient) {
     const { parentAssetId } = prepared.fields;
     if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx)))
       throw new NotFoundError('Asset', parentAssetId);
-    const row = await this.assets.insert(
-      { ...prepared.fields, id: prepared.id, userId, url: prepared.url, thumbnailUrl: prepared.thumbnailUrl },
-      tx,
-    );
-    await this.files.claim(prepared.storedFiles, tx);
-    return row;
   }
 
   /** Gives up the files of a prepared asset whose row was not (or will not be) inserted. */

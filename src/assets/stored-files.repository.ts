@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PendingFileDeletion, StoredObject } from '../generated/prisma/client';
+import { Prisma, type PendingFileDeletion, type StoredObject } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { Db } from './assets.repository';
 
@@ -76,6 +76,11 @@ export class StoredFilesRepository {
   async clearIntents(intentIds: readonly string[], db: Db = this.prisma): Promise<void> {
     if (intentIds.length > 0)
       await db.$executeRaw`DELETE FROM "storage_intents" WHERE "id" = ANY(${[...intentIds]}::uuid[])`;
+  }
+
+  /** A DELETE of the intents when `when` holds, as a part of a caller's statement (the one that inserts their asset). */
+  clearIntentsWhenSql(intentIds: readonly string[], when: Prisma.Sql): Prisma.Sql {
+    return Prisma.sql`DELETE FROM "storage_intents" WHERE "id" = ANY(${[...intentIds]}::uuid[]) AND ${when}`;
   }
 
   /** Deletes up to `limit` intents older than `before` (their writers died) and returns their keys. */

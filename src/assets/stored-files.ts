@@ -4,6 +4,7 @@ import { EngineConfig } from '../config/engine-config';
 import { byteSizeOf, type FileSource } from '../storage/file-source';
 import { assertStorageKey, newStorageKey } from '../storage/storage-keys';
 import { StorageService } from '../storage/storage.service';
+import type { Prisma } from '../generated/prisma/client';
 import type { Db } from './assets.repository';
 import { StoredFilesRepository } from './stored-files.repository';
 
@@ -113,6 +114,14 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
     return this.files.clearIntents(
       files.map((file) => file.intentId),
       tx,
+    );
+  }
+
+  /** The statement that marks the files as their asset's when `when` holds, in the statement that inserts it. */
+  claimWhenSql(files: readonly StoredFile[], when: Prisma.Sql): Prisma.Sql {
+    return this.files.clearIntentsWhenSql(
+      files.map((file) => file.intentId),
+      when,
     );
   }
 

@@ -10,7 +10,15 @@ import type { AudioProviderRegistry } from '../providers/audio/audio-provider.re
 import { DEFAULT_PRICING } from '../providers/pricing';
 import { MP3_FRAME, silentMp3, silentWav } from '../../test/support/audio-bytes';
 import { AudioJobHandler } from './audio-job.handler';
-import { createdAssets, InMemoryJobs, JOB_ID, testMetrics, TX } from '../../test/support/in-memory-jobs';
+import {
+  COMPLETING,
+  fakeJobAssetWrites,
+  fakeTemplates,
+  InMemoryJobs,
+  JOB_ID,
+  resultsStatement,
+  testMetrics,
+} from '../../test/support/in-memory-jobs';
 
 const TEXT = 'The autumn menu starts on Monday.';
 
@@ -34,7 +42,9 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
       fields: input as never,
       storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
     })),
-    createJobAssets: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) => createdAssets(job, prepared)),
+    jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
+      fakeJobAssetWrites(job, prepared),
+    ),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
   const config = { imageGeneration: { timeoutMs: 60_000 }, pricing: DEFAULT_PRICING } as unknown as EngineConfig;
@@ -43,7 +53,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
     config,
     providers,
     assets as unknown as AssetsService,
-    { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
+    fakeTemplates() as unknown as TemplatesService,
     testMetrics(),
   );
   const run = () => handler.run(jobs.rows.get(JOB_ID)!);
@@ -51,7 +61,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
 }
 
 describe('AudioJobHandler (repository in memory)', () => {
-  it('sends the recorded request, prices the duration read from the bytes and completes in one transaction', async () => {
+  it('sends the recorded request, prices the duration read from the bytes and completes in one statement', async () => {
     const frames = 2_000;
     const { jobs, provider, assets, run } = setUp(async () => ({ bytes: silentMp3(frames) }));
     await expect(run()).resolves.toMatchObject({ status: 'completed', job: { id: JOB_ID } });
@@ -70,11 +80,10 @@ describe('AudioJobHandler (repository in memory)', () => {
       'user-1',
       expect.objectContaining({ type: 'audio', mimeType: 'audio/mpeg', cost, sourceModule: 'audio_generation' }),
     );
-    expect(assets.createJobAssets).toHaveBeenCalledWith(
-      expect.objectContaining({ userId: 'user-1' }),
-      [expect.objectContaining({ id: 'asset-1' })],
-      TX,
-    );
+    expect(assets.jobAssetWrites).toHaveBeenCalledWith(expect.objectContaining({ userId: 'user-1' }), [
+      expect.objectContaining({ id: 'asset-1' }),
+    ]);
+    expect(jobs.completionStatements).toContainEqual(resultsStatement([{ id: 'asset-1' }], COMPLETING.happened));
     expect(jobs.rows.get(JOB_ID)).toMatchObject({ status: 'completed', resultUrl: '/files/1' });
   });
 
@@ -95,7 +104,7 @@ describe('AudioJobHandler (repository in memory)', () => {
       return prepare(userId, input);
     });
     await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
-    expect(setup.assets.createJobAssets).not.toHaveBeenCalled();
+    expect(setup.assets.jobAssetWrites).not.toHaveBeenCalled();
     expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
     );

@@ -12,13 +12,13 @@ import type { TemplatesService } from '../templates/templates.service';
 /** What saving a job's results and completing it needs (a handler's own injected services). */
 export interface JobResultServices {
   jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
-  assets: Pick<AssetsService, 'createJobAssets'>;
-  templates?: Pick<TemplatesService, 'recordTemplateUse'>;
+  assets: Pick<AssetsService, 'jobAssetWrites'>;
+  templates?: Pick<TemplatesService, 'templateUseSql'>;
 }
 
 /**
  * The last step of a job whose files are already stored: `complete` inserts their rows and completes the job
- * in one transaction, null when the job is no longer the attempt's (cancelled). When that does not happen,
+ * in one statement, null when the job is no longer the attempt's (cancelled). When that does not happen,
  * or throws, the stored files are deleted, so a cancelled or failed attempt leaves nothing behind.
  */
 export async function completeOrDiscard(
@@ -36,8 +36,8 @@ export async function completeOrDiscard(
 }
 
 /**
- * The `saving` step, then the job completed with its prepared results in one transaction: their rows and the
- * use of the job's template. Null when the job is no longer this attempt's to complete.
+ * The `saving` step, then the job completed with its prepared results in one statement: their rows, their
+ * files given to them and the use of the job's template. Null when the job is no longer this attempt's to complete.
  */
 export async function saveResults(
   { jobs, assets, templates }: JobResultServices,
@@ -47,9 +47,12 @@ export async function saveResults(
   prepared: readonly PreparedAsset[],
 ): Promise<CompletedJob | null> {
   if (!(await jobs.advance(job.id, saving))) return null;
-  return jobs.completeWithAssets(job, completion, async (tx, templateId) => {
-    const created = await assets.createJobAssets(job, prepared, tx);
-    if (templateId && templates) await templates.recordTemplateUse(templateId, tx);
-    return created;
-  });
+  const results = await assets.jobAssetWrites(job, prepared);
+  return jobs.completeWithAssets(job, completion, (completing) => ({
+    assets: results.assets,
+    statements: [
+      ...results.statements(completing.happened),
+      ...(templates ? [templates.templateUseSql(completing.templateId)] : []),
+    ],
+  }));
 }

@@ -8,7 +8,7 @@ import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps
 
 /** What storing a job's images and completing it needs (the handlers' own injected services). */
 export interface ImageResultServices extends JobResultServices {
-  assets: Pick<AssetsService, 'prepareAssetFiles' | 'createJobAssets' | 'discardPreparedAsset'>;
+  assets: Pick<AssetsService, 'prepareAssetFiles' | 'jobAssetWrites' | 'discardPreparedAsset'>;
 }
 
 /**

@@ -11,7 +11,15 @@ import type { JobQueue } from '../queue/job-queue';
 import { JOB_NAMES, retryDelayMs } from '../queue/queue.constants';
 import type { TemplatesService } from '../templates/templates.service';
 import { RENDER_STEPS } from '../jobs/render-steps';
-import { createdAssets, InMemoryJobs, JOB_ID, TX } from '../../test/support/in-memory-jobs';
+import {
+  COMPLETING,
+  fakeJobAssetWrites,
+  fakeTemplates,
+  InMemoryJobs,
+  JOB_ID,
+  resultsStatement,
+} from '../../test/support/in-memory-jobs';
+import { Prisma } from '../generated/prisma/client';
 import { ImageJobHandler } from './image-job.handler';
 import type { JobPreviews } from '../jobs/job-previews';
 import { testMetrics } from '../../test/support/in-memory-jobs';
@@ -37,10 +45,12 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
         storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
       };
     }),
-    createJobAssets: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) => createdAssets(job, prepared)),
+    jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
+      fakeJobAssetWrites(job, prepared),
+    ),
     discardPreparedAsset: jest.fn(async () => undefined),
   };
-  const templates = { recordTemplateUse: jest.fn(async () => ({})) };
+  const templates = fakeTemplates();
   const config = {
     imageGeneration: { timeoutMs: 60_000 },
     pricing: { image: {}, text: {} },
@@ -96,7 +106,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
 }
 
 describe('an attempt of an image job (processor → ImageJobHandler, repository in memory)', () => {
-  it('completes only through completeWithAssets, creating the assets and the template use in its transaction', async () => {
+  it("completes only through completeWithAssets, storing the assets and the template's use in its statement", async () => {
     const { jobs, assets, templates, processor, bullJob } = setUp();
     jobs.add({ templateId: 'template-1' });
     await expect(processor.handle(bullJob())).resolves.toBe('completed');
@@ -107,16 +117,18 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
       'completeWithAssets',
     ]);
     expect(jobs.status()).toBe('completed');
-    expect(assets.createJobAssets).toHaveBeenCalledWith(
-      expect.objectContaining({ userId: 'user-1' }),
-      [expect.objectContaining({ id: 'asset-1' })],
-      TX,
-    );
-    expect(templates.recordTemplateUse).toHaveBeenCalledWith('template-1', TX);
+    expect(assets.jobAssetWrites).toHaveBeenCalledWith(expect.objectContaining({ userId: 'user-1' }), [
+      expect.objectContaining({ id: 'asset-1' }),
+    ]);
+    expect(templates.templateUseSql).toHaveBeenCalledWith(COMPLETING.templateId);
+    expect(jobs.completionStatements).toEqual([
+      resultsStatement([{ id: 'asset-1' }], COMPLETING.happened),
+      Prisma.sql`use template ${COMPLETING.templateId}`,
+    ]);
     expect(assets.discardPreparedAsset).not.toHaveBeenCalled();
   });
 
-  it('announces the completed job and its assets from what its transaction returned, with nothing read back', async () => {
+  it('announces the completed job and its assets from what its completing statement returned, with nothing read back', async () => {
     const { jobs, processor, bullJob, emitter } = setUp();
     jobs.add();
     const announced: unknown[] = [];
@@ -193,7 +205,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     await expect(setup.processor.handle(setup.bullJob())).resolves.toBe('cancelled');
     expect(setup.jobs.status()).toBe('cancelled');
     expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
-    expect(setup.assets.createJobAssets).not.toHaveBeenCalled();
+    expect(setup.assets.jobAssetWrites).not.toHaveBeenCalled();
   });
 
   it('deletes the files it wrote when the job is cancelled while they are stored', async () => {
@@ -211,7 +223,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
       };
     });
     await expect(processor.handle(bullJob())).resolves.toBe('cancelled');
-    expect(assets.createJobAssets).not.toHaveBeenCalled();
+    expect(assets.jobAssetWrites).not.toHaveBeenCalled();
     expect(assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
     );

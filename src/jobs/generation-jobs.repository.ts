@@ -48,7 +48,30 @@ export interface JobCompletion {
 /** What announcing an asset a job created needs (its assetCreated event). */
 export type AnnouncedAsset = Pick<CreativeAsset, 'id' | 'userId' | 'type' | 'sourceModule' | 'generationId'>;
 
-/** A job as its completing transaction left it, with the assets it created: what announcing it needs. */
+/**
+ * The job's row inside the statement that completes it, for the writes that complete with it: `happened` holds
+ * only when the row moved to completed, and `templateId` is the template it was generated from (or null).
+ */
+export interface CompletingJob {
+  happened: Prisma.Sql;
+  templateId: Prisma.Sql;
+}
+
+/**
+ * What a job's completion stores: data-modifying statements that run in the statement completing the job,
+ * each written to change nothing unless `CompletingJob.happened` holds, and the assets they create.
+ */
+export interface CompletionWrites {
+  statements: readonly Prisma.Sql[];
+  assets: readonly AnnouncedAsset[];
+}
+
+const COMPLETING_JOB: CompletingJob = {
+  happened: Prisma.sql`EXISTS (SELECT 1 FROM "completed_job")`,
+  templateId: Prisma.sql`(SELECT "templateId" FROM "completed_job")`,
+};
+
+/** A job as its completing statement left it, with the assets it created: what announcing it needs. */
 export interface CompletedJob extends Pick<
   GenerationJob,
   'id' | 'userId' | 'type' | 'provider' | 'model' | 'cost' | 'actualTime'
@@ -146,27 +169,25 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   }
 
   /**
-   * processing → completed and `storeAssets` in one transaction; null (and nothing stored) when the job is
-   * no longer processing or already has assets. The UPDATE's row lock makes a concurrent attempt (a
-   * stalled worker that woke up) wait, then match nothing. `storeAssets` gets the job's current templateId
-   * and returns the assets it created, which the completed job carries for its announcement.
+   * processing → completed together with `writes(job)`, in one statement (its data-modifying parts commit
+   * together or not at all); null, and nothing written, when the job is no longer processing or already has
+   * assets. The UPDATE's row lock makes a concurrent attempt (a stalled worker that woke up) wait, then match
+   * nothing. One statement rather than a transaction of several: the job pipeline's last step costs one round
+   * trip instead of five.
    */
   async completeWithAssets(
     job: Pick<GenerationJob, 'id' | 'startedAt'>,
     completion: JobCompletion,
-    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<readonly AnnouncedAsset[]>,
+    writes: (job: CompletingJob) => CompletionWrites,
   ): Promise<CompletedJob | null> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const [completed] = await this.markCompleted(tx, job, completion);
-        if (!completed) throw new JobNoLongerRunning();
-        const { templateId, ...row } = completed;
-        return { ...row, assets: await storeAssets(tx, templateId) };
-      });
-    } catch (error) {
-      if (error instanceof JobNoLongerRunning) return null;
-      throw error;
-    }
+    const { statements, assets } = writes(COMPLETING_JOB);
+    const alongside = statements.map(
+      (statement, index) => Prisma.sql`, ${Prisma.raw(`"completion_write_${index}"`)} AS (${statement})`,
+    );
+    const [completed] = await this.prisma.direct.query<Omit<CompletedJob, 'assets'>[]>`
+      WITH "completed_job" AS (${this.markCompleted(job, completion)})${alongside.length > 0 ? Prisma.join(alongside, '') : Prisma.empty}
+      SELECT "id", "userId", "type", "provider", "model", "cost", "actualTime" FROM "completed_job"`;
+    return completed ? { ...completed, assets } : null;
   }
 
   /**
@@ -408,12 +429,11 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     return { id: jobId, status: 'processing', attempts: attempt };
   }
 
-  private markCompleted(tx: JobsTransaction, job: Pick<GenerationJob, 'id' | 'startedAt'>, completion: JobCompletion) {
+  /** The UPDATE completing the job, with the status check and no asset stored yet; returns its templateId and the announced fields. */
+  private markCompleted(job: Pick<GenerationJob, 'id' | 'startedAt'>, completion: JobCompletion): Prisma.Sql {
     const completedAt = new Date();
     const { step, resultUrl, thumbnailUrl, cost } = completion;
-    // One statement (status check, no asset stored yet, templateId and the announced fields returned) keeps
-    // the row locked briefly.
-    return tx.$queryRaw<Pick<GenerationJob, 'templateId' | Exclude<keyof CompletedJob, 'assets'>>[]>`
+    return Prisma.sql`
       UPDATE "generation_jobs"
       SET "status" = 'completed', "progress" = ${step.progress}, "currentStep" = ${step.step},
           "resultUrl" = ${resultUrl}, "thumbnailUrl" = ${thumbnailUrl},
@@ -425,9 +445,6 @@ export class GenerationJobsRepository implements GenerationJobLookup {
       RETURNING "templateId", "id", "userId", "type", "provider", "model", "cost", "actualTime"`;
   }
 }
-
-/** Thrown inside the completion transaction to roll it back when the job is no longer the attempt's to complete. */
-class JobNoLongerRunning extends Error {}
 
 /** Keyset condition for the rows after a cursor in (createdAt desc, id desc) order. */
 function olderThanCursor(cursor: string): Prisma.GenerationJobWhereInput[] {

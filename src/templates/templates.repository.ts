@@ -86,6 +86,15 @@ export class TemplatesRepository {
     return tx.creativeTemplate.update({ where: { id: templateId }, data: { usageCount: { increment: 1 } } });
   }
 
+  /**
+   * An UPDATE counting one use of the template whose id `templateId` evaluates to, as a part of a caller's
+   * statement (a job's completion); nothing when it evaluates to NULL or to no template. updatedAt moves as
+   * with incrementUsage.
+   */
+  countUseSql(templateId: Prisma.Sql): Prisma.Sql {
+    return Prisma.sql`UPDATE "creative_templates" SET "usageCount" = "usageCount" + 1, "updatedAt" = now() WHERE "id" = ${templateId}`;
+  }
+
   /** Runs `work` in a transaction that also counts one use of the template (none when `templateId` is undefined). */
   withUsage<T>(templateId: string | undefined, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(async (tx) => {

@@ -129,9 +129,14 @@ export class TemplatesService {
     return { ...rendered, template };
   }
 
-  /** Atomic `usageCount = usageCount + 1` in SQL, so concurrent uses are never lost; optional transaction. */
-  async recordTemplateUse(templateId: string, tx?: Prisma.TransactionClient): Promise<TemplateResponseDto> {
-    return toTemplateResponse(await this.repository.incrementUsage(templateId, tx));
+  /** Atomic `usageCount = usageCount + 1` in SQL, so concurrent uses are never lost. */
+  async recordTemplateUse(templateId: string): Promise<TemplateResponseDto> {
+    return toTemplateResponse(await this.repository.incrementUsage(templateId));
+  }
+
+  /** Counting one use of the template `templateId` evaluates to, inside the statement that saves its result (a job's completion). */
+  templateUseSql(templateId: Prisma.Sql): Prisma.Sql {
+    return this.repository.countUseSql(templateId);
   }
 
   /**

@@ -60,6 +60,7 @@ describe('VideoJobHandler', () => {
     };
     const assets = {
       prepareAssetFiles: jest.fn(() => Promise.resolve({ id: 'asset-1', url: '/a', thumbnailUrl: null })),
+      jobAssetWrites: jest.fn(() => Promise.resolve({ assets: [], statements: () => [] })),
       discardPreparedAsset: jest.fn(() => Promise.resolve()),
     };
     const config = {
@@ -72,7 +73,7 @@ describe('VideoJobHandler', () => {
       config,
       registry,
       assets as unknown as AssetsService,
-      { recordTemplateUse: jest.fn(async () => ({})) } as unknown as TemplatesService,
+      { templateUseSql: jest.fn() } as unknown as TemplatesService,
       testMetrics(),
     );
     return { handler, provider, jobs, states };

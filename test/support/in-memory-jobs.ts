@@ -2,16 +2,22 @@ import { Prisma, type GenerationJob, type JobStatus } from '../../src/generated/
 import type {
   AnnouncedAsset,
   CompletedJob,
+  CompletingJob,
+  CompletionWrites,
   JobCompletion,
   JobStep,
-  JobsTransaction,
 } from '../../src/jobs/generation-jobs.repository';
+import type { JobAssetWrites } from '../../src/assets/assets.service';
 import type { EngineConfig } from '../../src/config/engine-config';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 
 /** For unit specs of job handlers: the repository's transitions over rows in memory. */
 export const JOB_ID = '00000000-0000-4000-8000-000000000001';
-export const TX = { transaction: true } as unknown as JobsTransaction;
+/** What the fake completion hands the writes that complete with a job: markers a spec finds in their statements. */
+export const COMPLETING: CompletingJob = {
+  happened: Prisma.sql`completing_job_happened`,
+  templateId: Prisma.sql`completing_job_template_id`,
+};
 
 /** Metrics of a unit spec: a registry of its own, no catalogue (every model is "other"). */
 export function testMetrics(): EngineMetrics {
@@ -22,6 +28,8 @@ export function testMetrics(): EngineMetrics {
 export class InMemoryJobs {
   readonly rows = new Map<string, GenerationJob>();
   readonly transitions: string[] = [];
+  /** The statements the last completion was given to run with it. */
+  completionStatements: readonly Prisma.Sql[] = [];
 
   add(fields: Partial<GenerationJob> = {}): GenerationJob {
     const row = {
@@ -93,11 +101,12 @@ export class InMemoryJobs {
   async completeWithAssets(
     job: { id: string },
     completion: JobCompletion,
-    storeAssets: (tx: JobsTransaction, templateId: string | null) => Promise<readonly AnnouncedAsset[]>,
+    writes: (job: CompletingJob) => CompletionWrites,
   ): Promise<CompletedJob | null> {
     const row = this.rows.get(job.id);
     if (row?.status !== 'processing') return null;
-    const assets = await storeAssets(TX, row.templateId);
+    const { statements, assets } = writes(COMPLETING);
+    this.completionStatements = statements;
     const completedAt = new Date();
     this.transition(job.id, ['processing'], 'completeWithAssets', {
       status: 'completed',
@@ -131,16 +140,27 @@ export class InMemoryJobs {
   }
 }
 
-/** The rows AssetsService.createJobAssets answers for a job's prepared assets, as a unit spec's fake. */
-export function createdAssets(
+/** What AssetsService.jobAssetWrites answers for a job's prepared assets, as a unit spec's fake. */
+export function fakeJobAssetWrites(
   job: { id: string },
   prepared: readonly { id: string; userId: string; fields: { type?: unknown; sourceModule?: unknown } }[],
-): AnnouncedAsset[] {
-  return prepared.map((asset) => ({
+): JobAssetWrites {
+  const assets: AnnouncedAsset[] = prepared.map((asset) => ({
     id: asset.id,
     userId: asset.userId,
     type: asset.fields.type as AnnouncedAsset['type'],
     sourceModule: String(asset.fields.sourceModule),
     generationId: job.id,
   }));
+  return { assets, statements: (when) => [resultsStatement(assets, when)] };
+}
+
+/** The statement fakeJobAssetWrites gives for the assets: a marker naming them and the condition it was given. */
+export function resultsStatement(assets: readonly { id: string }[], when: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`store ${assets.map((asset) => asset.id).join(',')} when ${when}`;
+}
+
+/** A fake TemplatesService.templateUseSql, with the marker statement it answers. */
+export function fakeTemplates() {
+  return { templateUseSql: jest.fn((templateId: Prisma.Sql) => Prisma.sql`use template ${templateId}`) };
 }
