@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import type { CreativeAsset } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { insertRowsSql, rowTable } from '../prisma/row-insert';
 import type { CreatedRange } from './asset-list-query';
 import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildLineageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
@@ -12,6 +13,8 @@ import { statsWindows } from './stats-windows';
 
 /** The client itself or a caller's transaction. */
 export type Db = Prisma.TransactionClient;
+
+const ASSETS_TABLE = rowTable('creative_assets', Prisma.CreativeAssetScalarFieldEnum);
 
 /** What the visibility rule (access.ts) needs of a row. */
 export type AssetAccessRow = Pick<CreativeAsset, 'id' | 'userId' | 'isPublic'>;
@@ -78,17 +81,10 @@ export class AssetsRepository {
 
   /**
    * An INSERT of `rows` that inserts them all when `when` holds and none otherwise, as a part of a caller's
-   * statement (a job's completion). The rows travel as one JSON parameter that jsonb_populate_recordset types
-   * column by column. A column no row sets keeps its default, one that only some rows set is NULL in the
-   * others, and updatedAt is the statement's time, as Prisma's create sets it.
+   * statement (a job's completion); the rows get what Prisma's create would give them (insertRowsSql).
    */
   insertWhenSql(rows: readonly Prisma.CreativeAssetUncheckedCreateInput[], when: Prisma.Sql): Prisma.Sql {
-    const columns = insertedColumns(rows);
-    const quoted = Prisma.raw(columns.map((column) => `"${column}"`).join(', '));
-    return Prisma.sql`
-      INSERT INTO "creative_assets" (${quoted}, "updatedAt")
-      SELECT ${quoted}, now() FROM jsonb_populate_recordset(NULL::"creative_assets", ${rowsAsJson(rows)}::jsonb)
-      WHERE ${when}`;
+    return insertRowsSql(ASSETS_TABLE, rows, { when });
   }
 
   /** The visible ancestors and descendants of an asset, nearest first (buildLineageSql). */
@@ -191,34 +187,4 @@ export class AssetsRepository {
     const [stats] = await this.prisma.direct.query<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
     return stats;
   }
-}
-
-const ASSET_COLUMNS: ReadonlySet<string> = new Set(Object.values(Prisma.CreativeAssetScalarFieldEnum));
-
-/** The columns the rows set (a value other than undefined), in the table's order; refuses a key that is no column. */
-function insertedColumns(rows: readonly object[]): string[] {
-  const set = new Set(
-    rows.flatMap((row) =>
-      Object.entries(row)
-        .filter(([, value]) => value !== undefined)
-        .map(([key]) => key),
-    ),
-  );
-  for (const key of set) if (!ASSET_COLUMNS.has(key)) throw new Error(`creative_assets has no column ${key}`);
-  set.delete('updatedAt');
-  return [...ASSET_COLUMNS].filter((column) => set.has(column));
-}
-
-/**
- * Rows as JSON for jsonb_populate_recordset: a BigInt (seed) as its digits, a Decimal (cost) as its toJSON
- * gives them, Prisma.DbNull as SQL NULL. A JSON null inside a column cannot travel this way and is refused.
- */
-function rowsAsJson(rows: readonly object[]): string {
-  return JSON.stringify(rows, (key, value: unknown) => {
-    if (typeof value === 'bigint') return value.toString();
-    if (value === Prisma.DbNull) return null;
-    if (value === Prisma.JsonNull || value === Prisma.AnyNull)
-      throw new Error(`${key}: a JSON null cannot be inserted here`);
-    return value;
-  });
 }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DatabaseError } from 'pg';
 import { cursorField, decodeCursor, Page, toPage } from '../common/pagination';
 import { CreativeAsset, GenerationJob, JobStatus, JobType, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { insertRowsSql, rowTable } from '../prisma/row-insert';
 import type { GenerationJobLookup } from '../assets/generation-job-lookup';
 
 /** A transaction a caller runs work of its own in (asset inserts, the active-job cap). */
@@ -10,6 +13,9 @@ export type JobsTransaction = Prisma.TransactionClient;
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 export const isTerminal = (status: JobStatus) => TERMINAL_JOB_STATUSES.includes(status);
 const ACTIVE_JOB_STATUSES: JobStatus[] = ['queued', 'processing'];
+
+const JOBS_TABLE = rowTable('generation_jobs', Prisma.GenerationJobScalarFieldEnum);
+const UNIQUE_VIOLATION = '23505';
 
 /** How many recent completed jobs of a model the time estimate averages over. */
 const ESTIMATE_SAMPLE_SIZE = 20;
@@ -118,15 +124,16 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     job: NewJob,
     guard?: (tx: JobsTransaction) => Promise<void>,
   ): Promise<{ job: GenerationJob; created: boolean }> {
-    const insert = (db: JobsTransaction) =>
-      db.generationJob.create({ data: { ...job, status: 'queued', parameters: job.parameters } });
+    const insert = insertRowsSql(JOBS_TABLE, [{ ...job, id: randomUUID(), status: 'queued' }], {
+      returning: Prisma.sql`*`,
+    });
     try {
-      const created = guard
+      const [created] = guard
         ? await this.prisma.$transaction(async (tx) => {
             await guard(tx);
-            return insert(tx);
+            return tx.$queryRaw<GenerationJob[]>(insert);
           })
-        : await insert(this.prisma);
+        : await this.prisma.direct.query<GenerationJob[]>(insert);
       return { job: created, created: true };
     } catch (error) {
       const winner =
@@ -393,14 +400,13 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Mean actual time of the model's recent completed jobs; null when it has none yet. */
   async estimateTime(model: string): Promise<number | null> {
-    const recent = await this.prisma.generationJob.findMany({
-      where: { model, status: 'completed', actualTime: { not: null } },
-      orderBy: { completedAt: 'desc' },
-      take: ESTIMATE_SAMPLE_SIZE,
-      select: { actualTime: true },
-    });
-    if (recent.length === 0) return null;
-    return Math.round(recent.reduce((sum, job) => sum + (job.actualTime ?? 0), 0) / recent.length);
+    const [{ estimate }] = await this.prisma.direct.query<{ estimate: number | null }[]>`
+      SELECT round(avg("actualTime"))::int AS "estimate" FROM (
+        SELECT "actualTime" FROM "generation_jobs"
+        WHERE "model" = ${model} AND "status" = 'completed' AND "actualTime" IS NOT NULL
+        ORDER BY "completedAt" DESC LIMIT ${ESTIMATE_SAMPLE_SIZE}
+      ) "recent"`;
+    return estimate;
   }
 
   /**
@@ -452,6 +458,11 @@ function olderThanCursor(cursor: string): Prisma.GenerationJobWhereInput[] {
   return [{ createdAt: { lt: after } }, { createdAt: after, id: { lt: id } }];
 }
 
+/** A unique index refused the row: PostgreSQL's 23505, as `pg` reports it or as Prisma wraps it (P2002, or a raw statement's P2010). */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (error instanceof DatabaseError) return error.code === UNIQUE_VIOLATION;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)
+    ?.driverAdapterError?.cause;
+  return error.code === 'P2002' || cause?.originalCode === UNIQUE_VIOLATION;
 }
