@@ -60,12 +60,27 @@ describe('per-user rate limits (Redis, shared by every instance)', () => {
     expect(await first.prisma.generationJob.count({ where: { userId: user } })).toBe(2);
   });
 
+  it('counts every limit of a request in one call, and a request refused by one counts against none after it', async () => {
+    const store = first.app.get(RateLimitStore);
+    const user = newUserId();
+    const counters = [
+      { key: `all:${user}`, limit: 1 },
+      { key: `generate:${user}`, limit: 5 },
+    ];
+    const counted = await store.hit(counters, 60_000);
+    expect(counted?.map((hit) => hit.hits)).toEqual([1, 1]);
+    expect(counted?.every((hit) => hit.resetInMs > 0 && hit.resetInMs <= 60_000)).toBe(true);
+    // Past the first limit: the second counter is not counted.
+    expect((await store.hit(counters, 60_000))?.map((hit) => hit.hits)).toEqual([2]);
+    expect((await store.hit([counters[1]], 60_000))?.map((hit) => hit.hits)).toEqual([2]);
+  });
+
   it('fails open, at once, when Redis cannot be reached (an outage of the limiter is not an outage of the API)', async () => {
     const store = new RateLimitStore(loadConfig(testEnvironment({ REDIS_URL: 'redis://127.0.0.1:1' })));
     store.onModuleInit();
     try {
       const started = Date.now();
-      await expect(store.hit('all:someone', 60_000)).resolves.toBeUndefined();
+      await expect(store.hit([{ key: 'all:someone', limit: 10 }], 60_000)).resolves.toBeUndefined();
       expect(Date.now() - started).toBeLessThan(1_000);
     } finally {
       await store.onModuleDestroy();

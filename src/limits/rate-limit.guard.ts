@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { AuthenticatedRequest } from '../auth/current-user.decorator';
 import { RateLimitedError } from '../common/errors';
 import { EngineConfig } from '../config/engine-config';
-import { RateLimitStore } from './rate-limit.store';
+import { type RateLimitCounter, RateLimitStore } from './rate-limit.store';
 import { EngineMetrics, type LimitRejection } from '../metrics/engine-metrics';
 
 const WINDOW_MS = 60_000;
@@ -32,28 +32,38 @@ export class EngineRateLimitGuard implements CanActivate {
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().creativeEngineUser;
     if (!user) return true; // the auth guard runs first and refuses anonymous calls
     const { requestsPerMinute, generateRequestsPerMinute } = this.config.limits;
-    await this.enforce(`all:${user.id}`, requestsPerMinute, 'requests', 'requests');
+    const limits: CountedLimit[] = [
+      { key: `all:${user.id}`, limit: requestsPerMinute, what: 'requests', rejection: 'requests' },
+    ];
     if (this.reflector.get<boolean>(GENERATION_ROUTE, context.getHandler())) {
-      await this.enforce(
-        `generate:${user.id}`,
-        generateRequestsPerMinute,
-        'generation requests',
-        'generation_requests',
-      );
+      limits.push({
+        key: `generate:${user.id}`,
+        limit: generateRequestsPerMinute,
+        what: 'generation requests',
+        rejection: 'generation_requests',
+      });
     }
+    await this.enforce(limits.filter((counted) => counted.limit > 0));
     return true;
   }
 
-  private async enforce(key: string, limit: number, what: string, rejection: LimitRejection): Promise<void> {
-    if (limit <= 0) return;
-    const hit = await this.store.hit(key, WINDOW_MS);
-    if (hit && hit.hits > limit) {
-      this.metrics.limitRejected(rejection);
-      const retryAfterSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
-      throw new RateLimitedError(
-        `Rate limit reached: at most ${limit} ${what} per minute per user; retry in ${retryAfterSeconds} s`,
-        retryAfterSeconds,
-      );
-    }
+  /** One round trip for every limit of the request; the first one past its limit refuses it. */
+  private async enforce(limits: readonly CountedLimit[]): Promise<void> {
+    const hits = await this.store.hit(limits, WINDOW_MS);
+    const refusedAt = hits?.findIndex((hit, index) => hit.hits > limits[index].limit) ?? -1;
+    if (!hits || refusedAt < 0) return;
+    const { limit, what, rejection } = limits[refusedAt];
+    this.metrics.limitRejected(rejection);
+    const retryAfterSeconds = Math.max(1, Math.ceil(hits[refusedAt].resetInMs / 1000));
+    throw new RateLimitedError(
+      `Rate limit reached: at most ${limit} ${what} per minute per user; retry in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
   }
+}
+
+/** A limit a request counts against: its counter, and what its 429 names and counts. */
+interface CountedLimit extends RateLimitCounter {
+  what: string;
+  rejection: LimitRejection;
 }

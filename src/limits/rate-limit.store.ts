@@ -10,23 +10,38 @@ export interface RateLimitHit {
   resetInMs: number;
 }
 
-// One round trip, atomic: count the hit and start the window on its first hit. A key left without an
-// expiry (a crash between the two calls is impossible inside a script, but a manual SET is not) gets one.
+/** A counter a request counts against, with the most hits its window allows. */
+export interface RateLimitCounter {
+  key: string;
+  limit: number;
+}
+
+// One round trip, atomic, for every counter of a request in order: count the hit and start the window on its
+// first hit, and stop at the first counter past its limit, so a refused request counts against none after it.
+// A key left without an expiry (a crash between the calls is impossible inside a script, but a manual SET is
+// not) gets one.
 const HIT_SCRIPT = `
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+local window = tonumber(ARGV[1])
+local result = {}
+for index, key in ipairs(KEYS) do
+  local hits = redis.call('INCR', key)
+  if hits == 1 then redis.call('PEXPIRE', key, window) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = window
+  end
+  table.insert(result, hits)
+  table.insert(result, ttl)
+  if hits > tonumber(ARGV[index + 1]) then break end
 end
-return { hits, ttl }
+return result
 `;
 
 const CONNECT_WAIT_MS = 2_000;
 const OUTAGE_LOG_INTERVAL_MS = 60_000;
 
-type RedisWithHit = Redis & { rateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
+type RedisWithHit = Redis & { rateLimitHit(...keysThenArguments: (string | number)[]): Promise<number[]> };
 
 /**
  * Fixed-window request counters in Redis, so every API instance sharing the Redis shares the limits.
@@ -50,7 +65,7 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
       maxRetriesPerRequest: 1,
       connectionName: 'creative-engine-rate-limit',
     });
-    client.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    client.defineCommand('rateLimitHit', { lua: HIT_SCRIPT });
     client.on('error', () => undefined); // reported by hit(); ioredis reconnects on its own
     this.client = client as RedisWithHit;
   }
@@ -65,15 +80,24 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
     this.client?.disconnect();
   }
 
-  /** Counts a hit on `key` in a window of `windowMs`; undefined when Redis could not be reached. */
-  async hit(key: string, windowMs: number): Promise<RateLimitHit | undefined> {
-    if (!this.client) return undefined;
+  /**
+   * Counts a hit on each counter in order, in windows of `windowMs`, up to the first one past its limit; returns
+   * where the counted ones stand (the last is the one past its limit when there is one), or undefined when Redis
+   * could not be reached.
+   */
+  async hit(counters: readonly RateLimitCounter[], windowMs: number): Promise<RateLimitHit[] | undefined> {
+    if (!this.client || counters.length === 0) return undefined;
     try {
-      const [hits, resetInMs] = await this.client.rateLimitHit(
-        `${this.config.queuePrefix}:rate-limit:${key}`,
+      const reply = await this.client.rateLimitHit(
+        counters.length,
+        ...counters.map((counter) => `${this.config.queuePrefix}:rate-limit:${counter.key}`),
         windowMs,
+        ...counters.map((counter) => counter.limit),
       );
-      return { hits, resetInMs };
+      const hits: RateLimitHit[] = [];
+      for (let index = 0; index < reply.length; index += 2)
+        hits.push({ hits: reply[index], resetInMs: reply[index + 1] });
+      return hits;
     } catch (error) {
       this.logOutage(error);
       return undefined;
