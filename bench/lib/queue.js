@@ -98,7 +98,7 @@ async function pipelineThroughput(client, service, jobs) {
 
 /**
  * Jobs one at a time, so none waits behind another: end to end is from the job row's insert (the request)
- * to the asset row's insert (the completing transaction), both stamped by PostgreSQL's clock.
+ * to the asset row's insert (the completing statement), both stamped by PostgreSQL's clock.
  */
 async function sequentialLatencies(client, service) {
   const userId = `bench-latency-${randomUUID()}`;

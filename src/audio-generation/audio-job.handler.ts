@@ -18,7 +18,7 @@ import { EngineMetrics } from '../metrics/engine-metrics';
 
 /**
  * Renders a claimed audio_generation job (docs/ARCHITECTURE.md §4): the provider call, the file, then the
- * asset and the job's completion in one transaction. Every step is a conditional transition on `processing`,
+ * asset and the job's completion in one statement. Every step is a conditional transition on `processing`,
  * so a cancellation is noticed at the next step and leaves nothing stored. The cost is priced from the
  * duration read from the bytes, never from what the provider says.
  */

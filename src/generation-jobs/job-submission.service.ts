@@ -13,10 +13,7 @@ import { Idempotency, idempotencyOf, type IdempotentRequest } from './idempotenc
 import { EngineMetrics } from '../metrics/engine-metrics';
 
 /** A job about to be recorded: validated, with its provider and model resolved. */
-export interface JobDraft extends Omit<
-  NewJob,
-  'userId' | 'type' | 'idempotencyKey' | 'idempotencyFingerprint' | 'estimatedTime'
-> {
+export interface JobDraft extends Omit<NewJob, 'userId' | 'type' | 'idempotencyKey' | 'idempotencyFingerprint'> {
   type: JobKind;
   /** The shutdown date of a deprecated model. */
   modelShutdownDate?: string;
@@ -92,7 +89,6 @@ export class JobSubmissionService {
         parentAssetId: draft.parentAssetId,
         idempotencyKey: idempotency?.key,
         idempotencyFingerprint: idempotency?.fingerprint,
-        estimatedTime: await this.jobs.estimateTime(draft.model),
       },
       this.limits.activeJobGuard(userId),
     );

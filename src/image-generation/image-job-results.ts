@@ -13,7 +13,7 @@ export interface ImageResultServices extends JobResultServices {
 
 /**
  * The end of every job that renders images (generations, edits, upscales; docs/ARCHITECTURE.md §4): stores each
- * image and its thumbnail, then creates the assets and completes the job in one transaction. A cancelled or
+ * image and its thumbnail, then creates the assets and completes the job in one statement. A cancelled or
  * failed attempt leaves no file behind; bytes that are no usable image are the provider's (retryable) failure.
  */
 export async function storeImagesAndComplete(

@@ -16,7 +16,7 @@ import { JobPreviews } from '../jobs/job-previews';
 
 /**
  * Renders a claimed image job (docs/ARCHITECTURE.md §4): the provider call, the files, then the assets and
- * the job's completion in one transaction. Every step is a conditional transition on `processing`, so a
+ * the job's completion in one statement. Every step is a conditional transition on `processing`, so a
  * cancellation is noticed at the next step and leaves nothing stored. Generations and regenerations
  * differ only in how their request was drafted; once recorded they render the same way.
  */

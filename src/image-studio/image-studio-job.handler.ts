@@ -28,7 +28,7 @@ import { STUDIO_SOURCE_MODULE, type StudioJobParameters } from './studio-job-par
 /**
  * Renders a claimed edit or upscale job (docs/ARCHITECTURE.md §4): reads the source, mask and references (the
  * caller must still be able to see them), calls the provider, then stores the results and completes the job
- * in one transaction like an image generation. Each result names its source (parentAssetId) and how it came
+ * in one statement like an image generation. Each result names its source (parentAssetId) and how it came
  * from it (metadata.operation and the parameters).
  */
 @Injectable()

@@ -138,8 +138,8 @@ export class GenerationJobProcessor implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
-   * Counts a completed job and announces it and its assets, once its transaction has committed, from what
-   * that transaction returned. A failure here is logged: the job is done, and failing its Bull job would not
+   * Counts a completed job and announces it and its assets, once its statement has committed, from what
+   * that statement returned. A failure here is logged: the job is done, and failing its Bull job would not
    * make it any less done.
    */
   private announceCompletion(job: CompletedJob): void {

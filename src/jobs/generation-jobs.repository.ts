@@ -40,7 +40,6 @@ export interface NewJob {
   parentAssetId?: string;
   idempotencyKey?: string;
   idempotencyFingerprint?: string;
-  estimatedTime: number | null;
 }
 
 /** What a completed job records about its result. */
@@ -125,6 +124,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     guard?: (tx: JobsTransaction) => Promise<void>,
   ): Promise<{ job: GenerationJob; created: boolean }> {
     const insert = insertRowsSql(JOBS_TABLE, [{ ...job, id: randomUUID(), status: 'queued' }], {
+      computed: { estimatedTime: estimatedTimeSql(job.model) },
       returning: Prisma.sql`*`,
     });
     try {
@@ -398,17 +398,6 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     });
   }
 
-  /** Mean actual time of the model's recent completed jobs; null when it has none yet. */
-  async estimateTime(model: string): Promise<number | null> {
-    const [{ estimate }] = await this.prisma.direct.query<{ estimate: number | null }[]>`
-      SELECT round(avg("actualTime"))::int AS "estimate" FROM (
-        SELECT "actualTime" FROM "generation_jobs"
-        WHERE "model" = ${model} AND "status" = 'completed' AND "actualTime" IS NOT NULL
-        ORDER BY "completedAt" DESC LIMIT ${ESTIMATE_SAMPLE_SIZE}
-      ) "recent"`;
-    return estimate;
-  }
-
   /**
    * The user's queued and processing jobs, after taking a per-user advisory lock held until `tx` ends, so
    * concurrent requests creating jobs count one after the other.
@@ -450,6 +439,19 @@ export class GenerationJobsRepository implements GenerationJobLookup {
         AND NOT EXISTS (SELECT 1 FROM "creative_assets" WHERE "generationId" = ${job.id}::uuid)
       RETURNING "templateId", "id", "userId", "type", "provider", "model", "cost", "actualTime"`;
   }
+}
+
+/**
+ * A new job's estimated time: the average actual time of the model's last ESTIMATE_SAMPLE_SIZE completed jobs
+ * (null when there is none), computed by the INSERT that records the job.
+ */
+function estimatedTimeSql(model: string): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT round(avg("actualTime"))::int FROM (
+      SELECT "actualTime" FROM "generation_jobs"
+      WHERE "model" = ${model} AND "status" = 'completed' AND "actualTime" IS NOT NULL
+      ORDER BY "completedAt" DESC LIMIT ${ESTIMATE_SAMPLE_SIZE}
+    ) "recent")`;
 }
 
 /** Keyset condition for the rows after a cursor in (createdAt desc, id desc) order. */

@@ -5,7 +5,7 @@ import type { CompletedJob, JobStep } from './generation-jobs.repository';
 /** What one attempt of a queued job came to (Bull's return value of the job). */
 export type RunOutcome = 'completed' | 'cancelled' | 'skipped';
 
-/** How a handler's run ended: completed (the job as its transaction left it) or cancelled on the way. */
+/** How a handler's run ended: completed (the job as its completing statement left it) or cancelled on the way. */
 export type HandlerResult = { status: 'completed'; job: CompletedJob } | { status: 'cancelled' };
 
 export const CANCELLED: HandlerResult = { status: 'cancelled' };

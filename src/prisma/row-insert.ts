@@ -14,23 +14,31 @@ export function rowTable(name: string, scalarFields: Record<string, string>): Ro
  * An INSERT of rows given as objects, one statement whatever their number: they travel as one JSON parameter
  * that jsonb_populate_recordset types column by column as the table declares them. A column no row sets keeps
  * its default, one that only some rows set is NULL in the others, and "updatedAt" is the statement's time, as
- * Prisma's create sets it. With `when`, the rows are inserted only when it holds (a part of a caller's statement).
+ * Prisma's create sets it. `computed` columns take an SQL expression's value instead (the same for every row).
+ * With `when`, the rows are inserted only when it holds (a part of a caller's statement).
  */
 export function insertRowsSql(
   table: RowTable,
   rows: readonly object[],
-  options: { when?: Prisma.Sql; returning?: Prisma.Sql } = {},
+  options: { computed?: Readonly<Record<string, Prisma.Sql>>; when?: Prisma.Sql; returning?: Prisma.Sql } = {},
 ): Prisma.Sql {
-  const columns = Prisma.raw(
-    insertedColumns(table, rows)
-      .map((column) => `"${column}"`)
-      .join(', '),
-  );
+  const computed = Object.entries(options.computed ?? {});
+  for (const [column] of computed) assertColumn(table, column);
+  const given = insertedColumns(table, rows).filter((column) => !(column in (options.computed ?? {})));
+  const names = [...given, ...computed.map(([column]) => column), 'updatedAt'].map(quoted);
+  const values = [...given.map(quoted), ...computed.map(([, value]) => value), Prisma.sql`now()`];
+  const name = quoted(table.name);
   return Prisma.sql`
-    INSERT INTO ${Prisma.raw(`"${table.name}"`)} (${columns}, "updatedAt")
-    SELECT ${columns}, now() FROM jsonb_populate_recordset(NULL::${Prisma.raw(`"${table.name}"`)}, ${rowsAsJson(rows)}::jsonb)
+    INSERT INTO ${name} (${Prisma.join(names, ', ')})
+    SELECT ${Prisma.join(values, ', ')} FROM jsonb_populate_recordset(NULL::${name}, ${rowsAsJson(rows)}::jsonb)
     ${options.when ? Prisma.sql`WHERE ${options.when}` : Prisma.empty}
     ${options.returning ? Prisma.sql`RETURNING ${options.returning}` : Prisma.empty}`;
+}
+
+const quoted = (identifier: string) => Prisma.raw(`"${identifier}"`);
+
+function assertColumn(table: RowTable, column: string): void {
+  if (!table.columns.includes(column)) throw new Error(`${table.name} has no column ${column}`);
 }
 
 /** The columns the rows set (a value other than undefined), in the table's order; refuses a key that is no column. */
@@ -42,7 +50,7 @@ function insertedColumns(table: RowTable, rows: readonly object[]): string[] {
         .map(([key]) => key),
     ),
   );
-  for (const key of set) if (!table.columns.includes(key)) throw new Error(`${table.name} has no column ${key}`);
+  for (const key of set) assertColumn(table, key);
   return table.columns.filter((column) => column !== 'updatedAt' && set.has(column));
 }
 

@@ -44,7 +44,7 @@ const CONTENT_POLICY_CODES = /moderation|content_policy|safety/i;
 /**
  * Renders a claimed video job (docs/ARCHITECTURE.md §4): the provider makes the video remotely, so the job
  * asks it to create the video once, records the provider's id before anything else, polls it to the end,
- * then stores the clip and completes in one transaction. An attempt that finds an id on the job (a worker
+ * then stores the clip and completes in one statement. An attempt that finds an id on the job (a worker
  * that died while polling, a retried poll failure) resumes polling that id; one that finds a create sent but
  * no id (the worker died inside the create call) fails rather than risk a second, billed, video (a provider
  * whose create is repeatable, the placeholder, just creates again).
