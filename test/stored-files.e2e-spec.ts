@@ -148,6 +148,29 @@ describe('stored files: checksums, one object per user and content, no orphans',
     await assets.discardPreparedAsset(prepared);
   });
 
+  /** Holds `table` in SHARE mode from another connection: the worker's next write to it waits. */
+  async function lockTable(table: string): Promise<Client> {
+    const client = new Client({ connectionString: t.config.databaseUrl });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE "${table}" IN SHARE MODE`);
+    return client;
+  }
+
+  /** Waits until some other connection waits for a lock on `table` (or, with `waiting: false`, until none does). */
+  const lockWaiters = (locker: Client, table: string, waiting = true) =>
+    waitFor(
+      async () => {
+        const { rows } = await locker.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+         WHERE c.relname = $1 AND NOT l.granted`,
+          [table],
+        );
+        return rows[0].waiting > 0 === waiting ? true : undefined;
+      },
+      `a lock wait on ${table} to ${waiting ? 'start' : 'end'}`,
+    );
+
   describe('a worker process killed between storing the files and inserting the asset', () => {
     let worker: WorkerProcess | undefined;
     let locker: Client | undefined;
@@ -158,37 +181,26 @@ describe('stored files: checksums, one object per user and content, no orphans',
 
     it('leaves intents that the sweep turns into deleted files once they are older than the grace period', async () => {
       const owner = newUserId();
-      // Inserts into creative_assets wait for this lock: the worker stores the files, then blocks in the insert.
-      locker = new Client({ connectionString: t.config.databaseUrl });
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE "creative_assets" IN SHARE MODE');
+      const [{ now: started }] = await t.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+      // The object records of the written files wait for this lock: the worker has reserved and written both
+      // files (its intents hold them), then blocks before anything records them.
+      locker = await lockTable('stored_objects');
 
       await startImageJob(t.http, owner, imageRequest({ prompt: 'Killed before its row' }));
       worker = startWorkerProcess({ ...env, WORKER_ENABLED: 'true' });
       const doomed = worker;
-      const objects = await waitFor(
-        async () => {
-          const rows = await t.prisma.storedObject.findMany({ where: { userId: owner } });
-          return rows.length === 2 ? rows : undefined;
-        },
-        () => `the worker to store the image and its thumbnail:\n${doomed.output()}`,
-        45_000,
-      );
-      await waitFor(async () => {
-        const { rows } = await locker!.query<{ waiting: number }>(
-          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-           WHERE c.relname = 'creative_assets' AND NOT l.granted`,
-        );
-        return rows[0].waiting > 0 ? true : undefined;
-      }, 'the worker to wait for the asset insert');
+      await lockWaiters(locker, 'stored_objects');
+      const intents = await t.prisma.storageIntent.findMany({ where: { createdAt: { gte: started } } });
+      const keys = intents.map((intent) => intent.key);
+      expect(keys).toHaveLength(2);
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
       await doomed.kill('SIGKILL');
       await locker.query('COMMIT');
+      // The record the killed worker had sent still lands once the lock is gone; the asset never comes.
+      await lockWaiters(locker, 'stored_objects', false);
 
-      const keys = objects.map((object) => object.key);
       expect(await t.prisma.creativeAsset.count({ where: { userId: owner } })).toBe(0);
       expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(2);
-      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
 
       // Within the grace period the files may still belong to a write in progress: nothing goes.
       await files.sweep();
@@ -201,6 +213,38 @@ describe('stored files: checksums, one object per user and content, no orphans',
       expect(await t.prisma.storedObject.count({ where: { key: { in: keys } } })).toBe(0);
       expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(0);
       expect(await t.prisma.pendingFileDeletion.count({ where: { key: { in: keys } } })).toBe(0);
+    });
+  });
+
+  describe('a worker process killed while its completing statement waits for a lock', () => {
+    let worker: WorkerProcess | undefined;
+    let locker: Client | undefined;
+    afterAll(async () => {
+      await worker?.kill('SIGKILL');
+      await locker?.end();
+    });
+
+    it('the statement, already sent, completes the job whole: its asset, its files claimed, nothing for the sweep', async () => {
+      const owner = newUserId();
+      // The completion's asset insert waits for this lock; the worker has sent its one completing statement.
+      locker = await lockTable('creative_assets');
+      const jobId = await startImageJob(t.http, owner, imageRequest({ prompt: 'Killed while completing' }));
+      worker = startWorkerProcess({ ...env, WORKER_ENABLED: 'true' });
+      await lockWaiters(locker, 'creative_assets');
+      await worker.kill('SIGKILL');
+      await locker.query('COMMIT');
+      // Its backend goes on alone; the statement commits moments after the lock is gone.
+      await waitFor(async () => {
+        const job = await t.prisma.generationJob.findUniqueOrThrow({ where: { id: jobId } });
+        return job.status === 'completed' ? job : undefined;
+      }, `job ${jobId} to complete without its worker`);
+      const [asset] = await t.prisma.creativeAsset.findMany({ where: { generationId: jobId } });
+      const keys = [asset.storageKey as string, asset.thumbnailKey as string];
+      expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await files.sweep();
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
+      expect(await t.prisma.storedObject.count({ where: { key: { in: keys }, refCount: 1 } })).toBe(2);
     });
   });
 });

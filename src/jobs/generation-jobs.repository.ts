@@ -7,7 +7,7 @@ import { PrismaService } from '../prisma/prisma.service';
 import { insertRowsSql, rowTable } from '../prisma/row-insert';
 import type { GenerationJobLookup } from '../assets/generation-job-lookup';
 
-/** A transaction a caller runs work of its own in (asset inserts, the active-job cap). */
+/** A transaction a caller runs work of its own in (the active-job cap). */
 export type JobsTransaction = Prisma.TransactionClient;
 
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
@@ -460,11 +460,13 @@ function olderThanCursor(cursor: string): Prisma.GenerationJobWhereInput[] {
   return [{ createdAt: { lt: after } }, { createdAt: after, id: { lt: id } }];
 }
 
-/** A unique index refused the row: PostgreSQL's 23505, as `pg` reports it or as Prisma wraps it (P2002, or a raw statement's P2010). */
+/**
+ * A unique index refused the row: PostgreSQL's 23505, as `pg` reports it (DirectSql) or as Prisma wraps it for a
+ * raw statement inside its transaction (P2010, the driver's error as its cause).
+ */
 function isUniqueViolation(error: unknown): boolean {
   if (error instanceof DatabaseError) return error.code === UNIQUE_VIOLATION;
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  const cause = (error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)
-    ?.driverAdapterError?.cause;
-  return error.code === 'P2002' || cause?.originalCode === UNIQUE_VIOLATION;
+  const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined;
+  return meta?.driverAdapterError?.cause?.originalCode === UNIQUE_VIOLATION;
 }
