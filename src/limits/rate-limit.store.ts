@@ -82,8 +82,8 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
 
   /**
    * Counts a hit on each counter in order, in windows of `windowMs`, up to the first one past its limit; returns
-   * where the counted ones stand (the last is the one past its limit when there is one), or undefined when Redis
-   * could not be reached.
+   * where the counted ones stand (the last is the one past its limit when there is one), or undefined when there
+   * is no counter or Redis could not be reached.
    */
   async hit(counters: readonly RateLimitCounter[], windowMs: number): Promise<RateLimitHit[] | undefined> {
     if (!this.client || counters.length === 0) return undefined;
