@@ -257,8 +257,10 @@ export class AssetsService {
       if (asset.fields.generationId !== job.id) {
         throw new ValidationError(`A result of job ${job.id} must name it as its generation`);
       }
-      await this.assertParentVisible(job.userId, asset);
     }
+    // The results of one edit share their parent: each parent is looked up once.
+    const parents = new Set(prepared.map((asset) => asset.fields.parentAssetId));
+    for (const parentAssetId of parents) await this.assertParentVisible(job.userId, parentAssetId);
     const rows = prepared.map((asset) => rowOf(job.userId, asset));
     const files = prepared.flatMap((asset) => asset.storedFiles);
     return {
@@ -279,15 +281,18 @@ export class AssetsService {
     prepared: PreparedAsset,
     tx: Prisma.TransactionClient | undefined,
   ): Promise<CreativeAsset> {
-    await this.assertParentVisible(userId, prepared, tx);
+    await this.assertParentVisible(userId, prepared.fields.parentAssetId, tx);
     const row = await this.assets.insert(rowOf(userId, prepared), tx);
     await this.files.claim(prepared.storedFiles, tx);
     return row;
   }
 
-  /** A prepared asset's parent must be an asset the user can see. */
-  private async assertParentVisible(userId: string, prepared: PreparedAsset, tx?: Prisma.TransactionClient) {
-    const { parentAssetId } = prepared.fields;
+  /** A prepared asset's parent, when it has one, must be an asset the user can see. */
+  private async assertParentVisible(
+    userId: string,
+    parentAssetId: string | null | undefined,
+    tx?: Prisma.TransactionClient,
+  ) {
     if (parentAssetId && !(await this.assets.isVisible(userId, parentAssetId, tx)))
       throw new NotFoundError('Asset', parentAssetId);
   }

@@ -24,8 +24,9 @@ export function insertRowsSql(
 ): Prisma.Sql {
   const computed = Object.entries(options.computed ?? {});
   for (const [column] of computed) assertColumn(table, column);
-  const given = insertedColumns(table, rows).filter((column) => !(column in (options.computed ?? {})));
-  const names = [...given, ...computed.map(([column]) => column), 'updatedAt'].map(quoted);
+  const computedNames = new Set(computed.map(([column]) => column));
+  const given = insertedColumns(table, rows).filter((column) => !computedNames.has(column));
+  const names = [...given, ...computedNames, 'updatedAt'].map(quoted);
   const values = [...given.map(quoted), ...computed.map(([, value]) => value), Prisma.sql`now()`];
   const name = quoted(table.name);
   return Prisma.sql`
