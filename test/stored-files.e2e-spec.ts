@@ -148,38 +148,39 @@ describe('stored files: checksums, one object per user and content, no orphans',
     await assets.discardPreparedAsset(prepared);
   });
 
-  /** Holds `table` in SHARE mode from another connection: the worker's next write to it waits. */
-  async function lockTable(table: string): Promise<Client> {
-    const client = new Client({ connectionString: t.config.databaseUrl });
-    await client.connect();
-    await client.query('BEGIN');
-    await client.query(`LOCK TABLE "${table}" IN SHARE MODE`);
-    return client;
-  }
-
-  /** Waits until some other connection waits for a lock on `table` (or, with `waiting: false`, until none does). */
-  const lockWaiters = (locker: Client, table: string, waiting = true) =>
-    waitFor(
-      async () => {
-        const { rows } = await locker.query<{ waiting: number }>(
-          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-         WHERE c.relname = $1 AND NOT l.granted`,
-          [table],
-        );
-        return rows[0].waiting > 0 === waiting ? true : undefined;
-      },
-      `a lock wait on ${table} to ${waiting ? 'start' : 'end'}`,
-    );
-
-  describe('a worker process killed between storing the files and inserting the asset', () => {
+  describe('a worker process killed mid-job (a lock held elsewhere stops it at a chosen statement)', () => {
     let worker: WorkerProcess | undefined;
     let locker: Client | undefined;
-    afterAll(async () => {
+    afterEach(async () => {
       await worker?.kill('SIGKILL');
       await locker?.end();
+      worker = locker = undefined;
     });
 
-    it('leaves intents that the sweep turns into deleted files once they are older than the grace period', async () => {
+    /** Holds `table` in SHARE mode from another connection: the worker's next write to it waits. */
+    async function lockTable(table: string): Promise<Client> {
+      const client = new Client({ connectionString: t.config.databaseUrl });
+      await client.connect();
+      await client.query('BEGIN');
+      await client.query(`LOCK TABLE "${table}" IN SHARE MODE`);
+      return client;
+    }
+
+    /** Waits until some other connection waits for a lock on `table` (or, with `waiting: false`, until none does). */
+    const lockWaiters = (client: Client, table: string, waiting = true) =>
+      waitFor(
+        async () => {
+          const { rows } = await client.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+             WHERE c.relname = $1 AND NOT l.granted`,
+            [table],
+          );
+          return rows[0].waiting > 0 === waiting ? true : undefined;
+        },
+        `a lock wait on ${table} to ${waiting ? 'start' : 'end'}`,
+      );
+
+    it('between storing the files and inserting the asset: leaves intents that the sweep turns into deleted files once they are older than the grace period', async () => {
       const owner = newUserId();
       const [{ now: started }] = await t.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
       // The object records of the written files wait for this lock: the worker has reserved and written both
@@ -214,17 +215,8 @@ describe('stored files: checksums, one object per user and content, no orphans',
       expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(0);
       expect(await t.prisma.pendingFileDeletion.count({ where: { key: { in: keys } } })).toBe(0);
     });
-  });
 
-  describe('a worker process killed while its completing statement waits for a lock', () => {
-    let worker: WorkerProcess | undefined;
-    let locker: Client | undefined;
-    afterAll(async () => {
-      await worker?.kill('SIGKILL');
-      await locker?.end();
-    });
-
-    it('the statement, already sent, completes the job whole: its asset, its files claimed, nothing for the sweep', async () => {
+    it('while its completing statement waits for a lock: the statement, already sent, completes the job whole: its asset, its files claimed, nothing for the sweep', async () => {
       const owner = newUserId();
       // The completion's asset insert waits for this lock; the worker has sent its one completing statement.
       locker = await lockTable('creative_assets');

@@ -18,8 +18,8 @@ import {
   InMemoryJobs,
   JOB_ID,
   resultsStatement,
+  templateUseStatement,
 } from '../../test/support/in-memory-jobs';
-import { Prisma } from '../generated/prisma/client';
 import { ImageJobHandler } from './image-job.handler';
 import type { JobPreviews } from '../jobs/job-previews';
 import { testMetrics } from '../../test/support/in-memory-jobs';
@@ -123,7 +123,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     expect(templates.templateUseSql).toHaveBeenCalledWith(COMPLETING.templateId);
     expect(jobs.completionStatements).toEqual([
       resultsStatement([{ id: 'asset-1' }], COMPLETING.happened),
-      Prisma.sql`use template ${COMPLETING.templateId}`,
+      templateUseStatement(COMPLETING.templateId),
     ]);
     expect(assets.discardPreparedAsset).not.toHaveBeenCalled();
   });

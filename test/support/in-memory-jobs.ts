@@ -160,7 +160,12 @@ export function resultsStatement(assets: readonly { id: string }[], when: Prisma
   return Prisma.sql`store ${assets.map((asset) => asset.id).join(',')} when ${when}`;
 }
 
-/** A fake TemplatesService.templateUseSql, with the marker statement it answers. */
+/** The statement fakeTemplates gives for a template's use: a marker naming the template's id expression. */
+export function templateUseStatement(templateId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`use template ${templateId}`;
+}
+
+/** A fake TemplatesService.templateUseSql, answering templateUseStatement. */
 export function fakeTemplates() {
-  return { templateUseSql: jest.fn((templateId: Prisma.Sql) => Prisma.sql`use template ${templateId}`) };
+  return { templateUseSql: jest.fn(templateUseStatement) };
 }
