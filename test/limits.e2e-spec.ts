@@ -75,6 +75,25 @@ describe('per-user rate limits (Redis, shared by every instance)', () => {
     expect((await store.hit([counters[1]], 60_000))?.map((hit) => hit.hits)).toEqual([2]);
   });
 
+  it('sends the counts of requests that arrive together to Redis in one write, each answered with its own count', async () => {
+    const store = first.app.get(RateLimitStore);
+    // The limiter's own connection to Redis: what goes over it is what this test counts.
+    const connection = store['client']!.stream;
+    const write = jest.spyOn(connection, 'write');
+    try {
+      const user = newUserId();
+      const hits = await Promise.all(
+        Array.from({ length: 20 }, () => store.hit([{ key: `all:${user}`, limit: 100 }], 60_000)),
+      );
+      expect(hits.map((hit) => hit?.[0].hits).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+        Array.from({ length: 20 }, (_, index) => index + 1),
+      );
+      expect(write).toHaveBeenCalledTimes(1);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   it('fails open, at once, when Redis cannot be reached (an outage of the limiter is not an outage of the API)', async () => {
     const store = new RateLimitStore(loadConfig(testEnvironment({ REDIS_URL: 'redis://127.0.0.1:1' })));
     store.onModuleInit();
