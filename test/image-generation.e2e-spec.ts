@@ -74,8 +74,8 @@ describe('image generation with providers configured', () => {
       provider: 'openai',
       model: 'gpt-image-2',
       progress: 100,
-      currentStep: 4,
-      totalSteps: 4,
+      currentStep: 3,
+      totalSteps: 3,
       attempts: 1,
     });
     expect(job.actualTime).toBeGreaterThanOrEqual(0);

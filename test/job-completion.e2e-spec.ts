@@ -79,7 +79,7 @@ describe('completing a job with its results, in one statement', () => {
     const job = await processingJob(owner, { templateId: template.id });
     const prepared = [await result(owner, { generationId: job.id }), await result(owner, { generationId: job.id })];
 
-    const completed = await saveResults(services, job, RENDER_STEPS.saving, completion, prepared);
+    const completed = await saveResults(services, job, completion, prepared);
 
     expect(completed).toMatchObject({ id: job.id, userId: owner, type: 'image_generation' });
     expect(Number(completed?.cost)).toBe(0.04);
@@ -121,7 +121,7 @@ describe('completing a job with its results, in one statement', () => {
     const template = await t.prisma.creativeTemplate.create({ data: templateRow(owner) as never });
     const job = await processingJob(owner, { templateId: template.id });
     const first = [await result(owner, { generationId: job.id })];
-    expect(await saveResults(services, job, RENDER_STEPS.saving, completion, first)).not.toBeNull();
+    expect(await saveResults(services, job, completion, first)).not.toBeNull();
 
     await t.prisma.generationJob.update({ where: { id: job.id }, data: { status: 'processing' } });
     const again = [await result(owner, { generationId: job.id })];
@@ -143,7 +143,7 @@ describe('completing a job with its results, in one statement', () => {
 
     const cancelled = await processingJob(owner, { status: 'cancelled', templateId: template.id });
     const late = [await result(owner, { generationId: cancelled.id })];
-    expect(await saveResults(services, cancelled, RENDER_STEPS.saving, completion, late)).toBeNull();
+    expect(await saveResults(services, cancelled, completion, late)).toBeNull();
     expect(await t.prisma.creativeAsset.count({ where: { generationId: cancelled.id } })).toBe(0);
     expect(await intentsLeft(late)).toBe(intentsOf(late).length);
     expect((await t.prisma.generationJob.findUniqueOrThrow({ where: { id: cancelled.id } })).status).toBe('cancelled');
@@ -166,7 +166,7 @@ describe('completing a job with its results, in one statement', () => {
       [await result(owner, { generationId: job.id, parentAssetId: strangersAsset.id }), 'NOT_FOUND'],
     ];
     for (const [prepared, code] of refused) {
-      await expect(saveResults(services, job, RENDER_STEPS.saving, completion, [prepared])).rejects.toMatchObject({
+      await expect(saveResults(services, job, completion, [prepared])).rejects.toMatchObject({
         code,
       });
       await assets.discardPreparedAsset(prepared);
@@ -180,9 +180,7 @@ describe('completing a job with its results, in one statement', () => {
     const job = await processingJob(owner);
     const prepared = [await result(owner, { generationId: job.id })];
     // The same row once more: its id collides with the first, so the whole statement fails.
-    await expect(
-      saveResults(services, job, RENDER_STEPS.saving, completion, [...prepared, prepared[0]]),
-    ).rejects.toThrow(/duplicate key/);
+    await expect(saveResults(services, job, completion, [...prepared, prepared[0]])).rejects.toThrow(/duplicate key/);
     expect((await t.prisma.generationJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('processing');
     expect(await t.prisma.creativeAsset.count({ where: { generationId: job.id } })).toBe(0);
     expect(await intentsLeft(prepared)).toBe(intentsOf(prepared).length);

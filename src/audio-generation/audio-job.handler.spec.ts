@@ -69,11 +69,7 @@ describe('AudioJobHandler (repository in memory)', () => {
       { text: TEXT, model: 'gpt-4o-mini-tts', voice: 'coral', format: 'mp3', instructions: 'Calm', speed: undefined },
       expect.any(AbortSignal),
     );
-    expect(jobs.transitions).toEqual([
-      `advance:${RENDER_STEPS.storing.step}`,
-      `advance:${RENDER_STEPS.saving.step}`,
-      'completeWithAssets',
-    ]);
+    expect(jobs.transitions).toEqual([`advance:${RENDER_STEPS.storing.step}`, 'completeWithAssets']);
     const seconds = (frames * MP3_FRAME.samples) / MP3_FRAME.sampleRate;
     const cost = Math.round((seconds / 60) * 0.015 * 1_000_000) / 1_000_000;
     expect(assets.prepareAssetFiles).toHaveBeenCalledWith(
@@ -104,7 +100,8 @@ describe('AudioJobHandler (repository in memory)', () => {
       return prepare(userId, input);
     });
     await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
-    expect(setup.assets.jobAssetWrites).not.toHaveBeenCalled();
+    expect(setup.jobs.transitions).toEqual([`advance:${RENDER_STEPS.storing.step}`, 'cancel']);
+    expect(setup.jobs.status()).toBe('cancelled');
     expect(setup.assets.discardPreparedAsset).toHaveBeenCalledWith(
       expect.objectContaining({ storedFiles: [expect.objectContaining({ key: 'key-1' })] }),
     );

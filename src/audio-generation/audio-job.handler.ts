@@ -53,7 +53,7 @@ export class AudioJobHandler implements JobHandler {
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, RENDER_TIMEOUT);
       const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
-      return saveResults(this, job, RENDER_STEPS.saving, completion, [prepared]);
+      return saveResults(this, job, completion, [prepared]);
     });
   }
 

@@ -1,17 +1,12 @@
 import type { AssetsService, PreparedAsset } from '../assets/assets.service';
 import type { GenerationJob } from '../generated/prisma/client';
-import type {
-  CompletedJob,
-  GenerationJobsRepository,
-  JobCompletion,
-  JobStep,
-} from '../jobs/generation-jobs.repository';
+import type { CompletedJob, GenerationJobsRepository, JobCompletion } from '../jobs/generation-jobs.repository';
 import { completionResult, type HandlerResult } from '../jobs/job-handler';
 import type { TemplatesService } from '../templates/templates.service';
 
 /** What saving a job's results and completing it needs (a handler's own injected services). */
 export interface JobResultServices {
-  jobs: Pick<GenerationJobsRepository, 'advance' | 'completeWithAssets'>;
+  jobs: Pick<GenerationJobsRepository, 'completeWithAssets'>;
   assets: Pick<AssetsService, 'jobAssetWrites'>;
   templates?: Pick<TemplatesService, 'templateUseSql'>;
 }
@@ -36,17 +31,16 @@ export async function completeOrDiscard(
 }
 
 /**
- * The `saving` step, then the job completed with its prepared results in one statement: their rows, their
- * files given to them and the use of the job's template. Null when the job is no longer this attempt's to complete.
+ * The job completed with its prepared results in one statement: their rows, their files given to them and the
+ * use of the job's template. Null when the job is no longer this attempt's to complete. Saving has no step of its
+ * own: the statement that saves is the one that completes, and it notices a cancellation as a step would.
  */
 export async function saveResults(
   { jobs, assets, templates }: JobResultServices,
   job: GenerationJob,
-  saving: JobStep,
   completion: JobCompletion,
   prepared: readonly PreparedAsset[],
 ): Promise<CompletedJob | null> {
-  if (!(await jobs.advance(job.id, saving))) return null;
   const results = await assets.jobAssetWrites(job, prepared);
   return jobs.completeWithAssets(job, completion, (completing) => ({
     assets: results.assets,

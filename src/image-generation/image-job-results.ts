@@ -32,7 +32,7 @@ export async function storeImagesAndComplete(
       thumbnailUrl: prepared[0]?.thumbnailUrl ?? null,
       cost,
     };
-    return saveResults(services, job, RENDER_STEPS.saving, completion, prepared);
+    return saveResults(services, job, completion, prepared);
   });
 }
 

@@ -7,8 +7,7 @@ import { ProviderError } from '../common/errors';
 export const RENDER_STEPS = {
   generating: { step: 1, progress: 10 },
   storing: { step: 2, progress: 60 },
-  saving: { step: 3, progress: 90 },
-  done: { step: 4, progress: 100 },
+  done: { step: 3, progress: 100 },
 } as const;
 
 /** The variable that bounds an attempt of an image or audio job. */

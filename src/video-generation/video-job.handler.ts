@@ -25,8 +25,7 @@ export const VIDEO_STEPS = {
   submitting: { step: 1, progress: 5 },
   rendering: { step: 2, progress: 10 },
   storing: { step: 3, progress: 85 },
-  saving: { step: 4, progress: 95 },
-  done: { step: 5, progress: 100 },
+  done: { step: 4, progress: 100 },
 } as const;
 
 /** The job's progress while the provider renders: its 0-100 mapped onto the rendering step's share. */
@@ -82,7 +81,7 @@ export class VideoJobHandler implements JobHandler {
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, VIDEO_TIMEOUT);
       const completion = { step: VIDEO_STEPS.done, resultUrl: prepared.url, thumbnailUrl: prepared.thumbnailUrl, cost };
-      return saveResults(this, job, VIDEO_STEPS.saving, completion, [prepared]);
+      return saveResults(this, job, completion, [prepared]);
     });
   }
 

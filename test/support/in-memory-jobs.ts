@@ -110,6 +110,7 @@ export class InMemoryJobs {
     const completedAt = new Date();
     this.transition(job.id, ['processing'], 'completeWithAssets', {
       status: 'completed',
+      currentStep: completion.step.step,
       progress: completion.step.progress,
       resultUrl: completion.resultUrl,
       cost: completion.cost === null ? null : new Prisma.Decimal(completion.cost),
