@@ -3,8 +3,12 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { AssetsService } from '../src/assets/assets.service';
 import { StoredFilesService } from '../src/assets/stored-files';
+import { StoredFilesRepository } from '../src/assets/stored-files.repository';
+import { StorageService } from '../src/storage/storage.service';
+import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
+import { RENDER_STEPS } from '../src/jobs/render-steps';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
-import { imageRequest, newUserId, pngBytes, sha256 } from './support/factories';
+import { imageRequest, jobRow, newUserId, pngBytes, sha256 } from './support/factories';
 import { startImageJob, waitFor } from './support/image-jobs';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
@@ -18,6 +22,7 @@ describe('stored files: checksums, one object per user and content, no orphans',
   let t: TestApp;
   let assets: AssetsService;
   let files: StoredFilesService;
+  let jobs: GenerationJobsRepository;
   const env = {
     QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-stored-files`,
     STORAGE_ORPHAN_GRACE_MS: '1000',
@@ -28,6 +33,7 @@ describe('stored files: checksums, one object per user and content, no orphans',
     t = await createTestApp({ ...env, WORKER_ENABLED: 'false' });
     assets = t.app.get(AssetsService);
     files = t.app.get(StoredFilesService);
+    jobs = t.app.get(GenerationJobsRepository);
   });
   afterAll(() => t.close());
 
@@ -79,6 +85,53 @@ describe('stored files: checksums, one object per user and content, no orphans',
     await files.discard(stored);
     expect(await exists(diskPath(stored[0].key))).toBe(false);
     expect(await exists(diskPath(existingKey!))).toBe(true);
+  });
+
+  it('stores files only when the condition run in their reservation returns a row: a job’s step, while it is processing', async () => {
+    const owner = newUserId();
+    const job = jobRow(owner, { status: 'processing', currentStep: 1, progress: 10 });
+    await t.prisma.generationJob.create({ data: job as never });
+    const bytes = await pngBytes(33, 21, { r: 4, g: 5, b: 6 });
+    const image = { type: 'image' as const, sourceModule: 'image_generation', title: 'conditional', bytes };
+
+    const prepared = await assets.prepareAssetFilesIf(owner, image, jobs.advanceSql(job.id, RENDER_STEPS.storing));
+    expect(await t.prisma.generationJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      currentStep: RENDER_STEPS.storing.step,
+      progress: RENDER_STEPS.storing.progress,
+    });
+    const intents = prepared!.storedFiles.map((file) => file.intentId);
+    expect(await t.prisma.storageIntent.count({ where: { id: { in: intents } } })).toBe(2);
+    await assets.discardPreparedAsset(prepared!);
+
+    await t.prisma.generationJob.update({ where: { id: job.id }, data: { status: 'cancelled' } });
+    const objectsBefore = await t.prisma.storedObject.count({ where: { userId: owner } });
+    const reserve = jest.spyOn(t.app.get(StoredFilesRepository), 'holdOrReserve');
+    const write = jest.spyOn(t.app.get(StorageService), 'writeAt');
+    try {
+      const other = { ...image, bytes: await pngBytes(34, 21, { r: 4, g: 5, b: 6 }) };
+      await expect(
+        assets.prepareAssetFilesIf(owner, other, jobs.advanceSql(job.id, RENDER_STEPS.storing)),
+      ).resolves.toBeNull();
+      // The reservation's statement ran, recorded no intent, and no byte was written.
+      expect(reserve).toHaveBeenCalledTimes(1);
+      await expect(reserve.mock.results[0].value).resolves.toBeNull();
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      reserve.mockRestore();
+      write.mockRestore();
+    }
+    expect(await t.prisma.storedObject.count({ where: { userId: owner } })).toBe(objectsBefore);
+    expect(await t.prisma.generationJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: 'cancelled',
+      currentStep: RENDER_STEPS.storing.step,
+    });
+    await expect(
+      assets.prepareAssetFilesIf(
+        owner,
+        { type: 'text', sourceModule: 'notes', title: 'n', content: 'no file' },
+        jobs.advanceSql(job.id, RENDER_STEPS.storing),
+      ),
+    ).rejects.toThrow('needs files to store');
   });
 
   it("stores one user's identical bytes once; deleting one of two keeps the file, deleting both removes it", async () => {

@@ -97,6 +97,9 @@ function assertPreparedFor(userId: string, prepared: PreparedAsset): void {
   }
 }
 
+/** Thrown by a store whose condition returned no row, out of whichever kind of file was being stored. */
+class StoringConditionNotMet extends Error {}
+
 /** A lineage row without the walk's own columns. */
 const asAssetRow = ({ direction: _direction, depth: _depth, ...row }: LineageRow) => row;
 
@@ -142,12 +145,28 @@ export class AssetsService {
    * an intent that createPreparedAsset clears. Touches no asset row.
    */
   async prepareAssetFiles(userId: string, input: SaveAssetInput): Promise<PreparedAsset> {
+    // Null answers only a condition, and there is none.
+    return (await this.prepareAssetFilesIf(userId, input)) as PreparedAsset;
+  }
+
+  /**
+   * prepareAssetFiles, when `condition` returns a row: it runs as a part of the statement that records the
+   * files' intents, before any byte is written (StoredFilesService.storeAllIf). Null, and nothing stored, when
+   * it returns none. A job's step is such a condition. An input with no file (text) cannot take one.
+   */
+  async prepareAssetFilesIf(
+    userId: string,
+    input: SaveAssetInput,
+    condition?: Prisma.Sql,
+  ): Promise<PreparedAsset | null> {
     assertUserId(userId);
     const fields = normalizeSaveAssetInput(input);
+    if (condition && fields.type === 'text') throw new TypeError('A condition on storing files needs files to store');
     const id = randomUUID();
     const storedFiles: StoredFile[] = [];
     const store = async (...files: NewFile[]) => {
-      const stored = await this.files.storeAll(userId, files);
+      const stored = await this.files.storeAllIf(userId, files, condition);
+      if (!stored) throw new StoringConditionNotMet();
       storedFiles.push(...stored);
       return stored;
     };
@@ -192,6 +211,7 @@ export class AssetsService {
       });
     } catch (error) {
       await this.files.discard(storedFiles);
+      if (error instanceof StoringConditionNotMet) return null;
       throw error;
     }
   }

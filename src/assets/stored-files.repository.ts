@@ -27,20 +27,26 @@ export class StoredFilesRepository {
    * Records the intents for new files of the user in one statement, answered in their order: each holds the
    * user's object with its bytes when there is one (its row locked while the intent is written, so a
    * concurrent release either sees the intent or has deleted the row first), else reserves its `newKey`
-   * before any byte is written there.
+   * before any byte is written there. With a `condition` (a statement, run as a part of this one), nothing is
+   * recorded unless it returns a row, and null says so.
    */
   async holdOrReserve(
     userId: string,
     reservations: readonly { intentId: string; checksum: string; newKey: string }[],
-  ): Promise<{ key: string; reused: boolean }[]> {
-    if (reservations.length === 0) return [];
-    return this.prisma.direct.query<{ key: string; reused: boolean }[]>`
-      WITH "wanted" AS (
+    condition?: Prisma.Sql,
+  ): Promise<{ key: string; reused: boolean }[] | null> {
+    if (reservations.length === 0) {
+      if (condition) throw new TypeError('A condition on storing files needs files to store');
+      return [];
+    }
+    const held = await this.prisma.direct.query<{ key: string; reused: boolean }[]>`
+      WITH ${condition ? Prisma.sql`"condition" AS (${condition}), ` : Prisma.empty}"wanted" AS (
         SELECT * FROM unnest(
           ${columnOf(reservations, 'intentId')}::uuid[],
           ${columnOf(reservations, 'checksum')}::text[],
           ${columnOf(reservations, 'newKey')}::text[]
         ) WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "position")
+        ${condition ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM "condition")` : Prisma.empty}
       ), "held" AS (
         SELECT "w"."intentId", "w"."position", "w"."newKey", "existing"."key" AS "existingKey"
         FROM "wanted" "w" LEFT JOIN LATERAL (
@@ -56,6 +62,7 @@ export class StoredFilesRepository {
       SELECT "intent"."key", "held"."existingKey" IS NOT NULL AS "reused"
       FROM "intent" JOIN "held" ON "held"."intentId" = "intent"."id"
       ORDER BY "held"."position"`;
+    return held.length > 0 ? held : null;
   }
 
   /** The object rows of bytes just written (no asset holds them yet; their writers' intents do), in one statement. */

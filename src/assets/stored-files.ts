@@ -77,13 +77,24 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
    * with the sha256 measured as it was written, and is streamed to the store. Returns them in order.
    */
   async storeAll(userId: string, files: readonly NewFile[]): Promise<StoredFile[]> {
+    // Null answers only a condition, and there is none.
+    return (await this.storeAllIf(userId, files)) as StoredFile[];
+  }
+
+  /**
+   * storeAll, when `condition` (a statement run as a part of the one that records the intents) returns a row;
+   * null, and nothing stored, when it returns none. A job's step is such a condition: it matches only while the
+   * job is processing, so a cancelled job stores nothing, and the step costs no round trip of its own.
+   */
+  async storeAllIf(userId: string, files: readonly NewFile[], condition?: Prisma.Sql): Promise<StoredFile[] | null> {
     files.forEach(({ source }) => this.storage.assertFits(source));
     const reservations = files.map(({ source, extension }) => ({
       intentId: randomUUID(),
       checksum: Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256,
       newKey: newStorageKey(extension),
     }));
-    const held = await this.files.holdOrReserve(userId, reservations);
+    const held = await this.files.holdOrReserve(userId, reservations, condition);
+    if (!held) return null;
     const stored = held.map(({ key }, index): StoredFile => ({ ...reservations[index], key }));
     const written = files.flatMap(({ source }, index) => (held[index].reused ? [] : [{ file: stored[index], source }]));
     // Every write settles before anything is given up, so no write lands after its file was deleted.

@@ -1,6 +1,5 @@
 import type { TemplatesService } from '../templates/templates.service';
 import type { AssetsService, PreparedAsset } from '../assets/assets.service';
-import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
@@ -13,6 +12,7 @@ import { AudioJobHandler } from './audio-job.handler';
 import {
   COMPLETING,
   fakeJobAssetWrites,
+  fakePrepareAssetFiles,
   fakeTemplates,
   InMemoryJobs,
   JOB_ID,
@@ -34,14 +34,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
   const provider = { name: 'openai', synthesize: jest.fn(synthesize) };
   const providers = { resolve: () => ({ provider, model: 'gpt-4o-mini-tts' }) } as unknown as AudioProviderRegistry;
   const assets = {
-    prepareAssetFiles: jest.fn(async (userId: string, input: SaveAssetInput): Promise<PreparedAsset> => ({
-      id: 'asset-1',
-      userId,
-      url: '/files/1',
-      thumbnailUrl: null,
-      fields: input as never,
-      storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
-    })),
+    prepareAssetFilesIf: jest.fn(fakePrepareAssetFiles(jobs)),
     jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
       fakeJobAssetWrites(job, prepared),
     ),
@@ -72,9 +65,10 @@ describe('AudioJobHandler (repository in memory)', () => {
     expect(jobs.transitions).toEqual([`advance:${RENDER_STEPS.storing.step}`, 'completeWithAssets']);
     const seconds = (frames * MP3_FRAME.samples) / MP3_FRAME.sampleRate;
     const cost = Math.round((seconds / 60) * 0.015 * 1_000_000) / 1_000_000;
-    expect(assets.prepareAssetFiles).toHaveBeenCalledWith(
+    expect(assets.prepareAssetFilesIf).toHaveBeenCalledWith(
       'user-1',
       expect.objectContaining({ type: 'audio', mimeType: 'audio/mpeg', cost, sourceModule: 'audio_generation' }),
+      jobs.advanceSql(JOB_ID, RENDER_STEPS.storing),
     );
     expect(assets.jobAssetWrites).toHaveBeenCalledWith(expect.objectContaining({ userId: 'user-1' }), [
       expect.objectContaining({ id: 'asset-1' }),
@@ -89,15 +83,19 @@ describe('AudioJobHandler (repository in memory)', () => {
       return { bytes: silentMp3(10) };
     });
     await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
-    expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
+    // The storing step is the condition of the statement that records the file: it matched nothing.
+    expect(setup.jobs.transitions).toEqual(['cancel']);
+    await expect(setup.assets.prepareAssetFilesIf.mock.results[0].value).resolves.toBeNull();
+    expect(setup.assets.discardPreparedAsset).not.toHaveBeenCalled();
   });
 
   it('removes the stored file when the job is cancelled while it is being stored', async () => {
     const setup = setUp(async () => ({ bytes: silentMp3(10) }));
-    const prepare = setup.assets.prepareAssetFiles.getMockImplementation()!;
-    setup.assets.prepareAssetFiles.mockImplementation(async (userId, input) => {
+    const prepare = setup.assets.prepareAssetFilesIf.getMockImplementation()!;
+    setup.assets.prepareAssetFilesIf.mockImplementation(async (userId, input, condition) => {
+      const prepared = await prepare(userId, input, condition);
       await setup.jobs.cancel('user-1', JOB_ID);
-      return prepare(userId, input);
+      return prepared;
     });
     await expect(setup.run()).resolves.toEqual({ status: 'cancelled' });
     expect(setup.jobs.transitions).toEqual([`advance:${RENDER_STEPS.storing.step}`, 'cancel']);
@@ -112,6 +110,6 @@ describe('AudioJobHandler (repository in memory)', () => {
     const failure = await run().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProviderError);
     expect(failure).toMatchObject({ retryable: true, message: expect.stringContaining('not usable mp3 audio') });
-    expect(assets.prepareAssetFiles).not.toHaveBeenCalled();
+    expect(assets.prepareAssetFilesIf).not.toHaveBeenCalled();
   });
 });

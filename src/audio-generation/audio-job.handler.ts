@@ -47,9 +47,8 @@ export class AudioJobHandler implements JobHandler {
       provider.synthesize(toSpeechRequest(job, model, parameters), deadline),
     );
     assertInTime(deadline, RENDER_TIMEOUT);
-    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return CANCELLED;
-
     const { prepared, cost } = await this.prepare(job, parameters, bytes, model);
+    if (!prepared) return CANCELLED;
     return completeOrDiscard(this.assets, [prepared], async () => {
       assertInTime(deadline, RENDER_TIMEOUT);
       const completion = { step: RENDER_STEPS.done, resultUrl: prepared.url, thumbnailUrl: null, cost };
@@ -57,13 +56,16 @@ export class AudioJobHandler implements JobHandler {
     });
   }
 
-  /** Reads the duration from the bytes (refusing bytes that are not the requested format), prices it, stores the file. */
+  /**
+   * Reads the duration from the bytes (refusing bytes that are not the requested format), prices it, and stores
+   * the file with the `storing` step in the statement that records it; no file when the job was cancelled.
+   */
   private async prepare(
     job: GenerationJob,
     parameters: AudioJobParameters,
     bytes: Buffer,
     model: string,
-  ): Promise<{ prepared: PreparedAsset; cost: number | null }> {
+  ): Promise<{ prepared: PreparedAsset | null; cost: number | null }> {
     const { duration } = await readAudioMetadata(bytes, AUDIO_FORMAT_MIME_TYPES[parameters.format]).catch(
       (error: unknown) => {
         if (!(error instanceof ValidationError)) throw error;
@@ -76,7 +78,11 @@ export class AudioJobHandler implements JobHandler {
     );
     const cost = audioCost(this.config.pricing, model, { characters: job.prompt.length, durationSeconds: duration });
     return {
-      prepared: await this.assets.prepareAssetFiles(job.userId, audioAssetInput(job, parameters, bytes, cost)),
+      prepared: await this.assets.prepareAssetFilesIf(
+        job.userId,
+        audioAssetInput(job, parameters, bytes, cost),
+        this.jobs.advanceSql(job.id, RENDER_STEPS.storing),
+      ),
       cost,
     };
   }

@@ -1,6 +1,5 @@
 import type { Job, Queue } from 'bull';
 import type { AssetsService, PreparedAsset } from '../assets/assets.service';
-import type { SaveAssetInput } from '../assets/save-asset-input';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
@@ -14,6 +13,7 @@ import { RENDER_STEPS } from '../jobs/render-steps';
 import {
   COMPLETING,
   fakeJobAssetWrites,
+  fakePrepareAssetFiles,
   fakeTemplates,
   InMemoryJobs,
   JOB_ID,
@@ -32,19 +32,8 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
   const providers = {
     resolve: () => ({ provider: { name: 'openai', generate }, model: 'gpt-image-1' }),
   } as unknown as ImageProviderRegistry;
-  let prepared = 0;
   const assets = {
-    prepareAssetFiles: jest.fn(async (userId: string, input: SaveAssetInput): Promise<PreparedAsset> => {
-      prepared += 1;
-      return {
-        id: `asset-${prepared}`,
-        userId,
-        url: `/files/${prepared}`,
-        thumbnailUrl: null,
-        fields: input as never,
-        storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
-      };
-    }),
+    prepareAssetFilesIf: jest.fn(fakePrepareAssetFiles(jobs)),
     jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
       fakeJobAssetWrites(job, prepared),
     ),
@@ -152,7 +141,7 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     await expect(processor.handle(bullJob(1))).resolves.toBe('skipped');
     expect(jobs.transitions).toEqual([]);
     expect(generate).not.toHaveBeenCalled();
-    expect(assets.prepareAssetFiles).not.toHaveBeenCalled();
+    expect(assets.prepareAssetFilesIf).not.toHaveBeenCalled();
   });
 
   it("rethrows a retryable provider error for Bull's retry, after its Retry-After, with the row back in queued", async () => {
@@ -199,23 +188,32 @@ describe('an attempt of an image job (processor → ImageJobHandler, repository 
     setup.jobs.add();
     await expect(setup.processor.handle(setup.bullJob())).resolves.toBe('cancelled');
     expect(setup.jobs.status()).toBe('cancelled');
-    expect(setup.assets.prepareAssetFiles).not.toHaveBeenCalled();
+    // The storing step is the condition of the statement that records the files: it matched nothing.
+    expect(setup.jobs.transitions).toEqual(['claim', 'cancel']);
+    await expect(setup.assets.prepareAssetFilesIf.mock.results[0].value).resolves.toBeNull();
     expect(setup.assets.jobAssetWrites).not.toHaveBeenCalled();
+    expect(setup.assets.discardPreparedAsset).not.toHaveBeenCalled();
+  });
+
+  it('moves to the storing step in the statement that records the first image’s files, and only there', async () => {
+    const { jobs, assets, processor, bullJob } = setUp({
+      generate: async () => ({ images: [{ bytes: Buffer.from('png') }, { bytes: Buffer.from('png2') }] }),
+    });
+    jobs.add({ parameters: { n: 2, size: '1024x1024' } });
+    await expect(processor.handle(bullJob())).resolves.toBe('completed');
+    const conditions = assets.prepareAssetFilesIf.mock.calls.map(([, , condition]) => condition);
+    expect(conditions).toEqual([jobs.advanceSql(JOB_ID, RENDER_STEPS.storing), undefined]);
+    expect(jobs.transitions).toEqual(['claim', `advance:${RENDER_STEPS.storing.step}`, 'completeWithAssets']);
   });
 
   it('deletes the files it wrote when the job is cancelled while they are stored', async () => {
     const { jobs, assets, processor, bullJob } = setUp();
     jobs.add();
-    assets.prepareAssetFiles.mockImplementationOnce(async (userId, input) => {
+    const prepare = assets.prepareAssetFilesIf.getMockImplementation()!;
+    assets.prepareAssetFilesIf.mockImplementationOnce(async (userId, input, condition) => {
+      const prepared = await prepare(userId, input, condition);
       await jobs.cancel('user-1', JOB_ID);
-      return {
-        id: 'asset-1',
-        userId,
-        url: '/files/1',
-        thumbnailUrl: null,
-        fields: input as never,
-        storedFiles: [{ key: 'key-1', checksum: 'c', intentId: 'i' }],
-      };
+      return prepared;
     });
     await expect(processor.handle(bullJob())).resolves.toBe('cancelled');
     // The completing statement is where the cancellation is noticed: it completes nothing.

@@ -3,7 +3,7 @@ import { AssetsService } from '../assets/assets.service';
 import { EngineConfig, ImageProviderName } from '../config/engine-config';
 import { GenerationJob } from '../generated/prisma/client';
 import { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
-import { CANCELLED, type HandlerResult, type JobHandler } from '../jobs/job-handler';
+import type { HandlerResult, JobHandler } from '../jobs/job-handler';
 import { assertInTime, RENDER_STEPS, RENDER_TIMEOUT } from '../jobs/render-steps';
 import { ImageProviderRegistry } from '../providers/image/image-provider.registry';
 import { imageCost } from '../providers/pricing';
@@ -49,7 +49,6 @@ export class ImageJobHandler implements JobHandler {
   private async render(job: GenerationJob, parameters: ImageJobParameters): Promise<HandlerResult> {
     const deadline = AbortSignal.timeout(this.config.imageGeneration.timeoutMs);
     const { model, result } = await this.generate(job, parameters, deadline);
-    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return CANCELLED;
 
     const cost = imageCost(this.config.pricing, model, {
       size: parameters.size,

@@ -65,7 +65,6 @@ export class ImageStudioJobHandler implements JobHandler {
     const result = await this.render(job, parameters, provider, model, deadline);
     if (!result) return CANCELLED;
     assertInTime(deadline, RENDER_TIMEOUT);
-    if (!(await this.jobs.advance(job.id, RENDER_STEPS.storing))) return CANCELLED;
 
     const cost = imageCost(this.config.pricing, model, {
       size: parameters.size,

@@ -167,12 +167,19 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Moves a processing job to `step`; false when it is no longer processing (cancelled). */
   async advance(jobId: string, step: JobStep): Promise<boolean> {
-    // Raw, as claim and markCompleted: every job passes here twice, and the client's planning of an
-    // updateMany costs more CPU than the statement itself.
-    const count = await this.prisma.direct.execute`
+    // Raw, as claim and markCompleted: the client's planning of an updateMany costs more CPU than the statement.
+    return (await this.prisma.direct.execute(this.advanceSql(jobId, step))) > 0;
+  }
+
+  /**
+   * The statement of `advance`, returning the job's id when it moved: for a part of another statement whose
+   * work should happen only while the job is processing (the intents of its files, StoredFilesService.storeAllIf).
+   */
+  advanceSql(jobId: string, step: JobStep): Prisma.Sql {
+    return Prisma.sql`
       UPDATE "generation_jobs" SET "currentStep" = ${step.step}, "progress" = ${step.progress}, "updatedAt" = ${new Date()}::timestamptz
-      WHERE id = ${jobId}::uuid AND "status" = 'processing'`;
-    return count > 0;
+      WHERE id = ${jobId}::uuid AND "status" = 'processing'
+      RETURNING "id"`;
   }
 
   /**

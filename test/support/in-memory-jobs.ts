@@ -7,7 +7,8 @@ import type {
   JobCompletion,
   JobStep,
 } from '../../src/jobs/generation-jobs.repository';
-import type { JobAssetWrites } from '../../src/assets/assets.service';
+import type { JobAssetWrites, PreparedAsset } from '../../src/assets/assets.service';
+import type { SaveAssetInput } from '../../src/assets/save-asset-input';
 import type { EngineConfig } from '../../src/config/engine-config';
 import { EngineMetrics } from '../../src/metrics/engine-metrics';
 
@@ -30,6 +31,8 @@ export class InMemoryJobs {
   readonly transitions: string[] = [];
   /** The statements the last completion was given to run with it. */
   completionStatements: readonly Prisma.Sql[] = [];
+  /** What each statement handed out by advanceSql does when a fake runs it. */
+  private readonly conditions = new Map<Prisma.Sql, () => boolean>();
 
   add(fields: Partial<GenerationJob> = {}): GenerationJob {
     const row = {
@@ -90,6 +93,25 @@ export class InMemoryJobs {
   }
 
   async advance(id: string, step: JobStep) {
+    return this.moveTo(id, step);
+  }
+
+  /** A marker statement: a fake that stores files only if it holds runs it with `holds`, which moves the job. */
+  advanceSql(id: string, step: JobStep): Prisma.Sql {
+    const statement = Prisma.sql`advance_job ${id} ${step.step}`;
+    this.conditions.set(statement, () => this.moveTo(id, step));
+    return statement;
+  }
+
+  /** Runs a condition that advanceSql handed out (none: it holds), as the statement it stands for would. */
+  holds(condition: Prisma.Sql | undefined): boolean {
+    if (!condition) return true;
+    const run = this.conditions.get(condition);
+    if (!run) throw new Error(`Not a statement of this repository: ${condition.text}`);
+    return run();
+  }
+
+  private moveTo(id: string, step: JobStep): boolean {
     return (
       this.transition(id, ['processing'], `advance:${step.step}`, {
         currentStep: step.step,
@@ -169,4 +191,24 @@ export function templateUseStatement(templateId: Prisma.Sql): Prisma.Sql {
 /** A fake TemplatesService.templateUseSql, answering templateUseStatement. */
 export function fakeTemplates() {
   return { templateUseSql: jest.fn(templateUseStatement) };
+}
+
+/**
+ * AssetsService.prepareAssetFilesIf over InMemoryJobs: the n-th call's asset (asset-n, its file key-n), or null,
+ * with nothing stored, when its condition (a step from advanceSql) no longer holds.
+ */
+export function fakePrepareAssetFiles(jobs: InMemoryJobs) {
+  let prepared = 0;
+  return async (userId: string, input: SaveAssetInput, condition?: Prisma.Sql): Promise<PreparedAsset | null> => {
+    if (!jobs.holds(condition)) return null;
+    prepared += 1;
+    return {
+      id: `asset-${prepared}`,
+      userId,
+      url: `/files/${prepared}`,
+      thumbnailUrl: null,
+      fields: input as never,
+      storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
+    };
+  };
 }
