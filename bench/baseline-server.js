@@ -24,7 +24,7 @@ const ASSET_ROUTE = /^\/api\/creative\/asset\/([0-9a-f-]{36})(\/favorite)?$/;
 function route(method, url, userId) {
   if (method === 'GET' && url.pathname === '/api/creative/assets')
     return assets.listAssets(userId, listQueryFrom(url.searchParams));
-  if (method === 'GET' && url.pathname === '/api/creative/assets/stats') return stats.getStats(userId, {});
+  if (method === 'GET' && url.pathname === '/api/creative/assets/stats') return stats.getStatsJson(userId, {});
   const match = ASSET_ROUTE.exec(url.pathname);
   if (match && method === 'GET' && !match[2]) return assets.getAsset(userId, match[1]);
   if (match && method === 'POST' && match[2]) return assets.toggleFavorite(userId, match[1]);
@@ -32,8 +32,9 @@ function route(method, url, userId) {
   return null;
 }
 
+/** A string body is JSON text already (the stats, as PostgreSQL writes them): sent as it is, like the service does. */
 function send(response, status, body) {
-  const json = JSON.stringify(body);
+  const json = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(json),

@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AssetStatsService } from '../src/assets/asset-stats.service';
 import { AssetsService } from '../src/assets/assets.service';
 import { StoredFilesService } from '../src/assets/stored-files';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
@@ -677,6 +678,12 @@ describe('asset library: single-asset routes', () => {
     });
     expect(res.body.byType).toHaveLength(2);
     expect(res.body.bySourceModule).toHaveLength(3);
+    // The body is the JSON text PostgreSQL wrote, sent as it is; host apps get the same answer as an object.
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    await expect(
+      t.app.get(AssetStatsService).getStats(owner, { createdFrom: '2026-03-01', createdTo: '2026-03-03' }),
+    ).resolves.toEqual(res.body);
     const empty = await t.http.get(`${API}/assets/stats`).set(bearer(newUserId())).expect(200);
     expect(empty.body).toMatchObject({ totalAssets: 0, totalCost: 0, byType: [], costByDay: [] });
     await t.http

@@ -173,8 +173,8 @@ export function buildStatsSql(userId: string, { days, months, monthParts, edges 
     );
     dayFacts.push(Prisma.sql`SELECT "day", sum("count"), sum("cost") FROM edge_facts GROUP BY 1`);
   }
-  // The answer is one row whose lists PostgreSQL builds as JSON: hundreds of day rows, each turned into an object
-  // by the driver and again by the mapping, cost the service more than the whole query costs the database.
+  // The answer is the JSON text of the response, written by PostgreSQL: hundreds of day rows, turned into objects
+  // by the driver and serialized again for the response, cost the service more than the query costs the database.
   return Prisma.sql`
       WITH ${edgeFacts}
       groups AS (
@@ -201,18 +201,20 @@ export function buildStatsSql(userId: string, { days, months, monthParts, edges 
         FROM groups
         GROUP BY GROUPING SETS ((), ("type"), ("sourceModule"), ("provider"), ("provider", "model"))
       )
-      SELECT total."count" AS "totalAssets", total."cost" AS "totalCost",
-             json_build_object('views', total."views", 'downloads', total."downloads", 'shares', total."shares",
-                               'uses', total."uses") AS "usage",
-             ${statsGroupList('type', Prisma.sql`'type', "type"`)} AS "byType",
-             ${statsGroupList('sourceModule', Prisma.sql`'sourceModule', "sourceModule"`)} AS "bySourceModule",
-             ${statsGroupList('provider', Prisma.sql`'provider', "provider"`)} AS "costByProvider",
-             ${statsGroupList('model', Prisma.sql`'provider', "provider", 'model', "model"`)} AS "costByModel",
-             coalesce((
-               SELECT json_agg(json_build_object('day', to_char("day", 'YYYY-MM-DD'), 'count', "count"::int,
-                                                 'cost', round("cost", 6)::float8) ORDER BY "day")
-               FROM days
-             ), '[]') AS "costByDay"
+      SELECT json_build_object(
+               'totalAssets', total."count", 'totalCost', total."cost",
+               'usage', json_build_object('views', total."views", 'downloads', total."downloads",
+                                          'shares', total."shares", 'uses', total."uses"),
+               'byType', ${statsGroupList('type', Prisma.sql`'type', "type"`)},
+               'bySourceModule', ${statsGroupList('sourceModule', Prisma.sql`'sourceModule', "sourceModule"`)},
+               'costByProvider', ${statsGroupList('provider', Prisma.sql`'provider', "provider"`)},
+               'costByModel', ${statsGroupList('model', Prisma.sql`'provider', "provider", 'model', "model"`)},
+               'costByDay', coalesce((
+                 SELECT json_agg(json_build_object('day', to_char("day", 'YYYY-MM-DD'), 'count', "count"::int,
+                                                   'cost', round("cost", 6)::float8) ORDER BY "day")
+                 FROM days
+               ), '[]')
+             )::text AS "stats"
       FROM sets total
       WHERE total."dimension" = 'total'`;
 }

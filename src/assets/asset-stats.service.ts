@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parseCreatedRange } from './asset-list-query';
 import { AssetsRepository } from './assets.repository';
-import type { AssetStatsResponseDto } from './dto/asset-stats.dto';
+import type { AssetStatsJson, AssetStatsResponseDto } from './dto/asset-stats.dto';
 import type { CreatedRangeQueryDto } from './dto/list-assets-query.dto';
 
 /** Library statistics, added up from the rollups that a trigger keeps exact (AssetsRepository.aggregateStats). */
@@ -14,7 +14,15 @@ export class AssetStatsService {
     return this.assets.costOutsideJobsSince(userId, since);
   }
 
-  getStats(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsResponseDto> {
+  async getStats(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsResponseDto> {
+    return JSON.parse(await this.getStatsJson(userId, query)) as AssetStatsResponseDto;
+  }
+
+  /**
+   * getStats as the JSON text PostgreSQL writes, for a response body: a long range has hundreds of days, and
+   * parsing them into objects only to serialize them again costs more CPU than the query.
+   */
+  getStatsJson(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsJson> {
     return this.assets.aggregateStats(userId, parseCreatedRange(query));
   }
 }

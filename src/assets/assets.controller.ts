@@ -1,6 +1,7 @@
 import {
   Body,
   Get,
+  Header,
   HttpCode,
   Patch,
   Post,
@@ -20,6 +21,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { CreativeController } from '../http/creative-controller.decorator';
 import { ApiErrorResponse } from '../common/error-response.dto';
 import { UuidParam } from '../common/validation';
+import { JSON_CONTENT_TYPE } from '../common/json-body';
 import { AssetStatsService } from './asset-stats.service';
 import { sendAssetFile, ServesAssetBytes } from './asset-file-response';
 import { AssetsService } from './assets.service';
@@ -39,7 +41,7 @@ import {
 import { AssetPageResponseDto } from './dto/asset-page-response.dto';
 import { AssetResponseDto } from './dto/asset-response.dto';
 import { LineageResponseDto } from './dto/lineage-response.dto';
-import { AssetStatsResponseDto } from './dto/asset-stats.dto';
+import { type AssetStatsJson, AssetStatsResponseDto } from './dto/asset-stats.dto';
 import { CreatedRangeQueryDto, ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { UpdateAssetDto } from './dto/update-asset.dto';
 
@@ -90,8 +92,9 @@ export class AssetsController {
   @Get('assets/stats')
   @ApiOperation({ summary: 'Counts by type and source module, cost by provider, model and UTC day, usage totals' })
   @ApiOkResponse({ type: AssetStatsResponseDto })
-  getStats(@CurrentUser() user: AuthUser, @Query() query: CreatedRangeQueryDto): Promise<AssetStatsResponseDto> {
-    return this.stats.getStats(user.id, query);
+  @Header('Content-Type', JSON_CONTENT_TYPE)
+  getStats(@CurrentUser() user: AuthUser, @Query() query: CreatedRangeQueryDto): Promise<AssetStatsJson> {
+    return this.stats.getStatsJson(user.id, query);
   }
 
   @Get('asset/:id')

@@ -7,7 +7,7 @@ import type { CreatedRange } from './asset-list-query';
 import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildLineageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
-import type { AssetStatsResponseDto } from './dto/asset-stats.dto';
+import type { AssetStatsJson } from './dto/asset-stats.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { statsWindows } from './stats-windows';
 
@@ -183,8 +183,10 @@ export class AssetsRepository {
    * Library statistics, added up from the month and day rollups for the whole UTC months and days of the range
    * and from the assets themselves for the parts of a day at its ends (statsWindows).
    */
-  async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsResponseDto> {
-    const [stats] = await this.prisma.direct.query<AssetStatsResponseDto[]>(buildStatsSql(userId, statsWindows(range)));
+  async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsJson> {
+    const [{ stats }] = await this.prisma.direct.query<{ stats: AssetStatsJson }[]>(
+      buildStatsSql(userId, statsWindows(range)),
+    );
     return stats;
   }
 }

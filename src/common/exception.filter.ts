@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import { UNAVAILABLE_SQLSTATE } from '../prisma/direct-sql';
 import { DomainError, ERROR_STATUS, ErrorCode, type FieldProblem, RateLimitedError } from './errors';
 import type { ErrorResponseDto } from './error-response.dto';
+import { JSON_CONTENT_TYPE } from './json-body';
 
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = Object.fromEntries(
   // Where several codes share a status, the last declared (the generic one) names it.
@@ -55,7 +56,7 @@ export class EngineExceptionFilter implements ExceptionFilter {
       return;
     }
     // A route that had set another type (GET /metrics: text/plain) still answers its error as JSON.
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Type', JSON_CONTENT_TYPE);
     if (exception instanceof RateLimitedError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }

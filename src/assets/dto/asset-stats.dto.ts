@@ -45,3 +45,8 @@ export class AssetStatsResponseDto {
   @ApiProperty({ type: [ModelStatsDto] }) costByModel: ModelStatsDto[];
   @ApiProperty({ type: [DayStatsDto] }) costByDay: DayStatsDto[];
 }
+
+declare const statsJsonText: unique symbol;
+
+/** The JSON text of an AssetStatsResponseDto as PostgreSQL writes it: GET /assets/stats sends it as it is. */
+export type AssetStatsJson = string & { readonly [statsJsonText]: true };
