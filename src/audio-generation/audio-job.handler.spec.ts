@@ -1,5 +1,5 @@
 import type { TemplatesService } from '../templates/templates.service';
-import type { AssetsService, PreparedAsset } from '../assets/assets.service';
+import type { AssetsService } from '../assets/assets.service';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import type { GenerationJobsRepository } from '../jobs/generation-jobs.repository';
@@ -11,8 +11,7 @@ import { MP3_FRAME, silentMp3, silentWav } from '../../test/support/audio-bytes'
 import { AudioJobHandler } from './audio-job.handler';
 import {
   COMPLETING,
-  fakeJobAssetWrites,
-  fakePrepareAssetFiles,
+  fakeJobAssets,
   fakeTemplates,
   InMemoryJobs,
   JOB_ID,
@@ -33,13 +32,7 @@ function setUp(synthesize: (request: AudioGenerationRequest) => Promise<{ bytes:
   });
   const provider = { name: 'openai', synthesize: jest.fn(synthesize) };
   const providers = { resolve: () => ({ provider, model: 'gpt-4o-mini-tts' }) } as unknown as AudioProviderRegistry;
-  const assets = {
-    prepareAssetFilesIf: jest.fn(fakePrepareAssetFiles(jobs)),
-    jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
-      fakeJobAssetWrites(job, prepared),
-    ),
-    discardPreparedAsset: jest.fn(async () => undefined),
-  };
+  const assets = fakeJobAssets(jobs);
   const config = { imageGeneration: { timeoutMs: 60_000 }, pricing: DEFAULT_PRICING } as unknown as EngineConfig;
   const handler = new AudioJobHandler(
     jobs as unknown as GenerationJobsRepository,

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bull';
-import type { AssetsService, PreparedAsset } from '../assets/assets.service';
+import type { AssetsService } from '../assets/assets.service';
 import { ProviderError } from '../common/errors';
 import type { EngineConfig } from '../config/engine-config';
 import { GenerationJobProcessor } from '../jobs/generation-job.processor';
@@ -12,8 +12,7 @@ import type { TemplatesService } from '../templates/templates.service';
 import { RENDER_STEPS } from '../jobs/render-steps';
 import {
   COMPLETING,
-  fakeJobAssetWrites,
-  fakePrepareAssetFiles,
+  fakeJobAssets,
   fakeTemplates,
   InMemoryJobs,
   JOB_ID,
@@ -32,13 +31,7 @@ function setUp(options: { generate?: (request: ImageGenerationRequest) => Promis
   const providers = {
     resolve: () => ({ provider: { name: 'openai', generate }, model: 'gpt-image-1' }),
   } as unknown as ImageProviderRegistry;
-  const assets = {
-    prepareAssetFilesIf: jest.fn(fakePrepareAssetFiles(jobs)),
-    jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
-      fakeJobAssetWrites(job, prepared),
-    ),
-    discardPreparedAsset: jest.fn(async () => undefined),
-  };
+  const assets = fakeJobAssets(jobs);
   const templates = fakeTemplates();
   const config = {
     imageGeneration: { timeoutMs: 60_000 },

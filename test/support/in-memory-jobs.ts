@@ -164,7 +164,7 @@ export class InMemoryJobs {
 }
 
 /** What AssetsService.jobAssetWrites answers for a job's prepared assets, as a unit spec's fake. */
-export function fakeJobAssetWrites(
+function fakeJobAssetWrites(
   job: { id: string },
   prepared: readonly { id: string; userId: string; fields: { type?: unknown; sourceModule?: unknown } }[],
 ): JobAssetWrites {
@@ -197,7 +197,7 @@ export function fakeTemplates() {
  * AssetsService.prepareAssetFilesIf over InMemoryJobs: the n-th call's asset (asset-n, its file key-n), or null,
  * with nothing stored, when its condition (a step from advanceSql) no longer holds.
  */
-export function fakePrepareAssetFiles(jobs: InMemoryJobs) {
+function fakePrepareAssetFiles(jobs: InMemoryJobs) {
   let prepared = 0;
   return async (userId: string, input: SaveAssetInput, condition?: Prisma.Sql): Promise<PreparedAsset | null> => {
     if (!jobs.holds(condition)) return null;
@@ -210,5 +210,16 @@ export function fakePrepareAssetFiles(jobs: InMemoryJobs) {
       fields: input as never,
       storedFiles: [{ key: `key-${prepared}`, checksum: 'c', intentId: 'i' }],
     };
+  };
+}
+
+/** The AssetsService calls a render job's handler makes, over InMemoryJobs, as spies. */
+export function fakeJobAssets(jobs: InMemoryJobs) {
+  return {
+    prepareAssetFilesIf: jest.fn(fakePrepareAssetFiles(jobs)),
+    jobAssetWrites: jest.fn(async (job: { id: string }, prepared: PreparedAsset[]) =>
+      fakeJobAssetWrites(job, prepared),
+    ),
+    discardPreparedAsset: jest.fn(async () => undefined),
   };
 }
