@@ -72,14 +72,15 @@ describe('stored files: checksums, one object per user and content, no orphans',
     expect(stored[2].key).toMatch(/\.webp$/);
     expect(await t.prisma.storageIntent.count({ where: { id: { in: stored.map((file) => file.intentId) } } })).toBe(3);
     const objects = await t.prisma.storedObject.findMany({ where: { key: { in: [stored[0].key, stored[2].key] } } });
+    // The new files' objects were recorded by the reservation, pending until an asset names them.
     expect(
       objects
-        .map(({ key, userId, byteSize }) => ({ key, userId, byteSize }))
+        .map(({ key, userId, byteSize, pending }) => ({ key, userId, byteSize, pending }))
         .sort((a, b) => a.key.localeCompare(b.key)),
     ).toEqual(
       [
-        { key: stored[0].key, userId: owner, byteSize: newBytes.length },
-        { key: stored[2].key, userId: owner, byteSize: thumbnail.length },
+        { key: stored[0].key, userId: owner, byteSize: newBytes.length, pending: true },
+        { key: stored[2].key, userId: owner, byteSize: thumbnail.length, pending: true },
       ].sort((a, b) => a.key.localeCompare(b.key)),
     );
     await files.discard(stored);
@@ -166,6 +167,45 @@ describe('stored files: checksums, one object per user and content, no orphans',
     ).toBe(0);
   });
 
+  it('identical bytes whose object is still pending are held and written again; the asset that names them settles it', async () => {
+    const owner = newUserId();
+    const bytes = await pngBytes(36, 24, { r: 7, g: 1, b: 7 });
+    const image = { type: 'image' as const, sourceModule: 'uploads', title: 'pending bytes', bytes };
+    const write = jest.spyOn(t.app.get(StorageService), 'writeAt');
+    try {
+      const first = await assets.prepareAssetFiles(owner, image);
+      const keys = first.storedFiles.map((file) => file.key);
+      const [second, third] = await Promise.all([
+        assets.prepareAssetFiles(owner, image),
+        assets.prepareAssetFiles(owner, image),
+      ]);
+      expect(second.storedFiles.map((file) => file.key)).toEqual(keys);
+      expect(third.storedFiles.map((file) => file.key)).toEqual(keys);
+      // Nothing had settled the first writer's objects: each holder wrote the bytes as well, at the same time.
+      expect(write.mock.calls.map(([key]) => key).sort()).toEqual([...keys, ...keys, ...keys].sort());
+      expect(await t.prisma.storedObject.count({ where: { userId: owner } })).toBe(2);
+
+      // The first writer gives up; the holders' intents keep the files, whole.
+      await assets.discardPreparedAsset(first);
+      await assets.discardPreparedAsset(third);
+      for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
+      const asset = await assets.createPreparedAsset(owner, second);
+      expect(await t.prisma.storedObject.findMany({ where: { key: { in: keys } } })).toEqual(
+        expect.arrayContaining(keys.map((key) => expect.objectContaining({ key, refCount: 1, pending: false }))),
+      );
+      const served = await t.http.get(`${BASE}/asset/${asset.id}/file`).set(bearer(owner)).expect(200);
+      expect(Buffer.compare(served.body as Buffer, bytes)).toBe(0);
+
+      // Settled bytes are held without being written.
+      write.mockClear();
+      const later = await saveImage(owner, bytes);
+      expect(await keysOf(later.id)).toEqual({ storageKey: keys[0], thumbnailKey: keys[1] });
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   it('a transaction that rolls back gives up a shared file without deleting it', async () => {
     const owner = newUserId();
     const bytes = await pngBytes(40, 40, { r: 9, g: 9, b: 9 });
@@ -236,22 +276,27 @@ describe('stored files: checksums, one object per user and content, no orphans',
     it('between storing the files and inserting the asset: leaves intents that the sweep turns into deleted files once they are older than the grace period', async () => {
       const owner = newUserId();
       const [{ now: started }] = await t.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
-      // The object records of the written files wait for this lock: the worker has reserved and written both
-      // files (its intents hold them), then blocks before anything records them.
-      locker = await lockTable('stored_objects');
+      // The completing statement waits for this lock: the worker has reserved and written both files (its
+      // intents hold them). Killing the worker and ending its statement's backend is a worker that died before
+      // its completion reached the database.
+      locker = await lockTable('creative_assets');
 
       await startImageJob(t.http, owner, imageRequest({ prompt: 'Killed before its row' }));
       worker = startWorkerProcess({ ...env, WORKER_ENABLED: 'true' });
       const doomed = worker;
-      await lockWaiters(locker, 'stored_objects');
+      await lockWaiters(locker, 'creative_assets');
       const intents = await t.prisma.storageIntent.findMany({ where: { createdAt: { gte: started } } });
       const keys = intents.map((intent) => intent.key);
       expect(keys).toHaveLength(2);
       for (const key of keys) expect(await exists(diskPath(key))).toBe(true);
       await doomed.kill('SIGKILL');
+      await locker.query(
+        `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+         WHERE c.relname = 'creative_assets' AND NOT l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
       await locker.query('COMMIT');
-      // The record the killed worker had sent still lands once the lock is gone; the asset never comes.
-      await lockWaiters(locker, 'stored_objects', false);
+      await lockWaiters(locker, 'creative_assets', false);
 
       expect(await t.prisma.creativeAsset.count({ where: { userId: owner } })).toBe(0);
       expect(await t.prisma.storageIntent.count({ where: { key: { in: keys } } })).toBe(2);

@@ -3,80 +3,80 @@ import { Prisma, type PendingFileDeletion, type StoredObject } from '../generate
 import { PrismaService } from '../prisma/prisma.service';
 import type { Db } from './assets.repository';
 
-/** A stored object of one user, described for deduplication. */
-export interface StoredObjectRecord {
-  key: string;
-  userId: string;
+/** A file about to be stored for a user: the intent to record, the sha256 of its bytes, the key it gets if new. */
+export interface FileReservation {
+  intentId: string;
   checksum: string;
+  newKey: string;
   byteSize: number;
 }
+
+/** The key a reservation holds, and whether its bytes still have to be written there. */
+export interface HeldKey {
+  key: string;
+  writeBytes: boolean;
+}
+
+/** One column of rows, as the array an `unnest` of several rows takes. */
+const columnOf = <Row, K extends keyof Row>(rows: readonly Row[], name: K) => rows.map((row) => row[name]);
 
 /**
  * Every statement on the bookkeeping of stored files: stored_objects (one row per file, reference-counted by a
  * trigger on creative_assets), storage_intents (keys being written or reused for an asset not inserted yet)
  * and pending_file_deletions (files to delete, retried until they are gone).
  */
-/** One column of rows, as the array an `unnest` of several rows takes. */
-const columnOf = <Row, K extends keyof Row>(rows: readonly Row[], name: K) => rows.map((row) => row[name]);
-
 @Injectable()
 export class StoredFilesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Records the intents for new files of the user in one statement, answered in their order: each holds the
+   * Records the intents for new files of the user in one statement, answered in their order. Each holds the
    * user's object with its bytes when there is one (its row locked while the intent is written, so a
-   * concurrent release either sees the intent or has deleted the row first), else reserves its `newKey`
-   * before any byte is written there. With a `condition` (a statement, run as a part of this one), nothing is
-   * recorded unless it returns a row, and null says so.
+   * concurrent release either sees the intent or has deleted the row first), else reserves its `newKey` and
+   * records its object, pending until an asset names it. The bytes are to be written unless an asset already
+   * names the object held: a pending object's writer may not have written them, or may never. With a
+   * `condition` (a statement, run as a part of this one), nothing is recorded unless it returns a row, and null
+   * says so.
    */
   async holdOrReserve(
     userId: string,
-    reservations: readonly { intentId: string; checksum: string; newKey: string }[],
+    reservations: readonly FileReservation[],
     condition?: Prisma.Sql,
-  ): Promise<{ key: string; reused: boolean }[] | null> {
+  ): Promise<HeldKey[] | null> {
     if (reservations.length === 0) {
       if (condition) throw new TypeError('A condition on storing files needs files to store');
       return [];
     }
-    const held = await this.prisma.direct.query<{ key: string; reused: boolean }[]>`
+    // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
+    const held = await this.prisma.direct.query<HeldKey[]>`
       WITH ${condition ? Prisma.sql`"condition" AS (${condition}), ` : Prisma.empty}"wanted" AS (
         SELECT * FROM unnest(
           ${columnOf(reservations, 'intentId')}::uuid[],
           ${columnOf(reservations, 'checksum')}::text[],
-          ${columnOf(reservations, 'newKey')}::text[]
-        ) WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "position")
+          ${columnOf(reservations, 'newKey')}::text[],
+          ${columnOf(reservations, 'byteSize')}::int[]
+        ) WITH ORDINALITY AS "w" ("intentId", "checksum", "newKey", "byteSize", "position")
         ${condition ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM "condition")` : Prisma.empty}
       ), "held" AS (
-        SELECT "w"."intentId", "w"."position", "w"."newKey", "existing"."key" AS "existingKey"
+        SELECT "w"."intentId", "w"."position", "w"."newKey", "w"."checksum", "w"."byteSize",
+               "existing"."key" AS "existingKey", "existing"."pending" AS "existingPending"
         FROM "wanted" "w" LEFT JOIN LATERAL (
-          SELECT "key" FROM "stored_objects"
+          SELECT "key", "pending" FROM "stored_objects"
           WHERE "userId" = ${userId} AND "checksum" = "w"."checksum"
-          ORDER BY "createdAt" LIMIT 1 FOR UPDATE
+          ORDER BY "pending", "createdAt" LIMIT 1 FOR UPDATE
         ) "existing" ON true
+      ), "object" AS (
+        INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize", "pending")
+        SELECT "newKey", ${userId}, "checksum", "byteSize", true FROM "held" WHERE "existingKey" IS NULL
       ), "intent" AS (
         INSERT INTO "storage_intents" ("id", "key")
         SELECT "intentId", COALESCE("existingKey", "newKey") FROM "held"
         RETURNING "id", "key"
       )
-      SELECT "intent"."key", "held"."existingKey" IS NOT NULL AS "reused"
+      SELECT "intent"."key", "held"."existingKey" IS NULL OR "held"."existingPending" AS "writeBytes"
       FROM "intent" JOIN "held" ON "held"."intentId" = "intent"."id"
       ORDER BY "held"."position"`;
     return held.length > 0 ? held : null;
-  }
-
-  /** The object rows of bytes just written (no asset holds them yet; their writers' intents do), in one statement. */
-  async recordObjects(objects: readonly StoredObjectRecord[]): Promise<void> {
-    if (objects.length === 0) return;
-    // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
-    await this.prisma.direct.execute`
-      INSERT INTO "stored_objects" ("key", "userId", "checksum", "byteSize")
-      SELECT * FROM unnest(
-        ${columnOf(objects, 'key')}::text[],
-        ${columnOf(objects, 'userId')}::text[],
-        ${columnOf(objects, 'checksum')}::text[],
-        ${columnOf(objects, 'byteSize')}::int[]
-      )`;
   }
 
   /** Clears intents, in the transaction that inserts their asset or after their write was given up. */

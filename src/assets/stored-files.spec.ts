@@ -1,7 +1,7 @@
 import type { EngineConfig } from '../config/engine-config';
 import type { StorageService } from '../storage/storage.service';
 import { sha256Hex, StoredFilesService } from './stored-files';
-import type { StoredFilesRepository } from './stored-files.repository';
+import type { FileReservation, StoredFilesRepository } from './stored-files.repository';
 
 const KEY = '2026/01/00000000-0000-4000-8000-000000000000.png';
 const OTHER_KEY = '2026/01/00000000-0000-4000-8000-000000000001.png';
@@ -24,23 +24,23 @@ function setup(failing = new Set<string>()) {
       written.delete(key);
     }),
   };
-  const objects = new Map<string, { userId: string; checksum: string; refCount: number }>();
+  const objects = new Map<string, { userId: string; checksum: string; refCount: number; pending: boolean }>();
   const intents = new Map<string, { key: string; stale: boolean }>();
   const pending = new Map<string, { id: string; key: string; attempts: number; lastError: string | null }>();
   const repository = {
-    holdOrReserve: jest.fn(
-      async (userId: string, reservations: { intentId: string; checksum: string; newKey: string }[]) =>
-        reservations.map(({ intentId, checksum, newKey }) => {
-          const existing = [...objects].find(([, o]) => o.userId === userId && o.checksum === checksum)?.[0];
-          const key = existing ?? newKey;
-          events.push(`intent ${key}`);
-          intents.set(intentId, { key, stale: false });
-          return { key, reused: existing !== undefined };
-        }),
+    holdOrReserve: jest.fn(async (userId: string, reservations: FileReservation[]) =>
+      reservations.map(({ intentId, checksum, newKey }) => {
+        // A settled object first, as the SQL orders them.
+        const [existing] = [...objects]
+          .filter(([, o]) => o.userId === userId && o.checksum === checksum)
+          .sort(([, a], [, b]) => Number(a.pending) - Number(b.pending));
+        const key = existing?.[0] ?? newKey;
+        if (!existing) objects.set(key, { userId, checksum, refCount: 0, pending: true });
+        events.push(`intent ${key}`);
+        intents.set(intentId, { key, stale: false });
+        return { key, writeBytes: !existing || existing[1].pending };
+      }),
     ),
-    recordObjects: jest.fn(async (records: { key: string; userId: string; checksum: string }[]) => {
-      for (const { key, userId, checksum } of records) objects.set(key, { userId, checksum, refCount: 0 });
-    }),
     clearIntents: async (ids: readonly string[]) => ids.forEach((id) => intents.delete(id)),
     deleteStaleIntents: async () => {
       const stale = [...intents].filter(([, intent]) => intent.stale);
@@ -74,9 +74,9 @@ function setup(failing = new Set<string>()) {
     repository as unknown as StoredFilesRepository,
     config,
   );
-  /** What inserting an asset with these keys does: the trigger's count and the cleared intents. */
+  /** What inserting an asset with these keys does: the trigger's count (which settles the object) and the cleared intents. */
   const insertAsset = async (...stored: { key: string; intentId: string }[]) => {
-    for (const file of stored) objects.get(file.key)!.refCount += 1;
+    for (const file of stored) Object.assign(objects.get(file.key)!, { pending: false }).refCount += 1;
     await files.claim(stored as never);
   };
   return { files, storage, repository, objects, intents, pending, written, events, insertAsset };
@@ -89,24 +89,38 @@ const storeOne = async (files: StoredFilesService, userId: string, source: Buffe
 describe('StoredFilesService', () => {
   const bytes = Buffer.from('the same bytes');
 
-  it('records the intent before it writes, then the object with the sha256 of the bytes', async () => {
+  it('records the intent and the pending object, with the sha256 of the bytes, before it writes', async () => {
     const { files, objects, events } = setup();
     const stored = await storeOne(files, 'u1', bytes, 'png');
     expect(events).toEqual([`intent ${stored.key}`, `write ${stored.key}`]);
     expect(stored.checksum).toBe(sha256Hex(bytes));
     expect(stored.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(objects.get(stored.key)).toEqual({ userId: 'u1', checksum: stored.checksum, refCount: 0 });
+    expect(objects.get(stored.key)).toEqual({ userId: 'u1', checksum: stored.checksum, refCount: 0, pending: true });
   });
 
-  it("stores one user's identical bytes once, another user's apart", async () => {
-    const { files, storage } = setup();
+  it("stores one user's identical bytes once, another user's apart; bytes an asset holds are not written again", async () => {
+    const { files, storage, insertAsset } = setup();
     const first = await storeOne(files, 'u1', bytes, 'png');
+    await insertAsset(first);
     const second = await storeOne(files, 'u1', bytes, 'png');
     const otherUser = await storeOne(files, 'u2', bytes, 'png');
     expect(second.key).toBe(first.key);
     expect(second.intentId).not.toBe(first.intentId);
     expect(otherUser.key).not.toBe(first.key);
-    expect(storage.writeAt).toHaveBeenCalledTimes(2);
+    expect(storage.writeAt.mock.calls.map(([key]) => key)).toEqual([first.key, otherUser.key]);
+  });
+
+  it('holds the key of identical bytes whose object is still pending, and writes them too', async () => {
+    const { files, storage, written, insertAsset, objects } = setup();
+    const first = await storeOne(files, 'u1', bytes, 'png');
+    const second = await storeOne(files, 'u1', bytes, 'png');
+    expect(second.key).toBe(first.key);
+    expect(storage.writeAt.mock.calls.map(([key]) => key)).toEqual([first.key, first.key]);
+    // The first writer gives up: the holder's intent keeps the object and its bytes.
+    await files.discard([first]);
+    expect(written.get(first.key)).toEqual(bytes);
+    await insertAsset(second);
+    expect(objects.get(first.key)).toMatchObject({ refCount: 1, pending: false });
   });
 
   it('keeps a shared file while one of its assets remains, deletes it with the last', async () => {
@@ -134,17 +148,10 @@ describe('StoredFilesService', () => {
     expect(written.has(fresh.key)).toBe(false);
   });
 
-  it('a write whose object row cannot be recorded is given up and the error thrown', async () => {
-    const { files, repository, written, intents } = setup();
-    repository.recordObjects.mockRejectedValueOnce(new Error('database gone'));
-    await expect(storeOne(files, 'u1', bytes, 'png')).rejects.toThrow('database gone');
-    expect(written.size).toBe(0);
-    expect(intents.size).toBe(0);
-  });
-
-  it("stores an asset's files with one reservation and one record for all, answered in their order", async () => {
-    const { files, repository, objects, written } = setup();
+  it("stores an asset's files with one reservation for all, answered in their order", async () => {
+    const { files, repository, objects, written, insertAsset } = setup();
     const kept = await storeOne(files, 'u1', bytes, 'png');
+    await insertAsset(kept);
     repository.holdOrReserve.mockClear();
     const image = Buffer.from('image');
     const [first, shared, thumbnail] = await files.storeAll('u1', [
@@ -153,9 +160,10 @@ describe('StoredFilesService', () => {
       { source: Buffer.from('thumbnail'), extension: 'webp' },
     ]);
     expect(repository.holdOrReserve).toHaveBeenCalledTimes(1);
-    expect(repository.recordObjects).toHaveBeenLastCalledWith([
-      expect.objectContaining({ key: first.key, checksum: sha256Hex(image) }),
-      expect.objectContaining({ key: thumbnail.key }),
+    expect(repository.holdOrReserve.mock.calls[0][1]).toEqual([
+      expect.objectContaining({ checksum: sha256Hex(image), byteSize: image.length }),
+      expect.objectContaining({ checksum: sha256Hex(bytes), byteSize: bytes.length }),
+      expect.objectContaining({ byteSize: 'thumbnail'.length }),
     ]);
     expect(shared.key).toBe(kept.key);
     expect(thumbnail.key).toMatch(/\.webp$/);
@@ -205,8 +213,8 @@ describe('StoredFilesService', () => {
   it('a failed deletion stays recorded with its attempts and is retried until it succeeds', async () => {
     const failing = new Set([KEY, OTHER_KEY]);
     const { files, pending, objects } = setup(failing);
-    objects.set(KEY, { userId: 'u1', checksum: 'a', refCount: 0 });
-    objects.set(OTHER_KEY, { userId: 'u1', checksum: 'b', refCount: 0 });
+    objects.set(KEY, { userId: 'u1', checksum: 'a', refCount: 0, pending: false });
+    objects.set(OTHER_KEY, { userId: 'u1', checksum: 'b', refCount: 0, pending: false });
     await files.deleteUnheld([KEY, OTHER_KEY]);
     expect(pending.get(KEY)).toMatchObject({ attempts: 1, lastError: `cannot delete ${KEY}` });
     failing.delete(OTHER_KEY);

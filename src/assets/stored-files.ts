@@ -40,8 +40,9 @@ export const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).d
 /**
  * The life of asset files, so that none is stored twice for one user, lost, or left behind:
  * - a file is stored once per user and content (sha256) and shared by every asset with those bytes;
- * - its key is recorded as an intent before the bytes are written, and the intent is cleared in the
- *   transaction that inserts the asset, so a process that dies in between leaves a trace for the sweep;
+ * - its key is recorded as an intent, with its object row, before the bytes are written, and the intent is
+ *   cleared in the transaction that inserts the asset, so a process that dies in between leaves a trace for
+ *   the sweep; until an asset names it, the object is pending, and whoever holds it writes the bytes too;
  * - a file goes when no asset and no intent holds it; a deletion that fails is recorded in
  *   pending_file_deletions and retried.
  * The sweep (every STORAGE_DELETION_RETRY_INTERVAL_MS) removes the files of intents older than
@@ -72,9 +73,10 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * Stores the user's files (an asset's file and its thumbnail), each written or, when the user already has
-   * its bytes, held: one statement records the intents of all, one the objects written. A file on disk comes
-   * with the sha256 measured as it was written, and is streamed to the store. Returns them in order.
+   * Stores the user's files (an asset's file and its thumbnail), each written or, when an asset of the user
+   * already names its bytes, held: one statement records the intents and the new objects of all, before any
+   * byte is written. A file on disk comes with the sha256 measured as it was written, and is streamed to the
+   * store. Returns them in order.
    */
   async storeAll(userId: string, files: readonly NewFile[]): Promise<StoredFile[]> {
     // Null answers only a condition, and there is none.
@@ -92,32 +94,26 @@ export class StoredFilesService implements OnApplicationBootstrap, OnModuleDestr
       intentId: randomUUID(),
       checksum: Buffer.isBuffer(source) ? sha256Hex(source) : source.sha256,
       newKey: newStorageKey(extension),
+      byteSize: byteSizeOf(source),
     }));
     const held = await this.files.holdOrReserve(userId, reservations, condition);
     if (!held) return null;
     const stored = held.map(({ key }, index): StoredFile => ({ ...reservations[index], key }));
-    const written = files.flatMap(({ source }, index) => (held[index].reused ? [] : [{ file: stored[index], source }]));
     // Every write settles before anything is given up, so no write lands after its file was deleted.
     const writes = await Promise.allSettled(
-      written.map(({ file, source }) => this.storage.writeAt(file.key, source, { sha256: file.checksum })),
+      files.flatMap(({ source }, index) =>
+        held[index].writeBytes
+          ? [this.storage.writeAt(stored[index].key, source, { sha256: stored[index].checksum })]
+          : [],
+      ),
     );
-    try {
-      const failed = writes.find((write) => write.status === 'rejected');
-      if (failed) throw failed.reason;
-      await this.files.recordObjects(
-        written.map(({ file, source }) => ({
-          key: file.key,
-          userId,
-          checksum: file.checksum,
-          byteSize: byteSizeOf(source),
-        })),
-      );
-      return stored;
-    } catch (error) {
+    const failed = writes.find((write) => write.status === 'rejected');
+    if (failed) {
       // A write that failed half way may have left bytes: deleted now, or by the sweep if the store is down.
       await this.discard(stored);
-      throw error;
+      throw failed.reason;
     }
+    return stored;
   }
 
   /** Marks the files as their asset's, in the transaction that inserts it. */

@@ -34,6 +34,17 @@ describe('LocalDiskFileStore.write', () => {
     expect(await readdir(path.join(root, '2026', '01'))).toEqual([path.basename(second)]);
   });
 
+  it('takes writes of one key at the same time, bytes and streams alike, the last one winning whole', async () => {
+    const bytes = Buffer.alloc(256 * 1024, 7);
+    await Promise.all([
+      store.write(JANUARY, bytes),
+      store.write(JANUARY, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)])),
+      store.write(JANUARY, bytes),
+    ]);
+    expect((await readFile(path.join(root, JANUARY))).equals(bytes)).toBe(true);
+    expect(await readdir(path.join(root, '2026', '01'))).toEqual([path.basename(JANUARY)]);
+  });
+
   it('leaves no partial file when the write fails', async () => {
     const failing = new Readable({
       read() {

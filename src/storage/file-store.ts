@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -67,8 +68,9 @@ export class LocalDiskFileStore implements FileStore {
 
   async write(key: string, body: Buffer | Readable): Promise<void> {
     const target = this.pathOf(key);
-    // Write then rename, so a reader never sees a half-written file.
-    const temporary = `${target}.partial`;
+    // Write then rename, so a reader never sees a half-written file. Two stores of the same bytes may write one
+    // key at once (a pending object's holder writes its bytes too): each writes a file of its own.
+    const temporary = `${target}.${randomUUID()}.partial`;
     try {
       await this.writeNew(temporary, body);
       await rename(temporary, target);
