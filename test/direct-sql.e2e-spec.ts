@@ -1,8 +1,12 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { ASSET_ROW_COLUMNS } from '../src/assets/asset-sql';
 import { ServiceUnavailableError } from '../src/common/errors';
 import { Prisma } from '../src/generated/prisma/client';
+import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
+import { RENDER_STEPS } from '../src/jobs/render-steps';
+import { DirectSql } from '../src/prisma/direct-sql';
+import { PrismaService } from '../src/prisma/prisma.service';
 import { createTestApp, TestApp } from './support/app';
 import { assetRow, jobRow, newUserId } from './support/factories';
 import { waitFor } from './support/image-jobs';
@@ -95,6 +99,80 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
     expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(await t.prisma.direct.query`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+  });
+
+  describe('prepared statements', () => {
+    let pool: Pool;
+    beforeEach(() => {
+      // One connection, so that every statement meets the prepared statements of the ones before.
+      pool = new Pool({ connectionString: t.config.databaseUrl, max: 1 });
+    });
+    afterEach(() => pool.end());
+
+    const preparedTexts = async () =>
+      (await pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows.map(
+        (row) => row.statement,
+      );
+
+    it('are prepared once per connection and text, whatever their values; `direct` prepares nothing', async () => {
+      const prepared = new DirectSql(pool, { prepare: true });
+      for (const value of [1, 2, 3]) expect(await prepared.query`SELECT ${value}::int AS value`).toEqual([{ value }]);
+      expect(await prepared.execute`SELECT ${'other'}::text AS other`).toBe(1);
+      expect(await preparedTexts()).toEqual(
+        expect.arrayContaining(['SELECT $1::int AS value', 'SELECT $1::text AS other']),
+      );
+      expect(await preparedTexts()).toHaveLength(2);
+      await new DirectSql(pool).query`SELECT ${4}::int AS direct`;
+      expect(await preparedTexts()).toHaveLength(2);
+    });
+
+    it('whose result columns a migration changed run again, prepared afresh', async () => {
+      const table = Prisma.raw(`"direct_sql_probe_${randomUUID().slice(0, 8)}"`);
+      const prepared = new DirectSql(pool, { prepare: true });
+      await prepared.execute`CREATE TABLE ${table} ("id" int PRIMARY KEY)`;
+      await prepared.execute`INSERT INTO ${table} VALUES (1)`;
+      const row = () => prepared.query(Prisma.sql`SELECT * FROM ${table} WHERE "id" = ${1}`);
+      try {
+        expect(await row()).toEqual([{ id: 1 }]);
+        await prepared.execute`ALTER TABLE ${table} ADD COLUMN "label" text NOT NULL DEFAULT 'added'`;
+        expect(await row()).toEqual([{ id: 1, label: 'added' }]);
+        expect(await row()).toEqual([{ id: 1, label: 'added' }]);
+      } finally {
+        await prepared.execute`DROP TABLE ${table}`;
+      }
+    });
+
+    it('are what `prepared` sends, unless DATABASE_PREPARED_STATEMENTS is false', async () => {
+      for (const databasePreparedStatements of [true, false]) {
+        const prisma = new PrismaService({ ...t.config, databasePoolSize: 1, databasePreparedStatements });
+        try {
+          await prisma.prepared.query`SELECT ${databasePreparedStatements}::boolean AS flag`;
+          const texts = await prisma.direct.query<
+            { statement: string }[]
+          >`SELECT statement FROM pg_prepared_statements`;
+          expect(texts.map((row) => row.statement)).toEqual(
+            databasePreparedStatements ? ['SELECT $1::boolean AS flag'] : [],
+          );
+        } finally {
+          await prisma.close();
+        }
+      }
+    });
+
+    it("carry the job pipeline's statements: a job's claim, its steps and its completion", async () => {
+      const jobs = t.app.get(GenerationJobsRepository);
+      const job = jobRow(newUserId());
+      await t.prisma.generationJob.create({ data: job as Prisma.GenerationJobUncheckedCreateInput });
+      const sent = [jest.spyOn(t.prisma.prepared, 'query'), jest.spyOn(t.prisma.prepared, 'execute')];
+      try {
+        expect(await jobs.claim(job.id, RENDER_STEPS.generating, 3)).toMatchObject({ status: 'processing' });
+        expect(await jobs.advance(job.id, RENDER_STEPS.storing)).toBe(true);
+        expect(sent[0]).toHaveBeenCalledTimes(1);
+        expect(sent[1]).toHaveBeenCalledTimes(1);
+      } finally {
+        sent.forEach((spy) => spy.mockRestore());
+      }
+    });
   });
 
   it('leaves other database errors as they are (a 500, as through $queryRaw)', async () => {

@@ -47,8 +47,8 @@ export class StoredFilesRepository {
       if (condition) throw new TypeError('A condition on storing files needs files to store');
       return [];
     }
-    // Raw statements on the job pipeline's path: they skip the client's query planning (a few tenths of a ms each).
-    const held = await this.prisma.direct.query<HeldKey[]>`
+    // Prepared, on the job pipeline's path: its plan is the same for every user and file.
+    const held = await this.prisma.prepared.query<HeldKey[]>`
       WITH ${condition ? Prisma.sql`"condition" AS (${condition}), ` : Prisma.empty}"wanted" AS (
         SELECT * FROM unnest(
           ${columnOf(reservations, 'intentId')}::uuid[],

@@ -115,6 +115,13 @@ export const CONFIG_VARIABLES = {
     max: 200,
     description: 'PostgreSQL connections per process.',
   }),
+  databasePreparedStatements: flag({
+    name: 'DATABASE_PREPARED_STATEMENTS',
+    group: 'database',
+    default: true,
+    description:
+      "true: the job pipeline's statements (a job's claim, steps, files and completion) are prepared once per connection, which spares PostgreSQL parsing and planning them for every job; false for a connection pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21.",
+  }),
 
   redisUrl: variable(
     {

@@ -133,7 +133,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
             await guard(tx);
             return tx.$queryRaw<GenerationJob[]>(insert);
           })
-        : await this.prisma.direct.query<GenerationJob[]>(insert);
+        : await this.prisma.prepared.query<GenerationJob[]>(insert);
       return { job: created, created: true };
     } catch (error) {
       const winner =
@@ -154,7 +154,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
    */
   async claim(jobId: string, first: JobStep, totalSteps: number): Promise<GenerationJob | null> {
     const now = new Date();
-    const [job] = await this.prisma.direct.query<GenerationJob[]>`
+    const [job] = await this.prisma.prepared.query<GenerationJob[]>`
       UPDATE "generation_jobs"
       SET "status" = 'processing', "startedAt" = COALESCE("startedAt", ${now}::timestamptz), "attempts" = "attempts" + 1,
           "progress" = ${first.progress}, "currentStep" = ${first.step}, "totalSteps" = ${totalSteps},
@@ -168,7 +168,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
   /** Moves a processing job to `step`; false when it is no longer processing (cancelled). */
   async advance(jobId: string, step: JobStep): Promise<boolean> {
     // Raw, as claim and markCompleted: the client's planning of an updateMany costs more CPU than the statement.
-    return (await this.prisma.direct.execute(this.advanceSql(jobId, step))) > 0;
+    return (await this.prisma.prepared.execute(this.advanceSql(jobId, step))) > 0;
   }
 
   /**
@@ -198,7 +198,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
     const alongside = statements.map(
       (statement, index) => Prisma.sql`, ${Prisma.raw(`"completion_write_${index}"`)} AS (${statement})`,
     );
-    const [completed] = await this.prisma.direct.query<Omit<CompletedJob, 'assets'>[]>`
+    const [completed] = await this.prisma.prepared.query<Omit<CompletedJob, 'assets'>[]>`
       WITH "completed_job" AS (${this.markCompleted(job, completion)})${alongside.length > 0 ? Prisma.join(alongside, '') : Prisma.empty}
       SELECT "id", "userId", "type", "provider", "model", "cost", "actualTime" FROM "completed_job"`;
     return completed ? { ...completed, assets } : null;
@@ -308,7 +308,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Records preview `index` of the job; returns the key it replaced (a retried attempt streams again), if any. */
   async recordPreview(jobId: string, index: number, storageKey: string, mimeType: string): Promise<string | undefined> {
-    const [row] = await this.prisma.direct.query<{ previousKey: string | null }[]>`
+    const [row] = await this.prisma.prepared.query<{ previousKey: string | null }[]>`
       WITH previous AS (
         SELECT "storageKey" FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid AND "index" = ${index}
       )
@@ -344,7 +344,7 @@ export class GenerationJobsRepository implements GenerationJobLookup {
 
   /** Deletes the job's previews and returns their keys (the caller deletes the files). */
   async deletePreviews(jobId: string): Promise<string[]> {
-    const rows = await this.prisma.direct.query<{ storageKey: string }[]>`
+    const rows = await this.prisma.prepared.query<{ storageKey: string }[]>`
       DELETE FROM "generation_job_previews" WHERE "jobId" = ${jobId}::uuid RETURNING "storageKey"`;
     return rows.map((row) => row.storageKey);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type CustomTypesConfig, DatabaseError, type Pool, types } from 'pg';
 import { ServiceUnavailableError } from '../common/errors';
 import { Prisma } from '../generated/prisma/client';
@@ -20,14 +21,31 @@ const PRISMA_RAW_TYPES: CustomTypesConfig = {
 export type SqlInput = [sql: Prisma.Sql] | [strings: TemplateStringsArray, ...values: unknown[]];
 
 /**
+ * SQLSTATE 0A000 with this message: the result columns of a statement a connection holds prepared changed (a
+ * migration added a column to a table it returns every column of).
+ */
+const CHANGED_RESULT_TYPE = /cached plan must not change result type/;
+
+/**
  * Raw statements sent straight to the pool Prisma's driver adapter runs on, without Prisma's client in between:
  * the same SQL and the same rows as `$queryRaw` / `$executeRaw` (numeric as Decimal, int8 as BigInt), for less
  * than half of the client CPU per statement. For statements outside a transaction; a transaction's statements
  * stay on its Prisma client. A connection the database dropped or refused is a ServiceUnavailableError (503,
  * retryable), as it is through Prisma.
+ *
+ * With `prepare`, every statement is a named prepared statement, its name the hash of its text: each connection
+ * parses it once, and PostgreSQL may keep its plan (a generic plan, once five runs showed it costs no more than
+ * planning each run). That suits statements whose best plan does not depend on their values, such as a row by its
+ * key; a user's page of assets does (one user has thousands, another none), and is planned for its values.
  */
 export class DirectSql {
-  constructor(private readonly pool: Pool) {}
+  /** Part of every statement name: changed when a prepared statement's result columns changed under it. */
+  private generation = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: { prepare: boolean } = { prepare: false },
+  ) {}
 
   /** The rows of a query (`T` is the array of them), given as a Prisma.Sql or as a tagged template, like `$queryRaw`. */
   async query<T = unknown[]>(...input: SqlInput): Promise<T> {
@@ -40,8 +58,16 @@ export class DirectSql {
   }
 
   private async run(input: SqlInput) {
+    const statement = toStatement(input);
     try {
-      return await this.pool.query({ ...toStatement(input), types: PRISMA_RAW_TYPES });
+      try {
+        return await this.send(statement);
+      } catch (error) {
+        if (!(this.options.prepare && isChangedResultType(error))) throw error;
+        // Failed before it ran, so it runs again: under new names, which every connection prepares afresh.
+        this.generation += 1;
+        return await this.send(statement);
+      }
     } catch (error) {
       if (isUnavailable(error)) {
         throw new ServiceUnavailableError(
@@ -52,6 +78,15 @@ export class DirectSql {
       }
       throw error;
     }
+  }
+
+  private send(statement: { text: string; values: unknown[] }) {
+    const name = this.options.prepare ? { name: this.nameOf(statement.text) } : {};
+    return this.pool.query({ ...statement, ...name, types: PRISMA_RAW_TYPES });
+  }
+
+  private nameOf(text: string): string {
+    return `ce${this.generation}_${createHash('sha1').update(text).digest('base64url')}`;
   }
 }
 
@@ -65,6 +100,10 @@ export function toStatement(input: SqlInput): { text: string; values: unknown[] 
 /** A Decimal as its digits: `pg` would send an object as JSON, quotes included. */
 function toParameter(value: unknown): unknown {
   return Prisma.Decimal.isDecimal(value) ? value.toString() : value;
+}
+
+function isChangedResultType(error: unknown): boolean {
+  return error instanceof DatabaseError && error.code === '0A000' && CHANGED_RESULT_TYPE.test(error.message);
 }
 
 function isUnavailable(error: unknown): boolean {

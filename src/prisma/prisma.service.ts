@@ -7,11 +7,13 @@ import { DirectSql } from './direct-sql';
 
 /**
  * The Prisma client on the `pg` driver adapter (no native query engine), pooled per config. `direct` runs
- * raw statements on the same pool without the client (direct-sql.ts).
+ * raw statements on the same pool without the client (direct-sql.ts); `prepared` runs them as prepared
+ * statements (DATABASE_PREPARED_STATEMENTS), for those whose plan does not depend on their values.
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   readonly direct: DirectSql;
+  readonly prepared: DirectSql;
   private readonly pool: Pool;
 
   constructor(config: EngineConfig) {
@@ -26,6 +28,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
     this.direct = new DirectSql(pool);
+    this.prepared = new DirectSql(pool, { prepare: config.databasePreparedStatements });
   }
 
   async onModuleInit(): Promise<void> {
