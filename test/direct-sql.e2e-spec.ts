@@ -1,6 +1,8 @@
 import { Client, Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { ASSET_ROW_COLUMNS } from '../src/assets/asset-sql';
+import { AssetStatsService } from '../src/assets/asset-stats.service';
+import { AssetsService } from '../src/assets/assets.service';
 import { ServiceUnavailableError } from '../src/common/errors';
 import { Prisma } from '../src/generated/prisma/client';
 import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
@@ -159,18 +161,30 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
       }
     });
 
-    it("carry the job pipeline's statements: a job's claim, its steps and its completion", async () => {
+    it("carry the statements whose plan does not depend on their values, and not a user's page of assets", async () => {
       const jobs = t.app.get(GenerationJobsRepository);
-      const job = jobRow(newUserId());
+      const assets = t.app.get(AssetsService);
+      const stats = t.app.get(AssetStatsService);
+      const userId = newUserId();
+      const job = jobRow(userId);
       await t.prisma.generationJob.create({ data: job as Prisma.GenerationJobUncheckedCreateInput });
-      const sent = [jest.spyOn(t.prisma.prepared, 'query'), jest.spyOn(t.prisma.prepared, 'execute')];
+      const asset = await assets.saveAsset(userId, { type: 'text', sourceModule: 'notes', title: 'n', content: 'x' });
+      const prepared = [jest.spyOn(t.prisma.prepared, 'query'), jest.spyOn(t.prisma.prepared, 'execute')];
+      const direct = jest.spyOn(t.prisma.direct, 'query');
+      const sentPrepared = () => prepared.reduce((calls, spy) => calls + spy.mock.calls.length, 0);
       try {
         expect(await jobs.claim(job.id, RENDER_STEPS.generating, 3)).toMatchObject({ status: 'processing' });
         expect(await jobs.advance(job.id, RENDER_STEPS.storing)).toBe(true);
-        expect(sent[0]).toHaveBeenCalledTimes(1);
-        expect(sent[1]).toHaveBeenCalledTimes(1);
+        expect(await assets.getAsset(userId, asset.id)).toMatchObject({ id: asset.id });
+        expect(await assets.toggleFavorite(userId, asset.id)).toMatchObject({ isFavorite: true });
+        expect(await stats.getStats(userId, {})).toMatchObject({ totalAssets: 1 });
+        expect(sentPrepared()).toBe(5);
+        expect(direct).not.toHaveBeenCalled();
+        expect((await assets.listAssets(userId, {})).items).toHaveLength(1);
+        expect(direct).toHaveBeenCalledTimes(1);
+        expect(sentPrepared()).toBe(5);
       } finally {
-        sent.forEach((spy) => spy.mockRestore());
+        [...prepared, direct].forEach((spy) => spy.mockRestore());
       }
     });
   });

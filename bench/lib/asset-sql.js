@@ -4,7 +4,8 @@
  * The benchmarked routes' service code from the built service (dist/), running on plain `pg` instead of
  * Prisma. The baseline server and the EXPLAIN step use it, so both send exactly the SQL the service sends:
  * the benchmarked routes (GET /assets page, GET /asset/:id, the favorite UPDATE, GET /assets/stats) are all
- * raw statements in the service's AssetsRepository (`direct.query`, on the pool), passed through unchanged.
+ * raw statements in the service's AssetsRepository (`direct.query` or `prepared.query`, on the pool), passed
+ * through unchanged.
  */
 const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
@@ -21,18 +22,18 @@ types.setTypeParser(types.builtins.NUMERIC, (value) => new Prisma.Decimal(value)
 types.setTypeParser(types.builtins.INT8, (value) => BigInt(value));
 
 /**
- * The part of PrismaService the benchmarked routes use, on `query(text, values) → rows`: `direct.query`, called
- * both as a tagged template and with a prebuilt Prisma.Sql, turned into a statement as the service's DirectSql does.
+ * The part of PrismaService the benchmarked routes use, on `query(text, values, { prepare }) → rows`: `direct.query`
+ * and `prepared.query`, called both as a tagged template and with a prebuilt Prisma.Sql, turned into a statement as
+ * the service's DirectSql does; `prepare` says which of the two the service sends it through.
  */
 function pgPrisma(query) {
-  return {
-    direct: {
-      query(...input) {
-        const { text, values } = toStatement(input);
-        return query(text, values);
-      },
+  const sender = (prepare) => ({
+    query(...input) {
+      const { text, values } = toStatement(input);
+      return query(text, values, { prepare });
     },
-  };
+  });
+  return { direct: sender(false), prepared: sender(true) };
 }
 
 /**

@@ -43,9 +43,12 @@ export type LineageRow = AssetRow & { direction: 'ancestor' | 'descendant'; dept
 export class AssetsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The asset with its storage keys if it is the user's own or public; raw SQL, as this is on the hottest read paths. */
+  /**
+   * The asset with its storage keys if it is the user's own or public; a prepared statement, as this is on the
+   * hottest read paths and its plan (the primary key) is the same for every asset.
+   */
   async findVisible(userId: string, id: string): Promise<CreativeAsset | undefined> {
-    const [row] = await this.prisma.direct.query<CreativeAsset[]>`
+    const [row] = await this.prisma.prepared.query<CreativeAsset[]>`
       SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a
       WHERE a.id = ${id}::uuid AND (a."userId" = ${userId} OR a."isPublic")`;
     return row;
@@ -53,7 +56,7 @@ export class AssetsRepository {
 
   /** The asset with its storage keys whoever owns it: for a signed link, which is its own proof of access. */
   async findWithKeys(id: string): Promise<CreativeAsset | undefined> {
-    const [row] = await this.prisma.direct.query<CreativeAsset[]>`
+    const [row] = await this.prisma.prepared.query<CreativeAsset[]>`
       SELECT ${ASSET_ROW_COLUMNS} FROM "creative_assets" a WHERE a.id = ${id}::uuid`;
     return row;
   }
@@ -122,7 +125,7 @@ export class AssetsRepository {
   /** Sets isFavorite (or flips it) in one UPDATE of the user's row; undefined when no row matched. */
   async updateFavorite(userId: string, id: string, favorite: boolean | 'toggle'): Promise<boolean | undefined> {
     const value = favorite === 'toggle' ? Prisma.sql`NOT "isFavorite"` : Prisma.sql`${favorite}::boolean`;
-    const [row] = await this.prisma.direct.query<{ isFavorite: boolean }[]>`
+    const [row] = await this.prisma.prepared.query<{ isFavorite: boolean }[]>`
       UPDATE "creative_assets" SET "isFavorite" = ${value}, "updatedAt" = now()
       WHERE id = ${id}::uuid AND "userId" = ${userId}
       RETURNING "isFavorite"`;
@@ -155,7 +158,7 @@ export class AssetsRepository {
     readersMayRecord: boolean,
   ): Promise<UsageCounts | undefined> {
     const counter = USAGE_COUNTERS[action];
-    const [row] = await this.prisma.direct.query<UsageCounts[]>`
+    const [row] = await this.prisma.prepared.query<UsageCounts[]>`
       UPDATE "creative_assets" SET ${counter} = ${counter} + 1, "lastUsedAt" = now()
       WHERE id = ${id}::uuid AND ("userId" = ${userId} OR ("isPublic" AND ${readersMayRecord}))
       RETURNING "viewCount", "downloadCount", "shareCount", "useCount", "lastUsedAt"`;
@@ -184,7 +187,7 @@ export class AssetsRepository {
    * and from the assets themselves for the parts of a day at its ends (statsWindows).
    */
   async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsJson> {
-    const [{ stats }] = await this.prisma.direct.query<{ stats: AssetStatsJson }[]>(
+    const [{ stats }] = await this.prisma.prepared.query<{ stats: AssetStatsJson }[]>(
       buildStatsSql(userId, statsWindows(range)),
     );
     return stats;

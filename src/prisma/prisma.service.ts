@@ -8,7 +8,7 @@ import { DirectSql } from './direct-sql';
 /**
  * The Prisma client on the `pg` driver adapter (no native query engine), pooled per config. `direct` runs
  * raw statements on the same pool without the client (direct-sql.ts); `prepared` runs them as prepared
- * statements (DATABASE_PREPARED_STATEMENTS), for those whose plan does not depend on their values.
+ * statements (DATABASE_PREPARED_STATEMENTS), for those whose plan does not depend on their values (DirectSql).
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
