@@ -161,7 +161,7 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
       }
     });
 
-    it("carry the statements whose plan does not depend on their values, and not a user's page of assets", async () => {
+    it('carry the statements whose plan does not depend on their values, and not a filtered page of assets', async () => {
       const jobs = t.app.get(GenerationJobsRepository);
       const assets = t.app.get(AssetsService);
       const stats = t.app.get(AssetStatsService);
@@ -181,8 +181,11 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
         expect(sentPrepared()).toBe(5);
         expect(direct).not.toHaveBeenCalled();
         expect((await assets.listAssets(userId, {})).items).toHaveLength(1);
+        expect(sentPrepared()).toBe(6);
+        expect(direct).not.toHaveBeenCalled();
+        expect((await assets.listAssets(userId, { type: 'text', search: 'x' })).items).toHaveLength(1);
         expect(direct).toHaveBeenCalledTimes(1);
-        expect(sentPrepared()).toBe(5);
+        expect(sentPrepared()).toBe(6);
       } finally {
         [...prepared, direct].forEach((spy) => spy.mockRestore());
       }

@@ -1,7 +1,7 @@
 import { encodeCursor } from '../common/pagination';
 import { Prisma } from '../generated/prisma/client';
 import { decodeAssetCursor, parseCreatedRange } from './asset-list-query';
-import { ASSET_ROW_COLUMNS, buildAssetPageSql } from './asset-sql';
+import { ASSET_ROW_COLUMNS, buildAssetPageSql, isUnfilteredPage } from './asset-sql';
 import { toAssetResponse } from './dto/asset-response.dto';
 import { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 
@@ -20,6 +20,37 @@ describe('asset list query', () => {
     expect(sql.sql).not.toContain('DROP TABLE');
     expect(sql.values).toEqual(expect.arrayContaining([hostile, [hostile]]));
     expect(sql.sql).toContain(`"searchVector" @@ websearch_to_tsquery('english', `);
+  });
+
+  it('calls a page unfiltered (preparable) only when no condition but the user and the cursor narrows it', () => {
+    const cursor = encodeCursor([
+      'createdAt',
+      'desc',
+      '2026-11-01T00:00:00.000Z',
+      '00000000-0000-4000-8000-000000000000',
+    ]);
+    const whereOf = (sql: Prisma.Sql) => sql.sql.slice(sql.sql.indexOf('WHERE'), sql.sql.indexOf('ORDER BY'));
+    const plainWhere = whereOf(buildAssetPageSql('user', query(), [], {}));
+    expect(isUnfilteredPage(query(), [], {})).toBe(true);
+    expect(isUnfilteredPage(query({ cursor, sort: 'title', order: 'asc', limit: 50 }), [], {})).toBe(true);
+    const filtered: [Partial<ListAssetsQueryDto>, string[], { from?: Date; to?: Date }][] = [
+      [{ type: 'image' }, [], {}],
+      [{ status: 'ready' }, [], {}],
+      [{ category: 'art' }, [], {}],
+      [{ provider: 'openai' }, [], {}],
+      [{ model: 'gpt-image-1' }, [], {}],
+      [{ sourceModule: 'uploads' }, [], {}],
+      [{ favorite: false }, [], {}],
+      [{ collectionId: '00000000-0000-4000-8000-000000000001' }, [], {}],
+      [{ search: 'fox' }, [], {}],
+      [{}, ['dawn'], {}],
+      [{}, [], { from: new Date('2026-01-01') }],
+      [{}, [], { to: new Date('2026-01-01') }],
+    ];
+    for (const [overrides, tags, range] of filtered) {
+      expect(isUnfilteredPage(query(overrides), tags, range)).toBe(false);
+      expect(whereOf(buildAssetPageSql('user', query(overrides), tags, range))).not.toBe(plainWhere);
+    }
   });
 
   it('orders by the sort column then id, both in the requested direction, fetching limit + 1', () => {

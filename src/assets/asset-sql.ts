@@ -136,6 +136,17 @@ export function buildAssetPageSql(
 }
 
 /**
+ * Whether a page of buildAssetPageSql is a plain walk of the user's rows in sort order: no filter but the
+ * cursor. Its plan is then the sort column's index whoever the user is, so the statement can be prepared
+ * (DirectSql); a filter's best plan depends on how many of the user's rows match it.
+ */
+export function isUnfilteredPage(query: ListAssetsQueryDto, tags: string[], range: CreatedRange): boolean {
+  const { type, status, category, provider, model, sourceModule, favorite, collectionId, search } = query;
+  const filters = [type, status, category, provider, model, sourceModule, favorite, collectionId, search];
+  return filters.every((value) => value === undefined) && tags.length === 0 && !range.from && !range.to;
+}
+
+/**
  * GET /assets/stats in one row of the answer's shape (GROUPING SETS; the empty set yields the total even over no
  * assets). The groups come from the month rollups for the whole UTC months of the range, the day rollups for its
  * other whole days and the assets themselves for the parts of a day at its ends; the per-day series from the day

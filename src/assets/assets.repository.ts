@@ -4,7 +4,14 @@ import type { CreativeAsset } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { insertRowsSql, rowTable } from '../prisma/row-insert';
 import type { CreatedRange } from './asset-list-query';
-import { ASSET_ROW_COLUMNS, buildAssetPageSql, buildLineageSql, buildStatsSql, USAGE_COUNTERS } from './asset-sql';
+import {
+  ASSET_ROW_COLUMNS,
+  buildAssetPageSql,
+  buildLineageSql,
+  buildStatsSql,
+  isUnfilteredPage,
+  USAGE_COUNTERS,
+} from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
 import type { AssetStatsJson } from './dto/asset-stats.dto';
@@ -95,9 +102,10 @@ export class AssetsRepository {
     return this.prisma.direct.query<LineageRow[]>(buildLineageSql(userId, id));
   }
 
-  /** limit+1 rows of the page, so the caller knows whether a next page exists. */
+  /** limit+1 rows of the page, so the caller knows whether a next page exists; prepared when unfiltered. */
   findPage(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Promise<AssetRow[]> {
-    return this.prisma.direct.query<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
+    const sql = isUnfilteredPage(query, tags, range) ? this.prisma.prepared : this.prisma.direct;
+    return sql.query<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
   }
 
   updateOwned(userId: string, id: string, changes: AssetChanges): Promise<CreativeAsset> {
