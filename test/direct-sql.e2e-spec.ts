@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ASSET_ROW_COLUMNS } from '../src/assets/asset-sql';
 import { AssetStatsService } from '../src/assets/asset-stats.service';
 import { AssetsService } from '../src/assets/assets.service';
+import { StoredFilesRepository } from '../src/assets/stored-files.repository';
 import { ServiceUnavailableError } from '../src/common/errors';
 import { Prisma } from '../src/generated/prisma/client';
 import { GenerationJobsRepository } from '../src/jobs/generation-jobs.repository';
@@ -158,6 +159,37 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
         } finally {
           await prisma.close();
         }
+      }
+    });
+
+    it("of the job pipeline are planned once: after PostgreSQL's five custom plans, it keeps a generic one", async () => {
+      const prisma = new PrismaService({ ...t.config, databasePoolSize: 1, databasePreparedStatements: true });
+      const files = new StoredFilesRepository(prisma);
+      const jobs = new GenerationJobsRepository(prisma);
+      const userId = newUserId();
+      try {
+        for (let run = 0; run < 8; run++) {
+          const job = jobRow(userId);
+          await t.prisma.generationJob.create({ data: job as Prisma.GenerationJobUncheckedCreateInput });
+          await jobs.claim(job.id, RENDER_STEPS.generating, 3);
+          const reservations = [0, 1].map((index) => ({
+            intentId: randomUUID(),
+            checksum: `checksum-${run}-${index}`,
+            newKey: `2026/12/${randomUUID()}.png`,
+            byteSize: 10 + index,
+          }));
+          const held = await files.holdOrReserve(userId, reservations, jobs.advanceSql(job.id, RENDER_STEPS.storing));
+          expect(held).toEqual(reservations.map(({ newKey }) => ({ key: newKey, writeBytes: true })));
+          const intents = reservations.map((reservation) => reservation.intentId);
+          expect(await prisma.prepared.execute(files.clearIntentsWhenSql(intents, Prisma.sql`true`))).toBe(2);
+        }
+        const plans = await prisma.direct.query<{ statement: string; generic_plans: bigint; custom_plans: bigint }[]>`
+          SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements`;
+        const planOf = (fragment: string) => plans.find((plan) => plan.statement.includes(fragment));
+        for (const fragment of ['SET "status" = \'processing\'', 'jsonb_to_recordset', 'DELETE FROM "storage_intents"'])
+          expect(planOf(fragment)).toMatchObject({ custom_plans: 5n, generic_plans: 3n });
+      } finally {
+        await prisma.close();
       }
     });
 
