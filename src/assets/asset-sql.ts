@@ -97,6 +97,28 @@ function afterCursor(sort: AssetSortField, order: SortOrder, cursor: AssetCursor
   return nullable && order === 'asc' ? Prisma.sql`(${notNullPart} OR ${column} IS NULL)` : notNullPart;
 }
 
+/** The conditions of a page that narrow the user's rows (every filter of GET /assets), as bound parameters. */
+function pageFilters(query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Prisma.Sql[] {
+  const filters: Prisma.Sql[] = [];
+  if (query.type) filters.push(Prisma.sql`a."type" = ${query.type}::"AssetType"`);
+  if (query.status) filters.push(Prisma.sql`a."status" = ${query.status}::"AssetStatus"`);
+  if (query.category) filters.push(Prisma.sql`a."category" = ${query.category}`);
+  if (query.provider) filters.push(Prisma.sql`a."provider" = ${query.provider}`);
+  if (query.model) filters.push(Prisma.sql`a."model" = ${query.model}`);
+  if (query.sourceModule) filters.push(Prisma.sql`a."sourceModule" = ${query.sourceModule}`);
+  if (query.favorite !== undefined) filters.push(Prisma.sql`a."isFavorite" = ${query.favorite}`);
+  if (tags.length > 0) filters.push(Prisma.sql`a."tags" @> ${tags}::text[]`);
+  if (query.collectionId) {
+    filters.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "asset_collection_items" i WHERE i."collectionId" = ${query.collectionId}::uuid AND i."assetId" = a.id)`,
+    );
+  }
+  if (query.search) filters.push(Prisma.sql`a."searchVector" @@ websearch_to_tsquery('english', ${query.search})`);
+  if (range.from) filters.push(Prisma.sql`a."createdAt" >= ${range.from}`);
+  if (range.to) filters.push(Prisma.sql`a."createdAt" < ${range.to}`);
+  return filters;
+}
+
 /**
  * One page of a user's assets in a single statement: every filter of GET /assets as a bound parameter,
  * search on the trigger-maintained `searchVector` (GIN), keyset pagination on the sort column and id.
@@ -108,23 +130,7 @@ export function buildAssetPageSql(
   tags: string[],
   range: CreatedRange,
 ): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [Prisma.sql`a."userId" = ${userId}`];
-  if (query.type) conditions.push(Prisma.sql`a."type" = ${query.type}::"AssetType"`);
-  if (query.status) conditions.push(Prisma.sql`a."status" = ${query.status}::"AssetStatus"`);
-  if (query.category) conditions.push(Prisma.sql`a."category" = ${query.category}`);
-  if (query.provider) conditions.push(Prisma.sql`a."provider" = ${query.provider}`);
-  if (query.model) conditions.push(Prisma.sql`a."model" = ${query.model}`);
-  if (query.sourceModule) conditions.push(Prisma.sql`a."sourceModule" = ${query.sourceModule}`);
-  if (query.favorite !== undefined) conditions.push(Prisma.sql`a."isFavorite" = ${query.favorite}`);
-  if (tags.length > 0) conditions.push(Prisma.sql`a."tags" @> ${tags}::text[]`);
-  if (query.collectionId) {
-    conditions.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM "asset_collection_items" i WHERE i."collectionId" = ${query.collectionId}::uuid AND i."assetId" = a.id)`,
-    );
-  }
-  if (query.search) conditions.push(Prisma.sql`a."searchVector" @@ websearch_to_tsquery('english', ${query.search})`);
-  if (range.from) conditions.push(Prisma.sql`a."createdAt" >= ${range.from}`);
-  if (range.to) conditions.push(Prisma.sql`a."createdAt" < ${range.to}`);
+  const conditions = [Prisma.sql`a."userId" = ${userId}`, ...pageFilters(query, tags, range)];
   if (query.cursor)
     conditions.push(afterCursor(query.sort, query.order, decodeAssetCursor(query.cursor, query.sort, query.order)));
 
@@ -141,9 +147,7 @@ export function buildAssetPageSql(
  * (DirectSql); a filter's best plan depends on how many of the user's rows match it.
  */
 export function isUnfilteredPage(query: ListAssetsQueryDto, tags: string[], range: CreatedRange): boolean {
-  const { type, status, category, provider, model, sourceModule, favorite, collectionId, search } = query;
-  const filters = [type, status, category, provider, model, sourceModule, favorite, collectionId, search];
-  return filters.every((value) => value === undefined) && tags.length === 0 && !range.from && !range.to;
+  return pageFilters(query, tags, range).length === 0;
 }
 
 /**
