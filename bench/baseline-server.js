@@ -8,23 +8,18 @@
  *
  * Env: DATABASE_URL, PORT, DATABASE_POOL_SIZE (10).
  */
-const { createHash } = require('node:crypto');
 const http = require('node:http');
 const { Pool } = require('pg');
 const { ERROR_STATUS } = require('../dist/common/errors');
-const { listQueryFrom, pgAssetServices } = require('./lib/asset-sql');
+const { listQueryFrom, pgAssetServices, pgQuery } = require('./lib/asset-sql');
 
 const pool = new Pool({
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
 });
-// The statements the service prepares are prepared here too (named by their text), so both send PostgreSQL the
-// same work and the ratio measures the stack.
-const statementName = (text) => `baseline_${createHash('sha1').update(text).digest('base64url')}`;
-const { assets, stats } = pgAssetServices(
-  async (text, values, { prepare }) =>
-    (await pool.query(prepare ? { name: statementName(text), text, values } : { text, values })).rows,
-);
+// The statements the service prepares are prepared here too, so both send PostgreSQL the same work and the ratio
+// measures the stack.
+const { assets, stats } = pgAssetServices(pgQuery(pool));
 
 const ASSET_ROUTE = /^\/api\/creative\/asset\/([0-9a-f-]{36})(\/favorite)?$/;
 

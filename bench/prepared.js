@@ -9,11 +9,10 @@
  *
  * Options: --database-url (a seeded bench database), --blocks 20, --block-size 50.
  */
-const { createHash } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
-const { pgAssetServices } = require('./lib/asset-sql');
+const { pgAssetServices, pgQuery } = require('./lib/asset-sql');
 const { HEAVY_USER } = require('./lib/seed');
 
 const { values: args } = parseArgs({
@@ -40,12 +39,8 @@ async function main() {
       [HEAVY_USER],
     );
     const ids = rows.map((row) => row.id);
-    /** The service's code on this connection; `prepared` decides whether its prepared statements are named. */
-    const servicesOn = (prepared) =>
-      pgAssetServices(async (text, values, { prepare }) => {
-        const name = prepared && prepare ? { name: `p_${createHash('sha1').update(text).digest('base64url')}` } : {};
-        return (await client.query({ text, values, ...name })).rows;
-      });
+    /** The service's code on this connection; `prepares` decides whether its prepared statements are named. */
+    const servicesOn = (prepares) => pgAssetServices(pgQuery(client, { prepares }));
     const ways = { unprepared: servicesOn(false), prepared: servicesOn(true) };
     const statements = {
       'GET /asset/:id (the asset by its id)': ({ assets }, index) =>

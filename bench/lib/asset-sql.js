@@ -7,6 +7,7 @@
  * raw statements in the service's AssetsRepository (`direct.query` or `prepared.query`, on the pool), passed
  * through unchanged.
  */
+const { createHash } = require('node:crypto');
 const { types } = require('pg');
 const { Prisma } = require('../../dist/generated/prisma/client');
 const { AssetLinks } = require('../../dist/assets/asset-links');
@@ -34,6 +35,17 @@ function pgPrisma(query) {
     },
   });
   return { direct: sender(false), prepared: sender(true) };
+}
+
+/**
+ * `query(text, values, { prepare })` for pgAssetServices on a `pg` Pool or Client: the statements the service
+ * prepares are named by their text (so prepared once per connection) unless `prepares` is false.
+ */
+function pgQuery(db, { prepares = true } = {}) {
+  return async (text, values, { prepare }) => {
+    const name = prepares && prepare ? { name: `bench_${createHash('sha1').update(text).digest('base64url')}` } : {};
+    return (await db.query({ text, values, ...name })).rows;
+  };
 }
 
 /**
@@ -73,4 +85,4 @@ function listQueryFrom(params) {
   return query;
 }
 
-module.exports = { pgAssetServices, listQueryFrom };
+module.exports = { pgAssetServices, pgQuery, listQueryFrom };
