@@ -1,7 +1,7 @@
 import { ASSET_LIMITS } from '../src/assets/asset-rules';
 import { CONTENT_LIMITS } from '../src/content-creation/dto/content-request.dto';
 import { loadConfig } from '../src/config/engine-config';
-import { RateLimitStore } from '../src/limits/rate-limit.store';
+import { RATE_LIMIT_BATCH_MS, RateLimitStore } from '../src/limits/rate-limit.store';
 import { ACTIVE_JOBS_RETRY_AFTER } from '../src/limits/user-limits.service';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, imageRequest, jobRow, newUserId } from './support/factories';
@@ -92,6 +92,75 @@ describe('per-user rate limits (Redis, shared by every instance)', () => {
     } finally {
       write.mockRestore();
     }
+  });
+
+  describe('batched counters (the per-user limit of every route)', () => {
+    const redisCount = (store: RateLimitStore, key: string) =>
+      store['client']!.get(`${first.config.queuePrefix}:rate-limit:${key}`).then(Number);
+    const batchSent = () => new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_BATCH_MS * 5));
+
+    it('far below the limit, counts hits here and sends them to Redis in one call per batch', async () => {
+      const store = first.app.get(RateLimitStore);
+      const counter = { key: `all:${newUserId()}`, limit: 100, batched: true };
+      // The first hit has no confirmed count to go by: it is counted in Redis before it is answered.
+      expect((await store.hit([counter], 60_000))?.[0].hits).toBe(1);
+      const write = jest.spyOn(store['client']!.stream, 'write');
+      try {
+        for (let hit = 2; hit <= 20; hit++) expect((await store.hit([counter], 60_000))?.[0].hits).toBe(hit);
+        expect(write).not.toHaveBeenCalled();
+        await batchSent();
+        expect(write).toHaveBeenCalledTimes(1);
+      } finally {
+        write.mockRestore();
+      }
+      expect(await redisCount(store, counter.key)).toBe(20);
+    });
+
+    it('from half the limit on counts every hit in Redis, so the hit past the limit is refused exactly', async () => {
+      const store = first.app.get(RateLimitStore);
+      const counter = { key: `all:${newUserId()}`, limit: 10, batched: true };
+      const counts: number[] = [];
+      for (let hit = 1; hit <= 12; hit++) counts.push((await store.hit([counter], 60_000))![0].hits);
+      expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(await redisCount(store, counter.key)).toBe(12);
+    });
+
+    it('shares one count between instances: hits batched by one are in the next Redis count of the other', async () => {
+      const [one, other] = [first.app.get(RateLimitStore), second.app.get(RateLimitStore)];
+      const counter = { key: `all:${newUserId()}`, limit: 1_000, batched: true };
+      for (let hit = 0; hit < 5; hit++) await one.hit([counter], 60_000);
+      await batchSent();
+      expect((await other.hit([counter], 60_000))?.[0].hits).toBe(6);
+      await one.hit([counter], 60_000);
+      await batchSent();
+      expect(await redisCount(one, counter.key)).toBe(7);
+    });
+
+    it('an unbatched counter sends the waiting hits along; a refused request counts against no counter after it', async () => {
+      const store = first.app.get(RateLimitStore);
+      const user = newUserId();
+      const generations = { key: `generate:${user}`, limit: 1 };
+      const requests = { key: `all:${user}`, limit: 100, batched: true };
+      for (let hit = 0; hit < 3; hit++) await store.hit([requests], 60_000);
+      expect((await store.hit([generations, requests], 60_000))?.map((hit) => hit.hits)).toEqual([1, 4]);
+      expect(await redisCount(store, requests.key)).toBe(4);
+
+      await store.hit([requests], 60_000); // waits for the batch
+      expect((await store.hit([generations, requests], 60_000))?.map((hit) => hit.hits)).toEqual([2]);
+      expect(await redisCount(store, requests.key)).toBe(4);
+      // The refused request is not counted; the hit that was waiting for the batch still is.
+      await batchSent();
+      expect(await redisCount(store, requests.key)).toBe(5);
+    });
+
+    it('sends the hits still waiting for their batch when the app shuts down', async () => {
+      const app = await createTestApp({ ...QUIET_QUEUE, RATE_LIMIT_PER_MINUTE: '100' });
+      const store = app.app.get(RateLimitStore);
+      const counter = { key: `all:${newUserId()}`, limit: 100, batched: true };
+      for (let hit = 0; hit < 4; hit++) await store.hit([counter], 60_000);
+      await app.close();
+      expect(await redisCount(first.app.get(RateLimitStore), counter.key)).toBe(4);
+    });
   });
 
   it('fails open, at once, when Redis cannot be reached (an outage of the limiter is not an outage of the API)', async () => {

@@ -33,7 +33,7 @@ export class EngineRateLimitGuard implements CanActivate {
     if (!user) return true; // the auth guard runs first and refuses anonymous calls
     const { requestsPerMinute, generateRequestsPerMinute } = this.config.limits;
     const limits: CountedLimit[] = [
-      { key: `all:${user.id}`, limit: requestsPerMinute, what: 'requests', rejection: 'requests' },
+      { key: `all:${user.id}`, limit: requestsPerMinute, batched: true, what: 'requests', rejection: 'requests' },
     ];
     if (this.reflector.get<boolean>(GENERATION_ROUTE, context.getHandler())) {
       limits.push({
@@ -47,7 +47,10 @@ export class EngineRateLimitGuard implements CanActivate {
     return true;
   }
 
-  /** One round trip for every limit of the request; the first one past its limit refuses it. */
+  /**
+   * Every limit of the request counted together, in one round trip or, for a route whose only limit is the per-user
+   * one while the user is far below it, in this process's next batch; the first one past its limit refuses it.
+   */
   private async enforce(limits: readonly CountedLimit[]): Promise<void> {
     const hits = await this.store.hit(limits, WINDOW_MS);
     const refusedAt = hits?.findIndex((hit, index) => hit.hits > limits[index].limit) ?? -1;
