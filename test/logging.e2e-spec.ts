@@ -1,4 +1,9 @@
+import { Logger } from '@nestjs/common';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { RequestLoggingMiddleware } from '../src/logging/request-logging.middleware';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { waitFor } from './support/image-jobs';
 
@@ -45,6 +50,41 @@ describe('logs', () => {
 
     const forged = await t.http.get(`${BASE}/me`).set('X-Request-Id', 'x'.repeat(129)).expect(401);
     expect(forged.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('names the request on every line written while it is handled, after awaits too, and no line outside it', async () => {
+    const middleware = t.app.get(RequestLoggingMiddleware);
+    const probe = new Logger('Probe');
+    const server = createServer((request, response) =>
+      middleware.use(request as never, response as never, () => {
+        probe.warn('while handling');
+        setTimeout(() => {
+          probe.warn('after a timer');
+          response.end('done');
+        }, 5);
+      }),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const [first, second] = await Promise.all([1, 2].map(() => fetch(`http://127.0.0.1:${port}/probe?sig=x`)));
+      for (const answer of [first, second]) {
+        const reqId = answer.headers.get('x-request-id');
+        await waitFor(() => lines.find((entry) => entry.reqId === reqId && entry.msg === 'request completed'), 'line');
+        expect(lines.filter((entry) => entry.reqId === reqId).map((entry) => entry.msg)).toEqual([
+          'while handling',
+          'after a timer',
+          'request completed',
+        ]);
+      }
+    } finally {
+      server.close();
+    }
+    // Outside any request, a line names none.
+    probe.warn('outside');
+    await waitFor(() => lines.find((entry) => entry.msg === 'outside'), 'the outside line');
+    expect(lines.find((entry) => entry.msg === 'outside')).not.toHaveProperty('reqId');
   });
 
   it('leaves query strings out: a signed link is a credential', async () => {

@@ -1,18 +1,11 @@
-import type { DynamicModule } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream, Level } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
 import type { EngineConfig, LogLevelName } from '../config/engine-config';
-import { currentJobLogContext } from './log-context';
-
-/** The response header (and the header a caller may send) that names a request in the logs. */
-export const REQUEST_ID_HEADER = 'X-Request-Id';
-
-/** An incoming request id is honoured only when it is short and plain, so it can neither forge log lines nor bloat them. */
-const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+import { currentLogContext } from './log-context';
+import { RequestLoggingMiddleware } from './request-logging.middleware';
 
 const PINO_LEVELS: Record<LogLevelName, Level> = {
   error: 'error',
@@ -35,29 +28,16 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
-/** The caller's X-Request-Id when it is sane, else a new UUID; echoed on the response either way. */
-export function requestIdFor(request: IncomingMessage, response: ServerResponse): string {
-  const incoming = request.headers['x-request-id'];
-  const id = typeof incoming === 'string' && ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  response.setHeader(REQUEST_ID_HEADER, id);
-  return id;
-}
-
 export function pinoHttpOptions(config: EngineConfig): Options {
   return {
     level: PINO_LEVELS[config.logLevel],
-    genReqId: requestIdFor,
-    // Lines logged while handling a request carry its id, not the whole request again.
-    quietReqLogger: true,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    // Every line written while a queued job runs names the job (src/jobs/generation-job.processor.ts).
-    mixin: () => ({ ...currentJobLogContext() }),
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    // Every line written while a queued job runs names the job (src/jobs/generation-job.processor.ts), and every
+    // line written while a request is handled names the request (RequestLoggingMiddleware).
+    mixin: () => ({ ...currentLogContext() }),
     serializers: {
       // Query strings are left out: a signed link's signature is a credential.
-      req: (request: { id: unknown; method: string; url: string }) => ({
-        id: request.id,
+      req: (request: { method: string; url: string }) => ({
         method: request.method,
         path: request.url.split('?')[0],
       }),
@@ -73,5 +53,14 @@ export function pinoHttpOptions(config: EngineConfig): Options {
  */
 export function engineLoggerModule(config: EngineConfig, destination?: DestinationStream): DynamicModule {
   const stream = destination ?? (process.stdout.isTTY ? pinoPretty({ colorize: true, sync: true }) : undefined);
-  return LoggerModule.forRoot({ pinoHttp: stream ? [pinoHttpOptions(config), stream] : pinoHttpOptions(config) });
+  const pinoHttp: Params['pinoHttp'] = stream ? [pinoHttpOptions(config), stream] : pinoHttpOptions(config);
+  // No routes for nestjs-pino's own request middleware: RequestLoggingMiddleware logs the requests.
+  return { module: EngineLoggingModule, imports: [LoggerModule.forRoot({ pinoHttp, forRoutes: [] })] };
+}
+
+@Module({ providers: [RequestLoggingMiddleware] })
+class EngineLoggingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestLoggingMiddleware).forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
+  }
 }
