@@ -9,7 +9,7 @@ const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { BENCH_ENGINE_ENV } = require('./lib/engine-env');
+const { benchServiceEnv } = require('./lib/engine-env');
 const { explainRoutes } = require('./lib/explain');
 const { runLoad } = require('./lib/load');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
@@ -105,28 +105,7 @@ async function main() {
   if (phases.has('routes') || phases.has('queue') || phases.has('burst')) {
     const storageDir = mkdtempSync(path.join(os.tmpdir(), 'creative-engine-bench-'));
     const queuePrefix = `bench-${process.pid}-${Date.now()}`;
-    const serviceEnv = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: args['redis-url'],
-      QUEUE_PREFIX: queuePrefix,
-      ...BENCH_ENGINE_ENV,
-      LOG_LEVEL: 'warn',
-      STORAGE_DIR: storageDir,
-      WORKER_ENABLED: 'true',
-      IMAGE_DEFAULT_PROVIDER: 'placeholder',
-      // One user sends all the load: the per-user limits stay on (their Redis counter is part of every request)
-      // but high enough never to refuse, and the active-jobs cap is off so the queue can fill.
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      RATE_LIMIT_GENERATE_PER_MINUTE: '1000000',
-      USER_MAX_ACTIVE_JOBS: '0',
-      NODE_ENV: 'production',
-      // As `npm run start:prod` and `start:worker` start it: glibc's malloc with one arena, so the native
-      // buffers of large images are reused instead of spread over an arena per thread, and a fixed mmap
-      // threshold, so a freed pixel buffer goes back to the system (glibc's own threshold rises to the size
-      // of the first large buffer freed, and every later one then stays in the heap).
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '1',
-      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
-    };
+    const serviceEnv = benchServiceEnv({ databaseUrl, redisUrl: args['redis-url'], queuePrefix, storageDir });
     const profileDir = path.join(ROOT, 'bench', 'profiles');
     if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
     const service = await startServer({

@@ -8,11 +8,12 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * A server started as its own process (the service or the baseline) on 127.0.0.1, with the same Node as
- * this runner. Its stderr is kept for the error message when it dies; stdout is dropped.
+ * this runner. Its stderr is kept for the error message when it dies; stdout is dropped. `root` is the checkout
+ * whose `script` runs (this one unless another build is compared, bench/compare-builds.js).
  */
-async function startServer({ name, script, port, env, nodeArgs = [] }) {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], {
-    cwd: ROOT,
+async function startServer({ name, script, port, env, nodeArgs = [], root = ROOT }) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, script)], {
+    cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
