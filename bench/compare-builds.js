@@ -12,9 +12,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
-const { runLoad } = require('./lib/load');
 const { cpuTimeMsOf, startServer } = require('./lib/processes');
-const { HEAVY_USER, loadFixtures, routeScenarios } = require('./lib/routes');
+const { loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
 
 const { values: args } = parseArgs({
   options: {
@@ -69,14 +68,7 @@ async function main() {
       );
     }
     const load = (server, scenario, durationSeconds) =>
-      runLoad({
-        baseUrl: server.baseUrl,
-        method: scenario.method,
-        nextPath: scenario.paths(),
-        headers: { 'x-user-id': HEAVY_USER },
-        connections: Number(args.connections),
-        durationSeconds,
-      });
+      loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
     for (const scenario of scenarios) for (const server of servers) await load(server, scenario, 3); // warm-up
     const blocks = new Map(scenarios.map((scenario) => [scenario, servers.map(() => [])]));
     for (let round = 0; round < Number(args.rounds); round++) {

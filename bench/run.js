@@ -11,11 +11,10 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
 const { explainRoutes } = require('./lib/explain');
-const { runLoad } = require('./lib/load');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
 const { benchLargeBurst, benchQueue } = require('./lib/queue');
 const { formatReport } = require('./lib/report');
-const { HEAVY_USER, loadFixtures, routeScenarios } = require('./lib/routes');
+const { HEAVY_USER, loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
 const { ensureSeeded } = require('./lib/seed');
 
 const { values: args } = parseArgs({
@@ -47,14 +46,7 @@ const log = (message) => console.log(message);
 
 async function benchRoutes(service, baseline, fixtures) {
   const load = (server, scenario, durationSeconds) =>
-    runLoad({
-      baseUrl: server.baseUrl,
-      method: scenario.method,
-      nextPath: scenario.paths(),
-      headers: { 'x-user-id': HEAVY_USER },
-      connections: Number(args.connections),
-      durationSeconds,
-    });
+    loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
   const rows = [];
   let peakRssMb = 0;
   const kinds = new Set(args.kinds.split(','));

@@ -1,6 +1,7 @@
 'use strict';
 
 const { encodeCursor } = require('../../dist/common/pagination');
+const { runLoad } = require('./load');
 const { HEAVY_USER, withClient } = require('./seed');
 const { TAGS } = require('./vocabulary');
 
@@ -81,4 +82,16 @@ function routeScenarios(fixtures) {
   ];
 }
 
-module.exports = { loadFixtures, routeScenarios, HEAVY_USER, SEARCHES, MOST_COMMON_TAG };
+/** Loads one route scenario of one server as the heavy user (bench/lib/load.js). */
+function loadScenario(server, scenario, { connections, durationSeconds }) {
+  return runLoad({
+    baseUrl: server.baseUrl,
+    method: scenario.method,
+    nextPath: scenario.paths(),
+    headers: { 'x-user-id': HEAVY_USER },
+    connections,
+    durationSeconds,
+  });
+}
+
+module.exports = { loadFixtures, loadScenario, routeScenarios, HEAVY_USER, SEARCHES, MOST_COMMON_TAG };
