@@ -151,9 +151,7 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
 
   private countHere(key: string, now: number): RateLimitHit {
     const count = this.localCounts.get(key)!;
-    count.unsent += 1;
-    this.unsentKeys.add(key);
-    this.batchTimer ??= setTimeout(() => void this.sendUnsent(), RATE_LIMIT_BATCH_MS).unref();
+    this.addUnsent(key, count, 1);
     return { hits: count.confirmed + count.sending + count.unsent, resetInMs: count.resetsAt - now };
   }
 
@@ -227,7 +225,11 @@ export class RateLimitStore implements OnModuleInit, OnApplicationBootstrap, OnM
     const count = this.localCounts.get(key);
     if (!count) return;
     count.sending -= hits + 1;
-    if (hits === 0) return;
+    if (hits > 0) this.addUnsent(key, count, hits);
+  }
+
+  /** Hits that wait for the next batch, which starts its timer if none is running. */
+  private addUnsent(key: string, count: LocalCount, hits: number): void {
     count.unsent += hits;
     this.unsentKeys.add(key);
     this.batchTimer ??= setTimeout(() => void this.sendUnsent(), RATE_LIMIT_BATCH_MS).unref();
