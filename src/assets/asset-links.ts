@@ -6,7 +6,15 @@ import { EngineConfig } from '../config/engine-config';
 import { type AssetLinkFields, type AssetResponseDto, type AssetRow, toAssetResponse } from './dto/asset-response.dto';
 import { THUMBNAIL_MIME_TYPE } from '../storage/image-processing';
 import { StorageService } from '../storage/storage.service';
-import { isValidLink, linkExpiry, linkStep, signLink, type SignedLink, type LinkVariant } from './signed-links';
+import {
+  isValidLink,
+  linkExpiry,
+  linkStep,
+  signLink,
+  SignatureCache,
+  type SignedLink,
+  type LinkVariant,
+} from './signed-links';
 
 /** What the links of an asset are made from. */
 type LinkedRow = Pick<AssetRow, 'id' | 'thumbnailUrl' | 'storageKey' | 'thumbnailKey' | 'mimeType'>;
@@ -26,6 +34,7 @@ export const signedFilePath = (assetId: string, variant: LinkVariant) =>
 @Injectable()
 export class AssetLinks {
   private readonly secret: string;
+  private readonly fileSignatures: SignatureCache;
 
   constructor(
     private readonly config: EngineConfig,
@@ -38,6 +47,7 @@ export class AssetLinks {
       createHmac('sha256', config.auth.jwtSecret ?? '')
         .update('creative-engine signed links')
         .digest('hex');
+    this.fileSignatures = new SignatureCache((link) => signLink(this.secret, link));
   }
 
   /**
@@ -69,7 +79,7 @@ export class AssetLinks {
 
   private serviceLinks(row: LinkedRow, expires: number): AssetLinkFields {
     const url = (variant: LinkVariant) => {
-      const signature = signLink(this.secret, { assetId: row.id, variant, expires });
+      const signature = this.fileSignatures.signatureFor({ assetId: row.id, variant, expires });
       return `${signedFilePath(row.id, variant)}?expires=${expires}&signature=${signature}`;
     };
     return {

@@ -1,4 +1,4 @@
-import { isValidLink, linkExpiry, signLink, type SignedLink } from './signed-links';
+import { isValidLink, linkExpiry, SignatureCache, signLink, type SignableLink, type SignedLink } from './signed-links';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 const link: SignedLink = { assetId: '6f1c2a9e-3b7d-4c1e-9a2f-1234567890ab', variant: 'file', expires: 2_000_000_000 };
@@ -35,5 +35,47 @@ describe('signed links', () => {
       expect(linkExpiry(now, 3600) - now).toBeGreaterThanOrEqual(3600);
       expect(linkExpiry(now, 3600) - now).toBeLessThanOrEqual(3600 + 900);
     }
+  });
+
+  describe('SignatureCache', () => {
+    const countingSigner = () => {
+      const signed: SignableLink[] = [];
+      const sign = (signable: SignableLink) => {
+        signed.push(signable);
+        return signLink(SECRET, signable);
+      };
+      return { signed, sign };
+    };
+
+    it('signs a link once per expiry and answers the same signature again', () => {
+      const { signed, sign } = countingSigner();
+      const cache = new SignatureCache(sign);
+      expect(cache.signatureFor(link)).toBe(signLink(SECRET, link));
+      expect(cache.signatureFor({ ...link, assetId: link.assetId.toUpperCase() })).toBe(signLink(SECRET, link));
+      expect(cache.signatureFor({ ...link, variant: 'thumbnail' })).toBe(
+        signLink(SECRET, { ...link, variant: 'thumbnail' }),
+      );
+      expect(signed).toHaveLength(2);
+    });
+
+    it('signs afresh for a new expiry and keeps none of the old one', () => {
+      const { signed, sign } = countingSigner();
+      const cache = new SignatureCache(sign);
+      cache.signatureFor(link);
+      const later = { ...link, expires: link.expires + 900 };
+      expect(cache.signatureFor(later)).toBe(signLink(SECRET, later));
+      expect(cache.signatureFor(link)).toBe(signLink(SECRET, link));
+      expect(signed.map((signable) => signable.expires)).toEqual([link.expires, later.expires, link.expires]);
+    });
+
+    it('keeps at most its bound of signatures, then starts over', () => {
+      const { signed, sign } = countingSigner();
+      const cache = new SignatureCache(sign, 3);
+      const ids = ['a', 'b', 'c', 'd'].map((letter) => link.assetId.replace('6f', `${letter}0`));
+      for (const assetId of ids) cache.signatureFor({ ...link, assetId });
+      cache.signatureFor({ ...link, assetId: ids[3] });
+      cache.signatureFor({ ...link, assetId: ids[0] });
+      expect(signed.map((signable) => signable.assetId)).toEqual([...ids, ids[0]]);
+    });
   });
 });

@@ -43,3 +43,35 @@ export function linkExpiry(nowSeconds: number, ttlSeconds: number): number {
 
 /** The rounding of linkExpiry: a quarter of the TTL. */
 export const linkStep = (ttlSeconds: number) => Math.max(1, Math.floor(ttlSeconds / 4));
+
+/** How many signatures of one expiry a SignatureCache keeps before it starts over. */
+export const MAX_CACHED_SIGNATURES = 20_000;
+
+/**
+ * The signatures of the links that answers give out until their expiry rounds on (linkExpiry): a gallery asks
+ * for the same assets again and again, and each answer signs two links per asset, an HMAC each. Only one expiry
+ * is kept, the latest asked for, so the cache empties itself every quarter of the TTL; it is bounded besides.
+ */
+export class SignatureCache {
+  private expires: number | undefined;
+  private readonly signatures = new Map<string, string>();
+
+  constructor(
+    private readonly sign: (link: SignableLink) => string,
+    private readonly maxEntries = MAX_CACHED_SIGNATURES,
+  ) {}
+
+  signatureFor(link: SignableLink): string {
+    if (link.expires !== this.expires) {
+      this.signatures.clear();
+      this.expires = link.expires;
+    }
+    const key = `${link.assetId.toLowerCase()}:${link.variant}`;
+    const cached = this.signatures.get(key);
+    if (cached !== undefined) return cached;
+    const signature = this.sign(link);
+    if (this.signatures.size >= this.maxEntries) this.signatures.clear();
+    this.signatures.set(key, signature);
+    return signature;
+  }
+}
