@@ -1,6 +1,6 @@
 import type request from 'supertest';
 import { Prisma } from '../src/generated/prisma/client';
-import { buildAssetPageSql } from '../src/assets/asset-sql';
+import { buildAssetPageSql, buildSearchWalkSql, SEARCH_WALK_ROWS_PER_RESULT } from '../src/assets/asset-sql';
 import { ListAssetsQueryDto } from '../src/assets/dto/list-assets-query.dto';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
@@ -40,7 +40,8 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
   const fixtures: Fixture[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Every page of every search below walks its pages one request at a time: thousands of requests a minute.
+    t = await createTestApp({ RATE_LIMIT_PER_MINUTE: '100000' });
     const rows = Array.from({ length: FIXTURE_SIZE }, (_, i) => {
       const row = assetRow(owner, fixture(i));
       fixtures.push({ ...fixture(i), id: row.id });
@@ -180,6 +181,77 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     expect(items.map((item) => item.id)).toEqual(expected);
   });
 
+  const SEARCHES: [string, Record<string, string>, (row: Fixture) => boolean][] = [
+    ['a term most rows match', { search: 'asset -seven' }, (row) => !row.tags.includes('seven')],
+    ['a tag', { search: 'seven' }, (row) => row.tags.includes('seven')],
+    ['a word of one row in nine', { search: 'mountain' }, (row) => row.description?.includes('mountain') ?? false],
+    ['a word of one row in nineteen', { search: 'penguins' }, (row) => row.content.includes('penguins')],
+    [
+      'a term within a created range',
+      { search: 'asset -seven', createdFrom: '2026-01-01T00:30:00Z', createdTo: '2026-01-01T01:30:00Z' },
+      (row) =>
+        !row.tags.includes('seven') &&
+        row.createdAt >= new Date('2026-01-01T00:30:00Z') &&
+        row.createdAt < new Date('2026-01-01T01:30:00Z'),
+    ],
+  ];
+  it.each(
+    SEARCHES.flatMap(([name, query, predicate]) =>
+      [2, 5, 20].flatMap((limit) =>
+        (['desc', 'asc'] as const).map((order) => [name, limit, order, query, predicate] as const),
+      ),
+    ),
+  )(
+    'search: %s, pages of %i in createdAt %s order, in order across pages',
+    async (_name, limit, order, query, predicate) => {
+      const expected = fixtures
+        .filter(predicate)
+        .sort(compareBy('createdAt', order))
+        .map((row) => row.id);
+      const items: { id: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: request.Response = await t.http
+          .get(`${API}/assets`)
+          .query({ ...query, order, limit, ...(cursor ? { cursor } : {}) })
+          .set(bearer(owner))
+          .expect(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        items.push(...res.body.items);
+        cursor = res.body.nextCursor;
+      } while (cursor && items.length <= expected.length);
+      expect(items.map((item) => item.id)).toEqual(expected);
+    },
+  );
+
+  const searchPage = (search: string, limit: number) =>
+    Object.assign(new ListAssetsQueryDto(), { limit, sort: 'createdAt', order: 'desc', search });
+
+  it('a search in date order walks the newest rows when enough of them match, and leaves a rarer term to the GIN', async () => {
+    const walkedRows = async (query: ListAssetsQueryDto) =>
+      (await t.prisma.$queryRaw<{ id: string }[]>(buildSearchWalkSql(owner, query, [], {})!)).length;
+    // Of the 300 newest rows that a page of 2 walks, one in nine mentions a mountain: the walk fills the page.
+    expect(3 * SEARCH_WALK_ROWS_PER_RESULT).toBeLessThan(FIXTURE_SIZE);
+    expect(await walkedRows(searchPage('mountain', 2))).toBe(3);
+    expect(await walkedRows(searchPage('asset -seven', 20))).toBe(21);
+    // 19 of the 360 rows mention penguins: not a page of 20, so the GIN answers.
+    expect(await walkedRows(searchPage('penguins', 20))).toBe(19);
+    for (const sort of ['updatedAt', 'cost', 'title'] as const)
+      expect(buildSearchWalkSql(owner, Object.assign(searchPage('mountain', 20), { sort }), [], {})).toBeNull();
+    expect(buildSearchWalkSql(owner, Object.assign(searchPage('mountain', 20), { type: 'image' }), [], {})).toBeNull();
+    expect(buildSearchWalkSql(owner, searchPage('mountain', 20), ['five'], {})).toBeNull();
+  });
+
+  it('the walk of a search reads the date index alone, with the terms tested on its entries', async () => {
+    await t.prisma.$executeRaw`VACUUM "creative_assets"`;
+    // Of only 360 rows, reading all and sorting them looks cheapest: without bitmaps, the walk's index shows.
+    const noBitmaps = Prisma.sql`SET LOCAL enable_bitmapscan = off`;
+    const plan = await explain({ search: 'mountain', limit: 2 }, [NO_SEQ_SCAN, noBitmaps], buildSearchWalkSql);
+    expect(plan).toContain('Index Only Scan using "creative_assets_userId_createdAt_id_idx"');
+    expect(plan).not.toContain('searchVector_idx');
+    expect(plan).not.toContain('Seq Scan');
+  });
+
   it.each(['desc', 'asc'])(
     'pagination (createdAt %s) visits every existing row exactly once while rows are inserted concurrently',
     async (order) => {
@@ -251,9 +323,13 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
   });
 
   /** EXPLAIN of the page query, in a transaction that is rolled back (so its SET LOCAL and DROP INDEX vanish). */
-  async function explain(overrides: Partial<ListAssetsQueryDto>, setup: Prisma.Sql[]): Promise<string> {
+  async function explain(
+    overrides: Partial<ListAssetsQueryDto>,
+    setup: Prisma.Sql[],
+    build: typeof buildSearchWalkSql = buildAssetPageSql,
+  ): Promise<string> {
     const query = Object.assign(new ListAssetsQueryDto(), { limit: 20, sort: 'createdAt', order: 'desc' }, overrides);
-    const sql = buildAssetPageSql(owner, query, query.tags ?? [], {});
+    const sql = build(owner, query, query.tags ?? [], {})!;
     let plan = '';
     await t.prisma
       .$transaction(async (tx) => {

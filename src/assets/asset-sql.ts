@@ -114,9 +114,57 @@ function pageFilters(query: ListAssetsQueryDto, tags: string[], range: CreatedRa
     );
   }
   if (query.search) filters.push(Prisma.sql`a."searchVector" @@ websearch_to_tsquery('english', ${query.search})`);
+  return [...filters, ...createdRangeFilters(range)];
+}
+
+function createdRangeFilters(range: CreatedRange): Prisma.Sql[] {
+  const filters: Prisma.Sql[] = [];
   if (range.from) filters.push(Prisma.sql`a."createdAt" >= ${range.from}`);
   if (range.to) filters.push(Prisma.sql`a."createdAt" < ${range.to}`);
   return filters;
+}
+
+/**
+ * How many of the user's rows, in date order, a search walks per row of its page before it leaves the page to
+ * the GIN: the walk is the cheaper plan while at least one row in this many matches.
+ */
+export const SEARCH_WALK_ROWS_PER_RESULT = 100;
+
+/**
+ * A search page read in createdAt order from the ("userId", "createdAt", id) INCLUDE ("searchVector") index:
+ * the user's rows after the cursor, at most SEARCH_WALK_ROWS_PER_RESULT per row of the page, are tested against
+ * the terms in an index-only scan. The walk covers a prefix of the user's rows in the page's order, so when
+ * limit+1 of them match, they are the page; with fewer the caller asks the GIN (buildAssetPageSql). Null for a
+ * page the walk cannot answer: another sort, or a filter (other than the created range) that the index does not
+ * hold. PostgreSQL's own choice cannot do this: it estimates how many rows match two terms as if the terms were
+ * independent (84 for the 4,256 rows of "coffee cup"), and from so few it prefers the GIN.
+ */
+export function buildSearchWalkSql(
+  userId: string,
+  query: ListAssetsQueryDto,
+  tags: string[],
+  range: CreatedRange,
+): Prisma.Sql | null {
+  const { search, sort, order, limit, cursor } = query;
+  if (!search || sort !== 'createdAt' || pageFilters({ ...query, search: undefined }, tags, {}).length > 0) return null;
+  const conditions = [Prisma.sql`a."userId" = ${userId}`, ...createdRangeFilters(range)];
+  if (cursor) conditions.push(afterCursor(sort, order, decodeAssetCursor(cursor, sort, order)));
+  const direction = Prisma.raw(order === 'asc' ? 'ASC' : 'DESC');
+  // The inner LIMIT keeps the terms out of the index scan, so its plan is the date-ordered walk for any user. The
+  // terms are parsed once, in a subquery: in a prepared statement's generic plan, websearch_to_tsquery of a
+  // parameter would otherwise run again for every row walked (4.4 ms instead of 0.6 for 2,100 rows).
+  return Prisma.sql`SELECT ${ASSET_ROW_COLUMNS} FROM (
+      SELECT walked.id FROM (
+        SELECT a.id, a."createdAt", a."searchVector" FROM "creative_assets" a
+        WHERE ${Prisma.join(conditions, ' AND ')}
+        ORDER BY a."createdAt" ${direction}, a.id ${direction}
+        LIMIT ${(limit + 1) * SEARCH_WALK_ROWS_PER_RESULT}
+      ) walked
+      WHERE walked."searchVector" @@ (SELECT websearch_to_tsquery('english', ${search}))
+      ORDER BY walked."createdAt" ${direction}, walked.id ${direction}
+      LIMIT ${limit + 1}
+    ) hit JOIN "creative_assets" a ON a.id = hit.id
+    ORDER BY a."createdAt" ${direction}, a.id ${direction}`;
 }
 
 /**
