@@ -1,6 +1,7 @@
 import type request from 'supertest';
 import { Prisma } from '../src/generated/prisma/client';
 import { buildAssetPageSql, buildSearchWalkSql, SEARCH_WALK_ROWS_PER_RESULT } from '../src/assets/asset-sql';
+import { parseCreatedRange } from '../src/assets/asset-list-query';
 import { ListAssetsQueryDto } from '../src/assets/dto/list-assets-query.dto';
 import { BASE as API, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
@@ -181,6 +182,9 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
     expect(items.map((item) => item.id)).toEqual(expected);
   });
 
+  const searchPage = (search: string, limit: number) =>
+    Object.assign(new ListAssetsQueryDto(), { limit, sort: 'createdAt', order: 'desc', search });
+
   const SEARCHES: [string, Record<string, string>, (row: Fixture) => boolean][] = [
     ['a term most rows match', { search: 'asset -seven' }, (row) => !row.tags.includes('seven')],
     ['a tag', { search: 'seven' }, (row) => row.tags.includes('seven')],
@@ -210,6 +214,7 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
         .map((row) => row.id);
       const items: { id: string }[] = [];
       let cursor: string | null = null;
+      let walkedPages = 0;
       do {
         const res: request.Response = await t.http
           .get(`${API}/assets`)
@@ -217,15 +222,27 @@ describe('asset library: GET /assets filters, search, sort and pagination', () =
           .set(bearer(owner))
           .expect(200);
         expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        // Whichever statement the service chose (a search that fell short lately skips the walk), a page that
+        // the walk fills is the same page.
+        const pageQuery = Object.assign(searchPage(query.search, limit), { order, cursor: cursor ?? undefined });
+        const walked = await t.prisma.$queryRaw<{ id: string }[]>(
+          buildSearchWalkSql(owner, pageQuery, [], parseCreatedRange(query))!,
+        );
+        if (walked.length > limit) {
+          walkedPages += 1;
+          expect(walked.slice(0, limit).map((row) => row.id)).toEqual(
+            res.body.items.map((item: { id: string }) => item.id),
+          );
+        }
         items.push(...res.body.items);
         cursor = res.body.nextCursor;
       } while (cursor && items.length <= expected.length);
       expect(items.map((item) => item.id)).toEqual(expected);
+      // A page of the term most rows match walks (limit + 1) × 100 rows: it fills every page but the last.
+      if (query.search === 'asset -seven' && !query.createdFrom)
+        expect(walkedPages).toBe(Math.ceil(expected.length / limit) - 1);
     },
   );
-
-  const searchPage = (search: string, limit: number) =>
-    Object.assign(new ListAssetsQueryDto(), { limit, sort: 'createdAt', order: 'desc', search });
 
   it('a search in date order walks the newest rows when enough of them match, and leaves a rarer term to the GIN', async () => {
     const walkedRows = async (query: ListAssetsQueryDto) =>

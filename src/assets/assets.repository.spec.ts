@@ -43,6 +43,25 @@ describe('AssetsRepository.findPage: which statement reads a search page', () =>
     ]);
   });
 
+  it('sends the next page of a search whose walk fell short straight to the GIN, and walks other searches', async () => {
+    const rare = page({ search: 'lighthouse watercolor' });
+    const common = page({ search: 'coffee cup' });
+    const { repository, sent } = fakePrisma((sql) =>
+      sql.sql === walkSql(rare) && sql.values.includes('lighthouse watercolor') ? 1 : 3,
+    );
+    await repository.findPage('user', rare, [], {});
+    expect(sent.map((statement) => statement.sender)).toEqual(['prepared', 'direct']);
+    sent.length = 0;
+    await repository.findPage('user', rare, [], {});
+    expect(sent).toEqual([{ sender: 'direct', sql: ginSql(rare) }]);
+    sent.length = 0;
+    await repository.findPage('user', common, [], {});
+    expect(sent).toEqual([{ sender: 'prepared', sql: walkSql(common) }]);
+    sent.length = 0;
+    await repository.findPage('other user', rare, [], {});
+    expect(sent.map((statement) => statement.sender)).toEqual(['prepared', 'direct']);
+  });
+
   it.each<[string, Partial<ListAssetsQueryDto>, string[]]>([
     ['another sort', { search: 'fox', sort: 'title' }, []],
     ['a filter the date index does not hold', { search: 'fox', type: 'image' }, []],

@@ -18,6 +18,7 @@ import type { AssetRow } from './dto/asset-response.dto';
 import type { AssetStatsJson } from './dto/asset-stats.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
 import { statsWindows } from './stats-windows';
+import { UnfilledSearchWalks } from './unfilled-search-walks';
 
 /** The client itself or a caller's transaction. */
 export type Db = Prisma.TransactionClient;
@@ -49,6 +50,8 @@ export type LineageRow = AssetRow & { direction: 'ancestor' | 'descendant'; dept
  */
 @Injectable()
 export class AssetsRepository {
+  private readonly unfilledSearchWalks = new UnfilledSearchWalks();
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
@@ -107,14 +110,17 @@ export class AssetsRepository {
   /**
    * limit+1 rows of a page. A search in date order first walks the user's rows in that order (buildSearchWalkSql),
    * which answers a common term in a fraction of the GIN's time; a rarer one, or any other page, is read by
-   * buildAssetPageSql.
+   * buildAssetPageSql. A search whose walk fell short lately goes to the GIN at once (UnfilledSearchWalks).
    */
   async findPage(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Promise<AssetRow[]> {
-    const walk = buildSearchWalkSql(userId, query, tags, range);
-    if (walk) {
+    const { search } = query;
+    const walk =
+      search && this.unfilledSearchWalks.worthWalking(userId, search) && buildSearchWalkSql(userId, query, tags, range);
+    if (search && walk) {
       // Prepared: the walk's plan is the same index scan whoever the user is and whatever the terms.
       const walked = await this.prisma.prepared.query<AssetRow[]>(walk);
       if (walked.length > query.limit) return walked;
+      this.unfilledSearchWalks.recordUnfilled(userId, search);
     }
     const sql = isUnfilteredPage(query, tags, range) ? this.prisma.prepared : this.prisma.direct;
     return sql.query<AssetRow[]>(buildAssetPageSql(userId, query, tags, range));
