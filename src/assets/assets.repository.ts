@@ -106,11 +106,11 @@ export class AssetsRepository {
     return this.prisma.direct.query<LineageRow[]>(buildLineageSql(userId, id));
   }
 
-  /** limit+1 rows of the page, so the caller knows whether a next page exists; prepared when unfiltered. */
   /**
-   * limit+1 rows of a page. A search in date order first walks the user's rows in that order (buildSearchWalkSql),
-   * which answers a common term in a fraction of the GIN's time; a rarer one, or any other page, is read by
-   * buildAssetPageSql. A search whose walk fell short lately goes to the GIN at once (UnfilledSearchWalks).
+   * limit+1 rows of the page, so the caller knows whether a next page exists; prepared when unfiltered. A search
+   * in date order first walks the user's rows in that order (buildSearchWalkSql), which answers a common term in
+   * a fraction of the GIN's time; a rarer one, or any other page, is read by buildAssetPageSql. A search whose
+   * walk fell short lately goes to the GIN at once (UnfilledSearchWalks).
    */
   async findPage(userId: string, query: ListAssetsQueryDto, tags: string[], range: CreatedRange): Promise<AssetRow[]> {
     const { search } = query;
