@@ -120,7 +120,7 @@ export const CONFIG_VARIABLES = {
     group: 'database',
     default: true,
     description:
-      "true: the statements whose plan does not depend on their values (a job's claim, steps, files and completion; an asset by its id, its favorite and usage updates; an unfiltered page of assets; the stats) are prepared once per connection, which spares PostgreSQL parsing and planning them on every request; false for a connection pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21.",
+      "true: the statements whose plan does not depend on their values (a job's claim, steps, files and completion; an asset by its id, its favorite and usage updates; an unfiltered page of assets; the date-order walk of a search; the stats) are prepared once per connection, which spares PostgreSQL parsing and planning them on every request; false for a connection pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21.",
   }),
 
   redisUrl: variable(
