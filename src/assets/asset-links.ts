@@ -11,7 +11,7 @@ import {
   linkExpiry,
   linkStep,
   signLink,
-  SignatureCache,
+  SignedLinkCache,
   type SignedLink,
   type LinkVariant,
 } from './signed-links';
@@ -34,7 +34,7 @@ export const signedFilePath = (assetId: string, variant: LinkVariant) =>
 @Injectable()
 export class AssetLinks {
   private readonly secret: string;
-  private readonly fileSignatures: SignatureCache;
+  private readonly fileLinks: SignedLinkCache;
 
   constructor(
     private readonly config: EngineConfig,
@@ -47,7 +47,10 @@ export class AssetLinks {
       createHmac('sha256', config.auth.jwtSecret ?? '')
         .update('creative-engine signed links')
         .digest('hex');
-    this.fileSignatures = new SignatureCache((link) => signLink(this.secret, link));
+    this.fileLinks = new SignedLinkCache(
+      (link) =>
+        `${signedFilePath(link.assetId, link.variant)}?expires=${link.expires}&signature=${signLink(this.secret, link)}`,
+    );
   }
 
   /**
@@ -55,9 +58,8 @@ export class AssetLinks {
    * thumbnail are presigned GETs of the bucket; otherwise, and for a text asset, the engine's signed route.
    */
   async linksFor(row: LinkedRow, nowMs = Date.now()): Promise<AssetLinkFields> {
-    const nowSeconds = Math.floor(nowMs / 1000);
     const { ttlSeconds } = this.config.storage.signedUrls;
-    const expires = linkExpiry(nowSeconds, ttlSeconds);
+    const expires = this.expiryAt(nowMs);
     if (!this.storage.presignsLinks || row.storageKey === null) return this.serviceLinks(row, expires);
     // Signed a fixed time before the rounded expiry, so that answers within a quarter of the TTL share
     // the URL; S3 takes no presigned link longer than 7 days.
@@ -77,14 +79,14 @@ export class AssetLinks {
     return { signedUrl, signedThumbnailUrl, signedUrlExpiresAt: new Date((signedAt + expiresInSeconds) * 1000) };
   }
 
+  private expiryAt(nowMs: number): number {
+    return linkExpiry(Math.floor(nowMs / 1000), this.config.storage.signedUrls.ttlSeconds);
+  }
+
   private serviceLinks(row: LinkedRow, expires: number): AssetLinkFields {
-    const url = (variant: LinkVariant) => {
-      const signature = this.fileSignatures.signatureFor({ assetId: row.id, variant, expires });
-      return `${signedFilePath(row.id, variant)}?expires=${expires}&signature=${signature}`;
-    };
     return {
-      signedUrl: url('file'),
-      signedThumbnailUrl: row.thumbnailUrl === null ? null : url('thumbnail'),
+      signedUrl: this.fileLinks.linkFor(row.id, 'file', expires),
+      signedThumbnailUrl: row.thumbnailUrl === null ? null : this.fileLinks.linkFor(row.id, 'thumbnail', expires),
       signedUrlExpiresAt: new Date(expires * 1000),
     };
   }
@@ -94,8 +96,11 @@ export class AssetLinks {
     return toAssetResponse(row, await this.linksFor(row));
   }
 
-  toResponses(rows: readonly AssetRow[]): Promise<AssetResponseDto[]> {
-    return Promise.all(rows.map((row) => this.toResponse(row)));
+  async toResponses(rows: readonly AssetRow[]): Promise<AssetResponseDto[]> {
+    if (this.storage.presignsLinks) return Promise.all(rows.map((row) => this.toResponse(row)));
+    // Every link is the engine's own: made (or found) at once, without a promise per asset.
+    const expires = this.expiryAt(Date.now());
+    return rows.map((row) => toAssetResponse(row, this.serviceLinks(row, expires)));
   }
 
   /**

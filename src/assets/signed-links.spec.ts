@@ -1,4 +1,4 @@
-import { isValidLink, linkExpiry, SignatureCache, signLink, type SignableLink, type SignedLink } from './signed-links';
+import { isValidLink, linkExpiry, SignedLinkCache, signLink, type SignedLink } from './signed-links';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 const link: SignedLink = { assetId: '6f1c2a9e-3b7d-4c1e-9a2f-1234567890ab', variant: 'file', expires: 2_000_000_000 };
@@ -37,45 +37,45 @@ describe('signed links', () => {
     }
   });
 
-  describe('SignatureCache', () => {
-    const countingSigner = () => {
-      const signed: SignableLink[] = [];
-      const sign = (signable: SignableLink) => {
-        signed.push(signable);
-        return signLink(SECRET, signable);
+  describe('SignedLinkCache', () => {
+    const linkOf = (signable: SignedLink) =>
+      `${signable.assetId}/${signable.variant}?signature=${signLink(SECRET, signable)}`;
+    const countingMaker = () => {
+      const made: SignedLink[] = [];
+      const make = (signable: SignedLink) => {
+        made.push(signable);
+        return linkOf(signable);
       };
-      return { signed, sign };
+      return { made, make };
     };
 
-    it('signs a link once per expiry and answers the same signature again', () => {
-      const { signed, sign } = countingSigner();
-      const cache = new SignatureCache(sign);
-      expect(cache.signatureFor(link)).toBe(signLink(SECRET, link));
-      expect(cache.signatureFor({ ...link, assetId: link.assetId.toUpperCase() })).toBe(signLink(SECRET, link));
-      expect(cache.signatureFor({ ...link, variant: 'thumbnail' })).toBe(
-        signLink(SECRET, { ...link, variant: 'thumbnail' }),
-      );
-      expect(signed).toHaveLength(2);
+    it('makes a link once per expiry and answers the same link again', () => {
+      const { made, make } = countingMaker();
+      const cache = new SignedLinkCache(make);
+      expect(cache.linkFor(link.assetId, 'file', link.expires)).toBe(linkOf(link));
+      expect(cache.linkFor(link.assetId, 'file', link.expires)).toBe(linkOf(link));
+      expect(cache.linkFor(link.assetId, 'thumbnail', link.expires)).toBe(linkOf({ ...link, variant: 'thumbnail' }));
+      expect(made).toEqual([link, { ...link, variant: 'thumbnail' }]);
     });
 
-    it('signs afresh for a new expiry and keeps none of the old one', () => {
-      const { signed, sign } = countingSigner();
-      const cache = new SignatureCache(sign);
-      cache.signatureFor(link);
+    it('makes afresh for a new expiry and keeps none of the old one', () => {
+      const { made, make } = countingMaker();
+      const cache = new SignedLinkCache(make);
+      cache.linkFor(link.assetId, 'file', link.expires);
       const later = { ...link, expires: link.expires + 900 };
-      expect(cache.signatureFor(later)).toBe(signLink(SECRET, later));
-      expect(cache.signatureFor(link)).toBe(signLink(SECRET, link));
-      expect(signed.map((signable) => signable.expires)).toEqual([link.expires, later.expires, link.expires]);
+      expect(cache.linkFor(link.assetId, 'file', later.expires)).toBe(linkOf(later));
+      expect(cache.linkFor(link.assetId, 'file', link.expires)).toBe(linkOf(link));
+      expect(made.map((signable) => signable.expires)).toEqual([link.expires, later.expires, link.expires]);
     });
 
-    it('keeps at most its bound of signatures, then starts over', () => {
-      const { signed, sign } = countingSigner();
-      const cache = new SignatureCache(sign, 3);
+    it('keeps at most its bound of links, then starts over', () => {
+      const { made, make } = countingMaker();
+      const cache = new SignedLinkCache(make, 3);
       const ids = ['a', 'b', 'c', 'd'].map((letter) => link.assetId.replace('6f', `${letter}0`));
-      for (const assetId of ids) cache.signatureFor({ ...link, assetId });
-      cache.signatureFor({ ...link, assetId: ids[3] });
-      cache.signatureFor({ ...link, assetId: ids[0] });
-      expect(signed.map((signable) => signable.assetId)).toEqual([...ids, ids[0]]);
+      for (const assetId of ids) cache.linkFor(assetId, 'file', link.expires);
+      cache.linkFor(ids[3], 'file', link.expires);
+      cache.linkFor(ids[0], 'file', link.expires);
+      expect(made.map((signable) => signable.assetId)).toEqual([...ids, ids[0]]);
     });
   });
 });

@@ -44,34 +44,41 @@ export function linkExpiry(nowSeconds: number, ttlSeconds: number): number {
 /** The rounding of linkExpiry: a quarter of the TTL. */
 export const linkStep = (ttlSeconds: number) => Math.max(1, Math.floor(ttlSeconds / 4));
 
-/** How many signatures of one expiry a SignatureCache keeps before it starts over. */
-export const MAX_CACHED_SIGNATURES = 20_000;
+/** How many links of one expiry a SignedLinkCache keeps before it starts over. */
+export const MAX_CACHED_LINKS = 20_000;
 
 /**
- * The signatures of the links that answers give out until their expiry rounds on (linkExpiry): a gallery asks
- * for the same assets again and again, and each answer signs two links per asset, an HMAC each. Only one expiry
- * is kept, the latest asked for, so the cache empties itself every quarter of the TTL; it is bounded besides.
+ * The links that answers give out until their expiry rounds on (linkExpiry): a gallery asks for the same assets
+ * again and again, and each answer carries two links per asset, an HMAC and a URL each. Only one expiry is kept,
+ * the latest asked for, so the cache empties itself every quarter of the TTL; it is bounded besides. Keyed by the
+ * asset id as the row holds it, so a hit allocates nothing.
  */
-export class SignatureCache {
+export class SignedLinkCache {
   private expires: number | undefined;
-  private readonly signatures = new Map<string, string>();
+  private size = 0;
+  private readonly links: Record<LinkVariant, Map<string, string>> = { file: new Map(), thumbnail: new Map() };
 
   constructor(
-    private readonly sign: (link: SignableLink) => string,
-    private readonly maxEntries = MAX_CACHED_SIGNATURES,
+    private readonly make: (link: SignedLink) => string,
+    private readonly maxEntries = MAX_CACHED_LINKS,
   ) {}
 
-  signatureFor(link: SignableLink): string {
-    if (link.expires !== this.expires) {
-      this.signatures.clear();
-      this.expires = link.expires;
+  /** The link to `variant` of asset `assetId` that expires at `expires`, made once. */
+  linkFor(assetId: string, variant: LinkVariant, expires: number): string {
+    if (expires !== this.expires || this.size >= this.maxEntries) this.startOver(expires);
+    const links = this.links[variant];
+    let link = links.get(assetId);
+    if (link === undefined) {
+      link = this.make({ assetId, variant, expires });
+      links.set(assetId, link);
+      this.size += 1;
     }
-    const key = `${link.assetId.toLowerCase()}:${link.variant}`;
-    const cached = this.signatures.get(key);
-    if (cached !== undefined) return cached;
-    const signature = this.sign(link);
-    if (this.signatures.size >= this.maxEntries) this.signatures.clear();
-    this.signatures.set(key, signature);
-    return signature;
+    return link;
+  }
+
+  private startOver(expires: number): void {
+    for (const variant of LINK_VARIANTS) this.links[variant].clear();
+    this.size = 0;
+    this.expires = expires;
   }
 }
