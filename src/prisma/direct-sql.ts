@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CustomTypesConfig, DatabaseError, type Pool, types } from 'pg';
 import { ServiceUnavailableError } from '../common/errors';
 import { Prisma } from '../generated/prisma/client';
+import { parseTextArray, parseTimestamptz, TEXT_ARRAY_OID } from './row-parsers';
 
 /** SQLSTATE classes of a lost or refused connection: 08 connection exception, 57P operator intervention, 53 insufficient resources. */
 export const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
@@ -9,11 +10,16 @@ export const UNAVAILABLE_SQLSTATE = /^(08|57P|53)/;
 /** What `pg` says when a connection ends under a query or none can be had in time (these carry no SQLSTATE). */
 const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET|EPIPE/i;
 
-/** numeric and int8 as Prisma's `$queryRaw` gives them (Decimal, BigInt); every other type as `pg` parses it. */
+/**
+ * numeric and int8 as Prisma's `$queryRaw` gives them (Decimal, BigInt); timestamptz and text[] as `pg` parses them,
+ * read with less garbage where PostgreSQL wrote them plainly (row-parsers.ts); every other type as `pg` parses it.
+ */
 const PRISMA_RAW_TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === types.builtins.NUMERIC) return (value: string) => new Prisma.Decimal(value);
     if (oid === types.builtins.INT8) return (value: string) => BigInt(value);
+    if (format !== 'binary' && oid === types.builtins.TIMESTAMPTZ) return parseTimestamptz;
+    if (format !== 'binary' && oid === TEXT_ARRAY_OID) return parseTextArray;
     return types.getTypeParser(oid, format);
   }) as CustomTypesConfig['getTypeParser'],
 };
