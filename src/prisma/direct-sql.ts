@@ -43,9 +43,9 @@ const CHANGED_RESULT_TYPE = /cached plan must not change result type/;
  * parses it once, and PostgreSQL may keep its plan (a generic plan, once five runs showed it costs no more than
  * planning each run). That suits statements whose best plan does not depend on their values: a row by its key,
  * the stats, which read a user's rollups by their key however many assets the user has, an unfiltered page of
- * assets, a walk of the sort column's index, or a search's bounded walk of the date index. A filtered page is not one of them (whether a tag or a search term
- * is better found through its index or by walking the sort order depends on how many rows match), and is planned
- * for its values.
+ * assets, a walk of the sort column's index, or a search's bounded walk of the date index. A filtered page is not
+ * one of them (whether a tag or a search term is better found through its index or by walking the sort order
+ * depends on how many rows match), and is planned for its values.
  */
 export class DirectSql {
   /** Part of every statement name: changed when a prepared statement's result columns changed under it. */
