@@ -13,6 +13,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
 const { cpuTimeMsOf, startServer } = require('./lib/processes');
+const { median } = require('./lib/report');
 const { loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
 
 const { values: args } = parseArgs({
@@ -32,12 +33,6 @@ const { values: args } = parseArgs({
     'first-port': { type: 'string', default: '3930' },
   },
 });
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main() {
   const builds = (args.builds ?? '')

@@ -13,6 +13,7 @@ const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
 const { pgAssetServices, pgQuery } = require('./lib/asset-sql');
+const { median } = require('./lib/report');
 const { HEAVY_USER, SEARCHES } = require('./lib/routes');
 
 const { values: args } = parseArgs({
@@ -22,8 +23,6 @@ const { values: args } = parseArgs({
     'block-size': { type: 'string', default: '20' },
   },
 });
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const client = new Client({ connectionString: args['database-url'] });

@@ -3,6 +3,13 @@
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const verdict = (met) => (met ? 'met' : '**not met**');
 
+/** The median of `values`: the middle one, or the mean of the middle two. */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** The run as Markdown: the per-route table, the queue figures and each target of issue #6, met or not. */
 function formatReport(report) {
   const lines = [
@@ -100,4 +107,4 @@ function formatReport(report) {
   return `${lines.join('\n')}\n`;
 }
 
-module.exports = { formatReport };
+module.exports = { formatReport, median };
