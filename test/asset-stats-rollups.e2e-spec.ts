@@ -247,7 +247,11 @@ describe('asset stats rollups', () => {
         async (steps, ranges) => {
           const userId = newUserId('rollups');
           const ids: string[] = [];
-          for (const step of steps) await apply(userId, ids, step);
+          for (const step of steps) {
+            await apply(userId, ids, step);
+            // Asked after every change: an answer remembered from before it must not be sent again.
+            expect(await answeredStats(userId, {})).toEqual(await recountedStats(userId, {}));
+          }
           expect(await rollupsOf(userId)).toEqual(await recountOf(userId));
           expect(await rollupsOf(userId, 'month')).toEqual(await recountOf(userId, 'month'));
           expect(await dayTotalsOf(userId)).toEqual(await dayTotalsRecountOf(userId));

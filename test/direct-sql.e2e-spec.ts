@@ -209,15 +209,16 @@ describe('DirectSql: raw statements on the pool without the Prisma client', () =
         expect(await jobs.advance(job.id, RENDER_STEPS.storing)).toBe(true);
         expect(await assets.getAsset(userId, asset.id)).toMatchObject({ id: asset.id });
         expect(await assets.toggleFavorite(userId, asset.id)).toMatchObject({ isFavorite: true });
+        // The stats: the user's revision, then the answer.
         expect(await stats.getStats(userId, {})).toMatchObject({ totalAssets: 1 });
-        expect(sentPrepared()).toBe(5);
+        expect(sentPrepared()).toBe(6);
         expect(direct).not.toHaveBeenCalled();
         expect((await assets.listAssets(userId, {})).items).toHaveLength(1);
-        expect(sentPrepared()).toBe(6);
+        expect(sentPrepared()).toBe(7);
         expect(direct).not.toHaveBeenCalled();
         expect((await assets.listAssets(userId, { type: 'text', search: 'x' })).items).toHaveLength(1);
         expect(direct).toHaveBeenCalledTimes(1);
-        expect(sentPrepared()).toBe(6);
+        expect(sentPrepared()).toBe(7);
       } finally {
         [...prepared, direct].forEach((spy) => spy.mockRestore());
       }

@@ -202,7 +202,8 @@ export function isUnfilteredPage(query: ListAssetsQueryDto, tags: string[], rang
  * GET /assets/stats in one row of the answer's shape (GROUPING SETS; the empty set yields the total even over no
  * assets). The groups come from the month rollups for the whole UTC months of the range, the day rollups for its
  * other whole days and the assets themselves for the parts of a day at its ends; the per-day series from the day
- * totals and those same parts of a day.
+ * totals and those same parts of a day. With it, in the same snapshot, the user's stats revision the answer is
+ * exact for (RememberedStats).
  */
 export function buildStatsSql(userId: string, { days, months, monthParts, edges }: StatsWindows): Prisma.Sql {
   const groupFacts: Prisma.Sql[] = [];
@@ -277,7 +278,8 @@ export function buildStatsSql(userId: string, { days, months, monthParts, edges 
                                                    'cost', round("cost", 6)::float8) ORDER BY "day")
                  FROM days
                ), '[]')
-             )::text AS "stats"
+             )::text AS "stats",
+             (SELECT "revision" FROM "creative_asset_stats_revisions" WHERE "userId" = ${userId}) AS "revision"
       FROM sets total
       WHERE total."dimension" = 'total'`;
 }

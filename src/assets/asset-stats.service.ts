@@ -1,13 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { EngineConfig } from '../config/engine-config';
 import { parseCreatedRange } from './asset-list-query';
 import { AssetsRepository } from './assets.repository';
 import type { AssetStatsJson, AssetStatsResponseDto } from './dto/asset-stats.dto';
 import type { CreatedRangeQueryDto } from './dto/list-assets-query.dto';
+import { RememberedStats } from './remembered-stats';
 
-/** Library statistics, added up from the rollups that a trigger keeps exact (AssetsRepository.aggregateStats). */
+/**
+ * Library statistics, added up from the rollups that a trigger keeps exact (AssetsRepository.aggregateStats), or
+ * the same answer remembered while the user's stats revision has not changed (RememberedStats).
+ */
 @Injectable()
 export class AssetStatsService {
-  constructor(private readonly assets: AssetsRepository) {}
+  private readonly remembered: RememberedStats;
+
+  constructor(
+    private readonly assets: AssetsRepository,
+    config: EngineConfig,
+  ) {
+    this.remembered = new RememberedStats(config.statsCacheMaxBytes);
+  }
 
   /** What the user spent outside generation jobs since `since` (a job's assets carry its cost, counted through the job). */
   costOutsideJobsSince(userId: string, since: Date): Promise<number> {
@@ -22,7 +34,10 @@ export class AssetStatsService {
    * getStats as the JSON text PostgreSQL writes, for a response body: a long range has hundreds of days, and
    * parsing them into objects only to serialize them again costs more CPU than the query.
    */
-  getStatsJson(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsJson> {
-    return this.assets.aggregateStats(userId, parseCreatedRange(query));
+  async getStatsJson(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsJson> {
+    const range = parseCreatedRange(query);
+    if (!this.remembered.enabled) return (await this.assets.aggregateStats(userId, range)).stats;
+    const revision = await this.assets.statsRevision(userId);
+    return this.remembered.answer(userId, range, revision, () => this.assets.aggregateStats(userId, range));
   }
 }

@@ -15,8 +15,8 @@ import {
 } from './asset-sql';
 import type { UsageAction, UsageResponseDto } from './dto/asset-actions.dto';
 import type { AssetRow } from './dto/asset-response.dto';
-import type { AssetStatsJson } from './dto/asset-stats.dto';
 import type { ListAssetsQueryDto } from './dto/list-assets-query.dto';
+import type { RevisedStats, StatsRevision } from './remembered-stats';
 import { statsWindows } from './stats-windows';
 import { UnfilledSearchWalks } from './unfilled-search-walks';
 
@@ -212,10 +212,15 @@ export class AssetsRepository {
    * Library statistics, added up from the month and day rollups for the whole UTC months and days of the range
    * and from the assets themselves for the parts of a day at its ends (statsWindows).
    */
-  async aggregateStats(userId: string, range: CreatedRange): Promise<AssetStatsJson> {
-    const [{ stats }] = await this.prisma.prepared.query<{ stats: AssetStatsJson }[]>(
-      buildStatsSql(userId, statsWindows(range)),
-    );
-    return stats;
+  async aggregateStats(userId: string, range: CreatedRange): Promise<RevisedStats> {
+    const [answer] = await this.prisma.prepared.query<RevisedStats[]>(buildStatsSql(userId, statsWindows(range)));
+    return answer;
+  }
+
+  /** The revision of the user's stats, which the rollup trigger renews with every change it counts. */
+  async statsRevision(userId: string): Promise<StatsRevision> {
+    const [row] = await this.prisma.prepared.query<{ revision: bigint }[]>`
+      SELECT "revision" FROM "creative_asset_stats_revisions" WHERE "userId" = ${userId}`;
+    return row?.revision ?? null;
   }
 }

@@ -123,6 +123,16 @@ export const CONFIG_VARIABLES = {
       "true: the statements whose plan does not depend on their values (a job's claim, steps, files and completion; an asset by its id, its favorite and usage updates; an unfiltered page of assets; the date-order walk of a search; the stats) are prepared once per connection, which spares PostgreSQL parsing and planning them on every request; false for a connection pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21.",
   }),
 
+  statsCacheMaxBytes: integer({
+    name: 'STATS_CACHE_MAX_BYTES',
+    group: 'database',
+    default: 8 * 1024 * 1024,
+    min: 0,
+    max: 1024 * 1024 * 1024,
+    description:
+      "JSON text of GET /assets/stats answers each process keeps (least recently used go first; 0 = none). A kept answer is sent again while the user's stats revision, which every counted change renews in its transaction, is the one it was read at: exact on every instance, for one index lookup instead of adding up the rollups.",
+  }),
+
   redisUrl: variable(
     {
       name: 'REDIS_URL',

@@ -1,0 +1,64 @@
+import type { EngineConfig } from '../config/engine-config';
+import { AssetStatsService } from './asset-stats.service';
+import type { AssetsRepository } from './assets.repository';
+import type { AssetStatsJson } from './dto/asset-stats.dto';
+import type { StatsRevision } from './remembered-stats';
+
+/** An AssetsRepository whose user's stats are at `state.revision` with `state.totalAssets`, counting its reads. */
+function fakeStats(statsCacheMaxBytes: number) {
+  const state = { revision: 1n as StatsRevision, totalAssets: 3 };
+  const reads = { revisions: 0, aggregates: 0 };
+  const repository = {
+    statsRevision: () => {
+      reads.revisions++;
+      return Promise.resolve(state.revision);
+    },
+    aggregateStats: () => {
+      reads.aggregates++;
+      return Promise.resolve({
+        stats: JSON.stringify({ totalAssets: state.totalAssets }) as AssetStatsJson,
+        revision: state.revision,
+      });
+    },
+  } as unknown as AssetsRepository;
+  const service = new AssetStatsService(repository, { statsCacheMaxBytes } as EngineConfig);
+  return { service, state, reads };
+}
+
+describe('AssetStatsService: when the rollups are added up again', () => {
+  it('answers a repeated question from memory while the revision stands, and adds up again once it changes', async () => {
+    const { service, state, reads } = fakeStats(1024);
+    expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":3}');
+    expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":3}');
+    expect(reads).toEqual({ revisions: 2, aggregates: 1 });
+
+    state.revision = 2n;
+    state.totalAssets = 4;
+    expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":4}');
+    expect(await service.getStats('ann', {})).toEqual({ totalAssets: 4 });
+    expect(reads).toEqual({ revisions: 4, aggregates: 2 });
+  });
+
+  it('adds up each range of its own', async () => {
+    const { service, reads } = fakeStats(1024);
+    await service.getStatsJson('ann', {});
+    await service.getStatsJson('ann', { createdFrom: '2026-03-01T00:00:00.000Z' });
+    await service.getStatsJson('ann', { createdFrom: '2026-03-01T00:00:00Z' });
+    expect(reads.aggregates).toBe(2);
+  });
+
+  it('reads no revision when it may remember nothing (STATS_CACHE_MAX_BYTES=0)', async () => {
+    const { service, reads } = fakeStats(0);
+    await service.getStatsJson('ann', {});
+    await service.getStatsJson('ann', {});
+    expect(reads).toEqual({ revisions: 0, aggregates: 2 });
+  });
+
+  it('refuses a range that ends before it starts before reading anything', async () => {
+    const { service, reads } = fakeStats(1024);
+    await expect(
+      service.getStatsJson('ann', { createdFrom: '2026-03-02T00:00:00Z', createdTo: '2026-03-01T00:00:00Z' }),
+    ).rejects.toThrow('createdFrom must be before createdTo');
+    expect(reads).toEqual({ revisions: 0, aggregates: 0 });
+  });
+});
