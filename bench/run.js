@@ -14,7 +14,7 @@ const { explainRoutes } = require('./lib/explain');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
 const { benchLargeBurst, benchQueue } = require('./lib/queue');
 const { formatReport } = require('./lib/report');
-const { HEAVY_USER, loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
+const { HEAVY_USER, loadFixtures, loadScenario, routeScenarios, startCountedChanges } = require('./lib/routes');
 const { ensureSeeded } = require('./lib/seed');
 
 const { values: args } = parseArgs({
@@ -54,6 +54,9 @@ async function benchRoutes(service, baseline, fixtures) {
     const measured = {};
     // Interleaved per route, each after its own warm-up (JIT, pool connections, plan caches).
     for (const server of [service, baseline]) {
+      const stopChanges =
+        scenario.countedChangesPerSecond &&
+        (await startCountedChanges(databaseUrl, fixtures.assetIds, scenario.countedChangesPerSecond));
       await load(server, scenario, Number(args.warmup));
       const sampler = setInterval(() => {
         if (server === service) peakRssMb = Math.max(peakRssMb, memoryOf(service.pid).rssMb);
@@ -62,6 +65,7 @@ async function benchRoutes(service, baseline, fixtures) {
       const result = await load(server, scenario, Number(args.duration));
       clearInterval(sampler);
       measured[server.name] = { ...result, cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests };
+      if (stopChanges) await stopChanges();
     }
     const row = { route: scenario.name, kind: scenario.kind, service: measured.service, baseline: measured.baseline };
     rows.push(row);

@@ -50,14 +50,16 @@ function pgQuery(db, { prepares = true } = {}) {
 
 /**
  * AssetsService and AssetStatsService of the service over its repositories, on plain pg, with the service's
- * signed links of the local driver (storage, stored files, jobs and events are not used by these routes).
+ * signed links of the local driver and its remembered stats (storage, stored files, jobs and events are not used
+ * by these routes).
  */
 function pgAssetServices(query) {
   const repository = new AssetsRepository(pgPrisma(query));
-  const links = new AssetLinks(benchConfig(), { presignsLinks: false });
+  const config = benchConfig();
+  const links = new AssetLinks(config, { presignsLinks: false });
   return {
     assets: new AssetsService(repository, new CollectionsRepository(pgPrisma(query)), null, null, null, links, null),
-    stats: new AssetStatsService(repository),
+    stats: new AssetStatsService(repository, config),
   };
 }
 

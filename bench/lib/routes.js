@@ -1,6 +1,7 @@
 'use strict';
 
 const { encodeCursor } = require('../../dist/common/pagination');
+const { Client } = require('pg');
 const { runLoad } = require('./load');
 const { HEAVY_USER, withClient } = require('./seed');
 const { TAGS } = require('./vocabulary');
@@ -17,6 +18,8 @@ const SEARCHES = [
   'robot',
 ];
 const ROTATING_IDS = 1000;
+/** A busy library: a view, a download or a new asset every 100 ms. */
+const COUNTED_CHANGES_PER_SECOND = 10;
 /** How far into the filtered listing the deep-cursor page starts. */
 const DEEP_PAGE_OFFSET = 2000;
 const MOST_COMMON_TAG = TAGS[0];
@@ -79,7 +82,39 @@ function routeScenarios(fixtures) {
       paths: () => rotating(assetPaths.map((path) => `${path}/favorite`)),
     },
     { name: 'GET /assets/stats', kind: 'stats', method: 'GET', paths: () => rotating(['/api/creative/assets/stats']) },
+    {
+      name: `GET /assets/stats, ${COUNTED_CHANGES_PER_SECOND} counted changes/s`,
+      kind: 'stats',
+      method: 'GET',
+      paths: () => rotating(['/api/creative/assets/stats']),
+      countedChangesPerSecond: COUNTED_CHANGES_PER_SECOND,
+    },
   ];
+}
+
+/**
+ * A library in use while its stats are read: a view counted on one of the heavy user's assets `perSecond` times a
+ * second, straight in PostgreSQL (the rollup trigger counts it and renews the user's stats revision, as for a
+ * usage post through either server). Returns the function that stops it and says how many it made.
+ */
+async function startCountedChanges(databaseUrl, assetIds, perSecond) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const nextId = rotating(assetIds);
+  let changes = 0;
+  let failure;
+  const timer = setInterval(() => {
+    client
+      .query('UPDATE "creative_assets" SET "viewCount" = "viewCount" + 1 WHERE id = $1', [nextId()])
+      .then(() => changes++)
+      .catch((error) => (failure = error));
+  }, 1000 / perSecond);
+  return async () => {
+    clearInterval(timer);
+    await client.end();
+    if (failure) throw failure;
+    return changes;
+  };
 }
 
 /** Loads one route scenario of one server as the heavy user (bench/lib/load.js). */
@@ -94,4 +129,12 @@ function loadScenario(server, scenario, { connections, durationSeconds }) {
   });
 }
 
-module.exports = { loadFixtures, loadScenario, routeScenarios, HEAVY_USER, SEARCHES, MOST_COMMON_TAG };
+module.exports = {
+  loadFixtures,
+  loadScenario,
+  routeScenarios,
+  startCountedChanges,
+  HEAVY_USER,
+  SEARCHES,
+  MOST_COMMON_TAG,
+};

@@ -7,9 +7,14 @@ const words = require('./vocabulary');
 /** The one user who owns a large share of the library: every route is measured as this user (the worst case). */
 const HEAVY_USER = 'bench-heavy-user';
 const HEAVY_USER_SHARE = 0.25;
-/** Rows per INSERT … SELECT statement; two loaders run at once, each on its own days (see INSERT_CHUNK_SQL). */
+/**
+ * Rows per INSERT … SELECT statement, one statement at a time: each takes the stats revision row of every user it
+ * adds to (the rollup trigger), the heavy user's among them, so a second loader would only wait for the first
+ * (and deadlocked on the other users' rows when it ran).
+ */
 const CHUNK_ROWS = 50_000;
-const LOADERS = 2;
+/** Indexes rebuilt at once after the load. */
+const INDEX_BUILDERS = 2;
 /** Marks a finished seed (written last), so an interrupted seed is redone on the next run. */
 const SEED_MARK = (assets) => `bench-seed:${assets}`;
 
@@ -99,12 +104,10 @@ FROM (
            ${pick(10)} AS kind,
            ARRAY(SELECT DISTINCT ($9::text[])[1 + floor(power(random(), 2) * cardinality($9::text[]))::int]
                  FROM generate_series(1, 2 + g % 4)) AS tags,
-           -- Within the 24 whole UTC months before this one, in the months whose number modulo $13 is $12: each
-           -- loader writes months of its own, so two loaders never upsert the same rollup row (day, month or day
-           -- total); they deadlocked when they shared months.
+           -- Within the 24 whole UTC months before this one.
            (SELECT date_trunc('milliseconds', m.start + random() * (m.start + interval '1 month' - m.start))
               FROM (SELECT (date_trunc('month', now() AT TIME ZONE 'UTC')
-                            - make_interval(months => 1 + $12::int + $13::int * floor(random() * (24 / $13::int))::int))
+                            - make_interval(months => 1 + floor(random() * 24)::int))
                            AT TIME ZONE 'UTC' AS start
                      WHERE g IS NOT NULL) m) AS created
     FROM generate_series($1::int, $2::int) g
@@ -114,32 +117,27 @@ FROM (
 async function insertChunks(databaseUrl, assets, users, log) {
   const chunks = [];
   for (let from = 1; from <= assets; from += CHUNK_ROWS) chunks.push([from, Math.min(assets, from + CHUNK_ROWS - 1)]);
-  const loaders = Math.min(LOADERS, chunks.length);
   let done = 0;
-  const loader = (loaderIndex) =>
-    withClient(databaseUrl, async (client) => {
-      await client.query('SET synchronous_commit = off');
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-        await client.query(INSERT_CHUNK_SQL, [
-          chunk[0],
-          chunk[1],
-          HEAVY_USER_SHARE,
-          users,
-          words.SUBJECTS,
-          words.SETTINGS,
-          words.STYLES,
-          words.DETAILS,
-          words.TAGS,
-          words.TEXT_KINDS,
-          words.TEXT_PHRASES,
-          loaderIndex,
-          loaders,
-        ]);
-        done += chunk[1] - chunk[0] + 1;
-        log(`  inserted ${done}/${assets}`);
-      }
-    });
-  await Promise.all(Array.from({ length: loaders }, (_, loaderIndex) => loader(loaderIndex)));
+  await withClient(databaseUrl, async (client) => {
+    await client.query('SET synchronous_commit = off');
+    for (const chunk of chunks) {
+      await client.query(INSERT_CHUNK_SQL, [
+        chunk[0],
+        chunk[1],
+        HEAVY_USER_SHARE,
+        users,
+        words.SUBJECTS,
+        words.SETTINGS,
+        words.STYLES,
+        words.DETAILS,
+        words.TAGS,
+        words.TEXT_KINDS,
+        words.TEXT_PHRASES,
+      ]);
+      done += chunk[1] - chunk[0] + 1;
+      log(`  inserted ${done}/${assets}`);
+    }
+  });
 }
 
 /**
@@ -181,7 +179,7 @@ async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
   log(`  rebuilding ${indexes.length} indexes…`);
   const pending = [...indexes];
   await Promise.all(
-    Array.from({ length: LOADERS }, () =>
+    Array.from({ length: INDEX_BUILDERS }, () =>
       withClient(databaseUrl, async (client) => {
         await client.query(`SET maintenance_work_mem = '512MB'`);
         for (let index = pending.shift(); index; index = pending.shift()) await client.query(index.indexdef);
@@ -191,7 +189,12 @@ async function ensureSeeded({ databaseUrl, assets, reseed, log }) {
   await withClient(databaseUrl, async (client) => {
     await client.query('VACUUM (ANALYZE) "creative_assets"');
     // The load's upserts left a dead version of most rollup rows behind; production's autovacuum clears them.
-    for (const table of ['creative_asset_rollups', 'creative_asset_month_rollups', 'creative_asset_day_totals'])
+    for (const table of [
+      'creative_asset_rollups',
+      'creative_asset_month_rollups',
+      'creative_asset_day_totals',
+      'creative_asset_stats_revisions',
+    ])
       await client.query(`VACUUM (ANALYZE) "${table}"`);
     await client.query(`COMMENT ON TABLE "creative_assets" IS '${SEED_MARK(assets)}'`);
   });
