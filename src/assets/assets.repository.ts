@@ -210,7 +210,8 @@ export class AssetsRepository {
 
   /**
    * Library statistics, added up from the month and day rollups for the whole UTC months and days of the range
-   * and from the assets themselves for the parts of a day at its ends (statsWindows).
+   * and from the assets themselves for the parts of a day at its ends (statsWindows), with the user's stats revision
+   * read in the same snapshot.
    */
   async aggregateStats(userId: string, range: CreatedRange): Promise<RevisedStats> {
     const [answer] = await this.prisma.prepared.query<RevisedStats[]>(buildStatsSql(userId, statsWindows(range)));
