@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { EngineMetrics } from '../src/metrics/engine-metrics';
 import { runMigrations } from '../src/prisma/migrate';
 import { BASE, bearer, createTestApp, TestApp } from './support/app';
 import { assetRow, newUserId } from './support/factories';
@@ -39,7 +40,15 @@ describe('asset stats revisions', () => {
     return rows[0]?.revision ?? null;
   };
 
+  /** creative_engine_stats_answers_total of an instance, by source. */
+  const answersOf = async (t: TestApp) => {
+    const metric = t.app.get(EngineMetrics).registry.getSingleMetric('creative_engine_stats_answers_total')!;
+    const { values } = await metric.get();
+    return Object.fromEntries(values.map(({ labels, value }) => [labels.source, value])) as Record<string, number>;
+  };
+
   it('answers from memory while the revision stands, and every instance adds up again once a change commits', async () => {
+    const counted = await Promise.all([answersOf(first), answersOf(second)]);
     const userId = newUserId('stats-memory');
     const asset = assetRow(userId, { cost: '0.250000', createdAt: new Date('2026-03-02T10:00:00Z') });
     await first.prisma.creativeAsset.create({ data: asset as never });
@@ -66,6 +75,11 @@ describe('asset stats revisions', () => {
     await first.prisma.$executeRaw`UPDATE "creative_assets" SET "cost" = 1 WHERE "id" = ${asset.id}::uuid`;
     expect(await statsOf(first, userId)).toMatchObject({ totalCost: 1, usage: { views: 1 } });
     expect(await statsOf(second, userId)).toMatchObject({ totalCost: 1, usage: { views: 1 } });
+
+    const since = async (t: TestApp, before: Record<string, number>) =>
+      Object.fromEntries(Object.entries(await answersOf(t)).map(([source, n]) => [source, n - (before[source] ?? 0)]));
+    expect(await since(first, counted[0])).toMatchObject({ added_up: 4, remembered: 1 });
+    expect(await since(second, counted[1])).toMatchObject({ added_up: 2, remembered: 1 });
   });
 
   it('renews the revision for every change the stats count and for nothing else', async () => {

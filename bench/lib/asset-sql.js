@@ -15,6 +15,7 @@ const { AssetStatsService } = require('../../dist/assets/asset-stats.service');
 const { AssetsRepository } = require('../../dist/assets/assets.repository');
 const { AssetsService } = require('../../dist/assets/assets.service');
 const { CollectionsRepository } = require('../../dist/assets/collections.repository');
+const { EngineMetrics } = require('../../dist/metrics/engine-metrics');
 const { toStatement } = require('../../dist/prisma/direct-sql');
 const { benchConfig } = require('./engine-env');
 
@@ -59,7 +60,7 @@ function pgAssetServices(query) {
   const links = new AssetLinks(config, { presignsLinks: false });
   return {
     assets: new AssetsService(repository, new CollectionsRepository(pgPrisma(query)), null, null, null, links, null),
-    stats: new AssetStatsService(repository, config),
+    stats: new AssetStatsService(repository, config, new EngineMetrics(config)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EngineConfig } from '../config/engine-config';
+import type { EngineMetrics, StatsAnswerSource } from '../metrics/engine-metrics';
 import { AssetStatsService } from './asset-stats.service';
 import type { AssetsRepository } from './assets.repository';
 import type { AssetStatsJson } from './dto/asset-stats.dto';
@@ -21,22 +22,33 @@ function fakeStats(statsCacheMaxBytes: number) {
       });
     },
   } as unknown as AssetsRepository;
-  const service = new AssetStatsService(repository, { statsCacheMaxBytes } as EngineConfig);
-  return { service, state, reads };
+  const sources: StatsAnswerSource[] = [];
+  const metrics = { statsAnswered: (source: StatsAnswerSource) => sources.push(source) } as unknown as EngineMetrics;
+  const service = new AssetStatsService(repository, { statsCacheMaxBytes } as EngineConfig, metrics);
+  return { service, state, reads, sources };
 }
 
 describe('AssetStatsService: when the rollups are added up again', () => {
   it('answers a repeated question from memory while the revision stands, and adds up again once it changes', async () => {
-    const { service, state, reads } = fakeStats(1024);
+    const { service, state, reads, sources } = fakeStats(1024);
     expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":3}');
     expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":3}');
     expect(reads).toEqual({ revisions: 2, aggregates: 1 });
+    expect(sources).toEqual(['added_up', 'remembered']);
 
     state.revision = 2n;
     state.totalAssets = 4;
     expect(await service.getStatsJson('ann', {})).toBe('{"totalAssets":4}');
     expect(await service.getStats('ann', {})).toEqual({ totalAssets: 4 });
     expect(reads).toEqual({ revisions: 4, aggregates: 2 });
+    expect(sources).toEqual(['added_up', 'remembered', 'added_up', 'remembered']);
+  });
+
+  it('counts a request that waited for another adding up the same as shared', async () => {
+    const { service, reads, sources } = fakeStats(1024);
+    await Promise.all([service.getStatsJson('ann', {}), service.getStatsJson('ann', {})]);
+    expect(reads.aggregates).toBe(1);
+    expect(sources.sort()).toEqual(['added_up', 'shared']);
   });
 
   it('adds up each range of its own', async () => {

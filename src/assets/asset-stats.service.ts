@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { parseCreatedRange } from './asset-list-query';
 import { AssetsRepository } from './assets.repository';
 import type { AssetStatsJson, AssetStatsResponseDto } from './dto/asset-stats.dto';
@@ -17,8 +18,9 @@ export class AssetStatsService {
   constructor(
     private readonly assets: AssetsRepository,
     config: EngineConfig,
+    metrics: EngineMetrics,
   ) {
-    this.remembered = new RememberedStats(config.statsCacheMaxBytes);
+    this.remembered = new RememberedStats(config.statsCacheMaxBytes, (source) => metrics.statsAnswered(source));
   }
 
   /** What the user spent outside generation jobs since `since` (a job's assets carry its cost, counted through the job). */

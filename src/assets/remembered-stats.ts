@@ -1,3 +1,4 @@
+import type { StatsAnswerSource } from '../metrics/engine-metrics';
 import type { CreatedRange } from './asset-list-query';
 import type { AssetStatsJson } from './dto/asset-stats.dto';
 
@@ -26,7 +27,10 @@ export class RememberedStats {
   private readonly pending = new Map<string, Promise<RevisedStats>>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly answered: (source: StatsAnswerSource) => void = () => undefined,
+  ) {}
 
   /** false with a budget of 0: then reading the revision first would only add a round trip to every answer. */
   get enabled(): boolean {
@@ -46,9 +50,13 @@ export class RememberedStats {
   ): Promise<AssetStatsJson> {
     const key = keyOf(userId, range);
     const remembered = this.rememberedAt(key, revision);
-    if (remembered !== undefined) return remembered;
+    if (remembered !== undefined) {
+      this.answered('remembered');
+      return remembered;
+    }
     const pendingKey = `${key}\u0000${revision}`;
     let pending = this.pending.get(pendingKey);
+    this.answered(pending === undefined ? 'added_up' : 'shared');
     if (pending === undefined) {
       pending = addUp();
       this.pending.set(pendingKey, pending);

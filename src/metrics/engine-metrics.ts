@@ -13,6 +13,9 @@ export const OTHER_MODEL = 'other';
 /** What a request was refused for by the engine's limits (docs/ARCHITECTURE.md §3). */
 export type LimitRejection = 'requests' | 'generation_requests' | 'active_jobs' | 'daily_budget';
 
+/** How GET /assets/stats (or getStats) got its answer: see RememberedStats. */
+export type StatsAnswerSource = 'remembered' | 'added_up' | 'shared';
+
 /** The capability a provider call served: the label of its duration. */
 export type ProviderOperation =
   'image' | 'image_edit' | 'image_upscale' | 'audio' | 'video_create' | 'video_poll' | 'text';
@@ -78,6 +81,12 @@ export class EngineMetrics implements OnModuleInit {
     registers: [this.registry],
   });
 
+  private readonly statsAnswers = new Counter({
+    name: `${METRIC_PREFIX}stats_answers_total`,
+    help: 'Stats answers by source: remembered at the current revision, added up from the rollups, or shared with a request adding up the same',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
   private readonly webhookAttempts = new Counter({
     name: `${METRIC_PREFIX}webhook_attempts_total`,
     help: 'Webhook delivery attempts by event and outcome (delivered, retry, failed for good, refused target)',
@@ -131,6 +140,10 @@ export class EngineMetrics implements OnModuleInit {
 
   recordWebhookAttempt(event: string, outcome: 'delivered' | 'retry' | 'failed' | 'refused'): void {
     this.webhookAttempts.inc({ event, outcome });
+  }
+
+  statsAnswered(source: StatsAnswerSource): void {
+    this.statsAnswers.inc({ source });
   }
 
   limitRejected(limit: LimitRejection): void {
