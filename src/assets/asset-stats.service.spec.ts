@@ -60,10 +60,11 @@ describe('AssetStatsService: when the rollups are added up again', () => {
   });
 
   it('reads no revision when it may remember nothing (STATS_CACHE_MAX_BYTES=0)', async () => {
-    const { service, reads } = fakeStats(0);
+    const { service, reads, sources } = fakeStats(0);
     await service.getStatsJson('ann', {});
     await service.getStatsJson('ann', {});
     expect(reads).toEqual({ revisions: 0, aggregates: 2 });
+    expect(sources).toEqual(['added_up', 'added_up']);
   });
 
   it('refuses a range that ends before it starts before reading anything', async () => {

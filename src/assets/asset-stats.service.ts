@@ -18,7 +18,7 @@ export class AssetStatsService {
   constructor(
     private readonly assets: AssetsRepository,
     config: EngineConfig,
-    metrics: EngineMetrics,
+    private readonly metrics: EngineMetrics,
   ) {
     this.remembered = new RememberedStats(config.statsCacheMaxBytes, (source) => metrics.statsAnswered(source));
   }
@@ -38,7 +38,10 @@ export class AssetStatsService {
    */
   async getStatsJson(userId: string, query: CreatedRangeQueryDto): Promise<AssetStatsJson> {
     const range = parseCreatedRange(query);
-    if (!this.remembered.enabled) return (await this.assets.aggregateStats(userId, range)).stats;
+    if (!this.remembered.enabled) {
+      this.metrics.statsAnswered('added_up');
+      return (await this.assets.aggregateStats(userId, range)).stats;
+    }
     const revision = await this.assets.statsRevision(userId);
     return this.remembered.answer(userId, range, revision, () => this.assets.aggregateStats(userId, range));
   }
