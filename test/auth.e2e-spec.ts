@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { createTestApp, TestApp, tokenFor } from './support/app';
 import { TEST_JWT_SECRET } from './support/test-env';
@@ -98,14 +99,22 @@ describe('auth: issuer and audience checks', () => {
 
 describe('auth: AUTH_MODE=header (behind an authenticating gateway)', () => {
   let t: TestApp;
+  let warnings: string[];
   beforeAll(async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     t = await createTestApp({
       AUTH_MODE: 'header',
       AUTH_JWT_SECRET: undefined,
       SIGNED_URL_SECRET: 'a-signing-key-of-at-least-32-chars',
     });
+    warnings = warn.mock.calls.map(([message]) => String(message));
+    warn.mockRestore();
   });
   afterAll(() => t.close());
+
+  it('says once at start-up that X-User-Id is trusted', () => {
+    expect(warnings.filter((message) => message.startsWith('AUTH_MODE=header'))).toHaveLength(1);
+  });
 
   it('trusts X-User-Id', async () => {
     const res = await t.http.get(ME).set('X-User-Id', 'gateway-user-7').expect(200);

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { EngineConfig } from '../config/engine-config';
 import { UnauthorizedError } from '../common/errors';
 import { CREATIVE_ENGINE_OPTIONS } from '../creative-engine.module-definition';
@@ -14,21 +14,11 @@ const USER_ID_PATTERN = /^[A-Za-z0-9._:@|+-]{1,255}$/;
  * else — only with AUTH_MODE=header behind an authenticating gateway — the X-User-Id header.
  */
 @Injectable()
-export class EngineAuthGuard implements CanActivate, OnApplicationBootstrap {
-  private readonly logger = new Logger('CreativeEngineAuth');
-
+export class EngineAuthGuard implements CanActivate {
   constructor(
     private readonly config: EngineConfig,
     @Inject(CREATIVE_ENGINE_OPTIONS) private readonly options: CreativeEngineModuleOptions,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.options.resolveUser && this.config.auth.mode === 'header') {
-      this.logger.warn(
-        'AUTH_MODE=header: X-User-Id is trusted as the caller. Run this only behind a gateway that authenticates users and sets the header.',
-      );
-    }
-  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
