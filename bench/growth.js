@@ -31,6 +31,7 @@ const reports = sizes.map((assets) => {
       `--assets=${assets}`,
       '--only=routes',
       '--kinds=list,search,stats',
+      '--skip-floor',
       `--database-url=${databaseUrl}`,
       ...runArgs,
     ],

@@ -1,8 +1,8 @@
 'use strict';
 
 /**
- * `npm run bench` — see bench/README.md. Seeds a dedicated database, starts the built service and the
- * baseline as separate processes on 127.0.0.1, loads each route of both with autocannon from this
+ * `npm run bench` — see bench/README.md. Seeds a dedicated database, starts the built service, the framework
+ * floor and the baseline as separate processes on 127.0.0.1, loads each route of each with autocannon from this
  * process, then benchmarks the image queue and EXPLAINs the list, search and stats queries.
  */
 const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
@@ -36,6 +36,9 @@ const { values: args } = parseArgs({
     'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     'service-port': { type: 'string', default: '3910' },
     'baseline-port': { type: 'string', default: '3911' },
+    'floor-port': { type: 'string', default: '3912' },
+    /** Routes without the bare Nest app (bench/nest-floor-server.js) that splits the service's extra cost. */
+    'skip-floor': { type: 'boolean', default: false },
   },
 });
 
@@ -44,7 +47,9 @@ const phases = new Set(args.only.split(','));
 const databaseUrl = args['database-url'];
 const log = (message) => console.log(message);
 
-async function benchRoutes(service, baseline, fixtures) {
+/** Each route on every server (the service, the framework floor when it runs, the baseline), in that order. */
+async function benchRoutes(servers, fixtures) {
+  const [service] = servers;
   const load = (server, scenario, durationSeconds) =>
     loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
   const rows = [];
@@ -53,7 +58,7 @@ async function benchRoutes(service, baseline, fixtures) {
   for (const scenario of routeScenarios(fixtures).filter((candidate) => kinds.has(candidate.kind))) {
     const measured = {};
     // Interleaved per route, each after its own warm-up (JIT, pool connections, plan caches).
-    for (const server of [service, baseline]) {
+    for (const server of servers) {
       const stopChanges =
         scenario.countedChangesPerSecond &&
         (await startCountedChanges(databaseUrl, fixtures.assetIds, scenario.countedChangesPerSecond));
@@ -67,15 +72,20 @@ async function benchRoutes(service, baseline, fixtures) {
       measured[server.name] = { ...result, cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests };
       if (stopChanges) await stopChanges();
     }
-    const row = { route: scenario.name, kind: scenario.kind, service: measured.service, baseline: measured.baseline };
+    const row = { route: scenario.name, kind: scenario.kind, ...measured };
     rows.push(row);
+    const failures = servers.filter((server) => measured[server.name].failures > 0);
     log(
-      `  ${scenario.name}: service ${row.service.requestsPerSecond.toFixed(0)} req/s p50 ${row.service.p50Ms} p99 ${row.service.p99Ms} ms` +
-        ` | baseline ${row.baseline.requestsPerSecond.toFixed(0)} req/s p50 ${row.baseline.p50Ms} p99 ${row.baseline.p99Ms} ms` +
+      `  ${scenario.name}: ` +
+        servers
+          .map(({ name }) => {
+            const { requestsPerSecond, p50Ms, p99Ms, cpuMsPerRequest } = measured[name];
+            return `${name} ${requestsPerSecond.toFixed(0)} req/s p50 ${p50Ms} p99 ${p99Ms} ms CPU ${cpuMsPerRequest.toFixed(2)} ms/req`;
+          })
+          .join(' | ') +
         ` | ratio ${(row.service.requestsPerSecond / row.baseline.requestsPerSecond).toFixed(2)}` +
-        ` | CPU ms/request service ${row.service.cpuMsPerRequest.toFixed(2)} baseline ${row.baseline.cpuMsPerRequest.toFixed(2)}` +
-        (row.service.failures + row.baseline.failures > 0
-          ? ` | FAILURES service ${row.service.failures} baseline ${row.baseline.failures}`
+        (failures.length > 0
+          ? ` | FAILURES ${failures.map(({ name }) => `${name} ${measured[name].failures}`).join(', ')}`
           : ''),
     );
   }
@@ -104,15 +114,13 @@ async function main() {
     const serviceEnv = benchServiceEnv({ databaseUrl, redisUrl: args['redis-url'], queuePrefix, storageDir });
     const profileDir = path.join(ROOT, 'bench', 'profiles');
     if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
+    const serviceNodeArgs = args['service-node-args'].split(' ').filter(Boolean);
     const service = await startServer({
       name: 'service',
       script: 'dist/main.js',
       port: Number(args['service-port']),
       env: serviceEnv,
-      nodeArgs: [
-        ...args['service-node-args'].split(' ').filter(Boolean),
-        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ],
+      nodeArgs: [...serviceNodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
     const baseline = await startServer({
       name: 'baseline',
@@ -120,13 +128,24 @@ async function main() {
       port: Number(args['baseline-port']),
       env: { DATABASE_URL: databaseUrl },
     });
+    const floor =
+      phases.has('routes') && !args['skip-floor']
+        ? await startServer({
+            name: 'floor',
+            script: 'bench/nest-floor-server.js',
+            port: Number(args['floor-port']),
+            env: { DATABASE_URL: databaseUrl },
+            // The service's heap flags too: they change what each request costs in garbage collection.
+            nodeArgs: serviceNodeArgs,
+          })
+        : null;
     try {
       report.startRssMb = memoryOf(service.pid).rssMb;
       if (phases.has('routes')) {
         log(
           `Routes: ${args.connections} connections, ${args.duration} s each (after ${args.warmup} s warm-up), user ${HEAVY_USER}`,
         );
-        Object.assign(report, await benchRoutes(service, baseline, fixtures));
+        Object.assign(report, await benchRoutes([service, floor, baseline].filter(Boolean), fixtures));
       }
       if (phases.has('queue')) {
         log(
@@ -155,6 +174,7 @@ async function main() {
         report.burst.lifetimePeakRssMb = memoryOf(service.pid).peakRssMb;
       }
     } finally {
+      await floor?.stop();
       await baseline.stop();
       await service.stop();
       rmSync(storageDir, { recursive: true, force: true });

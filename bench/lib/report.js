@@ -21,20 +21,33 @@ function formatReport(report) {
   const targets = [];
 
   if (report.rows) {
+    // The framework floor (bench/nest-floor-server.js), when it ran: bare Nest on Express running the same code.
+    const withFloor = report.rows.some((row) => row.floor);
     lines.push(
-      '| route | service req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | service/baseline | CPU ms/req service / baseline |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| route | service req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | service/baseline |' +
+        (withFloor ? ' Nest floor req/s | floor/baseline | service/floor |' : '') +
+        ` CPU ms/req service / ${withFloor ? 'floor / ' : ''}baseline |`,
+      `|---|---:|---:|---:|---:|---:|---:|---:|${withFloor ? '---:|---:|---:|' : ''}---:|`,
     );
-    for (const { route, kind, service, baseline } of report.rows) {
+    for (const { route, kind, service, floor, baseline } of report.rows) {
       const ratio = service.requestsPerSecond / baseline.requestsPerSecond;
-      const failures =
-        service.failures + baseline.failures > 0
-          ? ` (failed: service ${service.failures}, baseline ${baseline.failures})`
-          : '';
+      const measured = [
+        ['service', service],
+        ['floor', floor],
+        ['baseline', baseline],
+      ].filter(([, server]) => server);
+      const failed = measured.filter(([, server]) => server.failures > 0);
+      const failures = failed.length
+        ? ` (failed: ${failed.map(([name, server]) => `${name} ${server.failures}`).join(', ')})`
+        : '';
+      const floorColumns = floor
+        ? ` ${fixed(floor.requestsPerSecond)} | ${fixed(floor.requestsPerSecond / baseline.requestsPerSecond, 2)} | ` +
+          `${fixed(service.requestsPerSecond / floor.requestsPerSecond, 2)} |`
+        : '';
       lines.push(
         `| ${route}${failures} | ${fixed(service.requestsPerSecond)} | ${service.p50Ms} | ${service.p99Ms} | ` +
-          `${fixed(baseline.requestsPerSecond)} | ${baseline.p50Ms} | ${baseline.p99Ms} | ${fixed(ratio, 2)} | ` +
-          `${fixed(service.cpuMsPerRequest, 2)} / ${fixed(baseline.cpuMsPerRequest, 2)} |`,
+          `${fixed(baseline.requestsPerSecond)} | ${baseline.p50Ms} | ${baseline.p99Ms} | ${fixed(ratio, 2)} |${floorColumns} ` +
+          `${measured.map(([, server]) => fixed(server.cpuMsPerRequest, 2)).join(' / ')} |`,
       );
       if (kind === 'list' || kind === 'get') {
         targets.push([`${route}: ≥ 0.7× baseline req/s`, fixed(ratio, 2), ratio >= 0.7]);
