@@ -1,7 +1,7 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -57,11 +57,62 @@ function memoryOf(pid) {
 
 /** CPU time (user + system) a process has used so far, in ms: per-request cost that holds on a busy machine. */
 function cpuTimeMsOf(pid) {
+  return cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a /proc stat line, in ms. */
+function cpuMsOfStat(stat) {
   // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 /** USER_HZ, 100 on every Linux build Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-module.exports = { startServer, memoryOf, cpuTimeMsOf, ROOT };
+/** The threads of a Node process that does image work, by the name each gives itself. */
+const THREAD_KINDS = [
+  ['main', /^MainThread$/],
+  ['libuv pool', /^libuv-worker$/],
+  ['libvips', /^libvips/],
+  ['V8 helpers (GC, compiler)', /^V8Worker$/],
+];
+
+/**
+ * CPU time a process has used so far by kind of thread (THREAD_KINDS, else "other"), in ms, and `total`, the
+ * process's own figure, which also holds the threads that have ended.
+ */
+function threadCpuMsOf(pid) {
+  const byKind = { total: cpuTimeMsOf(pid) };
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const kind = THREAD_KINDS.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other';
+    byKind[kind] = (byKind[kind] ?? 0) + cpuMsOfStat(stat);
+  }
+  return byKind;
+}
+
+/**
+ * Per unit of work (a job) between two threadCpuMsOf readings, by kind of thread; what the threads alive at the
+ * end do not account for (threads that ended in between) is "ended threads".
+ */
+function threadCpuMsPer(before, after, units) {
+  const per = {};
+  let accounted = 0;
+  for (const kind of Object.keys(after)) {
+    if (kind === 'total') continue;
+    const used = after[kind] - (before[kind] ?? 0);
+    accounted += used;
+    per[kind] = used / units;
+  }
+  const ended = after.total - before.total - accounted;
+  if (ended > 0) per['ended threads'] = ended / units;
+  return per;
+}
+
+module.exports = { startServer, memoryOf, cpuTimeMsOf, threadCpuMsOf, threadCpuMsPer, ROOT };

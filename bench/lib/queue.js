@@ -11,7 +11,7 @@ const { PlaceholderImageProvider } = require('../../dist/providers/image/placeho
 const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
-const { cpuTimeMsOf } = require('./processes');
+const { threadCpuMsOf, threadCpuMsPer } = require('./processes');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
@@ -74,7 +74,7 @@ async function pipelineThroughput(client, service, jobs) {
     );
     return rows[0];
   };
-  const cpuBefore = cpuTimeMsOf(service.pid);
+  const cpuBefore = threadCpuMsOf(service.pid);
   const started = performance.now();
   await inParallel(jobs, ENQUEUE_CONCURRENCY, (index) => enqueueImage(service, userId, index));
   let counts;
@@ -82,7 +82,7 @@ async function pipelineThroughput(client, service, jobs) {
     counts = await finished();
     return counts.completed + counts.failed >= jobs;
   }, `${jobs} image jobs`);
-  const cpuMsPerJob = (cpuTimeMsOf(service.pid) - cpuBefore) / jobs;
+  const cpu = cpuPerJob(cpuBefore, threadCpuMsOf(service.pid), jobs);
   const {
     rows: [{ assets }],
   } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
@@ -92,8 +92,13 @@ async function pipelineThroughput(client, service, jobs) {
     assets,
     seconds: (done - started) / 1000,
     jobsPerSecond: (jobs * 1000) / (done - started),
-    cpuMsPerJob,
+    ...cpu,
   };
+}
+
+/** CPU time per job of the process doing the work between two threadCpuMsOf readings, in all and by thread. */
+function cpuPerJob(before, after, jobs) {
+  return { cpuMsPerJob: (after.total - before.total) / jobs, cpuMsPerJobByThread: threadCpuMsPer(before, after, jobs) };
 }
 
 /**
@@ -165,7 +170,7 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
   let next = 0;
   const run = async (count) => {
     const before = await completedCount();
-    const cpuBefore = cpuTimeMsOf(worker.pid);
+    const cpuBefore = threadCpuMsOf(worker.pid);
     const started = performance.now();
     await inParallel(count, ENQUEUE_CONCURRENCY, () => {
       const id = randomUUID();
@@ -173,12 +178,12 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
       return queue.add(JOB_NAMES.image_generation, { jobId: id, request }, jobOptions(config, id, 0));
     });
     const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} minimal-worker jobs`);
-    return { seconds: (done - started) / 1000, cpuMsPerJob: (cpuTimeMsOf(worker.pid) - cpuBefore) / count };
+    return { seconds: (done - started) / 1000, ...cpuPerJob(cpuBefore, threadCpuMsOf(worker.pid), count) };
   };
   try {
     await run(WARM_UP_JOBS);
-    const { seconds, cpuMsPerJob } = await run(jobs);
-    return { jobs, seconds, jobsPerSecond: jobs / seconds, cpuMsPerJob, concurrency: WORKER_CONCURRENCY };
+    const { seconds, ...cpu } = await run(jobs);
+    return { jobs, seconds, jobsPerSecond: jobs / seconds, ...cpu, concurrency: WORKER_CONCURRENCY };
   } finally {
     worker.kill('SIGTERM');
     await queue.obliterate({ force: true });

@@ -2,6 +2,13 @@
 
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const verdict = (met) => (met ? 'met' : '**not met**');
+/** CPU ms per job by kind of thread, largest first, leaving out kinds under 0.01 ms. */
+const byThread = (perKind) =>
+  Object.entries(perKind)
+    .filter(([, ms]) => ms >= 0.01)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, ms]) => `${kind} ${fixed(ms, 2)}`)
+    .join(', ') + ' ms';
 
 /** The median of `values`: the middle one, or the mean of the middle two. */
 function median(values) {
@@ -72,7 +79,8 @@ function formatReport(report) {
     lines.push(
       `Queue: pipeline ${fixed(pipeline.jobsPerSecond, 1)} jobs/s (${pipeline.jobs} jobs, ${pipeline.failed} failed, ${pipeline.assets} assets stored) ` +
         `vs a minimal bare-Bull worker doing the same work ${fixed(minimalWorker.jobsPerSecond, 1)} jobs/s (${minimalWorker.jobs} jobs), ratio ${fixed(ratio, 3)}, both at worker concurrency ${minimalWorker.concurrency}. ` +
-        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms.`,
+        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms; ` +
+        `by thread, service: ${byThread(pipeline.cpuMsPerJobByThread)}; minimal worker: ${byThread(minimalWorker.cpuMsPerJobByThread)}.`,
       `Latency over ${latency.jobs} sequential jobs: end to end p50 ${fixed(latency.endToEnd.p50, 1)} ms, p99 ${fixed(latency.endToEnd.p99, 1)} ms; ` +
         `provider alone p50 ${fixed(latency.provider.p50, 1)} ms, p99 ${fixed(latency.provider.p99, 1)} ms; ` +
         `added by the pipeline p50 ${fixed(latency.added.p50, 1)} ms, p99 ${fixed(latency.added.p99, 1)} ms.`,
