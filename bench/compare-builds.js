@@ -12,6 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
+const { inTurns } = require('./lib/load');
 const { cpuTimeMsOf, startServer } = require('./lib/processes');
 const { median } = require('./lib/report');
 const { loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
@@ -65,22 +66,20 @@ async function main() {
     const load = (server, scenario, durationSeconds) =>
       loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
     for (const scenario of scenarios) for (const server of servers) await load(server, scenario, 3); // warm-up
-    const blocks = new Map(scenarios.map((scenario) => [scenario, servers.map(() => [])]));
-    for (let round = 0; round < Number(args.rounds); round++) {
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      for (const scenario of scenarios) {
-        for (const server of order) {
-          const cpuBefore = cpuTimeMsOf(server.pid);
-          const result = await load(server, scenario, Number(args.seconds));
-          if (result.failures > 0)
-            throw new Error(`${server.name}: ${result.failures} failed requests on ${scenario.name}`);
-          blocks.get(scenario)[servers.indexOf(server)].push({
-            cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests,
-            requestsPerSecond: result.requestsPerSecond,
-            p99Ms: result.p99Ms,
-          });
-        }
-      }
+    const blocks = new Map();
+    for (const scenario of scenarios) {
+      const measure = async (server) => {
+        const cpuBefore = cpuTimeMsOf(server.pid);
+        const result = await load(server, scenario, Number(args.seconds));
+        if (result.failures > 0)
+          throw new Error(`${server.name}: ${result.failures} failed requests on ${scenario.name}`);
+        return {
+          cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests,
+          requestsPerSecond: result.requestsPerSecond,
+          p99Ms: result.p99Ms,
+        };
+      };
+      blocks.set(scenario, await inTurns(servers, Number(args.rounds), measure));
     }
     console.log(
       `${args.rounds} rounds of ${args.seconds} s blocks, ${args.connections} connections, ${os.cpus().length} × ` +

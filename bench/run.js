@@ -13,7 +13,8 @@ const { benchServiceEnv } = require('./lib/engine-env');
 const { explainRoutes } = require('./lib/explain');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
 const { benchLargeBurst, benchQueue } = require('./lib/queue');
-const { formatReport } = require('./lib/report');
+const { inTurns } = require('./lib/load');
+const { combineBlocks, formatReport } = require('./lib/report');
 const { HEAVY_USER, loadFixtures, loadScenario, routeScenarios, startCountedChanges } = require('./lib/routes');
 const { ensureSeeded } = require('./lib/seed');
 
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     assets: { type: 'string', default: '100000' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
+    /** The blocks each route's --duration is cut into, per server, taken in turns. */
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     jobs: { type: 'string', default: '200' },
     'large-jobs': { type: 'string', default: '8' },
@@ -47,31 +50,43 @@ const phases = new Set(args.only.split(','));
 const databaseUrl = args['database-url'];
 const log = (message) => console.log(message);
 
-/** Each route on every server (the service, the framework floor when it runs, the baseline), in that order. */
+/**
+ * Each route on every server (the service, the framework floor when it runs, the baseline): a warm-up each, then
+ * `--rounds` blocks each that share `--duration`, taken in turns (lib/load.js), so that a slow spell of the machine
+ * falls on every server alike rather than on whichever was loaded during it.
+ */
 async function benchRoutes(servers, fixtures) {
   const [service] = servers;
-  const load = (server, scenario, durationSeconds) =>
-    loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
+  const rounds = Number(args.rounds);
   const rows = [];
   let peakRssMb = 0;
   const kinds = new Set(args.kinds.split(','));
   for (const scenario of routeScenarios(fixtures).filter((candidate) => kinds.has(candidate.kind))) {
-    const measured = {};
-    // Interleaved per route, each after its own warm-up (JIT, pool connections, plan caches).
-    for (const server of servers) {
+    // While the library changes as the scenario says, for every server alike.
+    const load = async (server, durationSeconds) => {
       const stopChanges =
         scenario.countedChangesPerSecond &&
         (await startCountedChanges(databaseUrl, fixtures.assetIds, scenario.countedChangesPerSecond));
-      await load(server, scenario, Number(args.warmup));
-      const sampler = setInterval(() => {
-        if (server === service) peakRssMb = Math.max(peakRssMb, memoryOf(service.pid).rssMb);
-      }, 100);
+      try {
+        return await loadScenario(server, scenario, { connections: Number(args.connections), durationSeconds });
+      } finally {
+        if (stopChanges) await stopChanges();
+      }
+    };
+    // JIT, pool connections, plan caches.
+    for (const server of servers) await load(server, Number(args.warmup));
+    const blocks = await inTurns(servers, rounds, async (server) => {
+      const sampler =
+        server === service &&
+        setInterval(() => {
+          peakRssMb = Math.max(peakRssMb, memoryOf(service.pid).rssMb);
+        }, 100);
       const cpuBefore = cpuTimeMsOf(server.pid);
-      const result = await load(server, scenario, Number(args.duration));
+      const result = await load(server, Number(args.duration) / rounds);
       clearInterval(sampler);
-      measured[server.name] = { ...result, cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests };
-      if (stopChanges) await stopChanges();
-    }
+      return { ...result, cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests };
+    });
+    const measured = Object.fromEntries(servers.map((server, index) => [server.name, combineBlocks(blocks[index])]));
     const row = { route: scenario.name, kind: scenario.kind, ...measured };
     rows.push(row);
     const failures = servers.filter((server) => measured[server.name].failures > 0);

@@ -4,11 +4,13 @@ const autocannon = require('autocannon');
 
 /**
  * Loads one route of one server for a fixed time with autocannon. `nextPath()` gives each request its own
- * path (rotating ids or search terms), so neither server answers the same row over and over.
+ * path (rotating ids or search terms), so neither server answers the same row over and over. Besides autocannon's
+ * summary, every response's time is kept (`latenciesMs`), so several blocks can give one set of percentiles.
  */
 function runLoad({ baseUrl, method, nextPath, headers, connections, durationSeconds }) {
   return new Promise((resolve, reject) => {
-    autocannon(
+    const latenciesMs = [];
+    const instance = autocannon(
       {
         url: baseUrl,
         connections,
@@ -24,10 +26,26 @@ function runLoad({ baseUrl, method, nextPath, headers, connections, durationSeco
           p99Ms: result.latency.p99,
           requests: result.requests.total,
           failures: result.non2xx + result.errors + result.timeouts,
+          latenciesMs,
         });
       },
     );
+    instance.on('response', (_client, _statusCode, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
   });
 }
 
-module.exports = { runLoad };
+/**
+ * `rounds` blocks of `measure(server)` for each server, taken in turns, the order reversed every other round, so
+ * that a drift of a shared machine's speed falls on every server alike. Returns each server's blocks, in the order
+ * of `servers`.
+ */
+async function inTurns(servers, rounds, measure) {
+  const blocks = servers.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    for (const server of order) blocks[servers.indexOf(server)].push(await measure(server));
+  }
+  return blocks;
+}
+
+module.exports = { inTurns, runLoad };

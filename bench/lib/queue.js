@@ -12,6 +12,7 @@ const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
 const { threadCpuMsOf, threadCpuMsPer } = require('./processes');
+const { percentile } = require('./report');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
@@ -26,11 +27,6 @@ const TIMEOUT_MS = 10 * 60_000;
 const WORKER_CONCURRENCY = benchConfig().worker.concurrency;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values, fraction) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-}
 
 async function inParallel(count, concurrency, task) {
   let next = 0;

@@ -17,11 +17,35 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The `fraction` percentile of `values` (nearest rank). */
+function percentile(values, fraction) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+/**
+ * One server's blocks of a route as one measurement: the median block's throughput and CPU time per request,
+ * and the latency percentiles over every response of every block.
+ */
+function combineBlocks(blocks) {
+  const latencies = blocks.flatMap((block) => block.latenciesMs);
+  const latencyMs = (fraction) => Math.round(percentile(latencies, fraction) * 10) / 10;
+  const total = (field) => blocks.reduce((sum, block) => sum + block[field], 0);
+  return {
+    requestsPerSecond: median(blocks.map((block) => block.requestsPerSecond)),
+    cpuMsPerRequest: median(blocks.map((block) => block.cpuMsPerRequest)),
+    p50Ms: latencyMs(0.5),
+    p99Ms: latencyMs(0.99),
+    requests: total('requests'),
+    failures: total('failures'),
+  };
+}
+
 /** The run as Markdown: the per-route table, the queue figures and each target of issue #6, met or not. */
 function formatReport(report) {
   const lines = [
     `Run of ${report.startedAt.toISOString()} — ${report.assets} assets; ${report.args.connections} connections, ` +
-      `${report.args.duration} s per route after ${report.args.warmup} s warm-up; ` +
+      `${report.args.duration} s per route and server in ${report.args.rounds} blocks taken in turns, after ${report.args.warmup} s warm-up; ` +
       `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, Node ${report.machine.node}`,
     '',
   ];
@@ -128,4 +152,4 @@ function formatReport(report) {
   return `${lines.join('\n')}\n`;
 }
 
-module.exports = { formatReport, median };
+module.exports = { combineBlocks, formatReport, median, percentile };
