@@ -45,11 +45,13 @@ const lines = [
   `| route | ${sizes.map((assets) => `${label(assets)} p50 / p99 ms (baseline)`).join(' | ')} |`,
   `|---|${sizes.map(() => '---:').join('|')}|`,
 ];
+// A route's name without the depth of its cursor, which differs from one library size to the next.
+const routeName = (route) => route.replace(/ at row \d+/, '');
 for (const { route } of reports[0].rows) {
   const cells = reports.map((report) => {
-    const row = report.rows.find((candidate) => candidate.route.split(',')[0] === route.split(',')[0]);
+    const row = report.rows.find((candidate) => routeName(candidate.route) === routeName(route));
     return `${row.service.p50Ms} / ${row.service.p99Ms} (${row.baseline.p50Ms} / ${row.baseline.p99Ms})`;
   });
-  lines.push(`| ${route.replace(/ at row \d+/, '')} | ${cells.join(' | ')} |`);
+  lines.push(`| ${routeName(route)} | ${cells.join(' | ')} |`);
 }
 console.log(`\nGrowth (heavy user, ${reports[0].args.connections} connections):\n\n${lines.join('\n')}\n`);
