@@ -14,7 +14,7 @@ const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
 const { inTurns } = require('./lib/load');
 const { cpuTimeMsOf, startServer } = require('./lib/processes');
-const { median } = require('./lib/report');
+const { median, percentile } = require('./lib/report');
 const { loadFixtures, loadScenario, routeScenarios } = require('./lib/routes');
 
 const { values: args } = parseArgs({
@@ -76,7 +76,7 @@ async function main() {
         return {
           cpuMsPerRequest: (cpuTimeMsOf(server.pid) - cpuBefore) / result.requests,
           requestsPerSecond: result.requestsPerSecond,
-          p99Ms: result.p99Ms,
+          p99Ms: percentile(result.latenciesMs, 0.99),
         };
       };
       blocks.set(scenario, await inTurns(servers, Number(args.rounds), measure));
@@ -96,7 +96,7 @@ async function main() {
       perBuild.forEach((build, index) =>
         console.log(
           `| ${scenario.name} | ${builds[index]} | ${build.cpu.toFixed(3)} | ${(build.cpu / perBuild[0].cpu).toFixed(3)} | ` +
-            `${build.requestsPerSecond.toFixed(0)} | ${build.p99Ms} |`,
+            `${build.requestsPerSecond.toFixed(0)} | ${build.p99Ms.toFixed(1)} |`,
         ),
       );
     }
