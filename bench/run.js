@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     /** The blocks each route's --duration is cut into, per server, taken in turns. */
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
-    jobs: { type: 'string', default: '200' },
+    jobs: { type: 'string', default: '600' },
     'large-jobs': { type: 'string', default: '8' },
     only: { type: 'string', default: 'routes,queue,burst,explain' },
     /** Comma-separated route kinds to load (list, search, get, write, stats); all by default. */
@@ -172,6 +172,7 @@ async function main() {
           redisUrl: args['redis-url'],
           queuePrefix,
           jobs: Number(args.jobs),
+          rounds: Number(args.rounds),
           log,
         });
         report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;

@@ -12,7 +12,8 @@ const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
 const { threadCpuMsOf, threadCpuMsPer } = require('./processes');
-const { percentile } = require('./report');
+const { inTurns } = require('./load');
+const { median, percentile } = require('./report');
 const { withClient } = require('./seed');
 
 /** The fixed small image every benchmark job asks for. */
@@ -135,9 +136,10 @@ async function providerLatencies() {
 /**
  * The baseline: the same jobs (options from the service's jobOptions) added straight to bare Bull and
  * consumed in another process by a hand-written minimal worker doing the same work per job (render,
- * metadata, thumbnail, two file writes, one INSERT; bench/bull-minimal-worker.js).
+ * metadata, thumbnail, two file writes, one INSERT; bench/bull-minimal-worker.js). Started once; `run(count)`
+ * times one block of jobs, `stop()` ends the worker and removes its queue and files.
  */
-async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, jobs }) {
+async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix }) {
   const prefix = `${queuePrefix}-bare`;
   const storageDir = await mkdtemp(path.join(os.tmpdir(), 'ce-bench-minimal-'));
   const worker = fork(path.join(__dirname, '..', 'bull-minimal-worker.js'), {
@@ -152,17 +154,28 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
       USER_ID: `bench-minimal-${randomUUID()}`,
     },
   });
-  await new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('exit', (code) => reject(new Error(`bull-minimal-worker exited (${code})`)));
-  });
+  const config = benchConfig({ REDIS_URL: redisUrl });
+  const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: queueSettings(config) });
+  const stop = async () => {
+    worker.kill('SIGTERM');
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await rm(storageDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('exit', (code) => reject(new Error(`bull-minimal-worker exited (${code})`)));
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const completedCount = () =>
     new Promise((resolve) => {
       worker.once('message', resolve);
       worker.send('count');
     });
-  const config = benchConfig({ REDIS_URL: redisUrl });
-  const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: queueSettings(config) });
   let next = 0;
   const run = async (count) => {
     const before = await completedCount();
@@ -174,18 +187,35 @@ async function minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, job
       return queue.add(JOB_NAMES.image_generation, { jobId: id, request }, jobOptions(config, id, 0));
     });
     const done = await waitFor(async () => (await completedCount()) - before >= count, `${count} minimal-worker jobs`);
-    return { seconds: (done - started) / 1000, ...cpuPerJob(cpuBefore, threadCpuMsOf(worker.pid), count) };
+    const seconds = (done - started) / 1000;
+    return {
+      jobs: count,
+      seconds,
+      jobsPerSecond: count / seconds,
+      ...cpuPerJob(cpuBefore, threadCpuMsOf(worker.pid), count),
+    };
   };
-  try {
-    await run(WARM_UP_JOBS);
-    const { seconds, ...cpu } = await run(jobs);
-    return { jobs, seconds, jobsPerSecond: jobs / seconds, ...cpu, concurrency: WORKER_CONCURRENCY };
-  } finally {
-    worker.kill('SIGTERM');
-    await queue.obliterate({ force: true });
-    await queue.close();
-    await rm(storageDir, { recursive: true, force: true });
-  }
+  return { run, stop };
+}
+
+/**
+ * One side's blocks as one measurement, as the routes' are (combineBlocks): the median block's throughput and
+ * CPU time per job, with every block's throughput beside it and the jobs, failures and stored assets of all.
+ */
+function combineQueueBlocks(blocks) {
+  const byThroughput = [...blocks].sort((a, b) => a.jobsPerSecond - b.jobsPerSecond);
+  const middle = byThroughput[Math.floor((byThroughput.length - 1) / 2)];
+  const total = (field) => blocks.reduce((sum, block) => sum + (block[field] ?? 0), 0);
+  return {
+    jobs: total('jobs'),
+    failed: total('failed'),
+    assets: total('assets'),
+    seconds: total('seconds'),
+    jobsPerSecond: median(blocks.map((block) => block.jobsPerSecond)),
+    blocksJobsPerSecond: blocks.map((block) => block.jobsPerSecond),
+    cpuMsPerJob: middle.cpuMsPerJob,
+    cpuMsPerJobByThread: middle.cpuMsPerJobByThread,
+  };
 }
 
 /** The largest placeholder images: n=4 at 2048×2048, 16 MB of pixels each. */
@@ -236,13 +266,30 @@ async function benchLargeBurst({ service, databaseUrl, jobs, sampleRss, log }) {
 
 const summary = (values) => ({ p50: percentile(values, 0.5), p99: percentile(values, 0.99) });
 
-async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, log }) {
+/**
+ * The queue's throughput, pipeline against minimal worker, in `rounds` blocks of jobs/rounds jobs each, the two
+ * taken in turns and the order reversed every other round (inTurns, as the routes are), so a slow spell of the
+ * machine falls on both alike; then the latency of sequential jobs.
+ */
+async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, rounds, log }) {
   return withClient(databaseUrl, async (client) => {
-    await pipelineThroughput(client, service, WARM_UP_JOBS);
-    const pipeline = await pipelineThroughput(client, service, jobs);
-    log(
-      `  pipeline: ${pipeline.jobsPerSecond.toFixed(1)} jobs/s (${jobs} jobs in ${pipeline.seconds.toFixed(2)} s, ${pipeline.failed} failed)`,
-    );
+    const minimal = await startMinimalWorker({ redisUrl, databaseUrl, queuePrefix });
+    let blocks;
+    try {
+      await pipelineThroughput(client, service, WARM_UP_JOBS);
+      await minimal.run(WARM_UP_JOBS);
+      const jobsPerBlock = Math.ceil(jobs / rounds);
+      blocks = await inTurns(['pipeline', 'minimal'], rounds, (side) =>
+        side === 'pipeline' ? pipelineThroughput(client, service, jobsPerBlock) : minimal.run(jobsPerBlock),
+      );
+    } finally {
+      await minimal.stop();
+    }
+    const pipeline = combineQueueBlocks(blocks[0]);
+    const minimalWorker = { ...combineQueueBlocks(blocks[1]), concurrency: WORKER_CONCURRENCY };
+    const perBlock = (side) => side.blocksJobsPerSecond.map((value) => value.toFixed(1)).join(', ');
+    log(`  pipeline: ${pipeline.jobsPerSecond.toFixed(1)} jobs/s, median of ${rounds} blocks (${perBlock(pipeline)})`);
+    log(`  minimal Bull worker: ${minimalWorker.jobsPerSecond.toFixed(1)} jobs/s (${perBlock(minimalWorker)})`);
     const endToEnd = await sequentialLatencies(client, service);
     const provider = await providerLatencies();
     const providerP50 = percentile(provider, 0.5);
@@ -253,12 +300,10 @@ async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, l
       added: summary(endToEnd.map((ms) => ms - providerP50)),
     };
     log(`  latency: end to end p50 ${latency.endToEnd.p50.toFixed(1)} ms, provider p50 ${providerP50.toFixed(1)} ms`);
-    const minimalWorker = await minimalWorkerThroughput({ redisUrl, databaseUrl, queuePrefix, jobs });
-    log(`  minimal Bull worker: ${minimalWorker.jobsPerSecond.toFixed(1)} jobs/s`);
     const serviceQueue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix: queuePrefix });
     await serviceQueue.obliterate({ force: true });
     await serviceQueue.close();
-    return { pipeline, minimalWorker, latency };
+    return { pipeline, minimalWorker, latency, rounds };
   });
 }
 
