@@ -12,11 +12,13 @@ const { parseArgs } = require('node:util');
 const { benchServiceEnv } = require('./lib/engine-env');
 const { explainRoutes } = require('./lib/explain');
 const { cpuTimeMsOf, memoryOf, startServer, ROOT } = require('./lib/processes');
+const { RECORDER, readTimeline, typicalJob } = require('./lib/job-timeline');
 const { benchLargeBurst, benchQueue } = require('./lib/queue');
 const { inTurns } = require('./lib/load');
 const { combineBlocks, formatReport } = require('./lib/report');
 const { HEAVY_USER, loadFixtures, loadScenario, routeScenarios, startCountedChanges } = require('./lib/routes');
 const { ensureSeeded } = require('./lib/seed');
+const { IMAGE_GENERATION_QUEUE } = require('../dist/queue/queue.constants');
 
 const { values: args } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     kinds: { type: 'string', default: 'list,search,get,write,stats' },
     reseed: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'job-timeline': { type: 'boolean', default: false },
     /** Extra Node flags for the service process, e.g. "--max-semi-space-size=8" (space-separated). */
     'service-node-args': { type: 'string', default: '' },
     'database-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/creative_engine_bench' },
@@ -130,12 +133,20 @@ async function main() {
     const profileDir = path.join(ROOT, 'bench', 'profiles');
     if (args['cpu-prof']) mkdirSync(profileDir, { recursive: true });
     const serviceNodeArgs = args['service-node-args'].split(' ').filter(Boolean);
+    const timelineDir = args['job-timeline'] ? mkdtempSync(path.join(os.tmpdir(), 'creative-engine-timeline-')) : null;
+    const timelineArgs = timelineDir
+      ? { nodeArgs: ['--require', RECORDER], env: { BENCH_JOB_TIMELINE_DIR: timelineDir } }
+      : { nodeArgs: [], env: {} };
     const service = await startServer({
       name: 'service',
       script: 'dist/main.js',
       port: Number(args['service-port']),
-      env: serviceEnv,
-      nodeArgs: [...serviceNodeArgs, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      env: { ...serviceEnv, ...timelineArgs.env },
+      nodeArgs: [
+        ...serviceNodeArgs,
+        ...timelineArgs.nodeArgs,
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ],
     });
     const baseline = await startServer({
       name: 'baseline',
@@ -173,6 +184,7 @@ async function main() {
           queuePrefix,
           jobs: Number(args.jobs),
           rounds: Number(args.rounds),
+          minimalWorkerArgs: timelineArgs,
           log,
         });
         report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;
@@ -194,6 +206,14 @@ async function main() {
       await baseline.stop();
       await service.stop();
       rmSync(storageDir, { recursive: true, force: true });
+    }
+    if (timelineDir && report.queue) {
+      const { windows, minimalWorkerPid } = report.queue;
+      report.queue.timeline = {
+        pipeline: typicalJob(readTimeline(timelineDir, service.pid, IMAGE_GENERATION_QUEUE), windows.pipeline),
+        minimalWorker: typicalJob(readTimeline(timelineDir, minimalWorkerPid, IMAGE_GENERATION_QUEUE), windows.minimal),
+      };
+      rmSync(timelineDir, { recursive: true, force: true });
     }
   }
 

@@ -139,12 +139,14 @@ async function providerLatencies() {
  * metadata, thumbnail, two file writes, one INSERT; bench/bull-minimal-worker.js). Started once; `run(count)`
  * times one block of jobs, `stop()` ends the worker and removes its queue and files.
  */
-async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix }) {
+async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix, nodeArgs = [], env = {} }) {
   const prefix = `${queuePrefix}-bare`;
   const storageDir = await mkdtemp(path.join(os.tmpdir(), 'ce-bench-minimal-'));
   const worker = fork(path.join(__dirname, '..', 'bull-minimal-worker.js'), {
+    execArgv: nodeArgs,
     env: {
       ...process.env,
+      ...env,
       REDIS_URL: redisUrl,
       DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: prefix,
@@ -156,8 +158,10 @@ async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix }) {
   });
   const config = benchConfig({ REDIS_URL: redisUrl });
   const queue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix, settings: queueSettings(config) });
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
   const stop = async () => {
     worker.kill('SIGTERM');
+    await exited;
     await queue.obliterate({ force: true });
     await queue.close();
     await rm(storageDir, { recursive: true, force: true });
@@ -195,7 +199,7 @@ async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix }) {
       ...cpuPerJob(cpuBefore, threadCpuMsOf(worker.pid), count),
     };
   };
-  return { run, stop };
+  return { pid: worker.pid, run, stop };
 }
 
 /**
@@ -271,17 +275,24 @@ const summary = (values) => ({ p50: percentile(values, 0.5), p99: percentile(val
  * taken in turns and the order reversed every other round (inTurns, as the routes are), so a slow spell of the
  * machine falls on both alike; then the latency of sequential jobs.
  */
-async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, rounds, log }) {
+async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, rounds, minimalWorkerArgs, log }) {
   return withClient(databaseUrl, async (client) => {
-    const minimal = await startMinimalWorker({ redisUrl, databaseUrl, queuePrefix });
+    const minimal = await startMinimalWorker({ redisUrl, databaseUrl, queuePrefix, ...minimalWorkerArgs });
+    // When each side's blocks ran (epoch ms), to pick the jobs of the throughput blocks from a job timeline.
+    const windows = { pipeline: [], minimal: [] };
     let blocks;
     try {
       await pipelineThroughput(client, service, WARM_UP_JOBS);
       await minimal.run(WARM_UP_JOBS);
       const jobsPerBlock = Math.ceil(jobs / rounds);
-      blocks = await inTurns(['pipeline', 'minimal'], rounds, (side) =>
-        side === 'pipeline' ? pipelineThroughput(client, service, jobsPerBlock) : minimal.run(jobsPerBlock),
-      );
+      blocks = await inTurns(['pipeline', 'minimal'], rounds, async (side) => {
+        const from = Date.now();
+        const block = await (side === 'pipeline'
+          ? pipelineThroughput(client, service, jobsPerBlock)
+          : minimal.run(jobsPerBlock));
+        windows[side].push({ from, to: Date.now() });
+        return block;
+      });
     } finally {
       await minimal.stop();
     }
@@ -303,7 +314,7 @@ async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, r
     const serviceQueue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix: queuePrefix });
     await serviceQueue.obliterate({ force: true });
     await serviceQueue.close();
-    return { pipeline, minimalWorker, latency, rounds };
+    return { pipeline, minimalWorker, latency, rounds, windows, minimalWorkerPid: minimal.pid };
   });
 }
 

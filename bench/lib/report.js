@@ -41,6 +41,24 @@ function combineBlocks(blocks) {
   };
 }
 
+/** The typical job of each side (lib/job-timeline.js) as one table per side. */
+function formatTimeline({ pipeline, minimalWorker }) {
+  const side = (name, { jobs, jobMs, meanJobMs, steps }) => [
+    `Job timeline, ${name}: of ${jobs} jobs in the throughput blocks, from Bull's hand-over to its completing script's ` +
+      `answer, the median took ${fixed(jobMs, 2)} ms and the mean ${fixed(meanJobMs, 2)} ms; the median job's operations ` +
+      '(recorded with --job-timeline, whose tracing costs CPU of its own):',
+    '',
+    '| operation | starts at ms | takes ms |',
+    '|---|---:|---:|',
+    ...steps.map(
+      (step) =>
+        `| ${step.operation.replace(/\|/g, '\\|')} | ${fixed(step.startMs, 2)} | ${fixed(step.durationMs, 2)} |`,
+    ),
+    '',
+  ];
+  return [...side('pipeline', pipeline), ...side('minimal worker', minimalWorker)];
+}
+
 /** The run as Markdown: the per-route table, the queue figures and each target of issue #6, met or not. */
 function formatReport(report) {
   const lines = [
@@ -113,6 +131,7 @@ function formatReport(report) {
         `added by the pipeline p50 ${fixed(latency.added.p50, 1)} ms, p99 ${fixed(latency.added.p99, 1)} ms.`,
       '',
     );
+    if (report.queue.timeline) lines.push(...formatTimeline(report.queue.timeline));
     targets.push(['Pipeline ≥ 0.7× the minimal worker jobs/s', fixed(ratio, 3), ratio >= 0.7]);
     targets.push([
       'Pipeline added latency p50 < 10 ms',
