@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
     reseed: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'job-timeline': { type: 'boolean', default: false },
+    'worker-process': { type: 'boolean', default: false },
+    'worker-port': { type: 'string', default: '3913' },
     /** Extra Node flags for the service process, e.g. "--max-semi-space-size=8" (space-separated). */
     'service-node-args': { type: 'string', default: '' },
     'database-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/creative_engine_bench' },
@@ -137,17 +139,34 @@ async function main() {
     const timelineArgs = timelineDir
       ? { nodeArgs: ['--require', RECORDER], env: { BENCH_JOB_TIMELINE_DIR: timelineDir } }
       : { nodeArgs: [], env: {} };
-    const service = await startServer({
-      name: 'service',
-      script: 'dist/main.js',
-      port: Number(args['service-port']),
+    const serviceProcessArgs = {
       env: { ...serviceEnv, ...timelineArgs.env },
       nodeArgs: [
         ...serviceNodeArgs,
         ...timelineArgs.nodeArgs,
         ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ],
+    };
+    const service = await startServer({
+      name: 'service',
+      script: 'dist/main.js',
+      port: Number(args['service-port']),
+      ...serviceProcessArgs,
+      env: { ...serviceProcessArgs.env, ...(args['worker-process'] ? { WORKER_ENABLED: 'false' } : {}) },
     });
+    // The split deployment: the API only enqueues, `node dist/worker.js` consumes (ready once its metrics answer).
+    const worker = args['worker-process']
+      ? await startServer({
+          name: 'worker',
+          script: 'dist/worker.js',
+          port: Number(args['worker-port']),
+          readyPath: '/metrics',
+          ...serviceProcessArgs,
+          env: { ...serviceProcessArgs.env, METRICS_PORT: args['worker-port'] },
+        })
+      : null;
+    // The process that renders the images: its memory is the burst's.
+    const imageProcess = worker ?? service;
     const baseline = await startServer({
       name: 'baseline',
       script: 'bench/baseline-server.js',
@@ -179,15 +198,18 @@ async function main() {
         );
         report.queue = await benchQueue({
           service,
+          worker,
           databaseUrl,
           redisUrl: args['redis-url'],
           queuePrefix,
           jobs: Number(args.jobs),
           rounds: Number(args.rounds),
-          minimalWorkerArgs: timelineArgs,
+          // The service's Node flags for the minimal worker too, as for the floor: they change what garbage
+          // collection costs per job.
+          minimalWorkerArgs: { ...timelineArgs, nodeArgs: [...serviceNodeArgs, ...timelineArgs.nodeArgs] },
           log,
         });
-        report.peakRssAfterQueueMb = memoryOf(service.pid).peakRssMb;
+        report.peakRssAfterQueueMb = memoryOf(imageProcess.pid).peakRssMb;
       }
       if (phases.has('burst')) {
         log(`Burst: ${args['large-jobs']} large image jobs submitted at once`);
@@ -195,22 +217,23 @@ async function main() {
           service,
           databaseUrl,
           jobs: Number(args['large-jobs']),
-          sampleRss: () => memoryOf(service.pid).rssMb,
+          sampleRss: () => memoryOf(imageProcess.pid).rssMb,
           log,
         });
         // VmHWM: the highest RSS of the service's whole life, routes and queue phases included.
-        report.burst.lifetimePeakRssMb = memoryOf(service.pid).peakRssMb;
+        report.burst.lifetimePeakRssMb = memoryOf(imageProcess.pid).peakRssMb;
       }
     } finally {
       await floor?.stop();
       await baseline.stop();
+      await worker?.stop();
       await service.stop();
       rmSync(storageDir, { recursive: true, force: true });
     }
     if (timelineDir && report.queue) {
       const { windows, minimalWorkerPid } = report.queue;
       report.queue.timeline = {
-        pipeline: typicalJob(readTimeline(timelineDir, service.pid, IMAGE_GENERATION_QUEUE), windows.pipeline),
+        pipeline: typicalJob(readTimeline(timelineDir, imageProcess.pid, IMAGE_GENERATION_QUEUE), windows.pipeline),
         minimalWorker: typicalJob(readTimeline(timelineDir, minimalWorkerPid, IMAGE_GENERATION_QUEUE), windows.minimal),
       };
       rmSync(timelineDir, { recursive: true, force: true });

@@ -9,9 +9,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /**
  * A server started as its own process (the service or the baseline) on 127.0.0.1, with the same Node as
  * this runner. Its stderr is kept for the error message when it dies; stdout is dropped. `root` is the checkout
- * whose `script` runs (this one unless another build is compared, bench/compare-builds.js).
+ * whose `script` runs (this one unless another build is compared, bench/compare-builds.js). Ready once `readyPath`
+ * answers 2xx (a worker answers on its metrics port).
  */
-async function startServer({ name, script, port, env, nodeArgs = [], root = ROOT }) {
+async function startServer({ name, script, port, env, nodeArgs = [], root = ROOT, readyPath = '/health' }) {
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, script)], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -27,12 +28,12 @@ async function startServer({ name, script, port, env, nodeArgs = [], root = ROOT
   for (;;) {
     const early = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200, null))]);
     if (early) throw new Error(`${name} exited during start-up (${JSON.stringify(early)}):\n${stderr}`);
-    const ready = await fetch(`${baseUrl}/health`).then(
+    const ready = await fetch(`${baseUrl}${readyPath}`).then(
       (response) => response.ok,
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 60 s:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not answer ${readyPath} within 60 s:\n${stderr}`);
   }
   return {
     name,
@@ -97,6 +98,15 @@ function threadCpuMsOf(pid) {
   return byKind;
 }
 
+/** threadCpuMsOf of several processes (an API and its worker) added up, kind by kind. */
+function threadCpuMsOfAll(pids) {
+  const sum = {};
+  for (const pid of pids) {
+    for (const [kind, ms] of Object.entries(threadCpuMsOf(pid))) sum[kind] = (sum[kind] ?? 0) + ms;
+  }
+  return sum;
+}
+
 /**
  * Per unit of work (a job) between two threadCpuMsOf readings, by kind of thread; what the threads alive at the
  * end do not account for (threads that ended in between) is "ended threads".
@@ -115,4 +125,4 @@ function threadCpuMsPer(before, after, units) {
   return per;
 }
 
-module.exports = { startServer, memoryOf, cpuTimeMsOf, threadCpuMsOf, threadCpuMsPer, ROOT };
+module.exports = { startServer, memoryOf, cpuTimeMsOf, threadCpuMsOf, threadCpuMsOfAll, threadCpuMsPer, ROOT };

@@ -11,7 +11,7 @@ const { PlaceholderImageProvider } = require('../../dist/providers/image/placeho
 const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
-const { threadCpuMsOf, threadCpuMsPer } = require('./processes');
+const { threadCpuMsOf, threadCpuMsOfAll, threadCpuMsPer } = require('./processes');
 const { inTurns } = require('./load');
 const { median, percentile } = require('./report');
 const { withClient } = require('./seed');
@@ -60,8 +60,11 @@ async function enqueueImage(service, userId, index) {
   return (await response.json()).jobId;
 }
 
-/** Enqueues `jobs` over HTTP and times them until every job is completed (or failed) in the database. */
-async function pipelineThroughput(client, service, jobs) {
+/**
+ * Enqueues `jobs` over HTTP and times them until every job is completed (or failed) in the database; the CPU time is
+ * that of the processes `pids` (the service, and its worker when that runs apart).
+ */
+async function pipelineThroughput(client, service, pids, jobs) {
   const userId = `bench-queue-${randomUUID()}`;
   const finished = async () => {
     const { rows } = await client.query(
@@ -71,7 +74,7 @@ async function pipelineThroughput(client, service, jobs) {
     );
     return rows[0];
   };
-  const cpuBefore = threadCpuMsOf(service.pid);
+  const cpuBefore = threadCpuMsOfAll(pids);
   const started = performance.now();
   await inParallel(jobs, ENQUEUE_CONCURRENCY, (index) => enqueueImage(service, userId, index));
   let counts;
@@ -79,7 +82,7 @@ async function pipelineThroughput(client, service, jobs) {
     counts = await finished();
     return counts.completed + counts.failed >= jobs;
   }, `${jobs} image jobs`);
-  const cpu = cpuPerJob(cpuBefore, threadCpuMsOf(service.pid), jobs);
+  const cpu = cpuPerJob(cpuBefore, threadCpuMsOfAll(pids), jobs);
   const {
     rows: [{ assets }],
   } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
@@ -275,20 +278,31 @@ const summary = (values) => ({ p50: percentile(values, 0.5), p99: percentile(val
  * taken in turns and the order reversed every other round (inTurns, as the routes are), so a slow spell of the
  * machine falls on both alike; then the latency of sequential jobs.
  */
-async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, rounds, minimalWorkerArgs, log }) {
+async function benchQueue({
+  service,
+  worker,
+  databaseUrl,
+  redisUrl,
+  queuePrefix,
+  jobs,
+  rounds,
+  minimalWorkerArgs,
+  log,
+}) {
+  const pids = [service.pid, ...(worker ? [worker.pid] : [])];
   return withClient(databaseUrl, async (client) => {
     const minimal = await startMinimalWorker({ redisUrl, databaseUrl, queuePrefix, ...minimalWorkerArgs });
     // When each side's blocks ran (epoch ms), to pick the jobs of the throughput blocks from a job timeline.
     const windows = { pipeline: [], minimal: [] };
     let blocks;
     try {
-      await pipelineThroughput(client, service, WARM_UP_JOBS);
+      await pipelineThroughput(client, service, pids, WARM_UP_JOBS);
       await minimal.run(WARM_UP_JOBS);
       const jobsPerBlock = Math.ceil(jobs / rounds);
       blocks = await inTurns(['pipeline', 'minimal'], rounds, async (side) => {
         const from = Date.now();
         const block = await (side === 'pipeline'
-          ? pipelineThroughput(client, service, jobsPerBlock)
+          ? pipelineThroughput(client, service, pids, jobsPerBlock)
           : minimal.run(jobsPerBlock));
         windows[side].push({ from, to: Date.now() });
         return block;
@@ -314,7 +328,15 @@ async function benchQueue({ service, databaseUrl, redisUrl, queuePrefix, jobs, r
     const serviceQueue = new Bull(IMAGE_GENERATION_QUEUE, redisUrl, { prefix: queuePrefix });
     await serviceQueue.obliterate({ force: true });
     await serviceQueue.close();
-    return { pipeline, minimalWorker, latency, rounds, windows, minimalWorkerPid: minimal.pid };
+    return {
+      pipeline,
+      minimalWorker,
+      latency,
+      rounds,
+      windows,
+      minimalWorkerPid: minimal.pid,
+      workerProcess: !!worker,
+    };
   });
 }
 

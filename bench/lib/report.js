@@ -116,15 +116,16 @@ function formatReport(report) {
   }
 
   if (report.queue) {
-    const { pipeline, minimalWorker, latency, rounds } = report.queue;
+    const { pipeline, minimalWorker, latency, rounds, workerProcess } = report.queue;
     const ratio = pipeline.jobsPerSecond / minimalWorker.jobsPerSecond;
     const blocks = (side) => side.blocksJobsPerSecond.map((value) => fixed(value, 1)).join(', ');
     lines.push(
-      `Queue, in ${rounds} blocks each taken in turns (median block): pipeline ${fixed(pipeline.jobsPerSecond, 1)} jobs/s ` +
+      `Queue, in ${rounds} blocks each taken in turns (median block): pipeline ` +
+        `(${workerProcess ? 'API and a separate worker process, --worker-process' : 'API and worker in one process'}) ${fixed(pipeline.jobsPerSecond, 1)} jobs/s ` +
         `(${pipeline.jobs} jobs, ${pipeline.failed} failed, ${pipeline.assets} assets stored; blocks ${blocks(pipeline)}) ` +
         `vs a minimal bare-Bull worker doing the same work ${fixed(minimalWorker.jobsPerSecond, 1)} jobs/s (${minimalWorker.jobs} jobs; blocks ${blocks(minimalWorker)}), ` +
         `ratio ${fixed(ratio, 3)}, both at worker concurrency ${minimalWorker.concurrency}. ` +
-        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms; ` +
+        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included${workerProcess ? ', both processes' : ''}), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms; ` +
         `by thread, service: ${byThread(pipeline.cpuMsPerJobByThread)}; minimal worker: ${byThread(minimalWorker.cpuMsPerJobByThread)}.`,
       `Latency over ${latency.jobs} sequential jobs: end to end p50 ${fixed(latency.endToEnd.p50, 1)} ms, p99 ${fixed(latency.endToEnd.p99, 1)} ms; ` +
         `provider alone p50 ${fixed(latency.provider.p50, 1)} ms, p99 ${fixed(latency.provider.p99, 1)} ms; ` +
