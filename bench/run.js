@@ -222,6 +222,7 @@ async function main() {
         });
         // VmHWM: the highest RSS of the service's whole life, routes and queue phases included.
         report.burst.lifetimePeakRssMb = memoryOf(imageProcess.pid).peakRssMb;
+        report.burst.imageProcess = imageProcess.name;
       }
     } finally {
       await floor?.stop();

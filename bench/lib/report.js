@@ -142,14 +142,14 @@ function formatReport(report) {
   }
 
   if (report.burst) {
-    const { jobs, imagesPerJob, size, assets, seconds, peakRssMb, lifetimePeakRssMb } = report.burst;
+    const { jobs, imagesPerJob, size, assets, seconds, peakRssMb, lifetimePeakRssMb, imageProcess } = report.burst;
     lines.push(
       `Burst: ${jobs} jobs of ${imagesPerJob} × ${size} submitted at once, ${assets} assets in ${fixed(seconds, 1)} s; ` +
-        `service RSS peak ${fixed(peakRssMb)} MB during the burst, ${fixed(lifetimePeakRssMb)} MB over the whole run (VmHWM).`,
+        `${imageProcess} RSS peak ${fixed(peakRssMb)} MB during the burst, ${fixed(lifetimePeakRssMb)} MB over the whole run (VmHWM).`,
       '',
     );
     targets.push([
-      'Service peak RSS < 300 MB through the bench and a burst of large jobs',
+      `Peak RSS of the ${imageProcess} < 300 MB through the bench and a burst of large jobs`,
       `${fixed(lifetimePeakRssMb)} MB`,
       lifetimePeakRssMb < 300,
     ]);
