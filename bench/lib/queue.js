@@ -206,8 +206,9 @@ async function startMinimalWorker({ redisUrl, databaseUrl, queuePrefix, nodeArgs
 }
 
 /**
- * One side's blocks as one measurement, as the routes' are (combineBlocks): the median block's throughput and
- * CPU time per job, with every block's throughput beside it and the jobs, failures and stored assets of all.
+ * One side's blocks as one measurement, as the routes' are (combineBlocks): the median of the blocks' throughputs
+ * and of their CPU times per job, every block's throughput beside them, the split by thread of the block of median
+ * throughput (the lower of the two middle ones for an even count), and the jobs, failures and stored assets of all.
  */
 function combineQueueBlocks(blocks) {
   const byThroughput = [...blocks].sort((a, b) => a.jobsPerSecond - b.jobsPerSecond);
@@ -220,7 +221,7 @@ function combineQueueBlocks(blocks) {
     seconds: total('seconds'),
     jobsPerSecond: median(blocks.map((block) => block.jobsPerSecond)),
     blocksJobsPerSecond: blocks.map((block) => block.jobsPerSecond),
-    cpuMsPerJob: middle.cpuMsPerJob,
+    cpuMsPerJob: median(blocks.map((block) => block.cpuMsPerJob)),
     cpuMsPerJobByThread: middle.cpuMsPerJobByThread,
   };
 }
