@@ -98,11 +98,11 @@ function threadCpuMsOf(pid) {
   return byKind;
 }
 
-/** threadCpuMsOf of several processes (an API and its worker) added up, kind by kind. */
-function threadCpuMsOfAll(pids) {
+/** threadCpuMsOf readings of several processes (an API and its worker) added up, kind by kind. */
+function sumThreadCpuMs(readings) {
   const sum = {};
-  for (const pid of pids) {
-    for (const [kind, ms] of Object.entries(threadCpuMsOf(pid))) sum[kind] = (sum[kind] ?? 0) + ms;
+  for (const reading of readings) {
+    for (const [kind, ms] of Object.entries(reading)) sum[kind] = (sum[kind] ?? 0) + ms;
   }
   return sum;
 }
@@ -125,4 +125,4 @@ function threadCpuMsPer(before, after, units) {
   return per;
 }
 
-module.exports = { startServer, memoryOf, cpuTimeMsOf, threadCpuMsOf, threadCpuMsOfAll, threadCpuMsPer, ROOT };
+module.exports = { startServer, memoryOf, cpuTimeMsOf, threadCpuMsOf, sumThreadCpuMs, threadCpuMsPer, ROOT };

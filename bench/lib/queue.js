@@ -11,7 +11,7 @@ const { PlaceholderImageProvider } = require('../../dist/providers/image/placeho
 const { PixelBudget } = require('../../dist/storage/pixel-budget');
 const { JOB_NAMES, IMAGE_GENERATION_QUEUE, jobOptions, queueSettings } = require('../../dist/queue/queue.constants');
 const { benchConfig } = require('./engine-env');
-const { threadCpuMsOf, threadCpuMsOfAll, threadCpuMsPer } = require('./processes');
+const { sumThreadCpuMs, threadCpuMsOf, threadCpuMsPer } = require('./processes');
 const { inTurns } = require('./load');
 const { median, percentile } = require('./report');
 const { withClient } = require('./seed');
@@ -62,9 +62,9 @@ async function enqueueImage(service, userId, index) {
 
 /**
  * Enqueues `jobs` over HTTP and times them until every job is completed (or failed) in the database; the CPU time is
- * that of the processes `pids` (the service, and its worker when that runs apart).
+ * that of `processes` (the service, and its worker when that runs apart), together and each on its own.
  */
-async function pipelineThroughput(client, service, pids, jobs) {
+async function pipelineThroughput(client, service, processes, jobs) {
   const userId = `bench-queue-${randomUUID()}`;
   const finished = async () => {
     const { rows } = await client.query(
@@ -74,7 +74,8 @@ async function pipelineThroughput(client, service, pids, jobs) {
     );
     return rows[0];
   };
-  const cpuBefore = threadCpuMsOfAll(pids);
+  const readCpu = () => processes.map(({ pid }) => threadCpuMsOf(pid));
+  const cpuBefore = readCpu();
   const started = performance.now();
   await inParallel(jobs, ENQUEUE_CONCURRENCY, (index) => enqueueImage(service, userId, index));
   let counts;
@@ -82,7 +83,11 @@ async function pipelineThroughput(client, service, pids, jobs) {
     counts = await finished();
     return counts.completed + counts.failed >= jobs;
   }, `${jobs} image jobs`);
-  const cpu = cpuPerJob(cpuBefore, threadCpuMsOfAll(pids), jobs);
+  const cpuAfter = readCpu();
+  const cpu = cpuPerJob(sumThreadCpuMs(cpuBefore), sumThreadCpuMs(cpuAfter), jobs);
+  const cpuMsPerJobByProcess = Object.fromEntries(
+    processes.map(({ name }, index) => [name, (cpuAfter[index].total - cpuBefore[index].total) / jobs]),
+  );
   const {
     rows: [{ assets }],
   } = await client.query(`SELECT count(*)::int AS assets FROM "creative_assets" WHERE "userId" = $1`, [userId]);
@@ -93,6 +98,7 @@ async function pipelineThroughput(client, service, pids, jobs) {
     seconds: (done - started) / 1000,
     jobsPerSecond: (jobs * 1000) / (done - started),
     ...cpu,
+    cpuMsPerJobByProcess,
   };
 }
 
@@ -222,6 +228,14 @@ function combineQueueBlocks(blocks) {
     jobsPerSecond: median(blocks.map((block) => block.jobsPerSecond)),
     blocksJobsPerSecond: blocks.map((block) => block.jobsPerSecond),
     cpuMsPerJob: median(blocks.map((block) => block.cpuMsPerJob)),
+    ...(blocks[0].cpuMsPerJobByProcess && {
+      cpuMsPerJobByProcess: Object.fromEntries(
+        Object.keys(blocks[0].cpuMsPerJobByProcess).map((name) => [
+          name,
+          median(blocks.map((block) => block.cpuMsPerJobByProcess[name])),
+        ]),
+      ),
+    }),
     cpuMsPerJobByThread: middle.cpuMsPerJobByThread,
   };
 }
@@ -290,20 +304,20 @@ async function benchQueue({
   minimalWorkerArgs,
   log,
 }) {
-  const pids = [service.pid, ...(worker ? [worker.pid] : [])];
+  const processes = [service, ...(worker ? [worker] : [])];
   return withClient(databaseUrl, async (client) => {
     const minimal = await startMinimalWorker({ redisUrl, databaseUrl, queuePrefix, ...minimalWorkerArgs });
     // When each side's blocks ran (epoch ms), to pick the jobs of the throughput blocks from a job timeline.
     const windows = { pipeline: [], minimal: [] };
     let blocks;
     try {
-      await pipelineThroughput(client, service, pids, WARM_UP_JOBS);
+      await pipelineThroughput(client, service, processes, WARM_UP_JOBS);
       await minimal.run(WARM_UP_JOBS);
       const jobsPerBlock = Math.ceil(jobs / rounds);
       blocks = await inTurns(['pipeline', 'minimal'], rounds, async (side) => {
         const from = Date.now();
         const block = await (side === 'pipeline'
-          ? pipelineThroughput(client, service, pids, jobsPerBlock)
+          ? pipelineThroughput(client, service, processes, jobsPerBlock)
           : minimal.run(jobsPerBlock));
         windows[side].push({ from, to: Date.now() });
         return block;

@@ -41,6 +41,12 @@ function combineBlocks(blocks) {
   };
 }
 
+/** CPU time per job of each process, by name: "service 1.20 + worker 12.10 ms". */
+const byProcess = (perProcess) =>
+  `${Object.entries(perProcess)
+    .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
+    .join(' + ')} ms`;
+
 /** The typical job of each side (lib/job-timeline.js) as one table per side. */
 function formatTimeline({ pipeline, minimalWorker }) {
   const side = (name, { jobs, jobMs, meanJobMs, steps }) => [
@@ -125,7 +131,7 @@ function formatReport(report) {
         `(${pipeline.jobs} jobs, ${pipeline.failed} failed, ${pipeline.assets} assets stored; blocks ${blocks(pipeline)}) ` +
         `vs a minimal bare-Bull worker doing the same work ${fixed(minimalWorker.jobsPerSecond, 1)} jobs/s (${minimalWorker.jobs} jobs; blocks ${blocks(minimalWorker)}), ` +
         `ratio ${fixed(ratio, 3)}, both at worker concurrency ${minimalWorker.concurrency}. ` +
-        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included${workerProcess ? ', both processes' : ''}), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms; ` +
+        `CPU per job: service ${fixed(pipeline.cpuMsPerJob, 2)} ms (the HTTP request included${workerProcess ? `; ${byProcess(pipeline.cpuMsPerJobByProcess)}` : ''}), minimal worker ${fixed(minimalWorker.cpuMsPerJob, 2)} ms; ` +
         `by thread, service: ${byThread(pipeline.cpuMsPerJobByThread)}; minimal worker: ${byThread(minimalWorker.cpuMsPerJobByThread)}.`,
       `Latency over ${latency.jobs} sequential jobs: end to end p50 ${fixed(latency.endToEnd.p50, 1)} ms, p99 ${fixed(latency.endToEnd.p99, 1)} ms; ` +
         `provider alone p50 ${fixed(latency.provider.p50, 1)} ms, p99 ${fixed(latency.provider.p99, 1)} ms; ` +
