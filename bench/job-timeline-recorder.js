@@ -20,12 +20,13 @@ const projectModule = (name) => require(require.resolve(name, { paths: [ROOT] })
 const currentJob = new AsyncLocalStorage();
 const jobs = [];
 
-/** Runs `operation` and, when it settles inside a job, records it under `label`. */
+/** Runs `operation` and, when it settles inside a job, records it under `label`, its synchronous part included. */
 function timed(label, operation) {
   const job = currentJob.getStore();
+  const calledAt = performance.now();
   const result = operation();
   if (!job || typeof result?.then !== 'function') return result;
-  const started = performance.now() - job.origin;
+  const started = calledAt - job.origin;
   const record = () => job.operations.push([label, started, performance.now() - job.origin]);
   result.then(record, record);
   return result;
